@@ -1,0 +1,1 @@
+"""The discovery engine: the one hardened HTTP client, providers, extraction, ranking, duplicates."""

@@ -1,0 +1,35 @@
+"""The desk's data: claims and their review (core) and the discovery index (discovery)."""
+
+from __future__ import annotations
+
+from .core import (
+    Appearance,
+    Claim,
+    Claimant,
+    ClaimReviewPage,
+    Comment,
+    Priority,
+    Rating,
+    Review,
+    Source,
+    Tag,
+)
+from .discovery import Article, DuplicateSuggestion, Feed, FetchJob, RelatedArticle
+
+__all__ = [
+    "Appearance",
+    "Article",
+    "Claim",
+    "ClaimReviewPage",
+    "Claimant",
+    "Comment",
+    "DuplicateSuggestion",
+    "Feed",
+    "FetchJob",
+    "Priority",
+    "Rating",
+    "RelatedArticle",
+    "Review",
+    "Source",
+    "Tag",
+]

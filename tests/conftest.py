@@ -1,0 +1,45 @@
+"""Shared fixtures: one user per desk role, and a few ready-made claims."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.factories import ClaimFactory, ReviewFactory, UserFactory
+
+
+@pytest.fixture
+def reviewer(db):
+    return UserFactory(username="rita", role="Reviewer")
+
+
+@pytest.fixture
+def reviewer2(db):
+    return UserFactory(username="roar", role="Reviewer")
+
+
+@pytest.fixture
+def editor(db):
+    return UserFactory(username="erik", role="Editor")
+
+
+@pytest.fixture
+def desk_admin(db):
+    return UserFactory(username="ada", role="Admin")
+
+
+@pytest.fixture
+def outsider(db):
+    """Logged in, staff, but in no desk group."""
+    return UserFactory(username="otto")
+
+
+@pytest.fixture
+def claim(db):
+    return ClaimFactory()
+
+
+@pytest.fixture
+def reviewed_claim(db, reviewer):
+    """A claim in review with a complete verdict drafted by `reviewer`."""
+    review = ReviewFactory(author=reviewer, claim=ClaimFactory(status="in_review"))
+    return review.claim
