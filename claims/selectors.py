@@ -42,7 +42,10 @@ def claim_detail(*, user: User) -> QuerySet[Claim]:
     """Claims with everything the detail page and the API detail show."""
     return claim_list(user=user).prefetch_related(
         Prefetch("appearances", queryset=Appearance.objects.select_related("source")),
-        Prefetch("review", queryset=Review.objects.select_related("rating", "author", "approver").prefetch_related("evidence")),
+        Prefetch(
+            "review",
+            queryset=Review.objects.select_related("rating", "author", "approver").prefetch_related("evidence"),
+        ),
     )
 
 
@@ -73,3 +76,27 @@ def related_articles_for(*, claim: Claim) -> QuerySet[RelatedArticle]:
 
 def latest_job_for(*, claim: Claim) -> FetchJob | None:
     return FetchJob.objects.filter(claim=claim).order_by("-created_at", "-id").first()
+
+
+def published_factchecks() -> QuerySet[Claim]:
+    """Live fact-checks for the public pages, newest first, with all the page and its JSON-LD read."""
+    return (
+        Claim.objects.filter(status__in=workflow.LIVE_STATES)
+        .select_related("claimant", "review__rating")
+        .prefetch_related(
+            "tags",
+            Prefetch("appearances", queryset=Appearance.objects.select_related("source")),
+            Prefetch("review__evidence"),
+        )
+        .defer("search_vector", "search_extra")
+        .order_by("-published_at", "-id")
+    )
+
+
+def retracted_factchecks() -> QuerySet[Claim]:
+    """Fact-checks that were public once and have been retracted (the public page shows a notice)."""
+    return (
+        Claim.objects.filter(status=workflow.ClaimStatus.RETRACTED, published_at__isnull=False)
+        .select_related("claimant")
+        .defer("search_vector", "search_extra")
+    )

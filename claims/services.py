@@ -13,6 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -64,6 +65,7 @@ def claimant_get_or_create(*, name: str, kind: str = Claimant.Kind.PERSON, **fie
 
 def source_get_or_create(*, url: str, **fields: Any) -> Source:
     """The source for this URL after normalisation; new metadata fills only empty fields."""
+    _url_validator(url)
     normalized = normalize_url(url)
     try:
         with transaction.atomic():
@@ -77,6 +79,9 @@ def source_get_or_create(*, url: str, **fields: Any) -> Source:
                 setattr(source, key, value)
             source.save(update_fields=list(missing))
     return source
+
+
+_url_validator = URLValidator(schemes=["http", "https"])
 
 
 def tags_get_or_create(*, names: Iterable[str]) -> list[Tag]:
@@ -184,7 +189,12 @@ EDITABLE_CLAIM_FIELDS = frozenset(
 
 @transaction.atomic
 def claim_update(
-    *, claim: Claim, user: User, data: dict[str, Any], expected_version: int | None = None, tags: Iterable[str] | None = None
+    *,
+    claim: Claim,
+    user: User,
+    data: dict[str, Any],
+    expected_version: int | None = None,
+    tags: Iterable[str] | None = None,
 ) -> Claim:
     """Change a claim's fields; with `expected_version`, refuse if someone else wrote first.
 
@@ -198,9 +208,7 @@ def claim_update(
     if isinstance(data.get("claimant"), str):
         data = {**data, "claimant": claimant_get_or_create(name=data["claimant"]) if data["claimant"].strip() else None}
     if expected_version is not None:
-        bumped = Claim.objects.filter(pk=claim.pk, version=expected_version).update_derived(
-            version=F("version") + 1
-        )
+        bumped = Claim.objects.filter(pk=claim.pk, version=expected_version).update_derived(version=F("version") + 1)
         if not bumped:
             raise VersionConflict(_("The claim was changed by someone else; reload it and try again."))
         claim.refresh_from_db()
@@ -315,9 +323,7 @@ def appearance_add(*, user: User, claim: Claim, item: AppearanceInput, refresh: 
             previous.is_first_appearance = False
             _mark_history_user(previous, user)
             previous.save(update_fields=["is_first_appearance"])
-    appearance = Appearance.objects.filter(claim=claim, source=source).first() or Appearance(
-        claim=claim, source=source
-    )
+    appearance = Appearance.objects.filter(claim=claim, source=source).first() or Appearance(claim=claim, source=source)
     appearance.quote = item.quote or appearance.quote
     appearance.appeared_on = item.appeared_on or appearance.appeared_on
     appearance.is_first_appearance = item.is_first_appearance or appearance.is_first_appearance

@@ -75,7 +75,13 @@ def transitions_from(source: str) -> list[Transition]:
 
 
 def publish_blockers(
-    *, has_rating: bool, has_rationale: bool, evidence_count: int, author_id: int | None, approver_id: int | None, four_eyes: bool
+    *,
+    has_rating: bool,
+    has_rationale: bool,
+    evidence_count: int,
+    author_id: int | None,
+    approver_id: int | None,
+    four_eyes: bool,
 ) -> list[str]:
     """Why a verdict cannot be published yet; an empty list means it can."""
     problems: list[str] = []

@@ -41,7 +41,7 @@ def _configure_limits() -> None:
     app.conf.task_time_limit = settings.CELERY_TASK_HARD_TIME_LIMIT
     app.conf.task_soft_time_limit = settings.CELERY_TASK_SOFT_TIME_LIMIT
     if str(settings.CELERY_BROKER_URL).startswith("filesystem://"):
-        for key in ("data_folder_in", "processed_folder"):
+        for key in ("data_folder_in", "processed_folder", "control_folder"):
             os.makedirs(settings.CELERY_BROKER_TRANSPORT_OPTIONS[key], exist_ok=True)
 
 

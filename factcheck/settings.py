@@ -26,11 +26,9 @@ DEBUG = env_bool("DJANGO_DEBUG", False)
 SECRET_KEY = env_str("DJANGO_SECRET_KEY")
 if not SECRET_KEY:
     if DEBUG or TESTING:
-        SECRET_KEY = "insecure-development-key-do-not-use-in-production"
+        SECRET_KEY = "insecure-development-key-do-not-use-in-production"  # noqa: S105
     else:
-        raise ImproperlyConfigured(
-            "DJANGO_SECRET_KEY must be set (or DJANGO_DEBUG=1 for local development)."
-        )
+        raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set (or DJANGO_DEBUG=1 for local development).")
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG or TESTING else [])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
@@ -162,11 +160,15 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DJANGO_MAX_BODY_BYTES", 1_048_576, minimu
 
 # --- Celery ---------------------------------------------------------------------------
 # Without REDIS_URL the broker is a directory on disk, so `make run` needs no server.
-CELERY_BROKER_URL = REDIS_URL or "filesystem://"
+# Under pytest it is kombu's in-process memory transport instead: tests must not leave
+# messages in var/broker for a later `make run` worker to replay against the dev database.
+CELERY_BROKER_URL = REDIS_URL or ("memory://" if TESTING else "filesystem://")
 CELERY_TASK_HARD_TIME_LIMIT = env_int("CELERY_TASK_HARD_TIME_LIMIT", 600, minimum=10)
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 540, minimum=5)
 if CELERY_TASK_SOFT_TIME_LIMIT >= CELERY_TASK_HARD_TIME_LIMIT:
     raise ImproperlyConfigured("CELERY_TASK_SOFT_TIME_LIMIT must be below CELERY_TASK_HARD_TIME_LIMIT")
+CELERY_TASK_TIME_LIMIT = CELERY_TASK_HARD_TIME_LIMIT  # Celery's own name for the hard limit
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 BROKER_DIR = VAR_DIR / "broker"
 if REDIS_URL:
     # A message not acknowledged within this time is redelivered; it must outlast the
@@ -177,6 +179,9 @@ else:
         "data_folder_in": str(BROKER_DIR / "out"),
         "data_folder_out": str(BROKER_DIR / "out"),
         "processed_folder": str(BROKER_DIR / "processed"),
+        # Without it kombu keeps its exchange tables in ./control of whatever directory
+        # the process was started from.
+        "control_folder": str(BROKER_DIR / "control"),
         "store_processed": False,
     }
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_DEFAULT_QUEUE", "default")
@@ -190,7 +195,10 @@ REST_FRAMEWORK = {
         "knox.auth.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer", "rest_framework.renderers.BrowsableAPIRenderer"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_CLASSES": [
@@ -219,9 +227,7 @@ FACTCHECK_FOUR_EYES = env_bool("FACTCHECK_FOUR_EYES", True)
 
 # --- Outbound fetching (claims.discovery.http is the only client) ----------------------
 FETCH_ALLOWED_NETWORKS = env_networks("FETCH_ALLOWED_NETWORKS")
-FETCH_USER_AGENT = env_str(
-    "FETCH_USER_AGENT", "factcheck/1.0 (+https://github.com/factcheck; claim research bot)"
-)
+FETCH_USER_AGENT = env_str("FETCH_USER_AGENT", "factcheck/1.0 (+https://github.com/factcheck; claim research bot)")
 FETCH_CONNECT_TIMEOUT = env_int("FETCH_CONNECT_TIMEOUT", 5, minimum=1)
 FETCH_TOTAL_TIMEOUT = env_int("FETCH_TOTAL_TIMEOUT", 20, minimum=1)
 FETCH_MAX_BYTES = env_int("FETCH_MAX_BYTES", 5_000_000, minimum=1024)

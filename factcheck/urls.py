@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("factchecks/", include("claims.urls")),
+    path("", RedirectView.as_view(pattern_name="factchecks:list", permanent=False)),
 ]

@@ -34,20 +34,40 @@ EDITOR_EXTRA = {
 # The default scale: five steps on ClaimReview's 1-5 scale, and two verdicts off it.
 RATINGS = [
     ("true", "True", "Sant", 5, "The claim is accurate.", "Påstanden er riktig."),
-    ("mostly-true", "Mostly true", "Stort sett sant", 4,
-     "Accurate in substance, with minor errors or missing context.",
-     "Riktig i hovedsak, men med små feil eller manglende sammenheng."),
-    ("mixed", "Mixed", "Delvis sant", 3,
-     "Partly accurate and partly wrong.", "Noe stemmer, noe stemmer ikke."),
-    ("mostly-false", "Mostly false", "Stort sett usant", 2,
-     "Contains a grain of truth but is wrong in substance.",
-     "Inneholder et snev av sannhet, men er feil i hovedsak."),
+    (
+        "mostly-true",
+        "Mostly true",
+        "Stort sett sant",
+        4,
+        "Accurate in substance, with minor errors or missing context.",
+        "Riktig i hovedsak, men med små feil eller manglende sammenheng.",
+    ),
+    ("mixed", "Mixed", "Delvis sant", 3, "Partly accurate and partly wrong.", "Noe stemmer, noe stemmer ikke."),
+    (
+        "mostly-false",
+        "Mostly false",
+        "Stort sett usant",
+        2,
+        "Contains a grain of truth but is wrong in substance.",
+        "Inneholder et snev av sannhet, men er feil i hovedsak.",
+    ),
     ("false", "False", "Usant", 1, "The claim is wrong.", "Påstanden er feil."),
-    ("misleading", "Misleading", "Villedende", None,
-     "Facts are used to give a false impression.", "Fakta brukes til å gi et feilaktig inntrykk."),
-    ("unproven", "Unproven", "Ikke dokumentert", None,
-     "The evidence available can neither confirm nor refute the claim.",
-     "Tilgjengelig dokumentasjon kan verken bekrefte eller avkrefte påstanden."),
+    (
+        "misleading",
+        "Misleading",
+        "Villedende",
+        None,
+        "Facts are used to give a false impression.",
+        "Fakta brukes til å gi et feilaktig inntrykk.",
+    ),
+    (
+        "unproven",
+        "Unproven",
+        "Ikke dokumentert",
+        None,
+        "The evidence available can neither confirm nor refute the claim.",
+        "Tilgjengelig dokumentasjon kan verken bekrefte eller avkrefte påstanden.",
+    ),
 ]
 
 

@@ -2,7 +2,8 @@
 
 django-simple-history records saves and deletes through signals, which `QuerySet.update`,
 `bulk_update` and `bulk_create` do not send. Audited models use this queryset so those
-paths write exactly one history row per changed object too.
+paths write exactly one history row per changed object too (`bulk_update` is covered
+because Django implements it with `update()` on this same queryset).
 """
 
 from __future__ import annotations
@@ -34,16 +35,6 @@ class AuditedQuerySet(models.QuerySet):
     def update_derived(self, **kwargs: Any) -> int:
         """Update columns derived from other rows (search text) without a history row."""
         return super().update(**kwargs)
-
-    def bulk_update(self, objs: Any, fields: Any, batch_size: int | None = None) -> int:
-        objs = list(objs)
-        with transaction.atomic(using=self.db):
-            count = super().bulk_update(objs, fields, batch_size=batch_size)
-            if objs:
-                self.model.history.bulk_history_create(
-                    objs, update=True, default_user=_current_user(), default_change_reason="bulk update"
-                )
-        return count
 
     def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[Any]:
         with transaction.atomic(using=self.db):

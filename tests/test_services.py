@@ -1,0 +1,184 @@
+"""The write services: validation, permissions, normalisation and optimistic locking."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from claims import services
+from claims.exceptions import PreconditionFailed, ServiceError, TransitionForbidden, VersionConflict
+from claims.models import Appearance, Claim, Claimant, DuplicateSuggestion, Source
+from claims.urlnorm import normalize_url
+from tests.factories import ClaimFactory, ReviewFactory, rating
+
+
+@pytest.mark.django_db
+class TestClaimCreate:
+    def test_full_claim(self, reviewer):
+        claim = services.claim_create(
+            user=reviewer,
+            text="Russland har samlet store styrker nær grensen til Ukraina.",
+            claim_reviewed="Russland har samlet styrker ved grensen",
+            language="nb",
+            claimant="Russlands forsvarsdepartement",
+            appearances=[
+                services.AppearanceInput(
+                    url="https://nyheter.example/a", quote="store styrker", is_first_appearance=True
+                ),
+                services.AppearanceInput(url="https://nyheter.example/b"),
+            ],
+            tags=["Ukraina", "Russland", "ukraina"],
+        )
+        assert claim.status == "new"
+        assert claim.created_by == reviewer
+        assert claim.slug.startswith("russland-har-samlet-styrker")
+        assert sorted(claim.tags.values_list("name", flat=True)) == ["Russland", "Ukraina"]
+        assert claim.appearances.count() == 2
+        assert "store styrker" in Claim.objects.get(pk=claim.pk).search_extra
+
+    def test_claimant_is_found_case_insensitively(self, reviewer):
+        first = services.claim_create(user=reviewer, text="a", language="en", claimant="Sergei Lavrov")
+        second = services.claim_create(user=reviewer, text="b", language="en", claimant="  sergei   LAVROV ")
+        assert first.claimant_id == second.claimant_id
+        assert Claimant.objects.count() == 1
+
+    @pytest.mark.parametrize("language", ["norsk", "EN", "e", "en_US", ""])
+    def test_bad_language_is_refused(self, reviewer, language):
+        with pytest.raises(ValidationError):
+            services.claim_create(user=reviewer, text="x", language=language)
+        assert Claim.objects.count() == 0
+
+    def test_empty_text_is_refused(self, reviewer):
+        with pytest.raises(ServiceError):
+            services.claim_create(user=reviewer, text="   ", language="en")
+
+    def test_outsider_may_not_create(self, outsider):
+        with pytest.raises(TransitionForbidden):
+            services.claim_create(user=outsider, text="x", language="en")
+
+    def test_failure_midway_writes_nothing(self, reviewer):
+        with pytest.raises(ValidationError):
+            services.claim_create(
+                user=reviewer,
+                text="x",
+                language="en",
+                claimant="New Person",
+                appearances=[services.AppearanceInput(url="not a url at all")],
+            )
+        assert (Claim.objects.count(), Claimant.objects.count(), Source.objects.count()) == (0, 0, 0)
+
+    def test_slugs_are_unique(self, reviewer):
+        a = services.claim_create(user=reviewer, text="Same words", language="en")
+        b = services.claim_create(user=reviewer, text="Same words", language="en")
+        assert a.slug != b.slug
+
+
+def test_normalize_url():
+    assert normalize_url("HTTPS://News.Example:443/a/b?utm_source=x&id=3#frag") == "https://news.example/a/b?id=3"
+    assert normalize_url("http://news.example") == "http://news.example/"
+    assert normalize_url("http://news.example:8080/x?fbclid=1") == "http://news.example:8080/x"
+
+
+@pytest.mark.django_db
+class TestClaimUpdate:
+    def test_version_conflict_changes_nothing(self, claim, reviewer):
+        services.claim_update(claim=claim, user=reviewer, data={"location": "Genève"}, expected_version=1)
+        stale = Claim.objects.get(pk=claim.pk)
+        assert stale.version == 2
+        with pytest.raises(VersionConflict):
+            services.claim_update(claim=stale, user=reviewer, data={"location": "Oslo"}, expected_version=1)
+        fresh = Claim.objects.get(pk=claim.pk)
+        assert (fresh.location, fresh.version) == ("Genève", 2)
+
+    def test_status_is_not_editable(self, claim, reviewer):
+        with pytest.raises(ServiceError):
+            services.claim_update(claim=claim, user=reviewer, data={"status": "published"})
+        assert Claim.objects.get(pk=claim.pk).status == "new"
+
+    def test_invalid_value_rolls_back_version_bump(self, claim, reviewer):
+        with pytest.raises(ValidationError):
+            services.claim_update(claim=claim, user=reviewer, data={"language": "??"}, expected_version=1)
+        assert Claim.objects.get(pk=claim.pk).version == 1
+
+
+@pytest.mark.django_db
+class TestAssign:
+    def test_assign_to_reviewer(self, claim, editor, reviewer):
+        services.claim_assign(claim=claim, user=editor, assignee=reviewer)
+        assert Claim.objects.get(pk=claim.pk).assignee == reviewer
+
+    def test_cannot_assign_to_outsider(self, claim, editor, outsider):
+        with pytest.raises(ServiceError):
+            services.claim_assign(claim=claim, user=editor, assignee=outsider)
+
+    def test_outsider_cannot_assign(self, claim, outsider, reviewer):
+        with pytest.raises(TransitionForbidden):
+            services.claim_assign(claim=claim, user=outsider, assignee=reviewer)
+
+
+@pytest.mark.django_db
+class TestAppearancesAndReviews:
+    def test_only_one_first_appearance(self, claim, reviewer):
+        services.appearance_add(
+            user=reviewer,
+            claim=claim,
+            item=services.AppearanceInput(url="https://a.example/1", is_first_appearance=True),
+        )
+        services.appearance_add(
+            user=reviewer,
+            claim=claim,
+            item=services.AppearanceInput(url="https://a.example/2", is_first_appearance=True),
+        )
+        firsts = Appearance.objects.filter(claim=claim, is_first_appearance=True)
+        assert [a.source.url for a in firsts] == ["https://a.example/2"]
+
+    def test_same_source_twice_updates_the_appearance(self, claim, reviewer):
+        services.appearance_add(user=reviewer, claim=claim, item=services.AppearanceInput(url="https://a.example/1"))
+        services.appearance_add(
+            user=reviewer, claim=claim, item=services.AppearanceInput(url="https://a.example/1/", quote="q")
+        )
+        services.appearance_add(
+            user=reviewer, claim=claim, item=services.AppearanceInput(url="https://A.example/1", quote="q2")
+        )
+        assert claim.appearances.count() == 2  # trailing slash is a different path
+
+    def test_reviewer_cannot_revise_a_published_verdict(self, reviewer, editor):
+        review = ReviewFactory(claim=ClaimFactory(status="published"))
+        with pytest.raises(TransitionForbidden):
+            services.review_save(claim=review.claim, user=reviewer, rationale="sneaky edit")
+        services.review_save(claim=review.claim, user=editor, rationale="Correction: a date was wrong.")
+
+    def test_no_verdict_on_rejected_claim(self, reviewer):
+        with pytest.raises(PreconditionFailed):
+            services.review_save(claim=ClaimFactory(status="rejected"), user=reviewer, rating=rating("true"))
+
+    def test_inactive_rating_is_refused(self, reviewer):
+        scale = rating("unproven")
+        scale.is_active = False
+        scale.save()
+        with pytest.raises(ServiceError):
+            services.review_save(claim=ClaimFactory(status="in_research"), user=reviewer, rating=scale)
+
+    def test_comment(self, claim, reviewer, outsider):
+        comment = services.comment_create(claim=claim, user=reviewer, body=" Ring pressekontoret. ")
+        assert comment.body == "Ring pressekontoret."
+        with pytest.raises(TransitionForbidden):
+            services.comment_create(claim=claim, user=outsider, body="hi")
+
+
+@pytest.mark.django_db
+def test_duplicates_refresh_is_idempotent(reviewer):
+    en = services.claim_create(
+        user=reviewer, text="Russia has massed large forces near the border of Ukraine.", language="en"
+    )
+    nb = services.claim_create(
+        user=reviewer, text="Russia has massed huge forces close to Ukraine's border.", language="en"
+    )
+    other = services.claim_create(user=reviewer, text="The weather in Oslo was cold on Friday.", language="en")
+    services.duplicates_refresh(claim_id=nb.pk)
+    suggested = dict(DuplicateSuggestion.objects.filter(claim=nb).values_list("candidate_id", "score"))
+    assert en.pk in suggested
+    assert other.pk not in suggested
+    # Running it again creates nothing new.
+    services.duplicates_refresh(claim_id=nb.pk)
+    assert DuplicateSuggestion.objects.filter(claim=nb).count() == len(suggested)
