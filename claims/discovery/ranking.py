@@ -1,0 +1,368 @@
+"""Rank candidate articles for a claim, and say why each one ranks where it does.
+
+Four signals, each normalised to 0–1 over the candidate set, then combined:
+
+* **lexical** — BM25 (bm25s) over canonical tokens: stemmed in each text's own language
+  (Norwegian or English, PyStemmer), folded, and mapped through the cognate map in
+  `claims.discovery.text`, so "invasjonen" and "invasion" are one term;
+* **ngram** — BM25 over character 4-grams of the folded title and lead: language
+  independent, it catches cognates nobody listed ("sanksjoner"/"sanctions");
+* **entities** — the idf-weighted share of the claim's names, acronyms and numbers that
+  the article mentions (Lavrov, NATO, INF, 100 000); names carry most of the evidence
+  across languages;
+* **recency** — a Gaussian in days around the claim date: an article from the week of
+  the claim is more likely to be about it than one from the same place a year earlier.
+
+    score = (w_lex·lexical + w_ngram·ngram + w_ent·entities) · (floor + (1 − floor)·recency)
+
+Recency multiplies rather than adds: a perfectly dated article about something else must
+not outrank an on-topic one, but of two on-topic articles the one near the claim wins.
+The weights were tuned on the labelled corpus in `tests/fixtures/corpus/` (see
+`bench/quality.py`).
+
+Indexes are cached per candidate set (and per article's content), so re-ranking the same
+local index for many claims builds it once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import math
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from typing import Any
+
+import bm25s
+import numpy as np
+
+from claims.discovery import text as tx
+from claims.models import Article, Claim
+
+
+@dataclass(frozen=True)
+class Weights:
+    """How the signals combine; tuned on the fixture corpus (bench/quality.py)."""
+
+    lexical: float = 0.45
+    ngram: float = 0.2
+    entities: float = 0.35
+    recency_floor: float = 0.55  # what an article far from the claim date keeps of its score
+    recency_days: float = 21.0  # the Gaussian's standard deviation, in days
+    undated: float = 0.5  # recency of an article (or claim) without a date
+
+
+DEFAULT_WEIGHTS = Weights()
+NGRAM_LEAD_CHARS = 1500
+SNIPPET_CHARS = 300
+
+
+# --- Per-article features, cached by content -----------------------------------------------
+
+
+@dataclass(frozen=True)
+class DocFeatures:
+    """What the ranker needs of one article, computed once per content."""
+
+    tokens: tuple[str, ...]
+    grams: tuple[str, ...]
+    entities: frozenset[str]
+    language: str
+    published: dt.date | None
+
+
+def _article_key(article: Article) -> str:
+    basis = (
+        article.content_hash
+        or hashlib.blake2b(
+            f"{article.title}\x00{article.summary}\x00{article.text}".encode(), digest_size=12
+        ).hexdigest()
+    )
+    return f"{article.pk or article.url}|{basis}|{article.language}|{article.published_at}"
+
+
+class _LRU:
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.data: OrderedDict[Any, Any] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: Any) -> Any:
+        with self.lock:
+            value = self.data.get(key)
+            if value is not None:
+                self.data.move_to_end(key)
+            return value
+
+    def put(self, key: Any, value: Any) -> None:
+        with self.lock:
+            self.data[key] = value
+            self.data.move_to_end(key)
+            while len(self.data) > self.size:
+                self.data.popitem(last=False)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.data.clear()
+
+
+_FEATURES = _LRU(50_000)
+_INDEXES = _LRU(8)
+
+
+def article_language(article: Article) -> str:
+    if article.language:
+        return tx.base_language(article.language)
+    return tx.guess_language(f"{article.title}\n{article.summary}\n{article.text[:3000]}")
+
+
+def features_for(article: Article) -> DocFeatures:
+    key = _article_key(article)
+    cached = _FEATURES.get(key)
+    if cached is not None:
+        return cached
+    lang = article_language(article)
+    title = article.title or ""
+    body = f"{article.summary}\n{article.text}".strip()
+    # The title counts twice in the lexical index: it says what the article is about.
+    tokens = tx.tokens(title, lang) * 2 + tx.tokens(body, lang)
+    lead = f"{title}\n{body[:NGRAM_LEAD_CHARS]}"
+    published = article.published_at.date() if article.published_at else None
+    feats = DocFeatures(
+        tokens=tuple(tokens),
+        grams=tuple(tx.ngrams(lead)),
+        entities=frozenset(tx.entities(f"{title}\n{body}")),
+        language=lang,
+        published=published,
+    )
+    _FEATURES.put(key, feats)
+    return feats
+
+
+# --- The index over one candidate set ------------------------------------------------------
+
+
+def _bm25(corpus: list[list[str]]) -> bm25s.BM25:
+    index = bm25s.BM25()
+    # An empty document would be dropped by bm25s and shift every row; give it a placeholder.
+    index.index([doc or ["\x00"] for doc in corpus], show_progress=False)
+    return index
+
+
+@dataclass
+class CandidateIndex:
+    """BM25 over tokens and over n-grams, entity postings and dates for a list of articles."""
+
+    articles: list[Article]
+    features: list[DocFeatures]
+    lexical: bm25s.BM25
+    ngram: bm25s.BM25
+    entity_postings: dict[str, np.ndarray]
+    entity_idf: dict[str, float]
+    published_ordinal: np.ndarray  # NaN when undated
+    token_sets: list[frozenset[str]] = field(default_factory=list)
+
+    @classmethod
+    def build(cls, articles: list[Article]) -> CandidateIndex:
+        features = [features_for(a) for a in articles]
+        postings: dict[str, list[int]] = {}
+        for i, feats in enumerate(features):
+            for entity in feats.entities:
+                postings.setdefault(entity, []).append(i)
+        n = max(len(articles), 1)
+        return cls(
+            articles=articles,
+            features=features,
+            lexical=_bm25([list(f.tokens) for f in features]),
+            ngram=_bm25([list(f.grams) for f in features]),
+            entity_postings={e: np.asarray(ix, dtype=np.int32) for e, ix in postings.items()},
+            entity_idf={e: math.log(1 + (n - len(ix) + 0.5) / (len(ix) + 0.5)) for e, ix in postings.items()},
+            published_ordinal=np.asarray(
+                [f.published.toordinal() if f.published else np.nan for f in features], dtype=np.float64
+            ),
+            token_sets=[frozenset(f.tokens) for f in features],
+        )
+
+    def __len__(self) -> int:
+        return len(self.articles)
+
+
+def index_for(articles: list[Article]) -> CandidateIndex:
+    """The index for this candidate set, built once and cached while the set is unchanged."""
+    key = hashlib.blake2b("\n".join(_article_key(a) for a in articles).encode(), digest_size=16).hexdigest()
+    cached = _INDEXES.get(key)
+    if cached is None:
+        cached = CandidateIndex.build(articles)
+        _INDEXES.put(key, cached)
+    else:
+        # Same content, possibly fresh model instances from a new query: return those.
+        cached.articles = articles
+    return cached
+
+
+def clear_caches() -> None:
+    _FEATURES.clear()
+    _INDEXES.clear()
+
+
+# --- Queries -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Query:
+    """What the ranker looks for, built from a claim (or from plain text in tests and bench)."""
+
+    text: str
+    language: str
+    date: dt.date | None = None
+    claimant: str = ""
+
+    @classmethod
+    def for_claim(cls, claim: Claim) -> Query:
+        claimant = claim.claimant.name if claim.claimant_id and claim.claimant else ""
+        parts = [claim.claim_reviewed, claim.text]
+        return cls(
+            text="\n".join(p for p in parts if p), language=claim.language, date=claim.claim_date, claimant=claimant
+        )
+
+    @property
+    def full_text(self) -> str:
+        return f"{self.text}\n{self.claimant}".strip()
+
+
+def _normalise(scores: np.ndarray) -> np.ndarray:
+    top = float(scores.max()) if scores.size else 0.0
+    return scores / top if top > 0 else np.zeros_like(scores)
+
+
+def _recency(index: CandidateIndex, date: dt.date | None, weights: Weights) -> np.ndarray:
+    if date is None:
+        return np.full(len(index), weights.undated)
+    days = index.published_ordinal - date.toordinal()
+    rec = np.exp(-0.5 * (days / weights.recency_days) ** 2)
+    return np.where(np.isnan(days), weights.undated, rec)
+
+
+@dataclass
+class Signals:
+    lexical: np.ndarray
+    ngram: np.ndarray
+    entities: np.ndarray
+    recency: np.ndarray
+    combined: np.ndarray
+    query_tokens: dict[str, str]
+    query_entities: set[str]
+
+
+def score_all(index: CandidateIndex, query: Query, weights: Weights = DEFAULT_WEIGHTS) -> Signals:
+    """Every signal for every candidate, as arrays aligned with `index.articles`."""
+    n = len(index)
+    q_tokens = tx.query_tokens(query.full_text, query.language)
+    lexical_terms = [t for t in q_tokens if t in index.lexical.vocab_dict]
+    lexical = index.lexical.get_scores(lexical_terms) if lexical_terms else np.zeros(n)
+    q_grams = list(dict.fromkeys(tx.ngrams(query.full_text)))
+    ngram_terms = [g for g in q_grams if g in index.ngram.vocab_dict]
+    ngram = index.ngram.get_scores(ngram_terms) if ngram_terms else np.zeros(n)
+
+    q_entities = tx.entities(query.full_text)
+    # Claim words the cognate map knows as names (ukraina → ukrain) count as entities too,
+    # since a lower-case claim summary still names its places.
+    q_entities |= {t for t in q_tokens if t in index.entity_postings and t in tx.entities_vocabulary()}
+    entity_scores = np.zeros(n, dtype=np.float64)
+    total = 0.0
+    for entity in q_entities:
+        idf = index.entity_idf.get(entity)
+        if idf is None:
+            total += math.log(1 + (n + 0.5) / 0.5)  # a claim name no article has still counts
+            continue
+        total += idf
+        entity_scores[index.entity_postings[entity]] += idf
+    entities = entity_scores / total if total > 0 else entity_scores
+
+    lexical_n = _normalise(np.asarray(lexical, dtype=np.float64))
+    ngram_n = _normalise(np.asarray(ngram, dtype=np.float64))
+    recency = _recency(index, query.date, weights)
+    topical = weights.lexical * lexical_n + weights.ngram * ngram_n + weights.entities * entities
+    combined = topical * (weights.recency_floor + (1 - weights.recency_floor) * recency)
+    return Signals(lexical_n, ngram_n, entities, recency, combined, q_tokens, q_entities)
+
+
+# --- Explanations --------------------------------------------------------------------------
+
+
+def snippet_for(article: Article, matched: set[str], language: str, limit: int = SNIPPET_CHARS) -> str:
+    """The passage of the article that mentions most of the matched terms, as plain text."""
+    best, best_score = "", -1.0
+    candidates = tx.sentences(article.text) or tx.sentences(article.summary) or [article.title]
+    for i, sentence in enumerate(candidates[:400]):
+        found = set(tx.tokens(sentence, language)) & matched
+        # Earlier sentences win ties: leads summarise.
+        score = len(found) - i * 0.001
+        if score > best_score:
+            best, best_score = sentence, score
+            if len(found) == len(matched):
+                break
+    if best and len(best) < limit // 2:
+        idx = candidates.index(best)
+        if idx + 1 < len(candidates):
+            best = f"{best} {candidates[idx + 1]}"
+    return tx.shorten(best, limit)
+
+
+def explain(index: CandidateIndex, i: int, signals: Signals, query: Query) -> dict[str, Any]:
+    feats = index.features[i]
+    doc_tokens = index.token_sets[i]
+    matched_tokens = {t for t in signals.query_tokens if t in doc_tokens}
+    terms = list(dict.fromkeys(signals.query_tokens[t] for t in signals.query_tokens if t in matched_tokens))
+    entity_terms = sorted(signals.query_entities & feats.entities)
+    published = feats.published
+    days = (published - query.date).days if published and query.date else None
+    return {
+        "terms": terms,
+        "entity_terms": entity_terms,
+        "lexical": round(float(signals.lexical[i]), 4),
+        "ngram": round(float(signals.ngram[i]), 4),
+        "entities": round(float(signals.entities[i]), 4),
+        "recency": round(float(signals.recency[i]), 4),
+        "days_from_claim": days,
+        "language": feats.language,
+        "cross_language": feats.language != tx.base_language(query.language),
+        "snippet": snippet_for(index.articles[i], matched_tokens | set(entity_terms), feats.language),
+    }
+
+
+# --- Entry points --------------------------------------------------------------------------
+
+
+def rank(
+    query: Query, articles: list[Article], *, limit: int = 20, weights: Weights = DEFAULT_WEIGHTS
+) -> list[tuple[Article, float, dict[str, Any]]]:
+    """Rank `articles` for `query`: (article, score 0–1, why) best first, at most `limit`."""
+    articles = list(articles)
+    if not articles or limit <= 0:
+        return []
+    index = index_for(articles)
+    signals = score_all(index, query, weights)
+    combined = signals.combined
+    k = min(limit, len(articles))
+    # Ties (often all zero) keep the candidates' own order, which is stable and testable.
+    order = np.lexsort((np.arange(len(articles)), -combined))[:k]
+    results = []
+    for i in order:
+        score = float(combined[i])
+        if score <= 0:
+            break
+        results.append((index.articles[i], round(score, 4), explain(index, int(i), signals, query)))
+    return results
+
+
+def rank_for_claim(
+    claim: Claim, articles: list[Article], *, limit: int = 20
+) -> list[tuple[Article, float, dict[str, Any]]]:
+    """The pipeline's entry point: the best `limit` articles for a claim, with the reasons.
+
+    `why` holds "terms" (the claim's words the article matched), the signals ("lexical",
+    "ngram", "entities", "recency") and "snippet", a plain-text passage around the best match.
+    """
+    return rank(Query.for_claim(claim), articles, limit=limit)

@@ -1,0 +1,436 @@
+"""Text helpers shared by ranking and duplicate detection: folding, stemming, entities, n-grams.
+
+Everything here is pure and deterministic (no database, no network), so the ranker and the
+duplicate finder can be tested and benchmarked on plain strings.
+
+The desk works in Norwegian and English and a claim in one language often has its best
+evidence in the other. Three things bridge the gap:
+
+* Tokens are stemmed in their own language, folded (æ→ae, é→e) and then mapped through a
+  small **cognate map** to one canonical form, so "Ukraina", "ukrainske" and "Ukraine's"
+  all become ``ukrain`` and "invasjonen" meets "invasion".
+* **Entities** (capitalised names, acronyms such as NATO/INF, numbers) go through the same
+  canonical map; names carry most of the cross-language signal.
+* **Character n-grams** of folded words catch the cognates nobody listed.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections import Counter
+from functools import lru_cache
+
+import Stemmer
+from bm25s.stopwords import STOPWORDS_EN, STOPWORDS_NORWEGIAN
+
+_FOLD = str.maketrans({"æ": "ae", "ø": "o", "å": "a", "ß": "ss", "œ": "oe", "ł": "l", "đ": "d"})
+_NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
+_WORD = re.compile(r"\w+", re.UNICODE)
+# Digit groups written "100 000", "100.000" or "100,000" are one number.
+_NUMBER_GROUPS = re.compile(r"(?<=\d)[ .,\u00a0\u202f](?=\d{3}\b)")
+_SENTENCE = re.compile(r"(?<=[.!?…])[\"'»”)]*\s+(?=[\"'«“(]*[A-ZÆØÅÉ0-9])")
+
+
+def fold(text: str) -> str:
+    """Lower-case, transliterate Nordic letters and strip accents (Genève -> geneve)."""
+    text = text.lower().translate(_FOLD)
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return _NON_WORD.sub(" ", text).strip()
+
+
+# --- Languages -----------------------------------------------------------------------------
+
+_NB_STOP = frozenset(STOPWORDS_NORWEGIAN) | {
+    "sier", "sa", "ble", "blir", "også", "mot", "etter", "mellom", "flere", "både", "får", "fikk",
+    "kan", "skal", "vil", "må", "ikke", "hadde", "har", "mener", "ifølge", "dette", "disse",
+    "denne", "onsdag", "torsdag", "fredag", "mandag", "tirsdag", "lørdag", "søndag", "nå", "dag",
+}  # fmt: skip
+_EN_STOP = frozenset(STOPWORDS_EN) | {
+    "said", "says", "would", "could", "also", "after", "between", "more", "has", "have", "had",
+    "been", "its", "it's", "their", "than", "over", "about", "monday", "tuesday", "wednesday",
+    "thursday", "friday", "saturday", "sunday", "year", "years", "new", "one", "two", "up", "down",
+}  # fmt: skip
+STOPWORDS = _NB_STOP | _EN_STOP
+# Function words that only one of the two languages has, for telling them apart.
+_NB_MARKERS = frozenset(
+    {"og", "ikke", "som", "det", "er", "på", "av", "med", "til", "har", "om", "en", "et", "å", "fra"}
+)
+_EN_MARKERS = frozenset({"the", "and", "not", "is", "of", "with", "to", "has", "on", "a", "from", "that", "was", "are"})
+
+
+def base_language(language: str | None) -> str:
+    """The stemmer family for a BCP-47 tag: "nb", "nn", "no" → "nb"; anything else → "en"."""
+    tag = (language or "").lower().split("-")[0]
+    if tag in {"nb", "nn", "no", "nob", "nno", "nor"}:
+        return "nb"
+    if tag in {"da", "sv"}:
+        return "nb"  # close enough for stemming names and cognates
+    return "en"
+
+
+def guess_language(text: str) -> str:
+    """ "nb" or "en" from function-word counts; for articles whose page declared no language."""
+    words = [w.lower() for w in _WORD.findall(text[:4000])]
+    nb = sum(1 for w in words if w in _NB_MARKERS)
+    en = sum(1 for w in words if w in _EN_MARKERS)
+    return "nb" if nb > en else "en"
+
+
+@lru_cache(maxsize=4)
+def _stemmer(lang: str) -> Stemmer.Stemmer:
+    return Stemmer.Stemmer("norwegian" if lang == "nb" else "english")
+
+
+# --- The cognate map -----------------------------------------------------------------------
+# Canonical form first, then surface forms in Norwegian and English. Every variant is
+# stemmed in both languages and folded, so inflections ("Russlands", "Ukraine's") map too.
+# Deliberately small and generic (names, places, institutions and common news words),
+# not a dictionary of any one story.
+NAMES: dict[str, tuple[str, ...]] = {
+    # places and peoples
+    "ukraine": ("ukraina", "ukrainas", "ukrainsk", "ukrainske", "ukrainere", "ukrainian", "ukrainians"),
+    "russia": ("russland", "russlands", "russisk", "russiske", "russere", "russian", "russians"),
+    "geneva": ("genève", "geneve", "genf", "genevé"),
+    "america": ("usa", "us", "u.s.", "amerika", "amerikansk", "amerikanske", "american", "americans", "united states"),
+    "europe": ("europa", "europeisk", "europeiske", "european", "europeans"),
+    "belarus": ("hviterussland", "belarusian", "hviterussisk"),
+    "moscow": ("moskva",),
+    "kyiv": ("kiev", "kijev", "kyjiv"),
+    "washington": ("washingtons",),
+    "switzerland": ("sveits", "swiss", "sveitsisk"),
+    "norway": ("norge", "norsk", "norske", "norwegian"),
+    "crimea": ("krim",),
+    "donbas": ("donbass",),
+    "brussels": ("brussel",),
+    "baltic": ("baltikum", "baltiske", "baltics"),
+    # institutions and acronyms
+    "nato": ("nato", "natos"),
+    "inf": ("inf",),
+    "osce": ("osse",),
+    "un": ("fn", "united nations"),
+    "eu": ("eu",),
+    "kremlin": ("kreml",),
+}
+WORDS: dict[str, tuple[str, ...]] = {
+    # common news and security vocabulary
+    "eastern": ("øst", "østlige", "east"),
+    "invasion": (
+        "invasjon",
+        "invasjonen",
+        "invasjoner",
+        "invadere",
+        "invaderer",
+        "invadert",
+        "invade",
+        "invaded",
+        "invading",
+        "invades",
+    ),
+    "troop": ("tropp", "tropper", "troppene", "soldater", "soldatene", "soldiers", "troops"),
+    "border": ("grense", "grensen", "grenser", "grensa", "borders"),
+    "talk": (
+        "samtale",
+        "samtaler",
+        "samtalene",
+        "forhandling",
+        "forhandlinger",
+        "forhandlingene",
+        "negotiations",
+        "talks",
+    ),
+    "meeting": ("møte", "møtet", "møtte", "møttes", "meet", "met", "meetings"),
+    "summit": ("toppmøte", "toppmøtet"),
+    # "utenriksminister" is one word; English needs two, and "minister" is the part they share.
+    "minister": ("utenriksminister", "utenriksministeren", "utenriksministrene", "ministeren", "ministers"),
+    "president": ("presidenten", "presidents"),
+    "deny": (
+        "avvise",
+        "avviser",
+        "avviste",
+        "benekte",
+        "benekter",
+        "benektet",
+        "nekte",
+        "nekter",
+        "nektet",
+        "denied",
+        "denies",
+        "denial",
+    ),
+    "plan": ("plan", "planer", "planene", "planlegger", "plans", "planning"),
+    "attack": ("angrep", "angripe", "angriper", "attacks", "attacked"),
+    "war": ("krig", "krigen", "wars"),
+    "military": ("militær", "militære", "militaert", "militaere"),
+    "intelligence": ("etterretning", "etterretningen", "etterretnings"),
+    "pretext": ("påskudd", "påskuddet", "pretexts"),
+    "sanction": ("sanksjon", "sanksjoner", "sanksjonene", "sanctions"),
+    "security": ("sikkerhet", "sikkerheten", "sikkerhets"),
+    "guarantee": ("garanti", "garantier", "garantiene", "guarantees"),
+    "demand": ("krav", "kravene", "krever", "kreve", "demands", "demanded"),
+    "expansion": ("utvidelse", "utvidelsen", "utvide", "expand", "enlargement"),
+    "member": ("medlem", "medlemskap", "medlemmer", "membership", "members"),
+    "treaty": ("avtale", "avtalen", "traktat", "traktaten", "agreement", "treaties"),
+    "missile": ("rakett", "raketter", "rakettene", "missiler", "missiles", "raketter"),
+    "nuclear": ("atom", "kjernefysisk", "kjernevåpen", "atomvåpen"),
+    "weapon": ("våpen", "våpnene", "weapons"),
+    "diplomacy": ("diplomati", "diplomatisk", "diplomatiske", "diplomatic"),
+    "threat": ("trussel", "trusler", "truer", "threaten", "threatens", "threats"),
+    "warn": ("advare", "advarer", "advarte", "warned", "warns", "warning"),
+    "response": ("svar", "svaret", "svare", "svarte", "answer", "reply", "responded", "respond"),
+    "written": ("skriftlig", "skriftlige", "writing"),
+    "week": ("uke", "uken", "uka", "weeks"),
+    "satellite": ("satellitt", "satellittbilder", "satellites"),
+    "image": ("bilde", "bilder", "bildene", "images", "pictures"),
+    "build": ("oppbygging", "oppbyggingen", "opptrapping", "buildup", "bygge", "bygger"),
+    "exercise": ("øvelse", "øvelser", "øvelsen", "drill", "drills", "exercises"),
+    "withdraw": ("trekke", "trekker", "tilbaketrekning", "withdrawal", "pull back"),
+    "government": ("regjering", "regjeringen", "governments"),
+    "spokesperson": ("talsperson", "talsmann", "pressetalsmann", "spokesman", "spokeswoman"),
+    "election": ("valg", "valget", "elections"),
+    "football": ("fotball", "fotballkamp"),
+    "weather": ("vær", "været", "værmelding"),
+    "rain": ("regn", "regnet"),
+    "snow": ("snø", "snøen"),
+    "agreement": ("enighet", "enige", "agree", "agreed"),
+    "cyber": ("dataangrep", "cyberangrep", "cyberattack", "cyberattacks"),
+    "gas": ("gass", "gassen"),
+    "pipeline": ("rørledning", "rørledningen"),
+    "tension": ("spenning", "spenningen", "spenninger", "tensions"),
+    "escalation": ("opptrapping", "eskalering", "eskalere", "escalate", "escalating"),
+    "de-escalation": ("nedtrapping", "de-escalate", "deescalation"),
+}
+
+
+COGNATES: dict[str, tuple[str, ...]] = {**NAMES, **WORDS}
+
+
+def _variant_keys(word: str) -> set[str]:
+    keys = set()
+    for lang in ("nb", "en"):
+        parts = [fold(_stemmer(lang).stemWord(w)) for w in word.lower().split()]
+        keys.add(" ".join(parts))
+    keys.add(fold(word))
+    return keys
+
+
+@lru_cache(maxsize=1)
+def _canonical_map() -> dict[str, str]:
+    mapping: dict[str, str] = {}
+    for canonical, variants in COGNATES.items():
+        target = fold(_stemmer("en").stemWord(canonical))
+        for variant in (canonical, *variants):
+            if " " in variant:
+                continue  # multi-word phrases are matched by their parts
+            for key in _variant_keys(variant):
+                mapping.setdefault(key, target)
+    return mapping
+
+
+@lru_cache(maxsize=1)
+def entities_vocabulary() -> frozenset[str]:
+    """Canonical forms of the places, peoples and institutions in the cognate map."""
+    return frozenset(fold(_stemmer("en").stemWord(name)) for name in NAMES) | frozenset(NAMES)
+
+
+def canonical(stem: str) -> str:
+    """The shared form of a folded stem, or the stem itself when no cognate is known."""
+    return _canonical_map().get(stem, stem)
+
+
+# --- Tokens --------------------------------------------------------------------------------
+
+
+def normalize_numbers(text: str) -> str:
+    return _NUMBER_GROUPS.sub("", text)
+
+
+def raw_words(text: str) -> list[str]:
+    """Lower-cased words with Norwegian letters intact (the stemmers need them)."""
+    return [w.lower() for w in _WORD.findall(normalize_numbers(text))]
+
+
+def cased_words(text: str) -> list[str]:
+    return _WORD.findall(normalize_numbers(text))
+
+
+@lru_cache(maxsize=100_000)
+def name_key(word: str) -> str:
+    """A name's key, the same in both languages: folded, one trailing "s" dropped.
+
+    Stemmers treat names as words of their language (the Norwegian one turns "Blinken"
+    into "blink", the English one leaves it), so names get a key of their own. Dropping
+    one "s" everywhere handles the Norwegian genitive ("Lavrovs", "Putins") and is harmless
+    when applied the same way to both sides ("Brussels" and "Brussel" meet as "brussel").
+    """
+    key = fold(word)
+    if key in _canonical_map():
+        return _canonical_map()[key]
+    if len(key) >= 5 and key.endswith("s") and not key.endswith("ss"):
+        key = key[:-1]
+    return _canonical_map().get(key, key)
+
+
+def _is_name(word: str) -> bool:
+    return word[:1].isupper() and not word.isupper() and len(word) >= 3
+
+
+@lru_cache(maxsize=200_000)
+def word_token(word: str, lang: str) -> str | None:
+    """One lower-cased word as its canonical token, or None for a stop word or a single letter."""
+    if word in STOPWORDS or (len(word) < 2 and not word.isdigit()):
+        return None
+    stem = fold(_stemmer(lang).stemWord(word))
+    if not stem:
+        return None
+    return canonical(stem)
+
+
+@lru_cache(maxsize=200_000)
+def compound_parts(word: str) -> tuple[str, ...]:
+    """Known parts of a Norwegian compound ("invasjonsplaner" → ("invas", "plan")).
+
+    Norwegian writes "troop build-up" as one word, "troppeoppbygging"; splitting where both
+    halves are in the cognate map lets it meet the English words. Unknown halves are not
+    guessed at: a wrong split would do more harm than none.
+    """
+    if len(word) < 8:
+        return ()
+    known = _canonical_map()
+    for cut in range(4, len(word) - 3):
+        left, right = word[:cut], word[cut:]
+        for head in (left, left[:-1] if left[-1:] in {"s", "e"} else None):
+            if not head or len(head) < 3:
+                continue
+            head_key = fold(_stemmer("nb").stemWord(head))
+            tail_key = fold(_stemmer("nb").stemWord(right))
+            if head_key in known and tail_key in known:
+                return (known[head_key], known[tail_key])
+    return ()
+
+
+def tokens(text: str, language: str | None = None) -> list[str]:
+    """Canonical tokens of a text for the lexical index (stemmed in its language, folded, mapped)."""
+    lang = base_language(language) if language else guess_language(text)
+    known = _canonical_map()
+    out = []
+    for cased in cased_words(text):
+        word = cased.lower()
+        token = word_token(word, lang)
+        if token:
+            out.append(token)
+            if _is_name(cased):
+                key = name_key(cased)
+                if key != token:
+                    out.append(key)
+            if lang == "nb" and token not in known.values():
+                out.extend(compound_parts(word))
+    return out
+
+
+def query_tokens(text: str, language: str | None) -> dict[str, str]:
+    """Canonical query tokens mapped to the first surface word that produced them.
+
+    A query is stemmed in its own language and, for words the cognate map does not know,
+    in the other language too, so an English word in a Norwegian claim (a name, "NATO")
+    still meets its English stem.
+    """
+    lang = base_language(language)
+    other = "en" if lang == "nb" else "nb"
+    out: dict[str, str] = {}
+    for cased in cased_words(text):
+        word = cased.lower()
+        for each in (lang, other):
+            token = word_token(word, each)
+            if token and token not in out:
+                out[token] = cased
+        if _is_name(cased) and word not in STOPWORDS:
+            out.setdefault(name_key(cased), cased)
+        if lang == "nb":
+            for part in compound_parts(word):
+                out.setdefault(part, cased)
+    return out
+
+
+# --- Entities ------------------------------------------------------------------------------
+
+_CAPITALISED = re.compile(r"\b[A-ZÆØÅÉÈÖÄÜ][\w\-]*(?:[’'][sS])?", re.UNICODE)
+_NUMBER = re.compile(r"\b\d+(?:[.,]\d+)?\b")
+
+
+def entities(text: str) -> set[str]:
+    """Names, acronyms and numbers in canonical form: {"lavrov", "nato", "geneva", "100000", …}.
+
+    Capitalised words after a full stop are kept too unless they are stop words; a claim's
+    names are what matter, and stop words cover most sentence-initial noise.
+    """
+    text = normalize_numbers(text)
+    found: set[str] = set()
+    for match in _CAPITALISED.finditer(text):
+        word = match.group(0)
+        word = re.sub(r"[’'][sS]$", "", word)
+        for part in word.split("-"):
+            low = part.lower()
+            acronym = part.isupper() and len(part) >= 2
+            if not part[:1].isupper() or len(low) < 2 or (low in STOPWORDS and not acronym):
+                continue
+            found.add(canonical(fold(low)) if acronym else name_key(part))
+    for match in _NUMBER.finditer(text):
+        number = match.group(0).replace(",", ".")
+        if len(number) >= 2:
+            found.add(number)
+    return found
+
+
+# --- Character n-grams ---------------------------------------------------------------------
+
+
+def ngrams(text: str, n: int = 4) -> list[str]:
+    """Character n-grams of each folded word, padded with spaces (" nat", "nato", "ato ")."""
+    grams: list[str] = []
+    for word in fold(normalize_numbers(text)).split():
+        if word in STOPWORDS:
+            continue
+        padded = f" {word} "
+        if len(padded) <= n:
+            grams.append(padded)
+            continue
+        grams.extend(padded[i : i + n] for i in range(len(padded) - n + 1))
+    return grams
+
+
+def ngram_profile(text: str, n: int = 4) -> Counter[str]:
+    return Counter(ngrams(text, n))
+
+
+def cosine(a: Counter[str], b: Counter[str]) -> float:
+    if not a or not b:
+        return 0.0
+    if len(a) > len(b):
+        a, b = b, a
+    dot = sum(count * b.get(gram, 0) for gram, count in a.items())
+    norm = math.sqrt(sum(v * v for v in a.values())) * math.sqrt(sum(v * v for v in b.values()))
+    return dot / norm if norm else 0.0
+
+
+# --- Passages ------------------------------------------------------------------------------
+
+
+def sentences(text: str) -> list[str]:
+    """Sentences and paragraph lines of a plain text, for choosing a snippet."""
+    out = []
+    for paragraph in re.split(r"\n\s*", text or ""):
+        paragraph = " ".join(paragraph.split())
+        if paragraph:
+            out.extend(s.strip() for s in _SENTENCE.split(paragraph) if s.strip())
+    return out
+
+
+def shorten(text: str, limit: int = 300) -> str:
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0]
+    return cut.rstrip(",;:-– ") + "…"
