@@ -1,0 +1,60 @@
+# factcheck — the two commands a newcomer needs are `make run` and `make test`.
+# Everything runs from .venv, which scripts/venv.sh creates and keeps in step with
+# requirements.txt. See README.md and docs/ for what each target does.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+PY := .venv/bin/python
+
+# The PostgreSQL + Redis pass of `make test`. Override on the command line if yours differ.
+PG_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/factcheck
+PG_REDIS_URL ?= redis://127.0.0.1:6379/0
+# Extra arguments for pytest, e.g. `make test-sqlite PYTEST_ARGS="-k workflow -x"`.
+PYTEST_ARGS ?=
+export PG_DATABASE_URL PG_REDIS_URL PYTEST_ARGS
+
+.PHONY: help venv run test test-sqlite test-pg services lint format check-deploy bench
+
+help:
+	@echo "make run           set up (venv, migrate, demo data, admin login) and start the web app + Celery worker"
+	@echo "make test          the whole test suite twice: on SQLite, then on PostgreSQL with Redis"
+	@echo "make test-sqlite   the suite on SQLite only (needs no services)"
+	@echo "make test-pg       the suite on PostgreSQL + Redis only (starts them if installed but stopped)"
+	@echo "make lint          ruff check + ruff format --check"
+	@echo "make format        ruff format + ruff check --fix"
+	@echo "make check-deploy  Django's deployment checks with production-like settings"
+	@echo "make bench         the benchmark suite (bench/run.py)"
+
+venv:
+	@scripts/venv.sh
+
+run: venv
+	@$(PY) scripts/run.py
+
+test: venv
+	@scripts/test.sh sqlite
+	@scripts/test.sh pg
+
+test-sqlite: venv
+	@scripts/test.sh sqlite
+
+test-pg: venv
+	@scripts/test.sh pg
+
+services:
+	@scripts/services.sh
+
+lint: venv
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: venv
+	$(PY) -m ruff format .
+	$(PY) -m ruff check --fix .
+
+check-deploy: venv
+	@scripts/check_deploy.sh
+
+bench: venv
+	@if [ -f bench/run.py ]; then $(PY) bench/run.py; \
+	else echo "bench/run.py does not exist yet: no benchmarks to run." >&2; exit 1; fi
