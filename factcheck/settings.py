@@ -233,6 +233,44 @@ FETCH_TOTAL_TIMEOUT = env_int("FETCH_TOTAL_TIMEOUT", 20, minimum=1)
 FETCH_MAX_BYTES = env_int("FETCH_MAX_BYTES", 5_000_000, minimum=1024)
 FETCH_MAX_REDIRECTS = env_int("FETCH_MAX_REDIRECTS", 5, minimum=0)
 
+# --- Related-article discovery (claims.discovery) --------------------------------------
+# Providers run in this order; a listed provider that lacks its configuration (e.g. the
+# Fact Check Tools key) is skipped and the job says so. GDELT is off unless listed.
+DISCOVERY_PROVIDER_NAMES = ("article_page", "feeds", "factcheck_tools", "wikipedia", "gdelt", "local")
+DISCOVERY_PROVIDERS = env_list("DISCOVERY_PROVIDERS", ["article_page", "feeds", "factcheck_tools", "wikipedia", "local"])
+if unknown_providers := set(DISCOVERY_PROVIDERS) - set(DISCOVERY_PROVIDER_NAMES):
+    raise ImproperlyConfigured(
+        f"DISCOVERY_PROVIDERS: unknown {sorted(unknown_providers)}; choose from {list(DISCOVERY_PROVIDER_NAMES)}"
+    )
+
+
+def _env_url(name: str, default: str) -> str:
+    value = env_str(name, default).strip()
+    if value and not value.startswith(("http://", "https://")):
+        raise ImproperlyConfigured(f"{name}={value!r} must be an http(s) URL")
+    return value
+
+
+# "{lang}" is replaced by the claim's Wikipedia language code (nb → no).
+DISCOVERY_WIKIPEDIA_API_URL = _env_url("DISCOVERY_WIKIPEDIA_API_URL", "https://{lang}.wikipedia.org/w/api.php")
+DISCOVERY_FACTCHECK_API_URL = _env_url(
+    "DISCOVERY_FACTCHECK_API_URL", "https://factchecktools.googleapis.com/v1alpha1/claims:search"
+)
+DISCOVERY_FACTCHECK_API_KEY = env_str("GOOGLE_FACTCHECK_API_KEY")
+DISCOVERY_GDELT_API_URL = _env_url("DISCOVERY_GDELT_API_URL", "https://api.gdeltproject.org/api/v2/doc/doc")
+# Article pages fetched and extracted per discovery job (candidates whose text we lack).
+DISCOVERY_MAX_PAGE_FETCHES = env_int("DISCOVERY_MAX_PAGE_FETCHES", 30, minimum=0)
+DISCOVERY_MAX_SUGGESTIONS = env_int("DISCOVERY_MAX_SUGGESTIONS", 20, minimum=1)
+# A discovery job harvests feeds not harvested within this many minutes.
+DISCOVERY_FEED_MAX_AGE_MINUTES = env_int("DISCOVERY_FEED_MAX_AGE_MINUTES", 15, minimum=0)
+# Open claims get a new discovery job when their last one is older than this.
+DISCOVERY_RECHECK_HOURS = env_int("DISCOVERY_RECHECK_HOURS", 24, minimum=1)
+
+CELERY_BEAT_SCHEDULE = {
+    "harvest-all-feeds": {"task": "claims.tasks.harvest_all_feeds", "schedule": 15 * 60},
+    "recheck-open-claims": {"task": "claims.tasks.recheck_open_claims", "schedule": 60 * 60},
+}
+
 LOG_LEVEL = env_choice("LOG_LEVEL", "INFO", {"DEBUG", "INFO", "WARNING", "ERROR"})
 LOGGING = {
     "version": 1,
