@@ -23,7 +23,7 @@ from collections import Counter
 from functools import lru_cache
 
 import Stemmer
-from bm25s.stopwords import STOPWORDS_EN, STOPWORDS_NORWEGIAN
+from bm25s.stopwords import STOPWORDS_EN_PLUS, STOPWORDS_NORWEGIAN
 
 _FOLD = str.maketrans({"æ": "ae", "ø": "o", "å": "a", "ß": "ss", "œ": "oe", "ł": "l", "đ": "d"})
 _NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
@@ -48,7 +48,7 @@ _NB_STOP = frozenset(STOPWORDS_NORWEGIAN) | {
     "kan", "skal", "vil", "må", "ikke", "hadde", "har", "mener", "ifølge", "dette", "disse",
     "denne", "onsdag", "torsdag", "fredag", "mandag", "tirsdag", "lørdag", "søndag", "nå", "dag",
 }  # fmt: skip
-_EN_STOP = frozenset(STOPWORDS_EN) | {
+_EN_STOP = frozenset(STOPWORDS_EN_PLUS) | {
     "said", "says", "would", "could", "also", "after", "between", "more", "has", "have", "had",
     "been", "its", "it's", "their", "than", "over", "about", "monday", "tuesday", "wednesday",
     "thursday", "friday", "saturday", "sunday", "year", "years", "new", "one", "two", "up", "down",
@@ -113,10 +113,42 @@ NAMES: dict[str, tuple[str, ...]] = {
     "un": ("fn", "united nations"),
     "eu": ("eu",),
     "kremlin": ("kreml",),
+    "soviet": ("sovjet", "sovjetunionen", "sovjetunion", "sovjetisk", "sovjetiske", "soviets", "ussr"),
 }
 WORDS: dict[str, tuple[str, ...]] = {
     # common news and security vocabulary
     "eastern": ("øst", "østlige", "east"),
+    "breakthrough": ("gjennombrudd", "gjennombruddet", "breakthroughs"),
+    "consequence": ("konsekvens", "konsekvenser", "konsekvensene", "consequences"),
+    "restore": (
+        "gjenopprette",
+        "gjenoppretter",
+        "gjenskape",
+        "gjenskaper",
+        "gjenreise",
+        "rebuild",
+        "recreate",
+        "reconstitute",
+    ),
+    "revive": ("gjenopplive", "gjenoppliver", "revival", "revived"),
+    "limit": ("begrense", "begrenser", "begrensning", "begrensninger", "limits", "restrictions"),
+    "intermediate": ("mellomdistanse",),
+    "republic": ("republikk", "republikker", "republics"),
+    "ambassador": ("ambassadør", "ambassadøren", "ambassadørene", "ambassadors"),
+    "stage": ("iscenesette", "iscenesetter", "iscenesatt", "staged"),
+    "accuse": (
+        "anklage",
+        "anklager",
+        "anklaget",
+        "beskylde",
+        "beskyldning",
+        "beskyldninger",
+        "accused",
+        "accusation",
+        "accusations",
+    ),
+    "gather": ("samle", "samler", "samlet", "gathered", "amass", "massed"),
+    "neighbour": ("nabo", "naboland", "nabolandet", "nabolandene", "neighbor", "neighbours", "neighbors"),
     "invasion": (
         "invasjon",
         "invasjonen",
@@ -186,7 +218,7 @@ WORDS: dict[str, tuple[str, ...]] = {
     "image": ("bilde", "bilder", "bildene", "images", "pictures"),
     "build": ("oppbygging", "oppbyggingen", "opptrapping", "buildup", "bygge", "bygger"),
     "exercise": ("øvelse", "øvelser", "øvelsen", "drill", "drills", "exercises"),
-    "withdraw": ("trekke", "trekker", "tilbaketrekning", "withdrawal", "pull back"),
+    "withdraw": ("trekke", "trekker", "trekkes", "tilbaketrekning", "withdrawal", "pull", "pulls"),
     "government": ("regjering", "regjeringen", "governments"),
     "spokesperson": ("talsperson", "talsmann", "pressetalsmann", "spokesman", "spokeswoman"),
     "election": ("valg", "valget", "elections"),
@@ -299,7 +331,7 @@ def compound_parts(word: str) -> tuple[str, ...]:
     if len(word) < 8:
         return ()
     known = _canonical_map()
-    for cut in range(4, len(word) - 3):
+    for cut in range(3, len(word) - 3):
         left, right = word[:cut], word[cut:]
         for head in (left, left[:-1] if left[-1:] in {"s", "e"} else None):
             if not head or len(head) < 3:
