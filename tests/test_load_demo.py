@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth import authenticate, get_user_model
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from claims import services
 from claims.demo import articles, content
@@ -45,6 +45,13 @@ def snapshot() -> dict[str, object]:
         "ratings": Rating.objects.count(),
         "articles": list(Article.objects.order_by("id").values_list("id", "url", "text")),
     }
+
+
+@pytest.fixture(autouse=True)
+def debug_on(settings, monkeypatch):
+    """The default demo password is only allowed in development (DEBUG on)."""
+    settings.DEBUG = True
+    monkeypatch.delenv("FACTCHECK_DEMO_PASSWORD", raising=False)
 
 
 @pytest.fixture
@@ -151,6 +158,21 @@ def test_password_comes_from_the_environment(db, monkeypatch):
     assert "another-secret-99" not in output
     assert authenticate(username="editor", password="another-secret-99") is not None
     assert authenticate(username="editor", password=content.DEFAULT_PASSWORD) is None
+
+
+def test_changing_the_password_applies_on_the_next_run(demo, monkeypatch):
+    monkeypatch.setenv("FACTCHECK_DEMO_PASSWORD", "changed-later-77")
+    load_demo()
+    assert authenticate(username="admin", password="changed-later-77") is not None
+    assert authenticate(username="admin", password=content.DEFAULT_PASSWORD) is None
+
+
+def test_without_debug_the_default_password_is_refused(db, settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="FACTCHECK_DEMO_PASSWORD"):
+        load_demo()
+    assert not get_user_model().objects.filter(username="admin").exists()
+    assert Claim.objects.count() == 0
 
 
 def test_a_claim_moved_off_the_demo_path_is_left_alone(demo):

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import hashlib
 import importlib
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
@@ -25,6 +25,7 @@ from claims import services
 from claims.demo import articles, content
 from claims.models import Article, Claim, Rating, Source
 from claims.workflow import ClaimStatus
+from factcheck.env import env_str
 
 # The path from "new" to each state the demo uses; "updated" needs a publication first.
 FORWARD = (
@@ -58,9 +59,24 @@ class Report:
     articles_created: int = 0
 
 
+class DemoRefused(RuntimeError):
+    """The demo would be unsafe here (e.g. a published default password on a production site)."""
+
+
 def demo_password() -> tuple[str, bool]:
-    value = os.environ.get("FACTCHECK_DEMO_PASSWORD", "")
-    return (value, True) if value else (content.DEFAULT_PASSWORD, False)
+    """The demo users' password and whether it came from FACTCHECK_DEMO_PASSWORD.
+
+    The default is printed and documented, so outside DEBUG (a real deployment) the demo
+    refuses to create a superuser with it.
+    """
+    value = env_str("FACTCHECK_DEMO_PASSWORD")
+    if value:
+        return value, True
+    if not settings.DEBUG:
+        raise DemoRefused(
+            "DJANGO_DEBUG is off: set FACTCHECK_DEMO_PASSWORD to a password of your own for the demo users."
+        )
+    return content.DEFAULT_PASSWORD, False
 
 
 def ensure_ratings() -> None:
@@ -89,7 +105,7 @@ def ensure_users(report: Report) -> dict[str, Any]:
     for spec in content.USERS:
         group = Group.objects.filter(name=spec.role).first()
         if group is None:
-            raise RuntimeError(f"The group {spec.role!r} is missing; run `manage.py migrate` first.")
+            raise DemoRefused(f"The group {spec.role!r} is missing; run `manage.py migrate` first.")
         user, created = user_model.objects.get_or_create(username=spec.username)
         wanted = {
             "first_name": spec.first_name,

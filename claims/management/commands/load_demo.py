@@ -2,7 +2,8 @@
 
 Idempotent: run it as often as you like; a second run changes nothing. The logins are
 `reviewer`, `editor` and `admin` with the password from FACTCHECK_DEMO_PASSWORD, or
-`demo-pass-2022` when it is unset. Do not run it against a production desk.
+`demo-pass-2022` when it is unset and DJANGO_DEBUG is on; with DEBUG off (a real deployment)
+FACTCHECK_DEMO_PASSWORD is required, so no public default password guards a superuser.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             report = loader.load(with_articles=not options["no_articles"])
-        except RuntimeError as exc:
+        except loader.DemoRefused as exc:
             raise CommandError(str(exc)) from exc
 
         self.stdout.write(
