@@ -1,0 +1,195 @@
+"""Main text and metadata from an article page, so the index holds the story, not the page.
+
+trafilatura drops navigation, cookie banners, "read more" lists and footers; it is given
+the text we decoded ourselves (a str), never bytes, because its own charset guess garbles
+undeclared windows-1252 Norwegian pages. Canonical URL, language and the publication time
+are read from the page's own tags first, since those are explicit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urljoin
+
+import lxml.html
+import trafilatura
+from django.utils.dateparse import parse_date, parse_datetime
+
+_SPACE = re.compile(r"[ \t\u00a0\u202f]+")
+_BLANK_LINES = re.compile(r"\n\s*\n+")
+_ALL_SPACE = re.compile(r"\s+")
+_LANGUAGE_TAG = re.compile(r"^[a-zA-Z]{2,3}")
+_DATE_META = (
+    "article:published_time",
+    "og:article:published_time",
+    "datePublished",
+    "date",
+    "dc.date",
+    "dc.date.issued",
+    "pubdate",
+    "publishdate",
+)
+
+
+@dataclass(frozen=True)
+class Extracted:
+    """What an article page gave us; empty strings where the page said nothing."""
+
+    url: str
+    canonical_url: str
+    title: str
+    author: str
+    published_at: dt.datetime | None
+    site_name: str
+    language: str
+    description: str
+    text: str
+    content_hash: str
+
+
+def normalize_text(text: str) -> str:
+    """NFC, one space between words, paragraphs kept as blank lines."""
+    text = unicodedata.normalize("NFC", text or "")
+    lines = [_SPACE.sub(" ", line).strip() for line in text.splitlines()]
+    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+
+
+def content_hash(text: str) -> str:
+    """sha256 of the text with case and spacing ignored: the same story hashes the same."""
+    canonical = _ALL_SPACE.sub(" ", unicodedata.normalize("NFC", text or "")).strip().casefold()
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def language_code(tag: str | None) -> str:
+    """ "nb-NO" → "nb", "no" → "nb" (the desk's Norwegian is Bokmål), "en_GB" → "en"."""
+    match = _LANGUAGE_TAG.match((tag or "").strip())
+    if not match:
+        return ""
+    code = match.group(0).lower()
+    return "nb" if code in {"no", "nob", "nor"} else code
+
+
+def _tree(html: str) -> Any:
+    try:
+        return lxml.html.document_fromstring(html)
+    except (ValueError, lxml.etree.ParserError):
+        return None
+
+
+def _meta(tree: Any, *names: str) -> str:
+    if tree is None:
+        return ""
+    for name in names:
+        for attr in ("property", "name", "itemprop"):
+            for node in tree.xpath(f"//meta[@{attr}=$name]", name=name):
+                value = (node.get("content") or "").strip()
+                if value:
+                    return value
+    return ""
+
+
+def _canonical(tree: Any, url: str) -> str:
+    if tree is not None:
+        for node in tree.xpath("//link[@href and contains(concat(' ', normalize-space(@rel), ' '), ' canonical ')]"):
+            href = urljoin(url, node.get("href", "").strip())
+            if href.startswith(("http://", "https://")) and len(href) <= 2000:
+                return href
+    og = _meta(tree, "og:url")
+    return og if og.startswith(("http://", "https://")) and len(og) <= 2000 else ""
+
+
+def _parse_moment(value: str) -> dt.datetime | None:
+    value = (value or "").strip()
+    if not value:
+        return None
+    try:
+        moment = parse_datetime(value.replace("Z", "+00:00"))
+    except ValueError:
+        moment = None
+    if moment is None:
+        try:
+            day = parse_date(value[:10])
+        except ValueError:
+            day = None
+        if day is None:
+            return None
+        moment = dt.datetime(day.year, day.month, day.day)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment
+
+
+def _json_ld_dates(tree: Any) -> list[str]:
+    if tree is None:
+        return []
+    found = []
+    for node in tree.xpath("//script[@type='application/ld+json']"):
+        try:
+            data = json.loads(node.text_content() or "null")
+        except ValueError:
+            continue
+        stack = [data]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, list):
+                stack.extend(item)
+            elif isinstance(item, dict):
+                if isinstance(item.get("datePublished"), str):
+                    found.append(item["datePublished"])
+                stack.extend(v for k, v in item.items() if k == "@graph")
+    return found
+
+
+def _published(tree: Any, fallback: str | None) -> dt.datetime | None:
+    candidates = [_meta(tree, *_DATE_META), *_json_ld_dates(tree)]
+    if tree is not None:
+        candidates += [node.get("datetime", "") for node in tree.xpath("//time[@datetime]")[:3]]
+    candidates.append(fallback or "")
+    for value in candidates:
+        moment = _parse_moment(value)
+        if moment is not None and dt.datetime(1990, 1, 1, tzinfo=dt.UTC) <= moment:
+            return moment
+    return None
+
+
+def extract(html: str, *, url: str) -> Extracted:
+    """Extract the article in `html` (already decoded) that was fetched from `url`."""
+    if not isinstance(html, str):  # guard the rule: our decoding, not the extractor's
+        raise TypeError("extract() takes decoded text; decode with claims.discovery.charset first")
+    tree = _tree(html)
+    document = trafilatura.bare_extraction(
+        html,
+        url=url,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=False,
+        include_images=False,
+        include_links=False,
+        favor_precision=True,
+        # No extensive search: it takes a "© 2022" footer for a publication date.
+        date_extraction_params={"extensive_search": False, "original_date": True, "outputformat": "%Y-%m-%d"},
+    )
+    meta: dict[str, Any] = {}
+    if document is not None:
+        meta = document.as_dict() if hasattr(document, "as_dict") else dict(document)
+    text = normalize_text(meta.get("text") or "")
+    html_lang = tree.get("lang", "") if tree is not None else ""
+    language = language_code(html_lang) or language_code(_meta(tree, "og:locale", "content-language", "language"))
+    return Extracted(
+        url=url,
+        canonical_url=_canonical(tree, url),
+        title=(meta.get("title") or _meta(tree, "og:title") or "").strip()[:500],
+        author=(meta.get("author") or _meta(tree, "author") or "").strip()[:200],
+        published_at=_published(tree, meta.get("date")),
+        site_name=(_meta(tree, "og:site_name") or meta.get("sitename") or meta.get("hostname") or "").strip()[:200],
+        language=language,
+        description=(meta.get("description") or "").strip()[:2000],
+        text=text,
+        content_hash=content_hash(text) if text else "",
+    )

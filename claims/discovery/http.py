@@ -1,0 +1,580 @@
+"""The one hardened HTTP client. Every outbound request of the project goes through `fetch`.
+
+What it guarantees, hop by hop (redirects are followed here, never by requests itself):
+
+* only ``http``/``https`` URLs without credentials in them;
+* the host is resolved **once**, every address is checked against an explicit block list
+  (loopback, private, link-local and cloud metadata, CGNAT, NAT64, 6to4, Teredo, ULA,
+  documentation, multicast, reserved, …; IPv4-mapped IPv6 addresses are checked by their
+  embedded IPv4), and the connection is **pinned** to the checked address while the Host
+  header and TLS SNI/certificate check keep the original name — so a DNS answer that
+  changes between check and connect (DNS rebinding) cannot move us to another address;
+* connect timeout, a total deadline for the whole fetch, a response size cap counted on
+  the decoded body (a gzip bomb stops at the cap too), a redirect cap, allowed content
+  types, a clear User-Agent, no proxies or .netrc from the environment, and no
+  Authorization header after the first hop.
+
+`settings.FETCH_ALLOWED_NETWORKS` lets an intranet (or a test server on 127.0.0.1) through.
+
+Errors are `FetchError`s that say whether trying again later can help: `PermanentFetchError`
+(404, 410, refused address, too large, bad type, …) or `TransientFetchError` (timeout,
+connection reset, 5xx, 429). Celery tasks retry only the transient ones.
+
+The block list follows requests-hardened's extra ranges and the IANA special-purpose
+registries; `ipaddress`'s `is_private`/`is_global` alone let NAT64, 6to4 and CGNAT
+addresses through on Python 3.11.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ipaddress
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import requests
+from django.conf import settings
+from requests.adapters import HTTPAdapter
+from requests.structures import CaseInsensitiveDict
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+Resolver = Callable[[str, int], list[IPAddress]]
+
+BLOCKED_NETWORKS: tuple[IPNetwork, ...] = tuple(
+    ipaddress.ip_network(cidr)
+    for cidr in (
+        # IPv4
+        "0.0.0.0/8",  # "this network"; 0.0.0.0 reaches the local host on Linux
+        "10.0.0.0/8",  # private
+        "100.64.0.0/10",  # carrier-grade NAT, often routes to internal workloads
+        "127.0.0.0/8",  # loopback
+        "169.254.0.0/16",  # link-local, including the cloud metadata service 169.254.169.254
+        "172.16.0.0/12",  # private
+        "192.0.0.0/24",  # IETF protocol assignments
+        "192.0.2.0/24",  # documentation (TEST-NET-1)
+        "192.88.99.0/24",  # 6to4 relay anycast
+        "192.168.0.0/16",  # private
+        "198.18.0.0/15",  # benchmarking
+        "198.51.100.0/24",  # documentation (TEST-NET-2)
+        "203.0.113.0/24",  # documentation (TEST-NET-3)
+        "224.0.0.0/4",  # multicast
+        "240.0.0.0/4",  # reserved, including broadcast
+        # IPv6
+        "::/96",  # unspecified, loopback and the deprecated IPv4-compatible addresses
+        "::ffff:0:0/96",  # IPv4-mapped
+        "64:ff9b::/96",  # NAT64 well-known prefix
+        "64:ff9b:1::/48",  # NAT64 local-use
+        "100::/64",  # discard-only
+        "2001::/23",  # IETF protocol assignments: Teredo 2001::/32, benchmarking, ORCHID
+        "2001:db8::/32",  # documentation
+        "2002::/16",  # 6to4
+        "3fff::/20",  # documentation
+        "5f00::/16",  # segment routing
+        "fc00::/7",  # unique local
+        "fe80::/10",  # link-local
+        "fec0::/10",  # site-local (deprecated, still routed by some stacks)
+        "ff00::/8",  # multicast
+    )
+)
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+_REDIRECT_STATUSES = {301, 302, 303, 307, 308}
+# Bounded pool so a hanging resolver cannot pile up threads; lookups are short.
+_RESOLVER_POOL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="fetch-dns")
+
+
+# --- Errors -----------------------------------------------------------------------------------
+
+
+class FetchError(Exception):
+    """A fetch failed; `permanent` says whether trying again later could help."""
+
+    default_permanent = False
+
+    def __init__(self, message: str, permanent: bool | None = None, status: int | None = None, url: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.permanent = self.default_permanent if permanent is None else permanent
+        self.status = status
+        self.url = url
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Celery's prefork pool pickles exceptions between processes.
+        return (type(self), (self.message, self.permanent, self.status, self.url))
+
+    def __str__(self) -> str:
+        return self.message
+
+    def as_dict(self) -> dict[str, Any]:
+        """The shape recorded in `FetchJob.errors`."""
+        return {
+            "error": self.message,
+            "type": type(self).__name__,
+            "permanent": self.permanent,
+            "status": self.status,
+            "url": self.url,
+        }
+
+
+class PermanentFetchError(FetchError):
+    """Trying again will not help: the URL is refused, gone, too large or of the wrong type."""
+
+    default_permanent = True
+
+
+class TransientFetchError(FetchError):
+    """Trying again later may help: timeout, connection reset, 5xx, rate limit."""
+
+    default_permanent = False
+
+
+class InvalidURL(PermanentFetchError):
+    """Not an http(s) URL we are willing to fetch (scheme, credentials, no host, bad port)."""
+
+
+class RefusedAddress(PermanentFetchError):
+    """The host resolves only to addresses on the block list (SSRF protection)."""
+
+
+class UnknownHost(PermanentFetchError):
+    """The host name does not resolve."""
+
+
+class TooLarge(PermanentFetchError):
+    """The response is larger than the size cap."""
+
+
+class BadContentType(PermanentFetchError):
+    """The response is not of a type this call accepts."""
+
+
+class TooManyRedirects(PermanentFetchError):
+    """More redirects than the redirect cap, or a redirect without a Location."""
+
+
+class TLSError(PermanentFetchError):
+    """The certificate or TLS handshake failed."""
+
+
+class FetchTimeout(TransientFetchError):
+    """Connecting took longer than the connect timeout, or the fetch passed its deadline."""
+
+
+class ConnectionFailed(TransientFetchError):
+    """The connection was refused, reset or broken, or DNS failed temporarily."""
+
+
+class HTTPStatusError(FetchError):
+    """The server answered with an error status; see `http_status_error` for permanence."""
+
+
+class HTTPClientError(HTTPStatusError, PermanentFetchError):
+    """4xx other than 408/425/429: the URL is wrong or gone."""
+
+
+class HTTPServerError(HTTPStatusError, TransientFetchError):
+    """5xx, 408, 425 or 429: the server may answer later."""
+
+    def __init__(self, *args: Any, retry_after: float | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.retry_after = retry_after
+
+
+_RETRYABLE_4XX = {408, 425, 429}
+
+
+def http_status_error(status: int, url: str, *, retry_after: float | None = None) -> HTTPStatusError:
+    message = f"HTTP {status} from {url}"
+    if status >= 500 or status in _RETRYABLE_4XX:
+        return HTTPServerError(message, status=status, url=url, retry_after=retry_after)
+    return HTTPClientError(message, status=status, url=url)
+
+
+# --- Addresses ---------------------------------------------------------------------------------
+
+
+def refusal_reason(ip: IPAddress, allowed: Iterable[IPNetwork] = ()) -> str | None:
+    """Why `ip` may not be fetched from, or None if it may.
+
+    An address in `allowed` (FETCH_ALLOWED_NETWORKS) passes even if it is on the block list;
+    that is what the setting is for. IPv4-mapped IPv6 addresses are judged by their IPv4.
+    """
+    candidates: list[IPAddress] = [ip]
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        candidates.append(ip.ipv4_mapped)
+    allowed = list(allowed)
+    for candidate in candidates:
+        if any(candidate.version == net.version and candidate in net for net in allowed):
+            return None
+    for candidate in candidates:
+        for net in BLOCKED_NETWORKS:
+            if candidate.version == net.version and candidate in net:
+                return f"{ip} is in the blocked network {net}"
+    if not ip.is_global:
+        return f"{ip} is not a public address"
+    return None
+
+
+def system_resolver(host: str, port: int) -> list[IPAddress]:
+    """All addresses the system resolver gives for `host`, in its order.
+
+    getaddrinfo also normalises IP literals in any notation: "2130706433", "0x7f000001",
+    "0177.0.0.1" and "127.1" all come back as 127.0.0.1, so they meet the same check.
+    """
+    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    addresses: list[IPAddress] = []
+    for family, _type, _proto, _name, sockaddr in infos:
+        if family not in (socket.AF_INET, socket.AF_INET6):
+            continue
+        address = ipaddress.ip_address(str(sockaddr[0]).split("%", 1)[0])
+        if address not in addresses:
+            addresses.append(address)
+    return addresses
+
+
+# --- The pinned connection ---------------------------------------------------------------------
+
+
+class _PinnedAdapter(HTTPAdapter):
+    """Connects to the address `Fetcher` checked (`request.pinned_ip`), never re-resolving.
+
+    The pool is keyed by that IP, while TLS uses the original host name for SNI and for the
+    certificate check, and the Host header (set by Fetcher) keeps the name for the server.
+    """
+
+    def build_connection_pool_key_attributes(
+        self, request: requests.PreparedRequest, verify: bool | str, cert: Any = None
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        host_params, pool_kwargs = super().build_connection_pool_key_attributes(request, verify, cert)
+        pinned = getattr(request, "pinned_ip", None)
+        if pinned is None:  # fail closed: nothing reaches the network unchecked
+            raise RefusedAddress("The address was not checked before connecting.", url=request.url or "")
+        original = host_params["host"]
+        if host_params["scheme"] == "https":
+            pool_kwargs["server_hostname"] = original
+            pool_kwargs["assert_hostname"] = original
+        host_params["host"] = str(pinned)
+        return host_params, pool_kwargs
+
+
+# --- Results -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    """A successful (2xx or 304) response, read completely within the caps."""
+
+    url: str
+    final_url: str
+    status: int
+    headers: Mapping[str, str]
+    content: bytes
+    redirects: tuple[str, ...] = ()
+    address: str = ""
+    elapsed: float = 0.0
+
+    @property
+    def content_type(self) -> str:
+        return media_type(self.headers.get("content-type"))
+
+    @property
+    def header_charset(self) -> str | None:
+        from claims.discovery.charset import charset_from_content_type
+
+        return charset_from_content_type(self.headers.get("content-type"))
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304
+
+    def text(self, *, kind: str = "html") -> str:
+        """The body decoded by our own rules (header, then meta/XML declaration, then detection)."""
+        return self.decoded(kind=kind).text
+
+    def decoded(self, *, kind: str = "html") -> Any:
+        from claims.discovery import charset
+
+        decode = charset.decode_xml if kind == "xml" else charset.decode_html
+        return decode(self.content, self.header_charset)
+
+
+def media_type(content_type: str | None) -> str:
+    return (content_type or "").split(";", 1)[0].strip().lower()
+
+
+def _type_allowed(mime: str, accept: Iterable[str] | None) -> bool:
+    if accept is None or not mime:
+        # No list means any type; a missing Content-Type is left to the parsers, which
+        # validate what they are given anyway.
+        return True
+    for pattern in accept:
+        pattern = pattern.lower()
+        if pattern == mime or (pattern.endswith("/*") and mime.startswith(pattern[:-1])):
+            return True
+    return False
+
+
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+FEED_TYPES = (
+    "application/rss+xml",
+    "application/atom+xml",
+    "application/rdf+xml",
+    "application/xml",
+    "text/xml",
+    "application/x-rss+xml",
+    # Some publishers serve feeds as these; the feed parser checks the content.
+    "text/plain",
+    "application/octet-stream",
+)
+JSON_TYPES = ("application/json", "text/json", "application/javascript", "text/javascript")
+
+
+# --- The client --------------------------------------------------------------------------------
+
+
+@dataclass
+class Fetcher:
+    """Fetches URLs under the guarantees described in the module docstring.
+
+    Values left as None are read from settings at fetch time, so a settings override in a
+    test or a changed environment applies. `resolver` is the DNS lookup (the system's by
+    default); every answer it gives is checked before any connection is made.
+    """
+
+    resolver: Resolver = system_resolver
+    allowed_networks: list[IPNetwork] | None = None
+    user_agent: str | None = None
+    connect_timeout: float | None = None
+    total_timeout: float | None = None
+    max_bytes: int | None = None
+    max_redirects: int | None = None
+    verify: bool | str = True
+    _adapter: _PinnedAdapter = field(default_factory=_PinnedAdapter, repr=False)
+
+    def _setting(self, value: Any, name: str) -> Any:
+        return getattr(settings, name) if value is None else value
+
+    # Resolution and the address check happen together, once per hop.
+    def pin(self, url: str, host: str, port: int, *, timeout: float) -> IPAddress:
+        allowed = self._setting(self.allowed_networks, "FETCH_ALLOWED_NETWORKS")
+        try:
+            addresses = _RESOLVER_POOL.submit(self.resolver, host, port).result(timeout=max(timeout, 0.1))
+        except FutureTimeout:
+            raise FetchTimeout(f"Resolving {host} took too long.", url=url) from None
+        except socket.gaierror as exc:
+            if exc.errno in (socket.EAI_AGAIN, getattr(socket, "EAI_SYSTEM", -11)):
+                raise ConnectionFailed(f"Resolving {host} failed for now: {exc}", url=url) from None
+            raise UnknownHost(f"{host} does not resolve: {exc}", url=url) from None
+        except (UnicodeError, ValueError) as exc:
+            raise InvalidURL(f"{host} is not a valid host name: {exc}", url=url) from None
+        if not addresses:
+            raise UnknownHost(f"{host} has no usable address.", url=url)
+        usable, refused = [], []
+        for address in addresses:
+            reason = refusal_reason(address, allowed)
+            (refused if reason else usable).append(reason or address)
+        if not usable:
+            raise RefusedAddress(f"Refused to fetch {url}: {'; '.join(refused)}.", url=url)
+        # Prefer IPv4: many hosts publish AAAA records that this machine cannot route.
+        usable.sort(key=lambda a: a.version)
+        return usable[0]
+
+    def fetch(
+        self,
+        url: str,
+        *,
+        accept: Iterable[str] | None = HTML_TYPES,
+        headers: Mapping[str, str] | None = None,
+        params: Mapping[str, Any] | None = None,
+        max_bytes: int | None = None,
+    ) -> FetchResult:
+        """GET `url`, following redirects (each hop checked); raise a FetchError on failure."""
+        started = time.monotonic()
+        total = float(self._setting(self.total_timeout, "FETCH_TOTAL_TIMEOUT"))
+        connect = float(self._setting(self.connect_timeout, "FETCH_CONNECT_TIMEOUT"))
+        cap = int(max_bytes or self._setting(self.max_bytes, "FETCH_MAX_BYTES"))
+        max_redirects = int(self._setting(self.max_redirects, "FETCH_MAX_REDIRECTS"))
+        deadline = started + total
+        accept = tuple(accept) if accept is not None else None
+        base_headers = {
+            "User-Agent": self._setting(self.user_agent, "FETCH_USER_AGENT"),
+            "Accept": ", ".join(accept) + ", */*;q=0.1" if accept else "*/*",
+            "Accept-Encoding": "gzip, deflate",
+        }
+        hop_headers = {**base_headers, **(headers or {})}
+        current, redirects = url, []
+        with requests.Session() as session:
+            session.trust_env = False  # no proxy or .netrc from the environment: a proxy would bypass the pin
+            session.mount("http://", self._adapter)
+            session.mount("https://", self._adapter)
+            for _hop in range(max_redirects + 1):
+                prepared = self._prepare(current, hop_headers, params if not redirects else None)
+                parts = urlsplit(prepared.url)
+                host, port = parts.hostname or "", parts.port or _DEFAULT_PORTS[parts.scheme]
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise FetchTimeout(f"Fetching {url} took longer than {total:g} s.", url=current)
+                pinned = self.pin(prepared.url, host, port, timeout=min(connect, remaining))
+                prepared.pinned_ip = pinned  # type: ignore[attr-defined]
+                prepared.headers["Host"] = _host_header(host, parts.port, parts.scheme)
+                response = self._send(session, prepared, connect=connect, deadline=deadline)
+                try:
+                    status = response.status_code
+                    if status in _REDIRECT_STATUSES and response.headers.get("location"):
+                        current = urljoin(prepared.url, response.headers["location"])
+                        redirects.append(current)
+                        # Credentials were meant for the first host only.
+                        hop_headers = {k: v for k, v in hop_headers.items() if k.lower() != "authorization"}
+                        continue
+                    if 300 <= status < 400 and status != 304:
+                        raise TooManyRedirects(f"HTTP {status} without a usable Location.", status=status, url=current)
+                    if status >= 400:
+                        raise http_status_error(status, current, retry_after=_retry_after(response))
+                    content = b""
+                    if status != 304:
+                        mime = media_type(response.headers.get("content-type"))
+                        if not _type_allowed(mime, accept):
+                            raise BadContentType(
+                                f"{current} is {mime}, not one of {', '.join(accept or ())}.",
+                                url=current,
+                                status=status,
+                            )
+                        content = _read_body(response, cap=cap, deadline=deadline, url=current)
+                    return FetchResult(
+                        url=url,
+                        final_url=prepared.url,
+                        status=status,
+                        headers=CaseInsensitiveDict(response.headers),
+                        content=content,
+                        redirects=tuple(redirects),
+                        address=str(pinned),
+                        elapsed=time.monotonic() - started,
+                    )
+                finally:
+                    response.close()
+        raise TooManyRedirects(f"More than {max_redirects} redirects from {url}.", url=current)
+
+    def _prepare(
+        self, url: str, headers: Mapping[str, str], params: Mapping[str, Any] | None
+    ) -> requests.PreparedRequest:
+        parts = urlsplit(url)
+        if parts.scheme.lower() not in _DEFAULT_PORTS:
+            raise InvalidURL(f"Only http and https URLs are fetched, not {parts.scheme or 'a relative URL'}.", url=url)
+        if parts.username is not None or parts.password is not None:
+            raise InvalidURL("URLs with credentials in them are not fetched.", url=url)
+        try:
+            _ = parts.port
+            prepared = requests.Request("GET", url, headers=dict(headers), params=params).prepare()
+        except (ValueError, requests.exceptions.RequestException) as exc:
+            raise InvalidURL(f"{url} is not a valid URL: {exc}", url=url) from None
+        if not urlsplit(prepared.url).hostname:
+            raise InvalidURL(f"{url} has no host.", url=url)
+        return prepared
+
+    def _send(
+        self, session: requests.Session, prepared: requests.PreparedRequest, *, connect: float, deadline: float
+    ) -> requests.Response:
+        remaining = max(deadline - time.monotonic(), 0.05)
+        try:
+            return session.send(
+                prepared,
+                stream=True,
+                allow_redirects=False,
+                timeout=(min(connect, remaining), remaining),
+                verify=self.verify,
+            )
+        except FetchError:
+            raise
+        except requests.exceptions.RequestException as exc:
+            raise _translate(exc, prepared.url or "") from None
+
+
+def _host_header(host: str, port: int | None, scheme: str) -> str:
+    name = f"[{host}]" if ":" in host else host
+    if port and port != _DEFAULT_PORTS[scheme]:
+        name = f"{name}:{port}"
+    return name
+
+
+def _retry_after(response: requests.Response) -> float | None:
+    value = response.headers.get("retry-after", "")
+    try:
+        return max(float(value), 0.0)
+    except ValueError:
+        return None
+
+
+def _read_body(response: requests.Response, *, cap: int, deadline: float, url: str) -> bytes:
+    declared = response.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > cap:
+        raise TooLarge(f"{url} is {int(declared)} bytes; the limit is {cap}.", url=url, status=response.status_code)
+    # A read blocks until a chunk is full, so a server dripping bytes would keep resetting
+    # the per-read timeout; a watchdog shuts the socket down at the deadline instead.
+    timed_out = threading.Event()
+    sock = _socket_of(response)
+
+    def _abort() -> None:
+        timed_out.set()
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+    watchdog = threading.Timer(max(deadline - time.monotonic(), 0.0), _abort)
+    watchdog.daemon = True
+    watchdog.start()
+    chunks, size = [], 0
+    try:
+        for chunk in response.iter_content(chunk_size=65536):
+            size += len(chunk)
+            if size > cap:
+                raise TooLarge(f"{url} is larger than {cap} bytes.", url=url, status=response.status_code)
+            if timed_out.is_set() or time.monotonic() > deadline:
+                raise FetchTimeout(f"Reading {url} passed the deadline.", url=url)
+            chunks.append(chunk)
+    except requests.exceptions.RequestException as exc:
+        if timed_out.is_set():
+            raise FetchTimeout(f"Reading {url} passed the deadline.", url=url) from None
+        raise _translate(exc, url) from None
+    finally:
+        watchdog.cancel()
+    if timed_out.is_set():
+        raise FetchTimeout(f"Reading {url} passed the deadline.", url=url)
+    return b"".join(chunks)
+
+
+def _socket_of(response: requests.Response) -> socket.socket | None:
+    # The connection drops its reference once the response will close the socket; the
+    # body's file object still holds it then.
+    connection = getattr(response.raw, "_connection", None)
+    sock = getattr(connection, "sock", None)
+    if sock is None:
+        body = getattr(getattr(response.raw, "_fp", None), "fp", None)
+        sock = getattr(getattr(body, "raw", None), "_sock", None)
+    return sock if isinstance(sock, socket.socket) else None
+
+
+def _translate(exc: requests.exceptions.RequestException, url: str) -> FetchError:
+    if isinstance(exc, requests.exceptions.SSLError):
+        return TLSError(f"TLS failed for {url}: {exc}", url=url)
+    if isinstance(exc, requests.exceptions.Timeout) or "timed out" in str(exc).lower():
+        return FetchTimeout(f"Timed out fetching {url}.", url=url)
+    if isinstance(exc, requests.exceptions.ContentDecodingError):
+        return PermanentFetchError(f"{url} sent a body that could not be decompressed.", url=url)
+    if isinstance(
+        exc, requests.exceptions.InvalidURL | requests.exceptions.InvalidSchema | requests.exceptions.MissingSchema
+    ):
+        return InvalidURL(f"{url} is not a valid URL: {exc}", url=url)
+    return ConnectionFailed(f"Connection to {url} failed: {type(exc).__name__}", url=url)
+
+
+def fetch(url: str, **kwargs: Any) -> FetchResult:
+    """Fetch with the default client (settings-driven); see `Fetcher.fetch`."""
+    return Fetcher().fetch(url, **kwargs)

@@ -1,0 +1,270 @@
+"""The discovery engine's own records: FetchJob lifecycle, the Article index, suggestions.
+
+Everything here is safe to run twice. A job is claimed with a status-gated UPDATE (queued →
+running, or a running job whose worker died, after the hard time limit has passed), so two
+deliveries of one message cannot both work on it; articles and suggestions are written
+with `update_or_create` on their unique keys, so a re-run adds nothing twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from claims.discovery.http import FetchError
+from claims.models import Article, Claim, Feed, FetchJob, RelatedArticle
+from claims.urlnorm import normalize_url
+
+logger = logging.getLogger(__name__)
+
+# One more than the task's retries, so a crash (a killed worker) still leaves a retry.
+MAX_ATTEMPTS = 5
+MAX_RECORDED_ERRORS = 100
+Status = FetchJob.Status
+FINISHED = (Status.SUCCEEDED, Status.PARTIAL, Status.FAILED)
+
+
+# --- Jobs -------------------------------------------------------------------------------------
+
+
+def create_job(
+    *, kind: str, claim: Claim | None = None, feed: Feed | None = None, url: str = "", user: Any = None
+) -> FetchJob:
+    requested_by = user if getattr(user, "is_authenticated", False) else None
+    return FetchJob.objects.create(kind=kind, claim=claim, feed=feed, url=url, requested_by=requested_by)
+
+
+def stale_before() -> dt.datetime:
+    """A running job started before this has lost its worker: the hard time limit killed any live run."""
+    return timezone.now() - dt.timedelta(seconds=settings.CELERY_TASK_HARD_TIME_LIMIT)
+
+
+def claim_job(job_id: int) -> tuple[FetchJob | None, str]:
+    """Take the job for this run, or say why not: "finished", "busy", "missing" or "gave up".
+
+    "busy" means another run holds it and may still be alive; the caller should look again
+    once that run would have hit the hard time limit.
+    """
+    now = timezone.now()
+    taken = (
+        FetchJob.objects.filter(pk=job_id, attempts__lt=MAX_ATTEMPTS)
+        .filter(Q(status=Status.QUEUED) | Q(status=Status.RUNNING, started_at__lt=stale_before()))
+        .update(status=Status.RUNNING, attempts=F("attempts") + 1, started_at=now, finished_at=None)
+    )
+    job = FetchJob.objects.filter(pk=job_id).first()
+    if job is None:
+        return None, "missing"
+    if taken:
+        return job, "claimed"
+    if job.status in FINISHED:
+        return None, "finished"
+    if job.attempts >= MAX_ATTEMPTS and (
+        job.status == Status.QUEUED or (job.started_at and job.started_at < stale_before())
+    ):
+        errors = [*job.errors, {"error": f"gave up after {job.attempts} attempts", "permanent": True}]
+        FetchJob.objects.filter(pk=job_id).exclude(status__in=FINISHED).update(
+            status=Status.FAILED, finished_at=now, errors=errors[-MAX_RECORDED_ERRORS:]
+        )
+        return None, "gave up"
+    return None, "busy"
+
+
+class JobRecorder:
+    """Accumulates a running job's progress, per-provider stats, errors and timings.
+
+    Every change is written at once (one small UPDATE), so the admin's progress bar and the
+    API see the job move while it runs. Writes are gated on the job still being ours
+    (running, same attempt), so a run that lost its claim cannot overwrite the next one.
+    """
+
+    def __init__(self, job: FetchJob, *, on_progress: Callable[[int, int], None] | None = None) -> None:
+        self.job = job
+        self.attempt = job.attempts
+        self.done = 0
+        self.total = 0
+        self.stats: dict[str, Any] = {}
+        self.errors: list[dict[str, Any]] = list(job.errors or [])
+        self.timings: dict[str, float] = {}
+        self.on_progress = on_progress
+        self._started = time.monotonic()
+
+    def _write(self, **fields: Any) -> None:
+        FetchJob.objects.filter(pk=self.job.pk, status=Status.RUNNING, attempts=self.attempt).update(**fields)
+        for key, value in fields.items():
+            setattr(self.job, key, value)
+
+    def flush(self) -> None:
+        self._write(
+            progress_done=self.done,
+            progress_total=max(self.total, self.done),
+            provider_stats=self.stats,
+            errors=self.errors[-MAX_RECORDED_ERRORS:],
+            timings=self.timings,
+        )
+        if self.on_progress:
+            self.on_progress(self.done, max(self.total, self.done))
+
+    def set_total(self, total: int) -> None:
+        self.total = total
+        self.flush()
+
+    def advance(self, steps: int = 1) -> None:
+        self.done += steps
+        self.flush()
+
+    def stat(self, name: str, **values: Any) -> None:
+        self.stats.setdefault(name, {}).update(values)
+
+    def error(self, source: str, exc: BaseException | str, *, url: str = "") -> None:
+        if isinstance(exc, FetchError):
+            entry = {"provider": source, **exc.as_dict()}
+            entry["url"] = entry["url"] or url
+        else:
+            entry = {
+                "provider": source,
+                "error": str(exc)[:500],
+                "type": type(exc).__name__,
+                "permanent": True,
+                "url": url,
+            }
+        entry["attempt"] = self.attempt
+        self.errors.append(entry)
+
+    def timed(self, name: str, started: float) -> None:
+        self.timings[name] = round(time.monotonic() - started, 3)
+
+    def finish(self, status: str | None = None) -> FetchJob:
+        """Close the job: succeeded, partial (some errors this attempt) or failed."""
+        if status is None:
+            own_errors = [e for e in self.errors if e.get("attempt") == self.attempt]
+            status = Status.PARTIAL if own_errors else Status.SUCCEEDED
+        self.timings["total"] = round(time.monotonic() - self._started, 3)
+        self.done = max(self.done, self.total)
+        self.flush()
+        self._write(status=status, finished_at=timezone.now())
+        return self.job
+
+    def release(self) -> None:
+        """Give the job back (queued) so a retry of the task can claim it again."""
+        self.flush()
+        self._write(status=Status.QUEUED)
+
+
+def mark_failed(job_id: int, message: str) -> None:
+    """Close a job whose run ended abnormally (time limit, a bug), so it does not hang as running."""
+    job = FetchJob.objects.filter(pk=job_id).first()
+    if job is None or job.status in FINISHED:
+        return
+    errors = [*job.errors, {"error": message[:500], "permanent": True, "attempt": job.attempts}]
+    FetchJob.objects.filter(pk=job_id).exclude(status__in=FINISHED).update(
+        status=Status.FAILED, finished_at=timezone.now(), errors=errors[-MAX_RECORDED_ERRORS:]
+    )
+
+
+def open_job(*, kind: str, claim_id: int | None = None, feed_id: int | None = None) -> FetchJob | None:
+    """A queued job of this kind for the claim/feed that a worker has yet to take, if any.
+
+    Asking twice in a row (a double click, a beat tick while the last job waits) then
+    reuses that job instead of queueing the same work again.
+    """
+    return (
+        FetchJob.objects.filter(kind=kind, claim_id=claim_id, feed_id=feed_id, status=Status.QUEUED, attempts=0)
+        .filter(created_at__gte=stale_before())
+        .order_by("-created_at")
+        .first()
+    )
+
+
+def claims_due_for_recheck(*, limit: int = 200) -> list[int]:
+    """Open claims whose last discovery is older than DISCOVERY_RECHECK_HOURS (or that never had one
+    while in research or review), oldest first."""
+    from django.db.models import Max
+
+    from claims import workflow
+
+    cutoff = timezone.now() - dt.timedelta(hours=settings.DISCOVERY_RECHECK_HOURS)
+    researched = {workflow.ClaimStatus.IN_RESEARCH, workflow.ClaimStatus.IN_REVIEW}
+    rows = (
+        Claim.objects.filter(status__in=workflow.OPEN_STATES)
+        .annotate(last_job=Max("jobs__created_at", filter=Q(jobs__kind=FetchJob.Kind.DISCOVER)))
+        .filter(Q(last_job__lt=cutoff) | Q(last_job__isnull=True, status__in=researched))
+        .order_by(F("last_job").asc(nulls_first=True), "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    return list(rows)
+
+
+# --- Articles ---------------------------------------------------------------------------------
+
+_LIMITS = {"title": 500, "outlet": 200, "author": 200, "language": 35, "canonical_url": 2000, "content_hash": 64}
+
+
+def upsert_article(*, url: str, provider: str, feed: Feed | None = None, **fields: Any) -> Article | None:
+    """The index row for `url` (normalised), created or filled in; None if the URL is unusable.
+
+    Empty values never overwrite what the index already has, so a feed's short entry does
+    not blank out text extracted earlier, and re-harvesting changes nothing twice.
+    """
+    normalized = normalize_url(url)
+    if not normalized.startswith(("http://", "https://")) or len(normalized) > 2000:
+        return None
+    values = {}
+    for key, value in fields.items():
+        if value in (None, ""):
+            continue
+        if isinstance(value, str) and key in _LIMITS:
+            value = value[: _LIMITS[key]]
+        values[key] = value
+    article, _created = Article.objects.update_or_create(
+        url=normalized, defaults=values, create_defaults={**values, "provider": provider, "feed": feed}
+    )
+    return article
+
+
+# --- Suggestions ------------------------------------------------------------------------------
+
+
+def irrelevant_article_ids(claim: Claim) -> set[int]:
+    return set(
+        RelatedArticle.objects.filter(claim=claim, status=RelatedArticle.Status.IRRELEVANT).values_list(
+            "article_id", flat=True
+        )
+    )
+
+
+@transaction.atomic
+def store_suggestions(
+    *, claim: Claim, ranked: Iterable[tuple[Article, float, dict[str, Any]]], provider_of: dict[int, str]
+) -> dict[str, int]:
+    """Store ranked articles as the claim's suggestions, idempotently.
+
+    An article the reviewer marked irrelevant is never suggested again; one marked relevant
+    keeps its status and reviewer while its score and reasons are refreshed.
+    """
+    irrelevant = irrelevant_article_ids(claim)
+    counts = {"created": 0, "updated": 0, "skipped_irrelevant": 0}
+    rank = 0
+    for article, score, why in ranked:
+        if article.pk in irrelevant:
+            counts["skipped_irrelevant"] += 1
+            continue
+        rank += 1
+        why = dict(why or {})
+        snippet = str(why.pop("snippet", "") or "")[:2000]
+        values = {"score": float(score), "rank": rank, "why": why, "snippet": snippet}
+        _obj, created = RelatedArticle.objects.update_or_create(
+            claim=claim,
+            article=article,
+            defaults=values,
+            create_defaults={**values, "provider": provider_of.get(article.pk, article.provider)[:40]},
+        )
+        counts["created" if created else "updated"] += 1
+    return counts

@@ -1,0 +1,306 @@
+"""The jobs themselves: discovery for a claim, a feed harvest, fetching article pages.
+
+Each `run_*` takes a job already claimed with `jobs.claim_job`, does the work through the
+providers and the hardened client, records progress as it goes and finishes the job. The
+Celery tasks and the management commands both call these, so a command run and a worker
+run behave the same. Nothing here enqueues anything: that is the tasks' business.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections.abc import Callable
+from functools import lru_cache
+from typing import Any
+
+from django.conf import settings
+from django.utils import timezone
+
+from claims.discovery import text as tx
+from claims.discovery.feeds import harvest
+from claims.discovery.http import Fetcher, FetchError, TransientFetchError
+from claims.discovery.jobs import JobRecorder, irrelevant_article_ids, store_suggestions
+from claims.discovery.providers import DiscoveryContext, ProviderFailed, all_providers
+from claims.discovery.providers.article_page import fetch_page, record_fetch_error
+from claims.models import Appearance, Article, FetchJob
+from claims.urlnorm import normalize_url
+
+logger = logging.getLogger(__name__)
+
+ProgressCallback = Callable[[int, int], None]
+_WORD = re.compile(r"[^\W\d_][\w\-]*", re.UNICODE)
+MAX_TERMS = 14
+
+
+# --- Queries ------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _cognate_groups() -> dict[str, tuple[str, ...]]:
+    """Every spelling in the cognate map → all spellings of that word, in both languages."""
+    groups: dict[str, tuple[str, ...]] = {}
+    for canonical, variants in tx.COGNATES.items():
+        spellings = tuple(dict.fromkeys(w for w in (canonical, *variants) if " " not in w))
+        for spelling in spellings:
+            groups.setdefault(spelling.lower(), spellings)
+    return groups
+
+
+def search_terms(claim: Any, *, limit: int = MAX_TERMS) -> list[str]:
+    """Words to look for, most telling first: names and acronyms, then long words.
+
+    Each word brings its known spellings in the other language (Ukraina → Ukraine), so a
+    Norwegian claim also pulls English articles out of the index.
+    """
+    claimant = claim.claimant.name if claim.claimant_id and claim.claimant else ""
+    source = f"{claim.claim_reviewed}\n{claim.text}\n{claimant}"
+    seen: dict[str, tuple[int, int, str]] = {}
+    for position, word in enumerate(_WORD.findall(source)):
+        low = word.lower()
+        if len(low) < 3 or low in tx.STOPWORDS or low in seen:
+            continue
+        is_name = word[:1].isupper() or (word.isupper() and len(word) >= 2)
+        seen[low] = (0 if is_name else 1, -len(word) if not is_name else position, word)
+    ordered = [word for _key, _second, word in sorted(seen.values())]
+    terms: list[str] = []
+    for word in ordered:
+        for spelling in (word, *_cognate_groups().get(word.lower(), ())):
+            if spelling.lower() not in {t.lower() for t in terms}:
+                terms.append(spelling)
+        if len(terms) >= limit:
+            break
+    return terms[:limit]
+
+
+def keyword_query(claim: Any, *, words: int = 4) -> str:
+    """A short query for external search APIs: the first few telling words of the claim itself."""
+    claimant = claim.claimant.name if claim.claimant_id and claim.claimant else ""
+    own = [w for w in _WORD.findall(f"{claim.claim_reviewed} {claim.text} {claimant}") if w.lower() not in tx.STOPWORDS]
+    picked: list[str] = []
+    for word in sorted(own, key=lambda w: (not w[:1].isupper(), -len(w))):
+        if len(word) >= 3 and word.lower() not in {p.lower() for p in picked}:
+            picked.append(word)
+        if len(picked) >= words:
+            break
+    return " ".join(picked)
+
+
+def _rank(claim: Any, articles: list[Article], *, limit: int) -> list[tuple[Article, float, dict[str, Any]]]:
+    from claims.discovery.ranking import rank_for_claim
+
+    return rank_for_claim(claim, articles, limit=limit)
+
+
+# --- Discovery for a claim ------------------------------------------------------------------------
+
+
+def run_discovery(
+    job: FetchJob,
+    *,
+    fetcher: Fetcher | None = None,
+    on_progress: ProgressCallback | None = None,
+    can_retry: bool = False,
+) -> FetchJob:
+    """Gather candidates from every enabled provider, fetch the promising pages, rank, store.
+
+    With `can_retry`, a run in which every provider failed for a transient reason gives the
+    job back and raises that error, so the task retries with backoff.
+    """
+    recorder = JobRecorder(job, on_progress=on_progress)
+    claim = job.claim
+    if claim is None:
+        recorder.error("discovery", "the claim no longer exists")
+        return recorder.finish(FetchJob.Status.FAILED)
+    fetcher = fetcher or Fetcher()
+    ctx = DiscoveryContext(
+        claim=claim, fetcher=fetcher, recorder=recorder, terms=search_terms(claim), query=keyword_query(claim)
+    )
+    recorder.stat("query", terms=ctx.terms, query=ctx.query)
+    providers = all_providers()
+    runnable = [p for p, reason in providers if reason is None]
+    recorder.set_total(len(runnable) + 1)
+    candidates: dict[int, Article] = {}
+    provider_of: dict[int, str] = {}
+    succeeded, transient = 0, []
+    for provider, reason in providers:
+        if reason is not None:
+            recorder.stat(provider.name, skipped=str(reason))
+            continue
+        started = time.monotonic()
+        try:
+            found = provider.candidates(ctx)
+        except FetchError as exc:
+            recorder.error(provider.name, exc)
+            recorder.stat(provider.name, failed=True)
+            if not exc.permanent:
+                transient.append(exc)
+        except ProviderFailed:
+            recorder.stat(provider.name, failed=True)
+        except Exception as exc:  # a provider bug must not lose the other providers' work
+            logger.exception("discovery provider %s failed for job %s", provider.name, job.pk)
+            recorder.error(provider.name, exc)
+            recorder.stat(provider.name, failed=True)
+        else:
+            succeeded += 1
+            for article in found:
+                candidates.setdefault(article.pk, article)
+                provider_of.setdefault(article.pk, provider.name)
+        recorder.timed(provider.name, started)
+        recorder.advance()
+    if runnable and not succeeded and transient and can_retry:
+        recorder.release()
+        raise transient[0]
+    pool = _without_own_sources(claim, candidates)
+    pool = _fetch_promising_pages(claim, pool, fetcher=fetcher, recorder=recorder)
+    started = time.monotonic()
+    ranked = _rank(claim, pool, limit=settings.DISCOVERY_MAX_SUGGESTIONS)
+    counts = store_suggestions(claim=claim, ranked=ranked, provider_of=provider_of)
+    recorder.stat("ranking", candidates=len(pool), suggested=len(ranked), **counts)
+    recorder.timed("ranking", started)
+    recorder.advance()
+    if runnable and not succeeded:
+        return recorder.finish(FetchJob.Status.FAILED)
+    return recorder.finish()
+
+
+def _without_own_sources(claim: Any, candidates: dict[int, Article]) -> list[Article]:
+    """Drop what the reviewer rejected and the claim's own appearances."""
+    rejected = irrelevant_article_ids(claim)
+    own = {normalize_url(url) for url in Appearance.objects.filter(claim=claim).values_list("source__url", flat=True)}
+    return [a for pk, a in candidates.items() if pk not in rejected and a.url not in own]
+
+
+def _fetch_promising_pages(
+    claim: Any, pool: list[Article], *, fetcher: Fetcher, recorder: JobRecorder
+) -> list[Article]:
+    """Fetch the text of the best-looking candidates we only know by title and summary.
+
+    A first ranking on what we have picks which pages are worth a request; the final
+    ranking then sees their full text.
+    """
+    budget = settings.DISCOVERY_MAX_PAGE_FETCHES
+    if not budget:
+        return pool
+    preliminary = _rank(claim, pool, limit=len(pool))
+    wanted = [a for a, _score, _why in preliminary if a.fetched_at is None and not a.text][:budget]
+    if not wanted:
+        return pool
+    recorder.set_total(recorder.total + len(wanted))
+    started = time.monotonic()
+    fetched = failed = 0
+    for article in wanted:
+        try:
+            fetch_page(article.url, fetcher=fetcher, provider=article.provider)
+            fetched += 1
+        except FetchError as exc:
+            failed += 1
+            recorder.error("pages", exc, url=article.url)
+            _remember_failure(article.url, exc)
+        recorder.advance()
+    recorder.stat("pages", wanted=len(wanted), fetched=fetched, failed=failed)
+    recorder.timed("pages", started)
+    fresh = {a.pk: a for a in Article.objects.filter(pk__in=[a.pk for a in wanted]).defer("search_vector")}
+    return [fresh.get(a.pk, a) for a in pool]
+
+
+def _remember_failure(url: str, exc: FetchError) -> None:
+    # A permanent failure is final (fetched_at set, not tried again); a transient one is
+    # left for the next job or the fetch_article retry.
+    if exc.permanent:
+        record_fetch_error(url, exc)
+    else:
+        Article.objects.filter(url=normalize_url(url)).update(fetch_error=str(exc)[:2000])
+
+
+# --- Feed harvest -------------------------------------------------------------------------------
+
+
+def run_harvest(
+    job: FetchJob,
+    *,
+    fetcher: Fetcher | None = None,
+    on_progress: ProgressCallback | None = None,
+    can_retry: bool = False,
+) -> tuple[FetchJob, list[int]]:
+    """Harvest the job's feed; returns the job and the ids of new articles (to fetch their pages)."""
+    recorder = JobRecorder(job, on_progress=on_progress)
+    feed = job.feed
+    if feed is None:
+        recorder.error("feeds", "the feed no longer exists")
+        return recorder.finish(FetchJob.Status.FAILED), []
+    recorder.set_total(1)
+    started = time.monotonic()
+    try:
+        result = harvest(feed, fetcher=fetcher or Fetcher())
+    except FetchError as exc:
+        recorder.error("feeds", exc, url=feed.url)
+        if not exc.permanent and can_retry:
+            recorder.release()
+            raise
+        return recorder.finish(FetchJob.Status.FAILED), []
+    recorder.stat("feeds", **result.as_stats())
+    recorder.timed("harvest", started)
+    recorder.advance()
+    return recorder.finish(), result.created
+
+
+# --- Article pages ------------------------------------------------------------------------------
+
+
+def fetch_articles(
+    article_ids: list[int], *, fetcher: Fetcher | None = None, recorder: JobRecorder | None = None
+) -> dict[str, Any]:
+    """Fetch and extract the pages of these index articles (those not fetched yet).
+
+    Safe to repeat: an article fetched (or permanently failed) before is skipped, so a retry
+    of the batch only tries the ones that failed for a transient reason. Raises the first
+    transient error at the end, after the rest of the batch was done.
+    """
+    fetcher = fetcher or Fetcher()
+    todo = list(Article.objects.filter(pk__in=article_ids, fetched_at__isnull=True).only("id", "url", "provider"))
+    counts: dict[str, Any] = {"requested": len(article_ids), "fetched": 0, "failed": 0}
+    first_transient: TransientFetchError | None = None
+    for article in todo:
+        try:
+            fetch_page(article.url, fetcher=fetcher, provider=article.provider)
+            counts["fetched"] += 1
+        except FetchError as exc:
+            counts["failed"] += 1
+            _remember_failure(article.url, exc)
+            if recorder is not None:
+                recorder.error("pages", exc, url=article.url)
+            if isinstance(exc, TransientFetchError) and first_transient is None:
+                first_transient = exc
+        if recorder is not None:
+            recorder.advance()
+    if first_transient is not None:
+        raise first_transient
+    return counts
+
+
+def run_fetch_url(
+    job: FetchJob,
+    *,
+    fetcher: Fetcher | None = None,
+    on_progress: ProgressCallback | None = None,
+    can_retry: bool = False,
+) -> FetchJob:
+    """Fetch one URL a reviewer pasted; with a claim on the job, suggest it for that claim."""
+    recorder = JobRecorder(job, on_progress=on_progress)
+    recorder.set_total(1)
+    try:
+        article = fetch_page(job.url, fetcher=fetcher or Fetcher())
+    except FetchError as exc:
+        recorder.error("article_page", exc, url=job.url)
+        if not exc.permanent and can_retry:
+            recorder.release()
+            raise
+        return recorder.finish(FetchJob.Status.FAILED)
+    if article is not None and job.claim is not None:
+        ranked = _rank(job.claim, [article], limit=1) or [(article, 0.0, {"terms": [], "snippet": article.text[:300]})]
+        store_suggestions(claim=job.claim, ranked=ranked, provider_of={article.pk: "article_page"})
+    recorder.stat("article_page", article=article.pk if article else None, fetched_at=timezone.now().isoformat())
+    recorder.advance()
+    return recorder.finish()
