@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from claims import workflow
-from claims.models import Appearance, Claim, FetchJob, RelatedArticle, Review
+from claims.models import Appearance, Claim, Claimant, FetchJob, Rating, RelatedArticle, Review, Source, Tag
 from claims.search import search_claims
 
 User = Any
@@ -100,3 +101,122 @@ def retracted_factchecks() -> QuerySet[Claim]:
         .select_related("claimant")
         .defer("search_vector", "search_extra")
     )
+
+
+# --- The REST API's reads ---------------------------------------------------------------------
+
+
+def claim_feed(*, user: User, query: str = "") -> QuerySet[Claim]:
+    """Claims as API lists and exports show them: `claim_list` plus appearances with their sources.
+
+    Three queries whatever the page size: the claims (with claimant, assignee, review and
+    rating joined), their tags, and their appearances with sources.
+    """
+    return claim_list(user=user, query=query).prefetch_related(
+        Prefetch("appearances", queryset=Appearance.objects.select_related("source"))
+    )
+
+
+def _desk_may_view(user: User, model: str) -> bool:
+    return bool(user and user.is_authenticated and user.is_active and user.has_perm(f"claims.view_{model}"))
+
+
+def _live_claims() -> QuerySet[Claim]:
+    return Claim.objects.filter(status__in=workflow.LIVE_STATES)
+
+
+def claimants_visible_to(*, user: User) -> QuerySet[Claimant]:
+    """Desk members see every claimant; everyone else only those of published fact-checks."""
+    qs = Claimant.objects.all()
+    if not _desk_may_view(user, "claimant"):
+        qs = qs.filter(pk__in=_live_claims().values("claimant_id"))
+    return qs
+
+
+def sources_visible_to(*, user: User) -> QuerySet[Source]:
+    """Desk members see every source; everyone else those a published fact-check shows or cites."""
+    qs = Source.objects.defer("text")
+    if not _desk_may_view(user, "source"):
+        shown = Appearance.objects.filter(claim__in=_live_claims()).values("source_id")
+        cited = Review.evidence.through.objects.filter(review__claim__in=_live_claims()).values("source_id")
+        qs = qs.filter(Q(pk__in=shown) | Q(pk__in=cited))
+    return qs
+
+
+def reviews_visible_to(*, user: User) -> QuerySet[Review]:
+    """Desk members see every verdict, drafts included; everyone else only published ones."""
+    qs = Review.objects.select_related("claim", "rating", "author", "approver").prefetch_related("evidence")
+    if not _desk_may_view(user, "review"):
+        qs = qs.filter(claim__status__in=workflow.LIVE_STATES)
+    return qs.order_by("-updated_at", "-id")
+
+
+def ratings_visible_to(*, user: User) -> QuerySet[Rating]:
+    """The rating scale is public methodology; retired ratings are shown to the desk only."""
+    qs = Rating.objects.all()
+    if not _desk_may_view(user, "rating"):
+        qs = qs.filter(is_active=True)
+    return qs
+
+
+def tags_visible_to(*, user: User) -> QuerySet[Tag]:
+    """Desk members see every tag; everyone else the tags of published fact-checks."""
+    qs = Tag.objects.all()
+    if not _desk_may_view(user, "tag"):
+        qs = qs.filter(pk__in=Claim.tags.through.objects.filter(claim__in=_live_claims()).values("tag_id"))
+    return qs
+
+
+# Bumped on every write; they would make every entry of the trail look like a change.
+_AUDIT_NOISE = frozenset({"updated_at", "version", "id"})
+
+
+def _audit_value(value: Any) -> Any:
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)
+
+
+def claim_audit_trail(*, claim: Claim) -> list[dict[str, Any]]:
+    """Who changed what, and when, on a claim, its review and its appearances; oldest first.
+
+    Reads one query per model (history rows with their users) and diffs consecutive rows of
+    the same object here, rather than asking simple-history for each row's predecessor.
+    """
+    histories = (
+        ("claim", Claim.history.filter(id=claim.pk)),
+        ("review", Review.history.filter(claim_id=claim.pk)),
+        ("appearance", Appearance.history.filter(claim_id=claim.pk)),
+    )
+    entries: list[dict[str, Any]] = []
+    for label, rows in histories:
+        fields = [f for f in rows.model.tracked_fields if f.name not in _AUDIT_NOISE]
+        previous: dict[int, dict[str, Any]] = {}
+        for row in rows.select_related("history_user").order_by("history_date", "history_id"):
+            values = {f.name: _audit_value(getattr(row, f.attname)) for f in fields}
+            before = previous.get(row.id)
+            if row.history_type == "-":
+                changes = []
+            else:
+                changes = [
+                    {"field": name, "old": before.get(name) if before else None, "new": value}
+                    for name, value in values.items()
+                    if (before.get(name) != value if before else value not in (None, "", False))
+                ]
+            previous[row.id] = values
+            entries.append(
+                {
+                    "model": label,
+                    "object_id": row.id,
+                    "history_id": row.history_id,
+                    "date": row.history_date,
+                    "user": row.history_user.get_username() if row.history_user else None,
+                    "type": row.history_type,
+                    "reason": row.history_change_reason or "",
+                    "changes": changes,
+                }
+            )
+    entries.sort(key=lambda e: (e["date"], e["history_id"]))
+    return entries

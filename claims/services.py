@@ -15,7 +15,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, ProtectedError
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -207,6 +207,9 @@ def claim_update(
         raise ServiceError(_("These fields cannot be changed here: %s") % ", ".join(sorted(unknown)))
     if isinstance(data.get("claimant"), str):
         data = {**data, "claimant": claimant_get_or_create(name=data["claimant"]) if data["claimant"].strip() else None}
+    assignee = data.get("assignee")
+    if assignee is not None and not assignee.has_perm(workflow.WORK):
+        raise ServiceError(_("%(name)s is not a reviewer or editor.") % {"name": assignee.get_username()})
     if expected_version is not None:
         bumped = Claim.objects.filter(pk=claim.pk, version=expected_version).update_derived(version=F("version") + 1)
         if not bumped:
@@ -429,3 +432,77 @@ def duplicates_refresh(*, claim_id: int) -> int:
             suggestion.score = score
             suggestion.save(update_fields=["score"])
     return len(found)
+
+
+# --- Reference data and deletions (the REST API's resource endpoints) -------------------------
+
+
+def _save_fields(obj: Any, user: User, data: dict[str, Any], *, allowed: frozenset[str]) -> Any:
+    unknown = set(data) - allowed
+    if unknown:
+        raise ServiceError(_("These fields cannot be changed here: %s") % ", ".join(sorted(unknown)))
+    for key, value in data.items():
+        setattr(obj, key, value)
+    obj.full_clean()
+    _mark_history_user(obj, user)
+    obj.save()
+    return obj
+
+
+def _delete(obj: Any, user: User, permission: str) -> None:
+    _require(user, permission)
+    _mark_history_user(obj, user)
+    try:
+        with transaction.atomic():
+            obj.delete()
+    except ProtectedError:
+        raise PreconditionFailed(_("Other records still refer to this one, so it cannot be deleted.")) from None
+
+
+CLAIMANT_FIELDS = frozenset({"name", "kind", "job_title", "description", "wikidata_id", "same_as_url"})
+SOURCE_FIELDS = frozenset({"title", "outlet", "author", "published_at", "language"})
+RATING_FIELDS = frozenset(
+    {"slug", "label_en", "label_nb", "explanation_en", "explanation_nb", "rating_value", "best_rating"}
+    | {"worst_rating", "order", "is_active"}
+)
+
+
+def claimant_create(*, user: User, name: str, **fields: Any) -> Claimant:
+    _require(user, "claims.add_claimant")
+    return claimant_get_or_create(name=name, **fields)
+
+
+@transaction.atomic
+def claimant_update(*, claimant: Claimant, user: User, data: dict[str, Any]) -> Claimant:
+    """Edit a claimant; a new name is carried into the search text of their claims."""
+    _require(user, "claims.change_claimant")
+    renamed = "name" in data and data["name"] != claimant.name
+    _save_fields(claimant, user, data, allowed=CLAIMANT_FIELDS)
+    if renamed:
+        for claim in Claim.objects.filter(claimant=claimant).only("pk", "claimant_id", "search_extra"):
+            claim_refresh_search(claim=claim)
+    return claimant
+
+
+def source_create(*, user: User, url: str, **fields: Any) -> Source:
+    _require(user, "claims.add_source")
+    return source_get_or_create(url=url, **fields)
+
+
+@transaction.atomic
+def source_update(*, source: Source, user: User, data: dict[str, Any]) -> Source:
+    _require(user, "claims.change_source")
+    return _save_fields(source, user, data, allowed=SOURCE_FIELDS)
+
+
+@transaction.atomic
+def rating_save(*, user: User, data: dict[str, Any], rating: Rating | None = None) -> Rating:
+    """Add a step to the desk's rating scale or change one; retire a step with is_active=False."""
+    _require(user, "claims.change_rating" if rating else "claims.add_rating")
+    return _save_fields(rating or Rating(), user, data, allowed=RATING_FIELDS)
+
+
+@transaction.atomic
+def claim_delete(*, claim: Claim, user: User) -> None:
+    """Delete a claim with its appearances, verdict and comments (editors; history keeps a record)."""
+    _delete(claim, user, "claims.delete_claim")

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "knox",
     "simple_history",
     "claims",
@@ -215,6 +216,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Claims, reviews and ClaimReview data from a self-hosted fact-checking desk.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI and Redoc are served from the drf-spectacular-sidecar package, not a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # --- The desk -------------------------------------------------------------------------

@@ -10,5 +10,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("factchecks/", include("claims.urls")),
+    # The REST API: /api/v1/… and its OpenAPI schema and docs at /api/schema/ and /api/docs/
+    path("api/", include("claims.api.urls")),
     path("", RedirectView.as_view(pattern_name="factchecks:list", permanent=False)),
 ]

@@ -1,0 +1,196 @@
+"""Page numbers for people, keyset cursors for sync clients, and no full COUNT on big tables.
+
+Page mode (`?page=`, `?page_size=` up to 100) reports a count capped at COUNT_CAP. The
+capped count is a scalar subquery inside the page's own query, so a page costs one query
+plus its prefetches whatever its size.
+
+Cursor mode (`?cursor=`; an empty value or `?pagination=cursor` starts at the beginning)
+walks claims by (updated_at, id) ascending with a keyset condition, not an offset, and
+returns `next_cursor` even on the last page: a sync client stores it and comes back later
+to receive exactly the claims changed since (combine with `updated_since` for the first
+run). The `ordering` parameter is ignored in cursor mode.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+from collections import OrderedDict
+from typing import Any
+
+from django.db.models import IntegerField, Q, QuerySet
+from django.db.models.expressions import RawSQL
+from django.utils.translation import gettext_lazy as _
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.pagination import BasePagination
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
+
+DEFAULT_PAGE_SIZE = 25
+MAX_PAGE_SIZE = 100
+COUNT_CAP = 10_000
+
+
+def _positive_int(request: Request, name: str, default: int) -> int:
+    raw = request.query_params.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise ValidationError({name: [_("Enter a whole number of at least 1.")]})
+    return value
+
+
+def encode_cursor(updated_at: dt.datetime, pk: int) -> str:
+    raw = f"{updated_at.isoformat()}|{pk}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(token: str) -> tuple[dt.datetime, int]:
+    try:
+        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
+        stamp, pk = raw.split("|")
+        when = dt.datetime.fromisoformat(stamp)
+        if when.tzinfo is None:
+            raise ValueError
+        return when, int(pk)
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        raise ValidationError({"cursor": [_("This cursor is not valid; start again without one.")]}) from None
+
+
+class PagePagination(BasePagination):
+    """`?page=` and `?page_size=`; the count is exact up to COUNT_CAP, then `count_capped` is true."""
+
+    def paginate_queryset(self, queryset: QuerySet, request: Request, view: Any = None) -> list[Any]:
+        self.request = request
+        self.mode = "page"
+        self.page_size = min(_positive_int(request, "page_size", DEFAULT_PAGE_SIZE), MAX_PAGE_SIZE)
+        try:
+            self.page = _positive_int(request, "page", 1)
+        except ValidationError:
+            raise NotFound(_("Invalid page.")) from None
+        offset = (self.page - 1) * self.page_size
+        capped = queryset.order_by().values("pk")[: COUNT_CAP + 1]
+        sql, params = capped.query.get_compiler(using=queryset.db).as_sql()
+        # The ORM compiled the inner query and its values stay bound parameters.
+        count_sql = f"SELECT COUNT(*) FROM ({sql}) capped_count"  # noqa: S608
+        total = RawSQL(count_sql, params, output_field=IntegerField())  # noqa: S611
+        rows = list(queryset.annotate(api_total_capped=total)[offset : offset + self.page_size])
+        if rows:
+            self.total = rows[0].api_total_capped
+        elif self.page > 1:
+            raise NotFound(_("Invalid page."))
+        else:
+            self.total = 0
+        self.capped = self.total > COUNT_CAP
+        self.has_next = len(rows) == self.page_size if self.capped else offset + len(rows) < self.total
+        return rows
+
+    def get_paginated_response(self, data: Any) -> Response:
+        url = self.request.build_absolute_uri()
+        next_url = replace_query_param(url, "page", self.page + 1) if self.has_next else None
+        previous_url = None
+        if self.page > 1:
+            previous_url = (
+                remove_query_param(url, "page") if self.page == 2 else replace_query_param(url, "page", self.page - 1)
+            )
+        return Response(
+            OrderedDict(
+                [
+                    ("count", min(self.total, COUNT_CAP)),
+                    ("count_capped", self.capped),
+                    ("next", next_url),
+                    ("previous", previous_url),
+                    ("results", data),
+                ]
+            )
+        )
+
+    def get_paginated_response_schema(self, schema: dict) -> dict:
+        return {
+            "type": "object",
+            "required": ["results"],
+            "properties": {
+                "count": {
+                    "type": "integer",
+                    "description": f"Matching items, counted up to {COUNT_CAP} (page mode only).",
+                },
+                "count_capped": {"type": "boolean", "description": "True when there are more than `count`."},
+                "next": {"type": "string", "format": "uri", "nullable": True},
+                "previous": {"type": "string", "format": "uri", "nullable": True},
+                "results": schema,
+            },
+        }
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict]:
+        return [
+            _param("page", "integer", "Page number, from 1 (page mode)."),
+            _param("page_size", "integer", f"Items per page, 1–{MAX_PAGE_SIZE} (default {DEFAULT_PAGE_SIZE})."),
+        ]
+
+
+class ClaimPagination(PagePagination):
+    """Page mode, or keyset cursor mode when `cursor` (even empty) or `pagination=cursor` is given."""
+
+    def paginate_queryset(self, queryset: QuerySet, request: Request, view: Any = None) -> list[Any]:
+        if "cursor" not in request.query_params and request.query_params.get("pagination") != "cursor":
+            return super().paginate_queryset(queryset, request, view)
+        self.request = request
+        self.mode = "cursor"
+        self.page_size = min(_positive_int(request, "page_size", DEFAULT_PAGE_SIZE), MAX_PAGE_SIZE)
+        token = request.query_params.get("cursor") or ""
+        self.position = decode_cursor(token) if token else None
+        queryset = queryset.order_by("updated_at", "id")
+        if self.position:
+            when, pk = self.position
+            queryset = queryset.filter(Q(updated_at__gt=when) | Q(updated_at=when, id__gt=pk))
+        rows = list(queryset[: self.page_size + 1])
+        self.has_next = len(rows) > self.page_size
+        rows = rows[: self.page_size]
+        if rows:
+            self.next_cursor: str | None = encode_cursor(rows[-1].updated_at, rows[-1].pk)
+        else:
+            self.next_cursor = token or None
+        return rows
+
+    def get_paginated_response(self, data: Any) -> Response:
+        if self.mode == "page":
+            return super().get_paginated_response(data)
+        url = remove_query_param(self.request.build_absolute_uri(), "pagination")
+        next_url = replace_query_param(url, "cursor", self.next_cursor) if self.has_next else None
+        return Response(OrderedDict([("next", next_url), ("next_cursor", self.next_cursor), ("results", data)]))
+
+    def get_paginated_response_schema(self, schema: dict) -> dict:
+        result = super().get_paginated_response_schema(schema)
+        result["properties"]["next_cursor"] = {
+            "type": "string",
+            "nullable": True,
+            "description": "Cursor mode: where to resume. Store it to fetch only later changes next time.",
+        }
+        return result
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict]:
+        return [
+            *super().get_schema_operation_parameters(view),
+            _param(
+                "cursor",
+                "string",
+                "Keyset cursor over (updated_at, id), oldest change first; send it empty to start. "
+                "Switches to cursor mode, which has no count and ignores `ordering`.",
+            ),
+            _param("pagination", "string", "`cursor` starts cursor mode without a cursor.", enum=["page", "cursor"]),
+        ]
+
+
+def _param(name: str, kind: str, description: str, **extra: Any) -> dict:
+    schema: dict[str, Any] = {"type": kind}
+    if kind == "integer":
+        schema["minimum"] = 1
+    if "enum" in extra:
+        schema["enum"] = extra["enum"]
+    return {"name": name, "required": False, "in": "query", "description": description, "schema": schema}

@@ -1,0 +1,41 @@
+"""A JSON parser that refuses oversized bodies.
+
+Django's DATA_UPLOAD_MAX_MEMORY_SIZE guards form data and `request.body`; DRF 3.18 happens
+to read JSON through `request.body` (the exception handler turns Django's error into a 413),
+but older and future versions read the stream, where no limit applies. This parser applies
+the same limit whichever way the body arrives.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from django.conf import settings
+from rest_framework.exceptions import ParseError
+from rest_framework.parsers import JSONParser
+
+from claims.api.exceptions import PayloadTooLarge
+
+
+class LimitedJSONParser(JSONParser):
+    """JSON up to DATA_UPLOAD_MAX_MEMORY_SIZE bytes (413 beyond); deep nesting is a parse error."""
+
+    def parse(self, stream: Any, media_type: str | None = None, parser_context: dict | None = None) -> Any:
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        request = (parser_context or {}).get("request")
+        if limit is not None and request is not None:
+            try:
+                declared = int(request.META.get("CONTENT_LENGTH") or 0)
+            except ValueError:
+                declared = 0
+            if declared > limit:
+                raise PayloadTooLarge()
+        # Read one byte past the limit: a body without an honest Content-Length is caught too.
+        body = stream.read(limit + 1) if limit is not None else stream.read()
+        if limit is not None and len(body) > limit:
+            raise PayloadTooLarge()
+        try:
+            return super().parse(io.BytesIO(body), media_type, parser_context)
+        except RecursionError:
+            raise ParseError("JSON parse error - nested too deeply") from None

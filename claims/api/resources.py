@@ -1,0 +1,199 @@
+"""`/api/v1/claimants/`, `/sources/`, `/ratings/`, `/reviews/`, `/tags/`: the desk's other records.
+
+Everyone reads what published fact-checks show; desk members read everything; writes need
+the model permission of the desk's role and go through `claims.services`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from claims import selectors, services
+from claims.api import base
+from claims.api.base import ApiViewMixin
+from claims.api.filters import NameFilter, ReviewFilter, SourceFilter
+from claims.api.pagination import PagePagination
+from claims.api.serializers import (
+    ClaimantSerializer,
+    RatingSerializer,
+    ReviewSerializer,
+    ReviewWriteSerializer,
+    SourceSerializer,
+    SourceUpdateSerializer,
+    TagSerializer,
+)
+from claims.models import Claimant, Rating, Review, Source, Tag
+
+ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)
+
+
+def _crud_schema(name: str, serializer: Any, *, write: Any = None, update: Any = None) -> dict[str, Any]:
+    write = write or serializer
+    return {
+        "list": extend_schema(
+            summary=f"List {name}s",
+            responses={200: serializer(many=True), 400: base.VALIDATION_ERROR, **base.READ_ERRORS},
+        ),
+        "retrieve": extend_schema(
+            summary=f"One {name}", parameters=[ID], responses={200: serializer, **base.READ_ERRORS}
+        ),
+        "create": extend_schema(
+            summary=f"Add a {name}", request=write, responses={201: serializer, **base.WRITE_ERRORS}
+        ),
+        "partial_update": extend_schema(
+            summary=f"Change a {name}",
+            parameters=[ID],
+            request=update or write,
+            responses={200: serializer, **base.WRITE_ERRORS, 404: base.NOT_FOUND, 409: base.CONFLICT},
+        ),
+    }
+
+
+class _Resource(ApiViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    lookup_value_regex = r"[0-9]+"
+    pagination_class = PagePagination
+    filter_backends = [DjangoFilterBackend]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+
+@extend_schema_view(**_crud_schema("claimant", ClaimantSerializer))
+class ClaimantViewSet(_Resource):
+    """People and organisations who made claims."""
+
+    queryset = Claimant.objects.none()
+    serializer_class = ClaimantSerializer
+    filterset_class = NameFilter
+
+    def get_queryset(self) -> QuerySet[Claimant]:
+        return selectors.claimants_visible_to(user=self.request.user).order_by("name", "id")
+
+    def create(self, request: Request) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        claimant = services.claimant_create(user=request.user, **serializer.validated_data)
+        return Response(self.get_serializer(claimant).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request: Request, pk: str) -> Response:
+        claimant = self.get_object()
+        serializer = self.get_serializer(claimant, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        claimant = services.claimant_update(claimant=claimant, user=request.user, data=serializer.validated_data)
+        return Response(self.get_serializer(claimant).data)
+
+
+@extend_schema_view(**_crud_schema("source", SourceSerializer, update=SourceUpdateSerializer))
+class SourceViewSet(_Resource):
+    """Documents on the web where claims appeared or that verdicts cite. POST returns the known source
+    for a URL the desk already has (URLs are compared after normalisation)."""
+
+    queryset = Source.objects.none()
+    serializer_class = SourceSerializer
+    filterset_class = SourceFilter
+
+    def get_queryset(self) -> QuerySet[Source]:
+        return selectors.sources_visible_to(user=self.request.user).order_by("-created_at", "-id")
+
+    def create(self, request: Request) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        source = services.source_create(user=request.user, url=data.pop("url"), **data)
+        return Response(self.get_serializer(source).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request: Request, pk: str) -> Response:
+        source = self.get_object()
+        serializer = SourceUpdateSerializer(source, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        source = services.source_update(source=source, user=request.user, data=serializer.validated_data)
+        return Response(self.get_serializer(source).data)
+
+
+@extend_schema_view(**_crud_schema("rating", RatingSerializer))
+class RatingViewSet(_Resource):
+    """The desk's verdict scale. Admins change it; retire a step with `is_active: false`."""
+
+    queryset = Rating.objects.none()
+    serializer_class = RatingSerializer
+    filter_backends: list = []
+
+    def get_queryset(self) -> QuerySet[Rating]:
+        return selectors.ratings_visible_to(user=self.request.user).order_by("order", "id")
+
+    def create(self, request: Request) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        rating = services.rating_save(user=request.user, data=serializer.validated_data)
+        return Response(self.get_serializer(rating).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request: Request, pk: str) -> Response:
+        rating = self.get_object()
+        serializer = self.get_serializer(rating, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        rating = services.rating_save(user=request.user, rating=rating, data=serializer.validated_data)
+        return Response(self.get_serializer(rating).data)
+
+
+@extend_schema_view(**_crud_schema("review", ReviewSerializer, write=ReviewWriteSerializer))
+class ReviewViewSet(_Resource):
+    """Verdicts. Reviewers draft them; once a fact-check is published only editors may revise it."""
+
+    queryset = Review.objects.none()
+    serializer_class = ReviewSerializer
+    filterset_class = ReviewFilter
+
+    def get_queryset(self) -> QuerySet[Review]:
+        return selectors.reviews_visible_to(user=self.request.user)
+
+    def _write(self, request: Request, review: Review | None) -> ReviewWriteSerializer:
+        context = {**self.get_serializer_context(), "claims": selectors.claims_visible_to(user=request.user)}
+        serializer = ReviewWriteSerializer(review, data=request.data, context=context)
+        serializer.is_valid(raise_exception=True)
+        return serializer
+
+    def _show(self, review: Review, status_code: int = status.HTTP_200_OK) -> Response:
+        review = self.get_queryset().get(pk=review.pk)
+        return Response(self.get_serializer(review).data, status=status_code)
+
+    def create(self, request: Request) -> Response:
+        serializer = self._write(request, None)
+        claim = serializer.validated_data["claim"]
+        review = services.review_save(claim=claim, user=request.user, **serializer.service_kwargs())
+        return self._show(review, status.HTTP_201_CREATED)
+
+    def partial_update(self, request: Request, pk: str) -> Response:
+        review = self.get_object()
+        serializer = self._write(request, review)
+        review = services.review_save(claim=review.claim, user=request.user, **serializer.service_kwargs())
+        return self._show(review)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List tags", responses={200: TagSerializer(many=True), 400: base.VALIDATION_ERROR, **base.READ_ERRORS}
+    ),
+    retrieve=extend_schema(
+        summary="One tag",
+        parameters=[OpenApiParameter("slug", OpenApiTypes.STR, OpenApiParameter.PATH)],
+        responses={200: TagSerializer, **base.READ_ERRORS},
+    ),
+)
+class TagViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
+    """Topic labels; they are created with the claims that carry them."""
+
+    queryset = Tag.objects.none()
+    serializer_class = TagSerializer
+    lookup_field = "slug"
+    pagination_class = PagePagination
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = NameFilter
+
+    def get_queryset(self) -> QuerySet[Tag]:
+        return selectors.tags_visible_to(user=self.request.user).order_by("name", "id")

@@ -1,0 +1,433 @@
+"""How claims and the desk's other records look in JSON, and what a request body may contain.
+
+Output serializers read prefetched objects (no queries of their own); input serializers
+validate strictly (see `fields.py`) and hand plain values to `claims.services`.
+Internal details (who is assigned, who drafted or approved a verdict) are shown to desk
+members only; the `desk` context flag says whether the caller is one.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+from rest_framework.reverse import reverse
+
+from claims import services
+from claims.api.fields import (
+    StrictBooleanField,
+    StrictCharField,
+    StrictChoiceField,
+    StrictModelSerializer,
+    StrictSerializer,
+    StrictURLField,
+    UserRefField,
+)
+from claims.models import Appearance, Claim, Claimant, Priority, Rating, Review, Source, Tag
+from claims.models.core import language_validator
+
+# --- Read-side building blocks ------------------------------------------------------------
+
+
+class UserBriefSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    username = serializers.CharField(read_only=True)
+
+
+class TagSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Tag
+        fields = ["id", "slug", "name"]
+        read_only_fields = fields
+
+
+class ClaimantBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Claimant
+        fields = ["id", "name", "kind"]
+        read_only_fields = fields
+
+
+class SourceBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Source
+        fields = ["id", "url", "title", "outlet", "author", "published_at", "language"]
+        read_only_fields = fields
+
+
+class AppearanceSerializer(serializers.ModelSerializer):
+    source = SourceBriefSerializer(read_only=True)
+
+    class Meta:
+        model = Appearance
+        fields = ["id", "source", "quote", "appeared_on", "is_first_appearance"]
+        read_only_fields = fields
+
+
+class RatingBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Rating
+        fields = ["id", "slug", "label_en", "label_nb", "rating_value", "best_rating", "worst_rating"]
+        read_only_fields = fields
+
+
+def _is_desk(serializer: serializers.BaseSerializer) -> bool:
+    return bool(serializer.context.get("desk"))
+
+
+def _user(serializer: serializers.BaseSerializer, user: Any) -> dict[str, Any] | None:
+    if user is None or not _is_desk(serializer):
+        return None
+    return {"id": user.pk, "username": user.get_username()}
+
+
+def _review_of(claim: Claim) -> Review | None:
+    try:
+        return claim.review
+    except ObjectDoesNotExist:
+        return None
+
+
+class ReviewSerializer(serializers.ModelSerializer):
+    """A verdict with its rationale and evidence; author and approver for desk members only."""
+
+    claim = serializers.PrimaryKeyRelatedField(read_only=True)
+    claim_status = serializers.CharField(source="claim.status", read_only=True)
+    rating = RatingBriefSerializer(read_only=True, allow_null=True)
+    evidence = SourceBriefSerializer(many=True, read_only=True)
+    author = serializers.SerializerMethodField()
+    approver = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Review
+        fields = [
+            "id",
+            "claim",
+            "claim_status",
+            "rating",
+            "headline",
+            "rationale",
+            "evidence",
+            "author",
+            "approver",
+            "published_url",
+            "published_at",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(UserBriefSerializer(allow_null=True))
+    def get_author(self, review: Review) -> dict[str, Any] | None:
+        return _user(self, review.author)
+
+    @extend_schema_field(UserBriefSerializer(allow_null=True))
+    def get_approver(self, review: Review) -> dict[str, Any] | None:
+        return _user(self, review.approver)
+
+
+class ReviewBriefSerializer(serializers.ModelSerializer):
+    rating = RatingBriefSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Review
+        fields = ["id", "headline", "rating", "published_url", "published_at"]
+        read_only_fields = fields
+
+
+# --- Claims ---------------------------------------------------------------------------------
+
+
+class ClaimSerializer(serializers.ModelSerializer):
+    """A claim as lists, exports and sync clients see it."""
+
+    url = serializers.SerializerMethodField()
+    history = serializers.SerializerMethodField()
+    claimreview = serializers.SerializerMethodField()
+    claimant = ClaimantBriefSerializer(read_only=True, allow_null=True)
+    assignee = serializers.SerializerMethodField()
+    tags = TagSerializer(many=True, read_only=True)
+    appearances = AppearanceSerializer(many=True, read_only=True)
+    review = serializers.SerializerMethodField()
+    rating = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Claim
+        fields = [
+            "id",
+            "url",
+            "slug",
+            "text",
+            "claim_reviewed",
+            "language",
+            "claimant",
+            "claim_date",
+            "location",
+            "status",
+            "priority",
+            "assignee",
+            "tags",
+            "appearances",
+            "rating",
+            "review",
+            "created_at",
+            "updated_at",
+            "published_at",
+            "version",
+            "history",
+            "claimreview",
+        ]
+        read_only_fields = fields
+
+    def _link(self, name: str, claim: Claim) -> str:
+        return reverse(f"api:claim-{name}", kwargs={"pk": claim.pk}, request=self.context.get("request"))
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, claim: Claim) -> str:
+        return self._link("detail", claim)
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_history(self, claim: Claim) -> str:
+        return self._link("history", claim)
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_claimreview(self, claim: Claim) -> str:
+        return self._link("claimreview", claim)
+
+    @extend_schema_field(UserBriefSerializer(allow_null=True))
+    def get_assignee(self, claim: Claim) -> dict[str, Any] | None:
+        return _user(self, claim.assignee)
+
+    @extend_schema_field(ReviewBriefSerializer(allow_null=True))
+    def get_review(self, claim: Claim) -> dict[str, Any] | None:
+        review = _review_of(claim)
+        return ReviewBriefSerializer(review, context=self.context).data if review else None
+
+    @extend_schema_field(RatingBriefSerializer(allow_null=True))
+    def get_rating(self, claim: Claim) -> dict[str, Any] | None:
+        review = _review_of(claim)
+        if review is None or review.rating is None:
+            return None
+        return RatingBriefSerializer(review.rating, context=self.context).data
+
+
+class TransitionOptionSerializer(serializers.Serializer):
+    to = serializers.CharField(read_only=True)
+    label = serializers.CharField(read_only=True)
+
+
+class ClaimDetailSerializer(ClaimSerializer):
+    """A claim with its full verdict and the transitions the caller may attempt."""
+
+    available_transitions = serializers.SerializerMethodField()
+
+    class Meta(ClaimSerializer.Meta):
+        fields = [*ClaimSerializer.Meta.fields, "available_transitions"]
+        read_only_fields = fields
+
+    @extend_schema_field(ReviewSerializer(allow_null=True))
+    def get_review(self, claim: Claim) -> dict[str, Any] | None:
+        review = _review_of(claim)
+        return ReviewSerializer(review, context=self.context).data if review else None
+
+    @extend_schema_field(TransitionOptionSerializer(many=True))
+    def get_available_transitions(self, claim: Claim) -> list[dict[str, str]]:
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        return [
+            {"to": str(t.target), "label": str(t.label)} for t in services.available_transitions(claim=claim, user=user)
+        ]
+
+
+class AppearanceInputSerializer(StrictSerializer):
+    url = StrictURLField(help_text=_("Where the claim appeared (http or https)."))
+    quote = StrictCharField(max_length=5000, required=False, allow_blank=True, default="")
+    appeared_on = serializers.DateField(required=False, allow_null=True, default=None)
+    is_first_appearance = StrictBooleanField(required=False, default=False)
+    title = StrictCharField(max_length=500, required=False, allow_blank=True, default="")
+    outlet = StrictCharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class ClaimCreateSerializer(StrictSerializer):
+    """The body of `POST /api/v1/claims/`."""
+
+    text = StrictCharField(max_length=5000, help_text=_("The claim as it was stated."))
+    language = StrictCharField(max_length=35, validators=[language_validator], help_text=_("BCP-47 tag, e.g. “nb”."))
+    claimant = StrictCharField(
+        max_length=200,
+        required=False,
+        allow_blank=True,
+        allow_null=True,
+        help_text=_("Who made the claim; found by name (case-insensitive) or created."),
+    )
+    claim_date = serializers.DateField(required=False, allow_null=True)
+    claim_reviewed = StrictCharField(max_length=200, required=False, allow_blank=True, default="")
+    location = StrictCharField(max_length=200, required=False, allow_blank=True, default="")
+    appearances = AppearanceInputSerializer(many=True, required=False, max_length=50)
+    tags = serializers.ListField(child=StrictCharField(max_length=60), required=False, max_length=30)
+    priority = StrictChoiceField(choices=Priority.choices, required=False)
+
+    def validate_appearances(self, value: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        if sum(1 for item in value if item.get("is_first_appearance")) > 1:
+            raise serializers.ValidationError(_("Only one appearance can be the first."))
+        return value
+
+    def service_kwargs(self) -> dict[str, Any]:
+        data = dict(self.validated_data)
+        data["appearances"] = [services.AppearanceInput(**item) for item in data.get("appearances", [])]
+        return data
+
+
+class ClaimUpdateSerializer(StrictSerializer):
+    """The body of `PATCH /api/v1/claims/{id}/`: any of these fields; tags replace the claim's tags."""
+
+    text = StrictCharField(max_length=5000, required=False)
+    claim_reviewed = StrictCharField(max_length=200, required=False, allow_blank=True)
+    language = StrictCharField(max_length=35, validators=[language_validator], required=False)
+    claimant = StrictCharField(max_length=200, required=False, allow_blank=True, allow_null=True)
+    claim_date = serializers.DateField(required=False, allow_null=True)
+    location = StrictCharField(max_length=200, required=False, allow_blank=True)
+    priority = StrictChoiceField(choices=Priority.choices, required=False)
+    assignee = UserRefField(
+        required=False, allow_null=True, help_text=_("User id or username of a reviewer or editor; null to unassign.")
+    )
+    tags = serializers.ListField(child=StrictCharField(max_length=60), required=False, max_length=30)
+
+    def service_kwargs(self) -> dict[str, Any]:
+        data = dict(self.validated_data)
+        tags = data.pop("tags", None)
+        if "claimant" in data and data["claimant"] is None:
+            data["claimant"] = ""  # the service reads an empty name as "no claimant"
+        return {"data": data, "tags": tags}
+
+
+class TransitionSerializer(StrictSerializer):
+    to = StrictCharField(max_length=40, help_text=_("The target workflow state, e.g. “triaged”."))
+
+
+class ChangeSerializer(serializers.Serializer):
+    field = serializers.CharField()
+    old = serializers.JSONField(allow_null=True)
+    new = serializers.JSONField(allow_null=True)
+
+
+class AuditEntrySerializer(serializers.Serializer):
+    model = serializers.ChoiceField(choices=["claim", "review", "appearance"])
+    object_id = serializers.IntegerField()
+    history_id = serializers.IntegerField()
+    date = serializers.DateTimeField()
+    user = serializers.CharField(allow_null=True)
+    type = serializers.ChoiceField(choices=["+", "~", "-"], help_text=_("+ created, ~ changed, - deleted."))
+    reason = serializers.CharField(allow_blank=True)
+    changes = ChangeSerializer(many=True)
+
+
+# --- Claimants, sources, ratings, reviews ------------------------------------------------
+
+
+class ClaimantSerializer(StrictModelSerializer):
+    class Meta:
+        model = Claimant
+        fields = [
+            "id",
+            "name",
+            "kind",
+            "job_title",
+            "description",
+            "wikidata_id",
+            "same_as_url",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["id", "created_at", "updated_at"]
+        extra_kwargs = {"description": {"max_length": 5000}}
+
+    def validate_name(self, value: str) -> str:
+        value = " ".join(value.split())
+        others = Claimant.objects.filter(name__iexact=value)
+        if self.instance is not None:
+            others = others.exclude(pk=self.instance.pk)
+        if others.exists():
+            raise serializers.ValidationError(_("A claimant with this name already exists."))
+        return value
+
+
+class SourceSerializer(StrictModelSerializer):
+    class Meta:
+        model = Source
+        fields = ["id", "url", "title", "outlet", "author", "published_at", "language", "created_at", "fetched_at"]
+        read_only_fields = ["id", "created_at", "fetched_at"]
+        # The service normalises the URL and returns the existing source for a known one.
+        extra_kwargs = {"url": {"validators": []}}
+
+
+class SourceUpdateSerializer(SourceSerializer):
+    """A source's URL is its identity; only its metadata can change."""
+
+    class Meta(SourceSerializer.Meta):
+        read_only_fields = ["id", "url", "created_at", "fetched_at"]
+
+
+class RatingSerializer(StrictModelSerializer):
+    label = serializers.CharField(read_only=True, help_text=_("The label in the request's language."))
+
+    class Meta:
+        model = Rating
+        fields = [
+            "id",
+            "slug",
+            "label",
+            "label_en",
+            "label_nb",
+            "explanation_en",
+            "explanation_nb",
+            "rating_value",
+            "best_rating",
+            "worst_rating",
+            "order",
+            "is_active",
+        ]
+        read_only_fields = ["id", "label"]
+        extra_kwargs = {"explanation_en": {"max_length": 5000}, "explanation_nb": {"max_length": 5000}}
+
+
+class ReviewWriteSerializer(StrictSerializer):
+    """The body of `POST /api/v1/reviews/` (with `claim`) and `PATCH /api/v1/reviews/{id}/`."""
+
+    claim = serializers.PrimaryKeyRelatedField(queryset=Claim.objects.none(), help_text=_("The claim's id."))
+    rating = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Rating.objects.all(), required=False, help_text=_("Rating slug, e.g. “false”.")
+    )
+    headline = StrictCharField(max_length=300, required=False, allow_blank=True)
+    rationale = StrictCharField(max_length=20000, required=False, allow_blank=True, help_text=_("Markdown."))
+    evidence_urls = serializers.ListField(
+        child=StrictURLField(),
+        required=False,
+        max_length=100,
+        help_text=_("The sources the verdict cites; replaces the current list."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance is not None:
+            del self.fields["claim"]
+        elif "claims" in self.context:  # the claims the caller may see; none when building the schema
+            self.fields["claim"].queryset = self.context["claims"]
+
+    def validate_claim(self, claim: Claim) -> Claim:
+        if _review_of(claim) is not None:
+            raise serializers.ValidationError(
+                _("This claim already has a verdict; revise it with PATCH /api/v1/reviews/{id}/.")
+            )
+        return claim
+
+    def service_kwargs(self) -> dict[str, Any]:
+        data = dict(self.validated_data)
+        data.pop("claim", None)
+        if "evidence_urls" in data:
+            data["evidence"] = []  # replace, not add: the list is the verdict's evidence
+        return data

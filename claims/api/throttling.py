@@ -1,0 +1,26 @@
+"""Rate limits for anonymous and signed-in clients, counted in the default cache (Redis in production).
+
+DRF's throttles copy the rates from settings once, at import; these read them on every
+request, so a changed REST_FRAMEWORK setting (e.g. in a test) takes effect.
+"""
+
+from __future__ import annotations
+
+from rest_framework import throttling
+from rest_framework.settings import api_settings
+
+
+class AnonRateThrottle(throttling.AnonRateThrottle):
+    """Limits clients that are not signed in, per IP address (scope `anon`)."""
+
+    @property
+    def THROTTLE_RATES(self) -> dict[str, str | None]:
+        return api_settings.DEFAULT_THROTTLE_RATES
+
+
+class UserRateThrottle(throttling.UserRateThrottle):
+    """Limits signed-in clients, per user (scope `user`)."""
+
+    @property
+    def THROTTLE_RATES(self) -> dict[str, str | None]:
+        return api_settings.DEFAULT_THROTTLE_RATES
