@@ -16,6 +16,7 @@ from claims import services
 from claims.demo import articles, content
 from claims.models import Appearance, Article, Claim, Claimant, Comment, Rating, Review, Source, Tag
 from claims.workflow import LIVE_STATES, ClaimStatus
+from tests.factories import UserFactory
 
 SEED = Path("/work/shared/seed")
 
@@ -160,11 +161,32 @@ def test_password_comes_from_the_environment(db, monkeypatch):
     assert authenticate(username="editor", password=content.DEFAULT_PASSWORD) is None
 
 
-def test_changing_the_password_applies_on_the_next_run(demo, monkeypatch):
-    monkeypatch.setenv("FACTCHECK_DEMO_PASSWORD", "changed-later-77")
+def test_existing_accounts_are_never_changed(db):
+    user_model = get_user_model()
+    real_admin = UserFactory(username="admin", role="Editor", is_superuser=False)
+    old_hash = real_admin.password
+    output = load_demo()
+    real_admin.refresh_from_db()
+    assert real_admin.password == old_hash
+    assert not real_admin.is_superuser
+    assert list(real_admin.groups.values_list("name", flat=True)) == ["Editor"]
+    assert re.search(r"^\s+admin\s+\(existing user, password unchanged\)", output, re.M)
+    assert user_model.objects.get(username="reviewer").check_password(content.DEFAULT_PASSWORD)
+
+
+def test_an_existing_account_without_the_needed_role_stops_the_load(db):
+    UserFactory(username="editor", role="Reviewer")
+    with pytest.raises(CommandError, match="'editor' already exists without the Editor role"):
+        load_demo()
+    assert Claim.objects.count() == 0
+
+
+def test_a_password_set_after_the_demo_is_kept(demo):
+    admin = get_user_model().objects.get(username="admin")
+    admin.set_password("set-by-make-run-42")
+    admin.save()
     load_demo()
-    assert authenticate(username="admin", password="changed-later-77") is not None
-    assert authenticate(username="admin", password=content.DEFAULT_PASSWORD) is None
+    assert authenticate(username="admin", password="set-by-make-run-42") is not None
 
 
 def test_without_debug_the_default_password_is_refused(db, settings):

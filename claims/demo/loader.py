@@ -21,7 +21,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 
-from claims import services
+from claims import services, workflow
 from claims.demo import articles, content
 from claims.models import Article, Claim, Rating, Source
 from claims.workflow import ClaimStatus
@@ -64,10 +64,10 @@ class DemoRefused(RuntimeError):
 
 
 def demo_password() -> tuple[str, bool]:
-    """The demo users' password and whether it came from FACTCHECK_DEMO_PASSWORD.
+    """The password for new demo users and whether it came from FACTCHECK_DEMO_PASSWORD.
 
     The default is printed and documented, so outside DEBUG (a real deployment) the demo
-    refuses to create a superuser with it.
+    refuses to create users, a superuser among them, with it.
     """
     value = env_str("FACTCHECK_DEMO_PASSWORD")
     if value:
@@ -96,35 +96,46 @@ def ensure_ratings() -> None:
             )
 
 
+# What the demo makes each user do; an existing account without it cannot play the part.
+NEEDED_PERMISSION = {"reviewer": workflow.WORK, "editor": workflow.PUBLISH}
+
+
 def ensure_users(report: Report) -> dict[str, Any]:
-    """The three desk members; attributes and password are only written when they differ."""
+    """The three desk members, created in their groups with the demo password if missing.
+
+    An existing user of the same name is never changed (password, flags, groups), so the
+    demo cannot take over or promote a real account, nor undo a password that `make run`
+    or an admin has set since. If such a user lacks the permission its demo part needs,
+    the load stops instead.
+    """
     user_model = get_user_model()
-    password, from_env = demo_password()
-    report.password, report.password_from_env = password, from_env
     users: dict[str, Any] = {}
     for spec in content.USERS:
         group = Group.objects.filter(name=spec.role).first()
         if group is None:
             raise DemoRefused(f"The group {spec.role!r} is missing; run `manage.py migrate` first.")
-        user, created = user_model.objects.get_or_create(username=spec.username)
-        wanted = {
-            "first_name": spec.first_name,
-            "last_name": spec.last_name,
-            "email": spec.email,
-            "is_staff": True,
-            "is_active": True,
-            "is_superuser": spec.is_superuser,
-        }
-        changed = [name for name, value in wanted.items() if getattr(user, name) != value]
-        for name in changed:
-            setattr(user, name, wanted[name])
-        if created or not user.check_password(password):
-            user.set_password(password)
-            changed.append("password")
-        if changed:
+        user = user_model.objects.filter(username=spec.username).first()
+        created = user is None
+        if created:
+            if not report.password:
+                report.password, report.password_from_env = demo_password()
+            user = user_model(
+                username=spec.username,
+                first_name=spec.first_name,
+                last_name=spec.last_name,
+                email=spec.email,
+                is_staff=True,
+                is_superuser=spec.is_superuser,
+            )
+            user.set_password(report.password)
             user.save()
-        if not user.groups.filter(pk=group.pk).exists():
             user.groups.add(group)
+        needed = NEEDED_PERMISSION.get(spec.username)
+        if needed and not (user.is_active and user.has_perm(needed)):
+            raise DemoRefused(
+                f"A user {spec.username!r} already exists without the {spec.role} role; "
+                "the demo does not change existing accounts. Rename that user or add it to the group."
+            )
         users[spec.username] = user
         report.users.append((spec.username, spec.role, created))
     return users

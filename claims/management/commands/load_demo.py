@@ -1,9 +1,10 @@
 """`manage.py load_demo`: a ready-to-use demo desk around the January 2022 Geneva talks.
 
-Idempotent: run it as often as you like; a second run changes nothing. The logins are
-`reviewer`, `editor` and `admin` with the password from FACTCHECK_DEMO_PASSWORD, or
-`demo-pass-2022` when it is unset and DJANGO_DEBUG is on; with DEBUG off (a real deployment)
-FACTCHECK_DEMO_PASSWORD is required, so no public default password guards a superuser.
+Idempotent: run it as often as you like; a second run changes nothing. It creates the
+logins `reviewer`, `editor` and `admin` (a superuser) with the password from
+FACTCHECK_DEMO_PASSWORD, or `demo-pass-2022` when that is unset and DJANGO_DEBUG is on; with
+DEBUG off (a real deployment) FACTCHECK_DEMO_PASSWORD is required, so no published default
+password guards a superuser. Users that already exist keep their password and flags.
 """
 
 from __future__ import annotations
@@ -36,5 +37,5 @@ class Command(BaseCommand):
         password = "(from FACTCHECK_DEMO_PASSWORD)" if report.password_from_env else report.password
         self.stdout.write(self.style.SUCCESS("Demo logins (admin at /admin/):"))
         for username, role, created in report.users:
-            note = " – new" if created else ""
-            self.stdout.write(f"  {username:<9} {password}   {role}{note}")
+            shown = password if created else "(existing user, password unchanged)"
+            self.stdout.write(f"  {username:<9} {shown}   {role}")
