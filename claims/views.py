@@ -14,6 +14,7 @@ from typing import Any
 import markdown
 import nh3
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -107,12 +108,15 @@ class FactcheckDetailView(PublicPageMixin, DetailView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         claim: Claim = self.object
-        review = claim.review
+        try:
+            review = claim.review
+        except ObjectDoesNotExist:  # publishing requires a verdict; imported data might lack one
+            review = None
         context.update(
             review=review,
-            rating=review.rating,
-            rationale_html=render_markdown(review.rationale),
-            evidence=list(review.evidence.all()),
+            rating=review.rating if review else None,
+            rationale_html=render_markdown(review.rationale if review else ""),
+            evidence=list(review.evidence.all()) if review else [],
             appearances=list(claim.appearances.all()),
             canonical_url=public_url(claim, request=self.request),
             claimreview_script=json_ld_script(build_claimreview(claim, request=self.request)),

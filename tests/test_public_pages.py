@@ -132,6 +132,17 @@ def test_unpublished_claims_are_not_found(client, status):
 
 
 @pytest.mark.django_db
+def test_a_live_claim_without_a_verdict_still_renders(client):
+    claim = ClaimFactory(status=ClaimStatus.PUBLISHED, published_at=timezone.now(), claim_reviewed="Imported claim")
+    assert client.get("/factchecks/").status_code == 200
+    response = client.get(f"/factchecks/{claim.slug}/")
+    assert response.status_code == 200
+    data = ld_json(response)
+    assert "reviewRating" not in data
+    assert data["url"].endswith(f"/factchecks/{claim.slug}/")
+
+
+@pytest.mark.django_db
 def test_unknown_slug_is_not_found(client):
     assert client.get("/factchecks/no-such-fact-check/").status_code == 404
 
