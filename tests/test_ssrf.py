@@ -14,7 +14,8 @@ import time
 import pytest
 
 from claims.discovery import http
-from claims.discovery.http import RefusedAddress, refusal_reason
+from claims.discovery.addresses import refusal_reason
+from claims.discovery.http import RefusedAddress
 from claims.discovery.jobs import claim_job, create_job
 from claims.discovery.pipeline import run_discovery
 from claims.models import FetchJob

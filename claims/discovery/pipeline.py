@@ -31,7 +31,8 @@ logger = logging.getLogger(__name__)
 
 ProgressCallback = Callable[[int, int], None]
 _WORD = re.compile(r"[^\W\d_][\w\-]*", re.UNICODE)
-MAX_TERMS = 14
+MAX_WORDS = 10
+MAX_VARIANTS = 2
 
 
 # --- Queries ------------------------------------------------------------------------------------
@@ -48,10 +49,10 @@ def _cognate_groups() -> dict[str, tuple[str, ...]]:
     return groups
 
 
-def search_terms(claim: Any, *, limit: int = MAX_TERMS) -> list[str]:
+def search_terms(claim: Any, *, words: int = MAX_WORDS, variants: int = MAX_VARIANTS) -> list[str]:
     """Words to look for, most telling first: names and acronyms, then long words.
 
-    Each word brings its known spellings in the other language (Ukraina → Ukraine), so a
+    Each word brings a few known spellings in the other language (Ukraina → Ukraine), so a
     Norwegian claim also pulls English articles out of the index.
     """
     claimant = claim.claimant.name if claim.claimant_id and claim.claimant else ""
@@ -62,16 +63,14 @@ def search_terms(claim: Any, *, limit: int = MAX_TERMS) -> list[str]:
         if len(low) < 3 or low in tx.STOPWORDS or low in seen:
             continue
         is_name = word[:1].isupper() or (word.isupper() and len(word) >= 2)
-        seen[low] = (0 if is_name else 1, -len(word) if not is_name else position, word)
-    ordered = [word for _key, _second, word in sorted(seen.values())]
+        seen[low] = (0 if is_name else 1, position if is_name else -len(word), word)
     terms: list[str] = []
-    for word in ordered:
-        for spelling in (word, *_cognate_groups().get(word.lower(), ())):
+    for _kind, _order, word in sorted(seen.values())[:words]:
+        spellings = [word, *(v for v in _cognate_groups().get(word.lower(), ()) if v.lower() != word.lower())]
+        for spelling in spellings[: variants + 1]:
             if spelling.lower() not in {t.lower() for t in terms}:
                 terms.append(spelling)
-        if len(terms) >= limit:
-            break
-    return terms[:limit]
+    return terms
 
 
 def keyword_query(claim: Any, *, words: int = 4) -> str:
