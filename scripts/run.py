@@ -93,22 +93,41 @@ def admin_password(var_dir: Path) -> tuple[str, str]:
     return password, f"generated, kept in {shown(stored)}"
 
 
-def prepare(env: dict[str, str], var_dir: Path) -> tuple[str, str, str]:
-    """Migrate, load the demo, set the admin login; returns (admin password, its origin, demo output)."""
+def demo_logins(output: str) -> list[str]:
+    """The desk users' login lines from load_demo's output ("Demo logins …:" then indented lines)."""
+    lines = output.splitlines()
+    start = next((i for i, line in enumerate(lines) if line.startswith("Demo logins")), None)
+    if start is None:
+        return []
+    logins = []
+    for line in lines[start + 1 :]:
+        if not line.startswith("  "):
+            break
+        username, *password, role = line.split()
+        if username != "admin":  # shown separately, with the password set here
+            logins.append(f"{username} / {' '.join(password)}   ({role})")
+    return logins
+
+
+def prepare(env: dict[str, str], var_dir: Path) -> tuple[str, str, list[str]]:
+    """Migrate, set the admin login, load the demo; returns (admin password, its origin, demo logins)."""
     say("Applying database migrations")
     manage("migrate", "--noinput", env=env)
-    demo_output = ""
+    # The admin first: load_demo leaves existing users as they are, so the password set
+    # here is the one that works, whatever load_demo would have given a new `admin`.
+    password, origin = admin_password(var_dir)
+    say("Ensuring the admin login")
+    manage("shell", "-c", _ENSURE_ADMIN, env={**env, "FACTCHECK_ADMIN_PASSWORD": password}, capture=True)
+    logins: list[str] = []
     commands = manage("help", "--commands", env=env, capture=True).split()
     if "load_demo" in commands:
         say("Loading the demo desk (load_demo)")
-        demo_output = manage("load_demo", env=env, capture=True)
-        print(demo_output, end="" if demo_output.endswith("\n") else "\n", flush=True)
+        output = manage("load_demo", env=env, capture=True)
+        print(output, end="" if output.endswith("\n") else "\n", flush=True)
+        logins = demo_logins(output)
     else:
-        say("No load_demo command yet; starting with an empty desk")
-    password, origin = admin_password(var_dir)
-    say("Ensuring the admin login")
-    manage("shell", "-c", _ENSURE_ADMIN, env={**env, "FACTCHECK_ADMIN_PASSWORD": password})
-    return password, origin, demo_output
+        say("No load_demo command; starting with an empty desk")
+    return password, origin, logins
 
 
 try:
@@ -210,7 +229,7 @@ def main() -> int:
         print(f"error: {HOST}:{PORT} is already in use. Stop what runs there or set FACTCHECK_PORT.", file=sys.stderr)
         return 1
 
-    password, origin, demo_output = prepare(env, var_dir)
+    password, origin, logins = prepare(env, var_dir)
 
     stopping = threading.Event()
 
@@ -221,8 +240,9 @@ def main() -> int:
     signal.signal(signal.SIGTERM, request_stop)
     signal.signal(signal.SIGHUP, request_stop)
 
-    database = "PostgreSQL" if env.get("DATABASE_URL", "").startswith("postgres") else "SQLite (var/db.sqlite3)"
-    broker = "Redis" if env.get("REDIS_URL") else "filesystem (var/broker/)"
+    url = env.get("DATABASE_URL", "")
+    database = f"from DATABASE_URL ({url.partition(':')[0]})" if url else f"SQLite ({shown(var_dir / 'db.sqlite3')})"
+    broker = "Redis" if env.get("REDIS_URL") else f"filesystem ({shown(var_dir / 'broker')}/)"
     say(f"Starting the web app on http://{HOST}:{PORT}/ and a Celery worker; database {database}, broker {broker}")
     children = [
         Child("web", [PYTHON, "manage.py", "runserver", f"{HOST}:{PORT}"], env, log_dir),
@@ -243,7 +263,7 @@ def main() -> int:
             f"  Admin:    http://{HOST}:{PORT}/admin/\n"
             f"  API:      http://{HOST}:{PORT}/api/v1/   (docs: http://{HOST}:{PORT}/api/docs/)\n"
             f"  Login:    admin / {password}   ({origin})\n"
-            + ("  Demo:     the desk users printed by load_demo above\n" if demo_output else "")
+            + "".join(f"  Demo:     {login}\n" for login in logins)
             + f"  Logs:     {shown(log_dir)}/web.log, worker.log\n"
             "  Press Ctrl-C to stop the web app and the worker.\n",
             flush=True,
