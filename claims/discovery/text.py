@@ -36,9 +36,15 @@ _SENTENCE = re.compile(r"(?<=[.!?…])[\"'»”)]*\s+(?=[\"'«“(]*[A-ZÆØÅÉ
 def fold(text: str) -> str:
     """Lower-case, transliterate Nordic letters and strip accents (Genève -> geneve)."""
     text = text.lower().translate(_FOLD)
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
+    if not text.isascii():  # the slow path only when there is an accent to strip
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in text if not unicodedata.combining(c))
     return _NON_WORD.sub(" ", text).strip()
+
+
+@lru_cache(maxsize=200_000)
+def fold_word(word: str) -> str:
+    return fold(word)
 
 
 # --- Languages -----------------------------------------------------------------------------
@@ -343,22 +349,33 @@ def compound_parts(word: str) -> tuple[str, ...]:
     return ()
 
 
+@lru_cache(maxsize=300_000)
+def _cased_tokens(cased: str, lang: str) -> tuple[str, ...]:
+    word = cased.lower()
+    token = word_token(word, lang)
+    if not token:
+        return ()
+    out = [token]
+    if _is_name(cased):
+        key = name_key(cased)
+        if key != token:
+            out.append(key)
+    if lang == "nb" and token not in _canonical_targets():
+        out.extend(compound_parts(word))
+    return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def _canonical_targets() -> frozenset[str]:
+    return frozenset(_canonical_map().values())
+
+
 def tokens(text: str, language: str | None = None) -> list[str]:
     """Canonical tokens of a text for the lexical index (stemmed in its language, folded, mapped)."""
     lang = base_language(language) if language else guess_language(text)
-    known = _canonical_map()
-    out = []
+    out: list[str] = []
     for cased in cased_words(text):
-        word = cased.lower()
-        token = word_token(word, lang)
-        if token:
-            out.append(token)
-            if _is_name(cased):
-                key = name_key(cased)
-                if key != token:
-                    out.append(key)
-            if lang == "nb" and token not in known.values():
-                out.extend(compound_parts(word))
+        out.extend(_cased_tokens(cased, lang))
     return out
 
 
@@ -390,6 +407,19 @@ def query_tokens(text: str, language: str | None) -> dict[str, str]:
 
 _CAPITALISED = re.compile(r"\b[A-ZÆØÅÉÈÖÄÜ][\w\-]*(?:[’'][sS])?", re.UNICODE)
 _NUMBER = re.compile(r"\b\d+(?:[.,]\d+)?\b")
+_POSSESSIVE = re.compile(r"[’'][sS]$")
+
+
+@lru_cache(maxsize=100_000)
+def _entity_keys(word: str) -> tuple[str, ...]:
+    keys = []
+    for part in _POSSESSIVE.sub("", word).split("-"):
+        low = part.lower()
+        acronym = part.isupper() and len(part) >= 2
+        if not part[:1].isupper() or len(low) < 2 or (low in STOPWORDS and not acronym):
+            continue
+        keys.append(canonical(fold(low)) if acronym else name_key(part))
+    return tuple(keys)
 
 
 def entities(text: str) -> set[str]:
@@ -400,15 +430,8 @@ def entities(text: str) -> set[str]:
     """
     text = normalize_numbers(text)
     found: set[str] = set()
-    for match in _CAPITALISED.finditer(text):
-        word = match.group(0)
-        word = re.sub(r"[’'][sS]$", "", word)
-        for part in word.split("-"):
-            low = part.lower()
-            acronym = part.isupper() and len(part) >= 2
-            if not part[:1].isupper() or len(low) < 2 or (low in STOPWORDS and not acronym):
-                continue
-            found.add(canonical(fold(low)) if acronym else name_key(part))
+    for word in set(_CAPITALISED.findall(text)):
+        found.update(_entity_keys(word))
     for match in _NUMBER.finditer(text):
         number = match.group(0).replace(",", ".")
         if len(number) >= 2:
@@ -419,17 +442,25 @@ def entities(text: str) -> set[str]:
 # --- Character n-grams ---------------------------------------------------------------------
 
 
+@lru_cache(maxsize=300_000)
+def _word_grams(word: str, n: int) -> tuple[str, ...]:
+    grams: list[str] = []
+    for part in fold(word).split():
+        if part in STOPWORDS:
+            continue
+        padded = f" {part} "
+        if len(padded) <= n:
+            grams.append(padded)
+        else:
+            grams.extend(padded[i : i + n] for i in range(len(padded) - n + 1))
+    return tuple(grams)
+
+
 def ngrams(text: str, n: int = 4) -> list[str]:
     """Character n-grams of each folded word, padded with spaces (" nat", "nato", "ato ")."""
     grams: list[str] = []
-    for word in fold(normalize_numbers(text)).split():
-        if word in STOPWORDS:
-            continue
-        padded = f" {word} "
-        if len(padded) <= n:
-            grams.append(padded)
-            continue
-        grams.extend(padded[i : i + n] for i in range(len(padded) - n + 1))
+    for word in _WORD.findall(normalize_numbers(text)):
+        grams.extend(_word_grams(word, n))
     return grams
 
 
