@@ -3,13 +3,29 @@
 from __future__ import annotations
 
 import datetime as dt
+from fractions import Fraction
 from typing import Any
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from claims import workflow
-from claims.models import Appearance, Claim, Claimant, FetchJob, Rating, RelatedArticle, Review, Source, Tag
-from claims.search import search_claims
+from claims.models import (
+    Appearance,
+    Claim,
+    Claimant,
+    ClaimReviewPage,
+    FetchJob,
+    Rating,
+    RelatedArticle,
+    Review,
+    Source,
+    Tag,
+)
+from claims.search import search_claims, search_terms
+from claims.urlnorm import normalize_url
 
 User = Any
 
@@ -64,6 +80,24 @@ def status_counts() -> dict[str, int]:
     """Claims per workflow state, every state present (zero when empty)."""
     counts = dict(Claim.objects.order_by().values_list("status").annotate(n=Count("id")))
     return {status: counts.get(status, 0) for status in workflow.ClaimStatus.values}
+
+
+def users_who_can_work() -> QuerySet:
+    """Active users who may be assigned claims (the work permission via a group, directly, or as superuser)."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    app_label, codename = workflow.WORK.split(".")
+    perm = Q(permissions__codename=codename, permissions__content_type__app_label=app_label)
+    via_group = Q(groups__in=Group.objects.filter(perm))
+    direct = Q(user_permissions__codename=codename, user_permissions__content_type__app_label=app_label)
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(Q(is_superuser=True) | via_group | direct)
+        .distinct()
+        .order_by("username")
+    )
 
 
 def related_articles_for(*, claim: Claim) -> QuerySet[RelatedArticle]:
@@ -220,3 +254,122 @@ def claim_audit_trail(*, claim: Claim) -> list[dict[str, Any]]:
             )
     entries.sort(key=lambda e: (e["date"], e["history_id"]))
     return entries
+
+
+# --- The Google Fact Check Tools face (claims.api.google) ---------------------------------------
+
+# "no" is the macrolanguage of Bokmål and Nynorsk; Google's clients may send any of the three.
+_LANGUAGE_FAMILIES = {"no": ("no", "nb", "nn"), "nb": ("nb", "no"), "nn": ("nn", "no")}
+
+
+def desk_site() -> str:
+    """The desk's own host name, from FACTCHECK_ORGANIZATION_URL (Google's "publisher site")."""
+    return (urlsplit(settings.FACTCHECK_ORGANIZATION_URL).hostname or "").lower()
+
+
+def _on_site(host: str, site: str) -> bool:
+    return host == site or host.endswith(f".{site}")
+
+
+def _url_on_site(field: str, site: str) -> Q:
+    """URLs in `field` on host `site` or a subdomain of it; `site` is a validated host name."""
+    pattern = r"^https?://([^/?#@]*\.)?" + site.replace(".", r"\.") + r"(:[0-9]+)?([/?#]|$)"
+    return Q(**{f"{field}__iregex": pattern})
+
+
+def _language_q(language_code: str) -> Q:
+    """Claims in the language of a BCP-47 code; like Google, the region is not considered."""
+    primary = language_code.split("-")[0].lower()
+    condition = Q()
+    for code in _LANGUAGE_FAMILIES.get(primary, (primary,)):
+        condition |= Q(language__iexact=code) | Q(language__istartswith=f"{code}-")
+    return condition
+
+
+def factchecks_search(
+    *, query: str = "", language_code: str = "", site: str = "", max_age_days: int | None = None
+) -> QuerySet[Claim]:
+    """Published fact-checks as Google's claims:search selects them, newest first, in one query.
+
+    `site` keeps fact-checks published on that host (all of them if it is the desk's own);
+    `max_age_days` keeps claims made or reviewed within that many days. A query without a
+    searchable word matches nothing.
+    """
+    qs = (
+        Claim.objects.filter(status__in=workflow.LIVE_STATES)
+        .select_related("claimant", "review__rating")
+        .defer("search_vector", "search_extra")
+    )
+    if query:
+        if not search_terms(query):
+            return qs.none()
+        qs = search_claims(qs, query)
+    if language_code:
+        qs = qs.filter(_language_q(language_code))
+    if site and not _on_site(desk_site(), site):
+        qs = qs.filter(_url_on_site("review__published_url", site))
+    if max_age_days is not None:
+        since = timezone.now() - dt.timedelta(days=max_age_days)
+        qs = qs.filter(Q(claim_date__gte=timezone.localdate(since)) | Q(review__published_at__gte=since))
+    return qs.order_by("-published_at", "-id")
+
+
+def markup_pages(*, user: User, url: str = "", organization: str = "") -> QuerySet[ClaimReviewPage]:
+    """ClaimReview markup pages, newest first, with their markups in four queries whatever the count.
+
+    Markups are the pages' reviews (oldest first, the order updates match them by) with
+    claim, claimant, rating and appearances; people who may not see unpublished claims see
+    only the published ones' markup.
+    """
+    reviews = Review.objects.select_related("rating", "claim__claimant").order_by("id")
+    if not can_see_unpublished(user):
+        reviews = reviews.filter(claim__status__in=workflow.LIVE_STATES)
+    qs = ClaimReviewPage.objects.prefetch_related(
+        Prefetch("reviews", queryset=reviews),
+        Prefetch("reviews__claim__appearances", queryset=Appearance.objects.select_related("source")),
+    )
+    if url:
+        qs = qs.filter(page_url=normalize_url(url))
+    if organization and not _on_site(desk_site(), organization):
+        qs = qs.filter(_url_on_site("page_url", organization))
+    return qs.order_by("-id")
+
+
+def rating_labels() -> list[str]:
+    return [rating.label_en for rating in Rating.objects.filter(is_active=True)]
+
+
+def rating_for_markup(
+    *, textual: str = "", value: int | None = None, best: int | None = None, worst: int | None = None
+) -> tuple[Rating | None, str]:
+    """The desk's rating a ClaimReview rating names, and the language of the label it matched.
+
+    `textual` is matched, ignoring case and spacing, against the English and Norwegian
+    labels and the slug; the language is "en" or "nb" when the label says so, else "".
+    Failing that, `value` is placed on the desk's numeric scale (rescaled from best/worst,
+    which default to ClaimReview's 5 and 1) and the nearest step wins, the lower on a tie.
+    """
+    ratings = list(Rating.objects.filter(is_active=True))
+    key = " ".join(textual.split()).casefold()
+    if key:
+        for rating in ratings:
+            english, norwegian = rating.label_en.casefold(), rating.label_nb.casefold()
+            if key in (english, norwegian, rating.slug):
+                if english == norwegian or key not in (english, norwegian):
+                    return rating, ""
+                return rating, "en" if key == english else "nb"
+    best, worst = (5 if best is None else best), (1 if worst is None else worst)
+    if value is None or best == worst or not min(best, worst) <= value <= max(best, worst):
+        return None, ""
+    position = Fraction(value - worst, best - worst)
+    numeric = [r for r in ratings if r.rating_value is not None and r.best_rating != r.worst_rating]
+    if not numeric:
+        return None, ""
+    nearest = min(
+        numeric,
+        key=lambda r: (
+            abs(Fraction(r.rating_value - r.worst_rating, r.best_rating - r.worst_rating) - position),
+            r.rating_value,
+        ),
+    )
+    return nearest, ""

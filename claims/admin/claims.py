@@ -1,0 +1,372 @@
+"""The claim list and the claim page: where reviewers and editors do their work.
+
+Every write goes through `claims.services`: the model form only validates input, and
+`save_model`/`save_formset` hand the cleaned data to the services. When a service
+refuses (a role rule, a stale version, a verdict that may no longer change) the page is
+rendered again with the reason, and nothing is saved.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
+from django.urls import NoReverseMatch, path, reverse
+from django.utils.html import format_html
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from claims import services, workflow
+from claims.admin.actions import assign_to, assign_to_me, move_to_state
+from claims.admin.base import DeskHistoryAdmin, RefusalsAsFormErrors, can_work, report_errors
+from claims.admin.filters import (
+    AssigneeFilter,
+    ClaimantFilter,
+    LanguageFilter,
+    QueueFilter,
+    RatingFilter,
+    TagFilter,
+)
+from claims.admin.forms import ClaimAdminForm
+from claims.admin.inlines import AppearanceInline, ReviewInline
+from claims.admin.paginator import EstimatedCountPaginator
+from claims.admin.saving import adopt, save_appearances, save_review
+from claims.exceptions import ServiceError, VersionConflict
+from claims.models import Appearance, Claim, Review
+from claims.search import search_claims
+from claims.urlnorm import normalize_url
+from claims.workflow import ClaimStatus
+
+# Transitions that end or undo work get a confirmation prompt and a warning colour.
+DANGEROUS_TARGETS = frozenset({ClaimStatus.REJECTED, ClaimStatus.RETRACTED})
+
+
+def looks_like_url(term: str) -> str | None:
+    """The normalised URL if the search term is a link, else None."""
+    term = term.strip()
+    if " " in term or not term.lower().startswith(("http://", "https://", "www.")):
+        return None
+    try:
+        return normalize_url(term if "://" in term else f"https://{term}")
+    except ValueError:
+        return None
+
+
+@admin.register(Claim)
+class ClaimAdmin(RefusalsAsFormErrors, DeskHistoryAdmin):
+    """Claims: a fast, filterable list and a working page with verdict, sources and workflow."""
+
+    form = ClaimAdminForm
+    change_form_template = "admin/claims/claim/change_form.html"
+    change_list_template = "admin/claims/claim/change_list.html"
+    list_display = (
+        "claim_title",
+        "status_badge",
+        "rating_badge",
+        "claimant",
+        "language",
+        "assignee_name",
+        "priority_badge",
+        "claim_date",
+        "updated_at",
+    )
+    list_display_links = ("claim_title",)
+    list_filter = (
+        QueueFilter,
+        "status",
+        RatingFilter,
+        "priority",
+        AssigneeFilter,
+        LanguageFilter,
+        ClaimantFilter,
+        TagFilter,
+        ("claim_date", admin.DateFieldListFilter),
+        ("updated_at", admin.DateFieldListFilter),
+    )
+    list_select_related = ("claimant", "assignee", "review__rating")
+    list_per_page = 50
+    list_max_show_all = 500
+    ordering = ("-updated_at",)
+    # The box needs a search field to appear; get_search_results does the real search.
+    search_fields = ("text",)
+    search_help_text = gettext_lazy(
+        "Words from the claim, its summary, the claimant, quotes or source titles; or paste a source URL."
+    )
+    show_full_result_count = False
+    paginator = EstimatedCountPaginator
+    autocomplete_fields = ("claimant", "tags")
+    actions = (assign_to_me, assign_to, move_to_state)
+    inlines = (ReviewInline, AppearanceInline)
+    readonly_fields = (
+        "status_badge",
+        "version",
+        "slug",
+        "created_by",
+        "created_at",
+        "updated_at",
+        "published_at",
+        "duplicate_of",
+    )
+    fieldsets = (
+        (None, {"fields": ("text", "claim_reviewed")}),
+        (gettext_lazy("Context"), {"fields": (("claimant", "language"), ("claim_date", "location"), "tags")}),
+        (gettext_lazy("Desk"), {"fields": (("priority", "assignee"),)}),
+        (
+            gettext_lazy("Record"),
+            {
+                "classes": ("collapse",),
+                "fields": (
+                    ("status_badge", "version"),
+                    "slug",
+                    ("created_by", "created_at"),
+                    ("updated_at", "published_at"),
+                    "duplicate_of",
+                ),
+            },
+        ),
+    )
+
+    class Media:
+        css = {"all": ("claims/admin.css",)}
+        js = ("claims/admin.js",)
+
+    # --- Permissions -----------------------------------------------------------------
+
+    def has_work_permission(self, request: HttpRequest) -> bool:
+        """Used by the bulk actions (`permissions=["work"]`)."""
+        return can_work(request.user)
+
+    # --- The list --------------------------------------------------------------------
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Claim]:
+        return super().get_queryset(request).defer("search_vector", "search_extra")
+
+    def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str) -> tuple[QuerySet, bool]:
+        """Full-text search (PostgreSQL) or substring search (SQLite), plus exact source-URL match."""
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        url = looks_like_url(term)
+        if url is None:
+            return search_claims(queryset, term), False
+        # EXISTS and IN keep each claim once however many appearances match.
+        by_url = Exists(Appearance.objects.filter(claim_id=OuterRef("pk"), source__url=url))
+        by_text = Q(pk__in=search_claims(Claim.objects.all(), term).values("pk"))
+        return queryset.filter(by_url | by_text), False
+
+    @admin.display(description=gettext_lazy("claim"), ordering="claim_reviewed")
+    def claim_title(self, obj: Claim) -> str:
+        return obj.claim_reviewed or Truncator(obj.text).chars(100)
+
+    @admin.display(description=gettext_lazy("status"), ordering="status")
+    def status_badge(self, obj: Claim) -> str:
+        return format_html(
+            '<span class="fc-badge fc-status fc-status-{}">{}</span>', obj.status, obj.get_status_display()
+        )
+
+    @admin.display(description=gettext_lazy("rating"), ordering="review__rating__order")
+    def rating_badge(self, obj: Claim) -> str:
+        review = getattr(obj, "review", None)  # select_related: a missing verdict costs no query
+        rating = review.rating if review else None
+        if rating is None:
+            return "—"
+        return format_html('<span class="fc-badge fc-rating fc-rating-{}">{}</span>', rating.slug, rating.label)
+
+    @admin.display(description=gettext_lazy("assignee"), ordering="assignee__username")
+    def assignee_name(self, obj: Claim) -> str:
+        if obj.assignee is None:
+            return "—"
+        return obj.assignee.get_full_name() or obj.assignee.get_username()
+
+    @admin.display(description=gettext_lazy("priority"), ordering="priority")
+    def priority_badge(self, obj: Claim) -> str:
+        return format_html(
+            '<span class="fc-badge fc-priority fc-priority-{}">{}</span>', obj.priority, obj.get_priority_display()
+        )
+
+    # --- The claim page --------------------------------------------------------------
+
+    def get_fieldsets(self, request: HttpRequest, obj: Claim | None = None):
+        fieldsets = super().get_fieldsets(request, obj)
+        return fieldsets if obj is not None else fieldsets[:-1]  # no record before there is one
+
+    def render_change_form(self, request: HttpRequest, context: dict, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.pk:
+            context.update(self.claim_page_context(request, obj))
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def claim_page_context(self, request: HttpRequest, claim: Claim) -> dict[str, Any]:
+        """Header, workflow buttons, verdict hints and comments for the claim page."""
+        user = request.user
+        may_change = self.has_change_permission(request, claim)
+        review = Review.objects.filter(claim=claim).select_related("rating").first()
+        evidence_count = review.evidence.count() if review else 0
+        transitions = services.available_transitions(claim=claim, user=user) if may_change else []
+        buttons = []
+        for t in transitions:
+            hints: list[str] = []
+            if t.needs_draft:
+                hints = workflow.draft_blockers(
+                    has_rating=bool(review and review.rating_id),
+                    has_rationale=bool(review and review.rationale.strip()),
+                )
+            elif t.publishes:
+                hints = workflow.publish_blockers(
+                    has_rating=bool(review and review.rating_id),
+                    has_rationale=bool(review and review.rationale.strip()),
+                    evidence_count=evidence_count,
+                    author_id=review.author_id if review else None,
+                    approver_id=user.pk,
+                    four_eyes=self._four_eyes(),
+                )
+            buttons.append(
+                {
+                    "target": t.target,
+                    "label": t.label,
+                    "danger": t.target in DANGEROUS_TARGETS,
+                    "primary": t.publishes or t.needs_draft,
+                    "hints": hints,
+                }
+            )
+        public_url = None
+        if claim.status in workflow.LIVE_STATES:
+            try:
+                public_url = reverse("factchecks:detail", kwargs={"slug": claim.slug})
+            except NoReverseMatch:
+                public_url = None
+        info = self.opts.app_label, self.opts.model_name
+        return {
+            "claim": claim,
+            "claim_review": review,
+            "claim_evidence_count": evidence_count,
+            "workflow_buttons": buttons,
+            "transition_url": reverse("admin:{}_{}_transition".format(*info), args=[claim.pk]),
+            "assign_me_url": reverse("admin:{}_{}_assign_me".format(*info), args=[claim.pk]),
+            "can_assign_to_me": may_change and can_work(user) and claim.assignee_id != user.pk,
+            "claim_comments": list(claim.comments.select_related("author").order_by("created_at", "id")),
+            "can_comment": may_change and can_work(user),
+            "review_history_url": (
+                reverse("admin:claims_review_history", args=[review.pk])
+                if review and user.has_perm("claims.view_review")
+                else None
+            ),
+            "public_url": public_url,
+        }
+
+    @staticmethod
+    def _four_eyes() -> bool:
+        from django.conf import settings
+
+        return settings.FACTCHECK_FOUR_EYES
+
+    # --- Saving through the services -------------------------------------------------
+
+    def save_model(self, request: HttpRequest, obj: Claim, form: Any, change: bool) -> None:
+        data = form.cleaned_data
+        tag_names = [t.name for t in data.get("tags") or []]
+        if not change:
+            created = services.claim_create(
+                user=request.user,
+                text=data["text"],
+                language=data["language"],
+                claimant=data.get("claimant"),
+                claim_date=data.get("claim_date"),
+                claim_reviewed=data.get("claim_reviewed") or "",
+                location=data.get("location") or "",
+                priority=data.get("priority"),
+                assignee=data.get("assignee"),
+                tags=tag_names,
+            )
+            adopt(obj, created)
+            return
+        expected = data.get("expected_version")
+        fields = {n: data[n] for n in form.changed_data if n in services.EDITABLE_CLAIM_FIELDS}
+        tags_changed = "tags" in form.changed_data
+        if fields or tags_changed:
+            updated = services.claim_update(
+                claim=obj,
+                user=request.user,
+                data=fields,
+                expected_version=expected,
+                tags=tag_names if tags_changed else None,
+            )
+            adopt(obj, updated)
+        elif expected is not None and not Claim.objects.filter(pk=obj.pk, version=expected).exists():
+            # Only the verdict or sources changed, but on a page that is out of date.
+            raise VersionConflict(_("The claim was changed by someone else; reload it and try again."))
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: list, change: bool) -> None:
+        # No form.save_m2m(): the tags were written by claim_create/claim_update.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+        body = (form.cleaned_data.get("new_comment") or "").strip()
+        if body:
+            services.comment_create(claim=form.instance, user=request.user, body=body)
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        if formset.model is Appearance:
+            save_appearances(request.user, form.instance, formset)
+        elif formset.model is Review:
+            save_review(request.user, form.instance, formset)
+        else:  # inlines added later by other parts of the desk keep Django's behaviour
+            super().save_formset(request, form, formset, change)
+
+    def delete_model(self, request: HttpRequest, obj: Claim) -> None:
+        services.claim_delete(claim=obj, user=request.user)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for claim in queryset:
+            services.claim_delete(claim=claim, user=request.user)
+
+    # --- Workflow buttons ------------------------------------------------------------
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        wrap = self.admin_site.admin_view
+        return [
+            path("<path:object_id>/transition/", wrap(self.transition_view), name="{}_{}_transition".format(*info)),
+            path("<path:object_id>/assign-me/", wrap(self.assign_me_view), name="{}_{}_assign_me".format(*info)),
+            *super().get_urls(),
+        ]
+
+    def _claim_for_post(self, request: HttpRequest, object_id: str) -> Claim:
+        claim = self.get_object(request, unquote(object_id))
+        if claim is None:
+            raise Http404(_("No claim with this id."))
+        if not self.has_change_permission(request, claim):
+            raise PermissionDenied
+        return claim
+
+    def transition_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """POST: move the claim along the workflow; refusals become messages, nothing changes."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        claim = self._claim_for_post(request, object_id)
+        target = request.POST.get("to", "")
+        try:
+            services.claim_transition(claim=claim, user=request.user, to=target)
+        except ServiceError as exc:
+            report_errors(request, exc)
+        else:
+            label = ClaimStatus(target).label
+            self.log_change(request, claim, _("Moved to %(state)s.") % {"state": label})
+            messages.success(request, _("The claim is now %(state)s.") % {"state": label})
+        return HttpResponseRedirect(reverse("admin:claims_claim_change", args=[claim.pk]))
+
+    def assign_me_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        claim = self._claim_for_post(request, object_id)
+        try:
+            services.claim_assign(claim=claim, user=request.user, assignee=request.user)
+        except ServiceError as exc:
+            report_errors(request, exc)
+        else:
+            self.log_change(request, claim, _("Assigned to %(name)s.") % {"name": request.user.get_username()})
+            messages.success(request, _("The claim is now in your queue."))
+        return HttpResponseRedirect(reverse("admin:claims_claim_change", args=[claim.pk]))

@@ -1,0 +1,78 @@
+"""Forms of the claim page and of the bulk actions' intermediate pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from claims import selectors
+from claims.admin.base import ServiceErrorsMixin
+from claims.models import Claim, Rating, Review
+from claims.workflow import ClaimStatus
+
+
+class ClaimAdminForm(ServiceErrorsMixin, forms.ModelForm):
+    """The claim's own fields, plus the version it was loaded at and a new comment."""
+
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    new_comment = forms.CharField(
+        label=_("Add a comment"),
+        required=False,
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": _("Internal note for the desk; never published.")}),
+    )
+
+    class Meta:
+        model = Claim
+        fields = ["text", "claim_reviewed", "language", "claimant", "claim_date", "location", "priority", "assignee"]
+        widgets = {
+            "text": forms.Textarea(attrs={"rows": 3, "class": "vLargeTextField fc-claim-text-input"}),
+            "claim_reviewed": forms.TextInput(attrs={"class": "vTextField", "maxlength": 200}),
+            "language": forms.TextInput(attrs={"size": 8}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and "expected_version" in self.fields:
+            self.fields["expected_version"].initial = self.instance.version
+        if "assignee" in self.fields:
+            self.fields["assignee"].queryset = selectors.users_who_can_work()
+
+
+class ReviewInlineForm(ServiceErrorsMixin, forms.ModelForm):
+    """The verdict: only active ratings can be chosen (the current one stays selectable)."""
+
+    class Meta:
+        model = Review
+        fields = ["rating", "headline", "rationale", "evidence"]
+        widgets = {"rationale": forms.Textarea(attrs={"rows": 8, "class": "vLargeTextField"})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if "rating" in self.fields:
+            current = self.instance.rating_id if self.instance.pk else None
+            queryset = Rating.objects.filter(is_active=True)
+            if current:
+                queryset = Rating.objects.filter(pk=current) | queryset
+            self.fields["rating"].queryset = queryset.order_by("order", "id")
+
+
+class BulkAssignForm(forms.Form):
+    assignee = forms.ModelChoiceField(
+        label=_("Assign to"),
+        queryset=selectors.users_who_can_work(),
+        required=False,
+        empty_label=_("Nobody (unassign)"),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Evaluated per request: people join and leave the desk.
+        self.fields["assignee"].queryset = selectors.users_who_can_work()
+        self.fields["assignee"].label_from_instance = lambda u: u.get_full_name() or u.get_username()
+
+
+class BulkTransitionForm(forms.Form):
+    target = forms.ChoiceField(label=_("Move to state"), choices=ClaimStatus.choices)
