@@ -7,10 +7,20 @@ update_or_create on unique keys, and jobs are claimed by a status-gated UPDATE.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from typing import Any
 
 from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
 
 from claims import services
+from claims.discovery import jobs as discovery_jobs
+from claims.discovery import pipeline
+from claims.discovery.http import TransientFetchError
+from claims.models import Claim, Feed, FetchJob
 
 logger = logging.getLogger(__name__)
 
@@ -19,3 +29,126 @@ logger = logging.getLogger(__name__)
 def find_duplicates(claim_id: int) -> int:
     """Store duplicate suggestions for a new claim; returns how many were found."""
     return services.duplicates_refresh(claim_id=claim_id)
+
+
+# --- Related-article discovery (the `fetch` queue) ------------------------------------------
+#
+# The tasks take ids and leave the work to claims.discovery.pipeline. Each claims its
+# FetchJob with a status-gated UPDATE first, so a redelivered message (after a worker was
+# killed: acks_late + reject_on_worker_lost) resumes the job instead of doubling it, and
+# only transient fetch errors are retried, with exponential backoff and jitter.
+
+FEED_PAGE_BATCH = 20
+
+_FETCH_TASK: dict[str, Any] = {
+    "bind": True,
+    "ignore_result": True,
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "autoretry_for": (TransientFetchError,),
+    "retry_backoff": 30,
+    "retry_backoff_max": 900,
+    "retry_jitter": True,
+    "max_retries": 3,
+    "soft_time_limit": settings.CELERY_TASK_SOFT_TIME_LIMIT,
+    "time_limit": settings.CELERY_TASK_HARD_TIME_LIMIT,
+}
+
+
+def _run_claimed(task: Any, job_id: int, run: Callable[[FetchJob, bool], Any]) -> Any:
+    """Claim the job and run it; a job still held by a live run is looked at again later."""
+    job, state = discovery_jobs.claim_job(job_id)
+    if job is None:
+        if state == "busy":
+            # Another delivery holds it; by the hard time limit it has finished or died.
+            raise task.retry(countdown=settings.CELERY_TASK_HARD_TIME_LIMIT + 5, max_retries=task.max_retries + 3)
+        logger.info("job %s not run: %s", job_id, state)
+        return None
+    can_retry = task.request.retries < task.max_retries
+    try:
+        return run(job, can_retry)
+    except TransientFetchError:
+        if not can_retry:
+            discovery_jobs.mark_failed(job_id, "gave up after repeated transient errors")
+        raise
+    except SoftTimeLimitExceeded:
+        discovery_jobs.mark_failed(job_id, "stopped at the time limit")
+        raise
+    except Exception as exc:
+        discovery_jobs.mark_failed(job_id, f"internal error: {type(exc).__name__}")
+        raise
+
+
+@shared_task(**_FETCH_TASK)
+def discover_related(self: Any, job_id: int) -> None:
+    """Find, rank and store related articles for the job's claim."""
+    _run_claimed(self, job_id, lambda job, can_retry: pipeline.run_discovery(job, can_retry=can_retry))
+
+
+@shared_task(**_FETCH_TASK)
+def harvest_feed(self: Any, job_id: int) -> None:
+    """Harvest one feed into the index, then fetch the new articles' pages in batches."""
+
+    def run(job: FetchJob, can_retry: bool) -> None:
+        _job, created = pipeline.run_harvest(job, can_retry=can_retry)
+        for start in range(0, len(created), FEED_PAGE_BATCH):
+            fetch_article.delay(article_ids=created[start : start + FEED_PAGE_BATCH])
+
+    _run_claimed(self, job_id, run)
+
+
+@shared_task(**_FETCH_TASK)
+def fetch_article(self: Any, article_ids: list[int] | None = None, job_id: int | None = None) -> None:
+    """Fetch and extract article pages: a batch of index ids, or the URL of a fetch_article job."""
+    if job_id is not None:
+        _run_claimed(self, job_id, lambda job, can_retry: pipeline.run_fetch_url(job, can_retry=can_retry))
+    if article_ids:
+        pipeline.fetch_articles(list(article_ids))
+
+
+@shared_task(bind=True, ignore_result=True, acks_late=True)
+def harvest_all_feeds(self: Any) -> int:
+    """Beat, every 15 minutes: one harvest job per enabled feed. Returns how many were queued."""
+    queued = 0
+    for feed in Feed.objects.filter(enabled=True).only("id"):
+        if discovery_jobs.open_job(kind=FetchJob.Kind.HARVEST, feed_id=feed.pk):
+            continue
+        job = discovery_jobs.create_job(kind=FetchJob.Kind.HARVEST, feed=feed)
+        harvest_feed.delay(job.pk)
+        queued += 1
+    return queued
+
+
+@shared_task(bind=True, ignore_result=True, acks_late=True)
+def recheck_open_claims(self: Any) -> int:
+    """Beat, hourly: a new discovery job for open claims whose last one is old."""
+    due = discovery_jobs.claims_due_for_recheck()
+    for claim_id in due:
+        enqueue_discovery(claim_id=claim_id, user_id=None)
+    return len(due)
+
+
+def enqueue_discovery(*, claim_id: int, user_id: int | None = None) -> FetchJob:
+    """Create a discovery job for the claim and queue it once the transaction commits.
+
+    Called by services (on commit, when a claim enters research) and by the beat recheck; a
+    job for the claim still waiting in the queue is reused rather than doubled.
+    """
+    existing = discovery_jobs.open_job(kind=FetchJob.Kind.DISCOVER, claim_id=claim_id)
+    if existing is not None:
+        return existing
+    user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
+    job = discovery_jobs.create_job(kind=FetchJob.Kind.DISCOVER, claim=Claim.objects.get(pk=claim_id), user=user)
+    transaction.on_commit(lambda: discover_related.delay(job.pk))
+    return job
+
+
+def enqueue_harvest(*, feed_id: int, user_id: int | None = None) -> FetchJob:
+    """Create a harvest job for the feed and queue it once the transaction commits."""
+    existing = discovery_jobs.open_job(kind=FetchJob.Kind.HARVEST, feed_id=feed_id)
+    if existing is not None:
+        return existing
+    user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
+    job = discovery_jobs.create_job(kind=FetchJob.Kind.HARVEST, feed=Feed.objects.get(pk=feed_id), user=user)
+    transaction.on_commit(lambda: harvest_feed.delay(job.pk))
+    return job
