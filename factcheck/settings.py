@@ -173,8 +173,10 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 BROKER_DIR = VAR_DIR / "broker"
 if REDIS_URL:
     # A message not acknowledged within this time is redelivered; it must outlast the
-    # longest task or a slow task would run twice.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_HARD_TIME_LIMIT * 2}
+    # longest task or a slow task would run twice. Retries with a countdown (up to 15
+    # minutes of backoff in claims.tasks) sit unacknowledged in the worker too, hence the
+    # floor of an hour (Redis's own default) however short the time limits are set.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": max(CELERY_TASK_HARD_TIME_LIMIT * 2, 3600)}
 else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(BROKER_DIR / "out"),

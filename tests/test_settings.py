@@ -22,6 +22,7 @@ import json, django
 django.setup()
 from django.conf import settings
 from factcheck.celery import app
+import claims.tasks  # registers the tasks, as a worker's autodiscovery would
 print(json.dumps({
     "DEBUG": settings.DEBUG,
     "ENGINE": settings.DATABASES["default"]["ENGINE"],
@@ -39,6 +40,14 @@ print(json.dumps({
     "accept_content": list(app.conf.accept_content),
     "queues": sorted(q.name for q in app.conf.task_queues),
     "beat_schedule_filename": app.conf.beat_schedule_filename,
+    "longest_retry_backoff": max(
+        [
+            task.retry_backoff_max
+            for name, task in app.tasks.items()
+            if name.startswith("claims.") and getattr(task, "retry_backoff", 0)
+        ]
+        or [0]
+    ),
 }))
 """
 
@@ -118,16 +127,26 @@ def test_database_url_selects_postgresql(tmp_path):
     assert loaded["DB_NAME"] == "factcheck"
 
 
-def test_celery_is_configured_not_to_lose_tasks_on_redis(tmp_path):
+@pytest.mark.parametrize(("hard", "soft"), [("60", "50"), ("2400", "2300")])
+def test_celery_is_configured_not_to_lose_tasks_on_redis(tmp_path, hard, soft):
     loaded = load_settings(
-        production_env(tmp_path, REDIS_URL="redis://127.0.0.1:6379/4", CELERY_TASK_HARD_TIME_LIMIT="900")
+        production_env(
+            tmp_path,
+            REDIS_URL="redis://127.0.0.1:6379/4",
+            CELERY_TASK_HARD_TIME_LIMIT=hard,
+            CELERY_TASK_SOFT_TIME_LIMIT=soft,
+        )
     )
     assert loaded["broker_url"] == "redis://127.0.0.1:6379/4"
-    assert loaded["task_time_limit"] == 900
-    assert loaded["task_soft_time_limit"] < loaded["task_time_limit"]
+    assert loaded["task_time_limit"] == int(hard)
+    assert loaded["task_soft_time_limit"] == int(soft)
     # An unacknowledged message is redelivered after visibility_timeout: a task still
-    # running then would run twice, so it must outlast the hard limit.
-    assert loaded["transport_options"]["visibility_timeout"] > loaded["task_time_limit"]
+    # running then would run twice, so it must outlast the hard limit, and a retry
+    # waiting out its countdown in the worker (also unacknowledged) must not be redelivered.
+    visibility_timeout = loaded["transport_options"]["visibility_timeout"]
+    assert visibility_timeout > loaded["task_time_limit"] + 5  # the "job busy" retry countdown
+    assert loaded["longest_retry_backoff"] > 0, "the fetch tasks retry with a backoff"
+    assert visibility_timeout > loaded["longest_retry_backoff"]
     assert loaded["task_acks_late"] is True
     assert loaded["task_reject_on_worker_lost"] is True
     assert loaded["worker_prefetch_multiplier"] == 1
