@@ -96,7 +96,8 @@ def _intermediate(
         "count": count,
         "more": max(count - len(preview), 0),
         "select_across": select_across,
-        "selected": [] if select_across else selected,
+        # Django wants ids posted even with select_across (the browser sends the page's).
+        "selected": selected,
         "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
     }
     return TemplateResponse(request, "admin/claims/claim/bulk_action.html", context)

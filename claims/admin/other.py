@@ -12,7 +12,8 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
@@ -226,12 +227,38 @@ class CommentAdmin(admin.ModelAdmin):
 
 
 @admin.register(ClaimReviewPage)
-class ClaimReviewPageAdmin(admin.ModelAdmin):
+class ClaimReviewPageAdmin(RefusalsAsFormErrors, admin.ModelAdmin):
+    """Published ClaimReview markup pages, for reading and deleting.
+
+    Pages are written through the Fact Check Tools API (`services.markup_page_save`): a page
+    owns the claims it created, so editing its fields here would leave them out of step.
+    """
+
     formfield_overrides = URL_FIELDS_HTTPS
     list_display = ("page_url", "publish_date", "author_name", "version", "updated_at")
     search_fields = ("page_url", "author_name")
     list_filter = (("publish_date", admin.DateFieldListFilter),)
-    readonly_fields = ("version", "created_by", "created_at", "updated_at")
+    fields = ("page_url", "publish_date", "author_name", "author_image_url", "version", "claims_on_page")
+    readonly_fields = fields
+    ordering = ("-updated_at",)
+
+    @admin.display(description=_("claims on this page"))
+    def claims_on_page(self, obj: ClaimReviewPage) -> str:
+        reviews = obj.reviews.select_related("claim").defer(*CLAIM_HEAVY).order_by("id")
+        return format_html_join(mark_safe("<br>"), "{}", ((claim_link(r.claim),) for r in reviews)) or "—"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def delete_model(self, request: HttpRequest, obj: ClaimReviewPage) -> None:
+        services.markup_page_delete(user=request.user, page=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for page in queryset:
+            services.markup_page_delete(user=request.user, page=page)
 
 
 @admin.register(Feed)
