@@ -12,5 +12,7 @@ urlpatterns = [
     path("factchecks/", include("claims.urls")),
     # The REST API: /api/v1/… and its OpenAPI schema and docs at /api/schema/ and /api/docs/
     path("api/", include("claims.api.urls")),
+    # Google Fact Check Tools API (v1alpha1) compatibility: /v1alpha1/claims:search, /v1alpha1/pages
+    path("", include("claims.api.google")),
     path("", RedirectView.as_view(pattern_name="factchecks:list", permanent=False)),
 ]
