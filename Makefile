@@ -11,6 +11,7 @@ PG_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/factcheck
 PG_REDIS_URL ?= redis://127.0.0.1:6379/0
 # Extra arguments for pytest, e.g. `make test-sqlite PYTEST_ARGS="-k workflow -x"`.
 PYTEST_ARGS ?=
+BENCH_ARGS ?=
 export PG_DATABASE_URL PG_REDIS_URL PYTEST_ARGS
 
 .PHONY: help venv run test test-sqlite test-pg services lint format check-deploy bench
@@ -55,6 +56,9 @@ format: venv
 check-deploy: venv
 	@scripts/check_deploy.sh
 
+# The benchmarks run against PostgreSQL and Redis; BENCH_ARGS go to bench/run.py
+# (e.g. `make bench BENCH_ARGS="--quick"`; see `.venv/bin/python bench/run.py --help`).
 bench: venv
-	@if [ -f bench/run.py ]; then $(PY) bench/run.py; \
-	else echo "bench/run.py does not exist yet: no benchmarks to run." >&2; exit 1; fi
+	@if [ ! -f bench/run.py ]; then echo "bench/run.py does not exist: no benchmarks to run." >&2; exit 1; fi
+	@scripts/services.sh postgres redis
+	$(PY) bench/run.py $(BENCH_ARGS)
