@@ -244,7 +244,9 @@ FETCH_MAX_REDIRECTS = env_int("FETCH_MAX_REDIRECTS", 5, minimum=0)
 # Providers run in this order; a listed provider that lacks its configuration (e.g. the
 # Fact Check Tools key) is skipped and the job says so. GDELT is off unless listed.
 DISCOVERY_PROVIDER_NAMES = ("article_page", "feeds", "factcheck_tools", "wikipedia", "gdelt", "local")
-DISCOVERY_PROVIDERS = env_list("DISCOVERY_PROVIDERS", ["article_page", "feeds", "factcheck_tools", "wikipedia", "local"])
+DISCOVERY_PROVIDERS = env_list(
+    "DISCOVERY_PROVIDERS", ["article_page", "feeds", "factcheck_tools", "wikipedia", "local"]
+)
 if unknown_providers := set(DISCOVERY_PROVIDERS) - set(DISCOVERY_PROVIDER_NAMES):
     raise ImproperlyConfigured(
         f"DISCOVERY_PROVIDERS: unknown {sorted(unknown_providers)}; choose from {list(DISCOVERY_PROVIDER_NAMES)}"
