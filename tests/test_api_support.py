@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.core.cache import cache
+from django.test import override_settings
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -18,10 +19,16 @@ API = "/api/v1"
 
 @pytest.fixture(autouse=True)
 def fresh_throttle_counts():
-    """Throttle counters live in the cache; every test starts with none."""
-    cache.clear()
-    yield
-    cache.clear()
+    """Throttle counters live in the cache: give each test its own, empty one.
+
+    A private in-memory cache rather than clearing the configured one, which under
+    REDIS_URL is a Redis database other tests (and the Celery broker) share.
+    """
+    private = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "api-tests"}}
+    with override_settings(CACHES=private):
+        cache.clear()
+        yield
+        cache.clear()
 
 
 def client_for(user: Any = None) -> APIClient:
