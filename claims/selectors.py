@@ -146,8 +146,14 @@ def claim_feed(*, user: User, query: str = "") -> QuerySet[Claim]:
     Three queries whatever the page size: the claims (with claimant, assignee, review and
     rating joined), their tags, and their appearances with sources.
     """
-    return claim_list(user=user, query=query).prefetch_related(
-        Prefetch("appearances", queryset=Appearance.objects.select_related("source"))
+    # No list row shows the verdict's Markdown, the claimant's description or a source's
+    # extracted text (kilobytes each); leaving them out keeps the page's rows small.
+    return (
+        claim_list(user=user, query=query)
+        .defer("review__rationale", "claimant__description")
+        .prefetch_related(
+            Prefetch("appearances", queryset=Appearance.objects.select_related("source").defer("source__text"))
+        )
     )
 
 
@@ -373,3 +379,59 @@ def rating_for_markup(
         ),
     )
     return nearest, ""
+
+
+# --- Discovery: related articles, duplicates, feeds, jobs, the article index ----------------
+
+
+def related_articles_by_status(*, claim: Claim, status: str = "") -> QuerySet[RelatedArticle]:
+    """A claim's suggestions, best first; by default without those marked irrelevant.
+
+    `status` is one of RelatedArticle.Status, or "all" for every suggestion.
+    """
+    qs = RelatedArticle.objects.filter(claim=claim).select_related("article").order_by("-score", "id")
+    if status == "all":
+        return qs
+    if status:
+        return qs.filter(status=status)
+    return qs.exclude(status=RelatedArticle.Status.IRRELEVANT)
+
+
+def duplicate_suggestions_for(*, claim: Claim, include_settled: bool = False) -> QuerySet[Any]:
+    """Duplicate suggestions involving the claim in either direction, best first.
+
+    A suggestion is stored once, on the claim that was created later; both claims' pages
+    show it. Dismissed and merged pairs only with `include_settled`.
+    """
+    from claims.models import DuplicateSuggestion
+
+    qs = (
+        DuplicateSuggestion.objects.filter(Q(claim=claim) | Q(candidate=claim))
+        .select_related("claim", "candidate")
+        .order_by("-score", "id")
+    )
+    if not include_settled:
+        qs = qs.filter(status=DuplicateSuggestion.Status.SUGGESTED)
+    return qs
+
+
+def feeds_list() -> QuerySet[Any]:
+    from claims.models import Feed
+
+    return Feed.objects.order_by("name", "id")
+
+
+def jobs_visible_to(*, user: User) -> QuerySet[FetchJob]:
+    """Fetch jobs, for desk members only (they are internal)."""
+    if not _desk_may_view(user, "fetchjob"):
+        return FetchJob.objects.none()
+    return FetchJob.objects.select_related("claim", "feed").order_by("-created_at", "-id")
+
+
+def articles_search(*, query: str = "") -> QuerySet[Any]:
+    """The local article index, newest first; `query` is full-text (stemmed on PostgreSQL)."""
+    from claims.models import Article
+    from claims.search import search_articles
+
+    qs = Article.objects.defer("text", "search_vector").order_by("-published_at", "-id")
+    return search_articles(qs, query) if query.strip() else qs

@@ -176,7 +176,14 @@ if REDIS_URL:
     # longest task or a slow task would run twice. Retries with a countdown (up to 15
     # minutes of backoff in claims.tasks) sit unacknowledged in the worker too, hence the
     # floor of an hour (Redis's own default) however short the time limits are set.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": max(CELERY_TASK_HARD_TIME_LIMIT * 2, 3600)}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env_int(
+            "CELERY_VISIBILITY_TIMEOUT", max(CELERY_TASK_HARD_TIME_LIMIT * 2, 3600), minimum=CELERY_TASK_HARD_TIME_LIMIT
+        ),
+        # Look for messages a dead worker left unacknowledged every 10 s (kombu's default
+        # scans only every 100 s), so they run again soon after the visibility timeout.
+        "unacked_restore_throttle": 1,
+    }
 else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(BROKER_DIR / "out"),
@@ -222,6 +229,16 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several discovery models have a "status" or "kind"; give each choice set its own name.
+    "ENUM_NAME_OVERRIDES": {
+        "ClaimStatusEnum": "claims.workflow.ClaimStatus",
+        "ClaimantKindEnum": "claims.models.core.Claimant.Kind",
+        "FetchJobStatusEnum": "claims.models.discovery.FetchJob.Status",
+        "FetchJobKindEnum": "claims.models.discovery.FetchJob.Kind",
+        "RelatedArticleStatusEnum": "claims.models.discovery.RelatedArticle.Status",
+        "RelatedArticleMarkEnum": "claims.api.discovery_serializers.MARK_CHOICES",
+        "DuplicateSuggestionStatusEnum": "claims.models.discovery.DuplicateSuggestion.Status",
+    },
 }
 
 # --- The desk -------------------------------------------------------------------------

@@ -12,7 +12,6 @@ from rest_framework.reverse import reverse
 
 from claims.models import Article, Claim, DuplicateSuggestion, Feed, FetchJob, RelatedArticle
 
-
 MARK_CHOICES = [
     (RelatedArticle.Status.RELEVANT.value, RelatedArticle.Status.RELEVANT.label),
     (RelatedArticle.Status.IRRELEVANT.value, RelatedArticle.Status.IRRELEVANT.label),

@@ -1,85 +1,139 @@
-"""Duplicate-claim detection that works across languages.
+"""Duplicate-claim detection that works across languages and workflow states.
 
-Claims that say the same thing in Norwegian and English share names and cognates
-(Ukraina/Ukraine, NATO, Lavrov), so character n-grams of the folded text carry a
-language-independent signal that word matching misses.
+A new claim is compared with existing claims that share at least one telling word with it
+(in either language, through the cognate map) or come from the same claimant. Each pair
+gets a 0–1 score from three signals:
+
+* **words** — Dice overlap of canonical tokens (stemmed per language, folded, mapped
+  through the cognate map), so "Russland har ingen planer om å invadere Ukraina" and
+  "Russia has no plans to invade Ukraine" share every content word;
+* **n-grams** — cosine of character 4-gram profiles of the folded text, which catches
+  cognates nobody listed and spelling variants (Sergej/Sergei);
+* **entities** — overlap of names, acronyms and numbers.
+
+Two claims about the same event that differ in a number ("100 000 soldiers" and "50 000
+soldiers") are different claims, so disagreeing numbers cut the score.
 """
 
 from __future__ import annotations
 
-import math
-import re
-import unicodedata
 from collections import Counter
+from dataclasses import dataclass
 
-from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
+from claims.discovery import text as tx
+from claims.discovery.text import cosine, fold, ngram_profile  # noqa: F401  (re-exported)
 from claims.models import Claim
-from claims.search import search_claims, search_terms
+from claims.search import search_claims
 
-_FOLD = str.maketrans({"æ": "ae", "ø": "o", "å": "a", "ß": "ss"})
-_NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
-
-
-def fold(text: str) -> str:
-    """Lower-case, transliterate Nordic letters and strip accents (Genève -> geneve)."""
-    text = text.lower().translate(_FOLD)
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return _NON_WORD.sub(" ", text).strip()
+THRESHOLD = 0.6
+POOL_LIMIT = 500
+POOL_TERMS = 12
+RECENT_FALLBACK = 100
+WEIGHTS = {"words": 0.5, "ngrams": 0.3, "entities": 0.2}
+NUMBER_MISMATCH = 0.6  # the score is multiplied by this when the claims' numbers disagree
+SAME_CLAIMANT_BONUS = 0.05
 
 
-def ngram_profile(text: str, n: int = 4) -> Counter[str]:
-    profile: Counter[str] = Counter()
-    for word in fold(text).split():
-        padded = f" {word} "
-        if len(padded) <= n:
-            profile[padded] += 1
-            continue
-        for i in range(len(padded) - n + 1):
-            profile[padded[i : i + n]] += 1
-    return profile
+@dataclass(frozen=True)
+class ClaimFeatures:
+    """What the comparison needs of one claim; cheap to build (tokenising is cached per word)."""
+
+    tokens: frozenset[str]
+    grams: Counter[str]
+    entities: frozenset[str]
+    numbers: frozenset[str]
+    claimant_id: int | None
+
+    @classmethod
+    def of(cls, claim: Claim) -> ClaimFeatures:
+        text = claim_text(claim)
+        entities = frozenset(tx.entities(text))
+        return cls(
+            tokens=frozenset(tx.tokens(text, claim.language)),
+            grams=ngram_profile(text),
+            entities=entities,
+            numbers=frozenset(e for e in entities if e[:1].isdigit()),
+            claimant_id=claim.claimant_id,
+        )
 
 
-def cosine(a: Counter[str], b: Counter[str]) -> float:
-    if not a or not b:
-        return 0.0
-    dot = sum(count * b.get(gram, 0) for gram, count in a.items())
-    norm = math.sqrt(sum(v * v for v in a.values())) * math.sqrt(sum(v * v for v in b.values()))
-    return dot / norm if norm else 0.0
+def claim_text(claim: Claim) -> str:
+    return f"{claim.claim_reviewed}\n{claim.text}".strip()
 
 
-def _claim_text(claim: Claim) -> str:
-    return f"{claim.claim_reviewed} {claim.text}"
+def _dice(a: frozenset[str], b: frozenset[str]) -> float:
+    return 2 * len(a & b) / (len(a) + len(b)) if a and b else 0.0
 
 
-def candidate_pool(claim: Claim, *, limit: int = 500) -> QuerySet[Claim]:
-    """Claims worth comparing: those sharing a rare-ish term, plus the claimant's others."""
-    base = Claim.objects.exclude(pk=claim.pk).only("id", "text", "claim_reviewed", "language", "claimant_id")
-    terms = sorted({t for t in search_terms(_claim_text(claim), limit=40) if len(t) >= 4}, key=len, reverse=True)
-    if connection.vendor == "postgresql" and terms:
-        # OR over the longest terms keeps the pool small but cross-language (names match).
-        from django.db.models import Q
+def similarity(a: ClaimFeatures, b: ClaimFeatures) -> tuple[float, dict[str, float]]:
+    """The 0–1 duplicate score of two claims and the signals behind it."""
+    signals = {
+        "words": _dice(a.tokens, b.tokens),
+        "ngrams": cosine(a.grams, b.grams),
+        "entities": _dice(a.entities, b.entities) if a.entities or b.entities else 0.0,
+    }
+    if not (a.entities or b.entities):
+        # Neither claim names anyone: judge on the words alone rather than count a zero.
+        total = WEIGHTS["words"] + WEIGHTS["ngrams"]
+        score = (WEIGHTS["words"] * signals["words"] + WEIGHTS["ngrams"] * signals["ngrams"]) / total
+    else:
+        score = sum(WEIGHTS[k] * v for k, v in signals.items())
+    if a.numbers and b.numbers and not (a.numbers & b.numbers):
+        score *= NUMBER_MISMATCH
+    if a.claimant_id and a.claimant_id == b.claimant_id:
+        score += SAME_CLAIMANT_BONUS
+    return max(0.0, min(1.0, score)), {k: round(v, 4) for k, v in signals.items()}
 
-        condition = Q()
-        for term in terms[:8]:
-            condition |= Q(pk__in=search_claims(Claim.objects.all(), term).values("pk"))
-        if claim.claimant_id:
-            condition |= Q(claimant_id=claim.claimant_id)
-        return base.filter(condition).order_by("-updated_at")[:limit]
-    return base.order_by("-updated_at")[:limit]
+
+def _pool_terms(claim: Claim) -> list[str]:
+    """The claim's most telling words and their spellings in the other language."""
+    source = claim_text(claim)
+    words = [w for w in tx.cased_words(source) if len(w) >= 4 and w.lower() not in tx.STOPWORDS]
+    # Names first (they cross languages), then long words (they are rare).
+    words.sort(key=lambda w: (not w[:1].isupper(), -len(w)))
+    groups: dict[str, tuple[str, ...]] = {}
+    for canonical, variants in tx.COGNATES.items():
+        for spelling in (canonical, *variants):
+            groups.setdefault(spelling.lower(), (canonical, *variants))
+    terms: list[str] = []
+    for word in words:
+        for spelling in (word, *groups.get(word.lower(), ())):
+            if " " not in spelling and len(spelling) >= 3 and spelling.lower() not in terms:
+                terms.append(spelling.lower())
+        if len(terms) >= POOL_TERMS:
+            break
+    return terms[:POOL_TERMS]
 
 
-def find_duplicates(claim: Claim, *, threshold: float = 0.45, limit: int = 10) -> list[tuple[Claim, float]]:
+def candidate_pool(claim: Claim, *, limit: int = POOL_LIMIT) -> QuerySet[Claim]:
+    """Claims worth comparing, from the full-text index: any shared telling word or cognate,
+    the same claimant, or among the most recent claims. Any language, any status."""
+    base = Claim.objects.exclude(pk=claim.pk).exclude(duplicate_of=claim)
+    condition = Q()
+    for term in _pool_terms(claim):
+        # search_claims uses the GIN-indexed tsvector on PostgreSQL (prefix-matched, so
+        # "invasjon" finds "invasjonsplaner") and substring matching on SQLite.
+        condition |= Q(pk__in=search_claims(Claim.objects.all(), term).values("pk"))
+    if claim.claimant_id:
+        condition |= Q(claimant_id=claim.claimant_id)
+    recent = list(base.order_by("-created_at", "-id").values_list("pk", flat=True)[:RECENT_FALLBACK])
+    condition |= Q(pk__in=recent)
+    return (
+        base.filter(condition)
+        .only("id", "text", "claim_reviewed", "language", "claimant_id", "status")
+        .order_by("-updated_at", "-id")[:limit]
+    )
+
+
+def find_duplicates(claim: Claim, *, threshold: float = THRESHOLD, limit: int = 10) -> list[tuple[Claim, float]]:
     """Claims that probably say the same as `claim`, best first, with a 0–1 score."""
-    target = ngram_profile(_claim_text(claim))
+    target = ClaimFeatures.of(claim)
     scored = []
     for other in candidate_pool(claim):
-        score = cosine(target, ngram_profile(_claim_text(other)))
-        if claim.claimant_id and other.claimant_id == claim.claimant_id:
-            score = min(1.0, score + 0.05)
+        score, _signals = similarity(target, ClaimFeatures.of(other))
         if score >= threshold:
             scored.append((other, round(score, 4)))
-    scored.sort(key=lambda pair: pair[1], reverse=True)
+    scored.sort(key=lambda pair: (-pair[1], pair[0].pk))
     return scored[:limit]
