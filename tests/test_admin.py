@@ -675,3 +675,28 @@ def test_rating_scale_is_editable_in_the_list(client, desk_admin):
     false.refresh_from_db()
     assert false.label_en == "Wrong"
     assert false.history.first().history_user == desk_admin
+
+
+def test_audit_trail_covers_claim_verdict_and_appearances(client, reviewer, editor, outsider):
+    claim = ClaimFactory(status="in_research")
+    services.claim_assign(claim=claim, user=reviewer, assignee=reviewer)
+    services.review_save(claim=claim, user=reviewer, rating=rating("false"), rationale="Troops were massing.")
+    services.appearance_add(
+        user=reviewer, claim=claim, item=services.AppearanceInput(url="https://news.example/x", quote="No plans")
+    )
+    url = reverse("admin:claims_claim_audit", args=[claim.pk])
+    client.force_login(editor)
+    assert url in client.get(change_url(claim)).content.decode()
+    content = client.get(url).content.decode()
+    for expected in ("Verdict", "Appearance", "Rationale:", "Troops were massing.", "False", "Assignee:", "rita"):
+        assert expected in content, expected
+    client.force_login(outsider)
+    assert client.get(url).status_code == 403
+
+
+def test_big_lists_offer_no_facet_counts(client, editor):
+    ClaimFactory()
+    client.force_login(editor)
+    response = client.get(changelist_url(Claim) + "?_facets=True")
+    assert response.status_code == 200
+    assert b"Show counts" not in response.content

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 
 from claims import services, workflow
 from claims.admin.actions import assign_to, assign_to_me, move_to_state
+from claims.admin.audit import audit_response
 from claims.admin.base import DeskHistoryAdmin, RefusalsAsFormErrors, can_work, report_errors
 from claims.admin.filters import (
     AssigneeFilter,
@@ -98,6 +99,8 @@ class ClaimAdmin(RefusalsAsFormErrors, DeskHistoryAdmin):
         "Words from the claim, its summary, the claimant, quotes or source titles; or paste a source URL."
     )
     show_full_result_count = False
+    # Facet counts ("Show counts") would add a conditional COUNT over all claims per filter choice.
+    show_facets = admin.ShowFacets.NEVER
     paginator = EstimatedCountPaginator
     autocomplete_fields = ("claimant", "tags")
     actions = (assign_to_me, assign_to, move_to_state)
@@ -247,6 +250,7 @@ class ClaimAdmin(RefusalsAsFormErrors, DeskHistoryAdmin):
             "workflow_buttons": buttons,
             "transition_url": reverse("admin:{}_{}_transition".format(*info), args=[claim.pk]),
             "assign_me_url": reverse("admin:{}_{}_assign_me".format(*info), args=[claim.pk]),
+            "audit_url": reverse("admin:{}_{}_audit".format(*info), args=[claim.pk]),
             "can_assign_to_me": may_change and can_work(user) and claim.assignee_id != user.pk,
             "claim_comments": list(claim.comments.select_related("author").order_by("created_at", "id")),
             "can_comment": may_change and can_work(user),
@@ -331,6 +335,7 @@ class ClaimAdmin(RefusalsAsFormErrors, DeskHistoryAdmin):
         return [
             path("<path:object_id>/transition/", wrap(self.transition_view), name="{}_{}_transition".format(*info)),
             path("<path:object_id>/assign-me/", wrap(self.assign_me_view), name="{}_{}_assign_me".format(*info)),
+            path("<path:object_id>/audit/", wrap(self.audit_view), name="{}_{}_audit".format(*info)),
             *super().get_urls(),
         ]
 
@@ -341,6 +346,15 @@ class ClaimAdmin(RefusalsAsFormErrors, DeskHistoryAdmin):
         if not self.has_change_permission(request, claim):
             raise PermissionDenied
         return claim
+
+    def audit_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """Every change to the claim, its verdict and its appearances, newest first."""
+        claim = self.get_object(request, unquote(object_id))
+        if claim is None:
+            raise Http404(_("No claim with this id."))
+        if not self.has_view_or_change_permission(request, claim):
+            raise PermissionDenied
+        return audit_response(self, request, claim)
 
     def transition_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         """POST: move the claim along the workflow; refusals become messages, nothing changes."""

@@ -13,6 +13,10 @@ from claims.models import Claim, Rating, Review
 from claims.workflow import ClaimStatus
 
 
+def display_name(user: Any) -> str:
+    return user.get_full_name() or user.get_username()
+
+
 class ClaimAdminForm(ServiceErrorsMixin, forms.ModelForm):
     """The claim's own fields, plus the version it was loaded at and a new comment."""
 
@@ -39,6 +43,7 @@ class ClaimAdminForm(ServiceErrorsMixin, forms.ModelForm):
             self.fields["expected_version"].initial = self.instance.version
         if "assignee" in self.fields:
             self.fields["assignee"].queryset = selectors.users_who_can_work()
+            self.fields["assignee"].label_from_instance = display_name
 
 
 class ReviewInlineForm(ServiceErrorsMixin, forms.ModelForm):
@@ -71,7 +76,7 @@ class BulkAssignForm(forms.Form):
         super().__init__(*args, **kwargs)
         # Evaluated per request: people join and leave the desk.
         self.fields["assignee"].queryset = selectors.users_who_can_work()
-        self.fields["assignee"].label_from_instance = lambda u: u.get_full_name() or u.get_username()
+        self.fields["assignee"].label_from_instance = display_name
 
 
 class BulkTransitionForm(forms.Form):

@@ -36,7 +36,7 @@ class AppearanceInline(admin.TabularInline):
     def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
         if db_field.name == "quote" and field is not None:
-            field.widget.attrs.update({"rows": 2, "cols": 50})
+            field.widget.attrs.update({"rows": 2, "cols": 36})
         return field
 
     def _may_work(self, request: HttpRequest) -> bool:

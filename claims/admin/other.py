@@ -88,6 +88,7 @@ class SourceAdmin(RefusalsAsFormErrors, admin.ModelAdmin):
     readonly_fields = ("fetched_at", "content_hash")
     paginator = EstimatedCountPaginator
     show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
     list_filter = (("created_at", admin.DateFieldListFilter),)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Source]:
@@ -177,6 +178,7 @@ class ReviewAdmin(DeskHistoryAdmin):
     ordering = ("-updated_at",)
     paginator = EstimatedCountPaginator
     show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Review]:
         return super().get_queryset(request).defer(*CLAIM_HEAVY)
@@ -207,6 +209,7 @@ class CommentAdmin(admin.ModelAdmin):
     ordering = ("-created_at",)
     paginator = EstimatedCountPaginator
     show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Comment]:
         return super().get_queryset(request).defer(*CLAIM_HEAVY)
@@ -286,6 +289,7 @@ class ArticleAdmin(admin.ModelAdmin):
     ordering = ("-published_at", "-id")
     paginator = EstimatedCountPaginator
     show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
     readonly_fields = ("fetched_at", "created_at", "content_hash")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Article]:
@@ -317,6 +321,7 @@ class RelatedArticleAdmin(admin.ModelAdmin):
     ordering = ("-created_at",)
     paginator = EstimatedCountPaginator
     show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[RelatedArticle]:
         return super().get_queryset(request).defer(*CLAIM_HEAVY, "article__text", "article__search_vector")
@@ -357,6 +362,7 @@ class FetchJobAdmin(admin.ModelAdmin):
     ordering = ("-created_at", "-id")
     paginator = EstimatedCountPaginator
     show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[FetchJob]:
         return super().get_queryset(request).defer(*CLAIM_HEAVY)

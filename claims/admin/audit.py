@@ -1,0 +1,74 @@
+"""The claim's audit trail page: every change to the claim, its verdict and its appearances."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import FieldDoesNotExist
+from django.http import HttpRequest
+from django.template.response import TemplateResponse
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+
+from claims import selectors
+from claims.models import Appearance, Claim, Rating, Review
+
+MODELS = {"claim": Claim, "review": Review, "appearance": Appearance}
+USER_FIELDS = frozenset({"assignee", "created_by", "author", "approver"})
+
+
+def _labels() -> dict[str, str]:
+    return {"claim": _("Claim"), "review": _("Verdict"), "appearance": _("Appearance")}
+
+
+def readable_trail(claim: Claim) -> list[dict[str, Any]]:
+    """The audit trail newest first, with field names and rating/user ids made readable."""
+    entries = list(reversed(selectors.claim_audit_trail(claim=claim)))
+    user_ids = {
+        value
+        for e in entries
+        for c in e["changes"]
+        if c["field"] in USER_FIELDS
+        for value in (c["old"], c["new"])
+        if isinstance(value, int)
+    }
+    users = {u.pk: u.get_full_name() or u.get_username() for u in get_user_model().objects.filter(pk__in=user_ids)}
+    ratings = (
+        {r.pk: r.label for r in Rating.objects.all()}
+        if any(c["field"] == "rating" for e in entries for c in e["changes"])
+        else {}
+    )
+    labels = _labels()
+
+    def show(field: str, value: Any) -> Any:
+        if value in (None, ""):
+            return "—"
+        if field in USER_FIELDS:
+            return users.get(value, value)
+        if field == "rating":
+            return ratings.get(value, value)
+        return value
+
+    for entry in entries:
+        model = MODELS[entry["model"]]
+        entry["label"] = labels[entry["model"]]
+        for change in entry["changes"]:
+            try:
+                change["name"] = capfirst(model._meta.get_field(change["field"]).verbose_name)
+            except FieldDoesNotExist:
+                change["name"] = change["field"]
+            change["old_display"] = show(change["field"], change["old"])
+            change["new_display"] = show(change["field"], change["new"])
+    return entries
+
+
+def audit_response(model_admin: Any, request: HttpRequest, claim: Claim) -> TemplateResponse:
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": _("Audit trail: %(claim)s") % {"claim": claim},
+        "opts": model_admin.opts,
+        "original": claim,
+        "entries": readable_trail(claim),
+    }
+    return TemplateResponse(request, "admin/claims/claim/audit_trail.html", context)
