@@ -346,6 +346,13 @@ def test_bad_bodies_are_field_errors_and_write_nothing(reviewer, case):
     assert _rows() == before
 
 
+def test_all_problems_are_reported_at_once(reviewer):
+    body = {"text": "", "language": "Norsk", "verdict": "false", "appearances": [{"url": "ftp://x.example/"}]}
+    response = client_for(reviewer).post(f"{API}/claims/", body, format="json")
+    assert response.status_code == 400
+    assert set(response.json()) == {"text", "language", "verdict", "appearances"}
+
+
 @pytest.mark.parametrize(
     "raw",
     [b'{"text": "unterminated', b"[1, 2", b'{"text": NaN, "language": "en"}', b"\xff\xfe", b"[" * 100_000],
@@ -503,3 +510,36 @@ def test_claim_others_point_to_cannot_be_deleted(editor):
     response = client_for(editor).delete(f"{API}/claims/{original.pk}/")
     assert response.status_code == 409
     assert Claim.objects.filter(pk=original.pk).exists()
+
+
+# --- Edge cases a fuzzer finds ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "status"),
+    [
+        ("claims/?page=99999999999999999999", 404),
+        ("claims/?page_size=99999999999999999999", 200),
+        ("claims/99999999999999999999/", 404),
+        ("claims/?claimant=99999999999999999999", 200),
+        ("claims/?assignee=99999999999999999999", 200),
+        ("reviews/?claim=99999999999999999999999", 200),
+        ("reviews/?claim=1.5", 200),
+        ("sources/?url=http://%5B::1", 200),
+        ("sources/?url=http://x.example:99999/", 200),
+        ("claims/?q=%00", 400),
+    ],
+)
+def test_out_of_range_values_are_not_server_errors(reviewer, url, status):
+    ClaimFactory()
+    assert client_for(reviewer).get(f"{API}/{url}").status_code == status
+
+
+def test_huge_ids_in_bodies_are_field_errors(reviewer):
+    claim = ClaimFactory()
+    client = client_for(reviewer)
+    etag = f'"{claim.pk}-1"'
+    response = client.patch(f"{API}/claims/{claim.pk}/", {"assignee": 2**70}, format="json", HTTP_IF_MATCH=etag)
+    assert response.status_code == 400 and "assignee" in response.json()
+    response = client.post(f"{API}/reviews/", {"claim": 2**70}, format="json")
+    assert response.status_code == 400 and "claim" in response.json()

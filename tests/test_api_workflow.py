@@ -197,6 +197,7 @@ def test_export_csv(reviewer):
     assert len(rows) == 1
     row = rows[0]
     assert row["id"] == str(claim.pk) and row["rating"] == "false" and row["status"] == "published"
+    assert row["url"] == f"http://testserver{API}/claims/{claim.pk}/"  # no ?format=csv carried over
     assert row["claimant"] == claim.claimant.name
     # A spreadsheet must not run it as a formula.
     assert row["claim_reviewed"].startswith("'=")

@@ -59,7 +59,7 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
     """DRF's handler, plus the services' errors, model validation errors and protected deletes."""
     if isinstance(exc, ServiceError):
         data: dict[str, Any] = {"detail": exc.message}
-        if isinstance(exc, PreconditionFailed | TransitionNotAllowed):
+        if isinstance(exc, PreconditionFailed):
             data["reasons"] = list(exc.errors)
         return Response(data, status=_service_status(exc))
     if isinstance(exc, RequestDataTooBig):  # Django's own limit, hit when DRF reads request.body

@@ -95,14 +95,20 @@ class StrictFieldsMixin:
     """Unknown or read-only keys in a request body are field errors, not silently dropped."""
 
     def to_internal_value(self, data: Any) -> Any:
+        unknown: dict[str, list[str]] = {}
         if isinstance(data, Mapping):
             writable = {name for name, field in self.fields.items() if not field.read_only}  # type: ignore[attr-defined]
-            unknown = sorted(str(key) for key in data if key not in writable)
-            if unknown:
-                raise serializers.ValidationError(
-                    {key: [_("Unknown or read-only field.")] for key in unknown}, code="unknown_field"
-                )
-        return super().to_internal_value(data)  # type: ignore[misc]
+            unknown = {str(key): [str(_("Unknown or read-only field."))] for key in data if key not in writable}
+        try:
+            value = super().to_internal_value(data)  # type: ignore[misc]
+        except serializers.ValidationError as exc:
+            # Report every problem at once: the unknown keys and the invalid known ones.
+            if unknown and isinstance(exc.detail, dict):
+                raise serializers.ValidationError({**exc.detail, **unknown}) from None
+            raise
+        if unknown:
+            raise serializers.ValidationError(unknown, code="unknown_field")
+        return value
 
 
 class StrictSerializer(StrictFieldsMixin, serializers.Serializer):

@@ -17,6 +17,16 @@ from claims.search import search_claims
 from claims.urlnorm import normalize_url
 from claims.workflow import ClaimStatus
 
+_MAX_ID = 2**63 - 1
+
+
+def _id(value: str) -> int | None:
+    """The value as a database id, or None if it is not one (too large ids match nothing)."""
+    value = value.strip()
+    if value.isascii() and value.isdigit() and int(value) <= _MAX_ID:
+        return int(value)
+    return None
+
 
 class StableOrderingFilter(filters.OrderingFilter):
     """The whitelisted ordering, with the id as tie-breaker so pages never overlap."""
@@ -74,8 +84,9 @@ class ClaimFilter(filters.FilterSet):
 
     def filter_claimant(self, qs: QuerySet, name: str, value: str) -> QuerySet:
         value = value.strip()
-        if value.isdigit():
-            return qs.filter(claimant_id=int(value))
+        if value.isascii() and value.isdigit():
+            pk = _id(value)
+            return qs.filter(claimant_id=pk) if pk is not None else qs.none()
         return qs.filter(claimant__name__iexact=value)
 
     def filter_tag(self, qs: QuerySet, name: str, value: str) -> QuerySet:
@@ -90,8 +101,9 @@ class ClaimFilter(filters.FilterSet):
         if value.lower() == "me":
             user = getattr(self.request, "user", None)
             return qs.filter(assignee=user) if user and user.is_authenticated else qs.none()
-        if value.isdigit():
-            return qs.filter(assignee_id=int(value))
+        if value.isascii() and value.isdigit():
+            pk = _id(value)
+            return qs.filter(assignee_id=pk) if pk is not None else qs.none()
         return qs.filter(assignee__username=value)
 
     def filter_q(self, qs: QuerySet, name: str, value: str) -> QuerySet:
@@ -101,12 +113,18 @@ class ClaimFilter(filters.FilterSet):
 class ReviewFilter(filters.FilterSet):
     """Filters for `/api/v1/reviews/`."""
 
-    claim = filters.NumberFilter(field_name="claim_id", help_text=_("Claim id."))
+    claim = filters.NumberFilter(method="filter_claim", help_text=_("Claim id."))
     rating = filters.CharFilter(field_name="rating__slug", help_text=_("Rating slug."))
 
     class Meta:
         model = Review
         fields: list[str] = []
+
+    def filter_claim(self, qs: QuerySet, name: str, value: Any) -> QuerySet:
+        # NumberFilter gives a Decimal: 1.5 or an id beyond the column's range matches nothing.
+        if value != value.to_integral_value() or not 0 <= value <= _MAX_ID:
+            return qs.none()
+        return qs.filter(claim_id=int(value))
 
 
 class SourceFilter(filters.FilterSet):

@@ -19,6 +19,7 @@ import datetime as dt
 from collections import OrderedDict
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db.models import IntegerField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
@@ -31,6 +32,8 @@ from rest_framework.utils.urls import remove_query_param, replace_query_param
 DEFAULT_PAGE_SIZE = 25
 MAX_PAGE_SIZE = 100
 COUNT_CAP = 10_000
+# Deeper pages are for cursor mode; this also keeps the OFFSET within what databases accept.
+MAX_PAGE = 100_000
 
 
 def _positive_int(request: Request, name: str, default: int) -> int:
@@ -74,9 +77,17 @@ class PagePagination(BasePagination):
             self.page = _positive_int(request, "page", 1)
         except ValidationError:
             raise NotFound(_("Invalid page.")) from None
+        if self.page > MAX_PAGE:
+            raise NotFound(_("Invalid page."))
         offset = (self.page - 1) * self.page_size
         capped = queryset.order_by().values("pk")[: COUNT_CAP + 1]
-        sql, params = capped.query.get_compiler(using=queryset.db).as_sql()
+        try:
+            sql, params = capped.query.get_compiler(using=queryset.db).as_sql()
+        except EmptyResultSet:  # a filter that can match nothing, e.g. queryset.none()
+            self.total, self.capped, self.has_next = 0, False, False
+            if self.page > 1:
+                raise NotFound(_("Invalid page.")) from None
+            return []
         # The ORM compiled the inner query and its values stay bound parameters.
         count_sql = f"SELECT COUNT(*) FROM ({sql}) capped_count"  # noqa: S608
         total = RawSQL(count_sql, params, output_field=IntegerField())  # noqa: S611

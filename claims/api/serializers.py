@@ -11,11 +11,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
-from rest_framework.reverse import reverse
 
 from claims import services
 from claims.api.fast import CompiledListSerializer
@@ -195,7 +195,10 @@ class ClaimSerializer(serializers.ModelSerializer):
         template = templates.get(name)
         if template is None:
             marker = "987654321987654321"
-            url = reverse(f"api:claim-{name}", kwargs={"pk": marker}, request=self.context.get("request"))
+            # Django's reverse, not DRF's: DRF's copies ?format= from the request into the link.
+            url = reverse(f"api:claim-{name}", kwargs={"pk": marker})
+            request = self.context.get("request")
+            url = request.build_absolute_uri(url) if request is not None else url
             template = templates[name] = url.replace("{", "{{").replace("}", "}}").replace(marker, "{pk}")
         return template.format(pk=claim.pk)
 
