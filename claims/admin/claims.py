@@ -13,7 +13,7 @@ from typing import Any
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.html import format_html
@@ -25,6 +25,7 @@ from claims import services, workflow
 from claims.admin.actions import assign_to, assign_to_me, move_to_state
 from claims.admin.audit import audit_response
 from claims.admin.base import DeskHistoryAdmin, RefusalsAsFormErrors, can_work, report_errors
+from claims.admin.discovery import claim_discovery_urls
 from claims.admin.filters import (
     AssigneeFilter,
     ClaimantFilter,
@@ -45,6 +46,8 @@ from claims.workflow import ClaimStatus
 
 # Transitions that end or undo work get a confirmation prompt and a warning colour.
 DANGEROUS_TARGETS = frozenset({ClaimStatus.REJECTED, ClaimStatus.RETRACTED})
+# Claims listed for one pasted source URL (a source rarely carries more than a handful).
+URL_MATCH_LIMIT = 1000
 
 
 def looks_like_url(term: str) -> str | None:
@@ -157,10 +160,13 @@ class ClaimAdmin(RefusalsAsFormErrors, DeskHistoryAdmin):
         url = looks_like_url(term)
         if url is None:
             return search_claims(queryset, term), False
-        # EXISTS and IN keep each claim once however many appearances match.
-        by_url = Exists(Appearance.objects.filter(claim_id=OuterRef("pk"), source__url=url))
-        by_text = Q(pk__in=search_claims(Claim.objects.all(), term).values("pk"))
-        return queryset.filter(by_url | by_text), False
+        # The source URL is unique and indexed: resolve it to claim ids first, then OR two
+        # index-friendly conditions (an OR with EXISTS would scan every claim). A claim
+        # matching both ways is still one row.
+        by_url = list(
+            Appearance.objects.filter(source__url=url).values_list("claim_id", flat=True).distinct()[:URL_MATCH_LIMIT]
+        )
+        return queryset.filter(pk__in=by_url) | search_claims(queryset, term), False
 
     @admin.display(description=gettext_lazy("claim"), ordering="claim_reviewed")
     def claim_title(self, obj: Claim) -> str:
@@ -336,6 +342,7 @@ class ClaimAdmin(RefusalsAsFormErrors, DeskHistoryAdmin):
             path("<path:object_id>/transition/", wrap(self.transition_view), name="{}_{}_transition".format(*info)),
             path("<path:object_id>/assign-me/", wrap(self.assign_me_view), name="{}_{}_assign_me".format(*info)),
             path("<path:object_id>/audit/", wrap(self.audit_view), name="{}_{}_audit".format(*info)),
+            *claim_discovery_urls(self),  # the discovery panel's buttons and progress (admin/discovery.py)
             *super().get_urls(),
         ]
 

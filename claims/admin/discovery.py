@@ -1,0 +1,306 @@
+"""The discovery panel on the claim page: related articles, the job's live progress, duplicates.
+
+The panel is rendered by `{% discovery_panel %}` (claims/templatetags/discovery_admin.py)
+inside the hook the claim page leaves for it. Its buttons post to the small views below,
+which call `claims.services` and come back to the claim page with a message. A script
+(claims/static/claims/discovery.js) polls `job.json` every second while a job runs, moves
+the progress bar, and swaps in the refreshed panel when the job is done.
+
+Snippets are plain text and are escaped like any other string. The one piece of
+third-party HTML shown, a feed item's summary, goes through nh3 with images (tracking
+pixels) and anything active removed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import nh3
+from django.contrib import messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
+from django.template.loader import render_to_string
+from django.urls import URLPattern, path, reverse
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from claims import selectors, services, workflow
+from claims.admin.base import report_errors
+from claims.exceptions import ServiceError
+from claims.models import Claim, DuplicateSuggestion, FetchJob, RelatedArticle
+
+PANEL_TEMPLATE = "admin/claims/discovery_panel.html"
+RUNNING = {FetchJob.Status.QUEUED, FetchJob.Status.RUNNING}
+SIGNAL_LABELS = {
+    "lexical": gettext_lazy("words"),
+    "ngram": gettext_lazy("spelling"),
+    "entities": gettext_lazy("names"),
+    "recency": gettext_lazy("date"),
+}
+SUMMARY_TAGS = {"p", "br", "b", "strong", "i", "em", "ul", "ol", "li", "blockquote", "a", "q", "cite", "span"}
+
+
+def sanitize_third_party_html(html: str) -> SafeString:
+    """HTML from someone else's page, safe to show a reviewer: no scripts, no event handlers,
+    no styles, no images or other embedded resources that would load from the outlet."""
+    cleaned = nh3.clean(
+        html or "",
+        tags=SUMMARY_TAGS,
+        attributes={"a": {"href", "title"}},
+        url_schemes={"http", "https"},
+        link_rel="noopener noreferrer nofollow",
+        strip_comments=True,
+        clean_content_tags={"script", "style", "noscript", "iframe", "object", "svg", "math"},
+    )
+    return mark_safe(cleaned)  # nh3 output, allow-listed above
+
+
+# --- What the panel shows -------------------------------------------------------------------
+
+
+def job_state(job: FetchJob | None) -> dict[str, Any] | None:
+    """The job as the progress bar needs it (also the JSON the script polls)."""
+    if job is None:
+        return None
+    total, done = job.progress_total, job.progress_done
+    percent = round(100 * done / total) if total else (100 if job.status not in RUNNING else 0)
+    return {
+        "id": job.pk,
+        "kind": job.kind,
+        "status": job.status,
+        "status_label": str(FetchJob.Status(job.status).label),
+        "running": job.status in RUNNING,
+        "progress": {"done": done, "total": total},
+        "percent": max(0, min(100, percent)),
+        "errors": len(job.errors or []),
+        "created_at": job.created_at.isoformat() if job.created_at else None,
+        "started_at": job.started_at.isoformat() if job.started_at else None,
+        "finished_at": job.finished_at.isoformat() if job.finished_at else None,
+    }
+
+
+def _admin_url(name: str, *args: Any) -> str:
+    return reverse(f"admin:claims_claim_{name}", args=args)
+
+
+def panel_context(request: HttpRequest, claim: Claim) -> dict[str, Any]:
+    user = request.user
+    may_work = bool(user.is_active and user.has_perm(workflow.WORK))
+    related = []
+    if user.has_perm("claims.view_relatedarticle"):
+        for item in selectors.related_articles_by_status(claim=claim)[:20]:
+            why = item.why or {}
+            related.append(
+                {
+                    "obj": item,
+                    "article": item.article,
+                    "percent": round(100 * item.score),
+                    "terms": [str(t) for t in (why.get("terms") or [])][:12],
+                    "signals": [
+                        (label, round(100 * float(why[name])))
+                        for name, label in SIGNAL_LABELS.items()
+                        if isinstance(why.get(name), int | float)
+                    ],
+                    "cross_language": bool(why.get("cross_language")),
+                    "summary": sanitize_third_party_html(item.article.summary) if item.article.summary else "",
+                    "mark_url": _admin_url("discovery_mark", claim.pk, item.pk),
+                    "evidence_url": _admin_url("discovery_evidence", claim.pk, item.pk),
+                }
+            )
+    duplicates = []
+    if user.has_perm("claims.view_duplicatesuggestion"):
+        for suggestion in selectors.duplicate_suggestions_for(claim=claim):
+            other = suggestion.candidate if suggestion.claim_id == claim.pk else suggestion.claim
+            duplicates.append(
+                {
+                    "obj": suggestion,
+                    "other": other,
+                    "other_url": _admin_url("change", other.pk),
+                    "percent": round(100 * suggestion.score),
+                    "merge_url": _admin_url("discovery_merge", claim.pk, suggestion.pk),
+                    "dismiss_url": _admin_url("discovery_dismiss", claim.pk, suggestion.pk),
+                }
+            )
+    job = selectors.latest_job_for(claim=claim) if user.has_perm("claims.view_fetchjob") else None
+    return {
+        "claim": claim,
+        "may_work": may_work,
+        "related": related,
+        "duplicates": duplicates,
+        "job": job_state(job),
+        "find_url": _admin_url("discovery_find", claim.pk),
+        "job_url": _admin_url("discovery_job", claim.pk),
+        "panel_url": _admin_url("discovery_panel", claim.pk),
+    }
+
+
+# --- Views ----------------------------------------------------------------------------------
+
+
+def _claim(model_admin: Any, request: HttpRequest, object_id: str) -> Claim:
+    claim = model_admin.get_object(request, unquote(object_id))
+    if claim is None:
+        raise Http404(_("No claim with this id."))
+    if not model_admin.has_view_or_change_permission(request, claim):
+        raise PermissionDenied
+    return claim
+
+
+def _back(claim: Claim) -> HttpResponseRedirect:
+    return HttpResponseRedirect(_admin_url("change", claim.pk) + "#fc-discovery")
+
+
+def _post_only(view: Any) -> Any:
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def claim_discovery_urls(model_admin: Any) -> list[URLPattern]:
+    """The panel's routes under /admin/claims/claim/<id>/discovery/, for ClaimAdmin.get_urls."""
+    wrap = model_admin.admin_site.admin_view
+
+    def view(function: Any, *, post: bool = False) -> Any:
+        def bound(request: HttpRequest, object_id: str, **kwargs: Any) -> HttpResponse:
+            return function(model_admin, request, object_id, **kwargs)
+
+        return wrap(_post_only(bound) if post else bound)
+
+    return [
+        path("<path:object_id>/discovery/find/", view(find_view, post=True), name="claims_claim_discovery_find"),
+        path("<path:object_id>/discovery/job.json", view(job_json_view), name="claims_claim_discovery_job"),
+        path("<path:object_id>/discovery/panel/", view(panel_view), name="claims_claim_discovery_panel"),
+        path(
+            "<path:object_id>/discovery/related/<int:related_id>/mark/",
+            view(mark_view, post=True),
+            name="claims_claim_discovery_mark",
+        ),
+        path(
+            "<path:object_id>/discovery/related/<int:related_id>/evidence/",
+            view(evidence_view, post=True),
+            name="claims_claim_discovery_evidence",
+        ),
+        path(
+            "<path:object_id>/discovery/duplicates/<int:suggestion_id>/merge/",
+            view(merge_view, post=True),
+            name="claims_claim_discovery_merge",
+        ),
+        path(
+            "<path:object_id>/discovery/duplicates/<int:suggestion_id>/dismiss/",
+            view(dismiss_view, post=True),
+            name="claims_claim_discovery_dismiss",
+        ),
+    ]
+
+
+def find_view(model_admin: Any, request: HttpRequest, object_id: str) -> HttpResponse:
+    """ "Find related articles": queue a discovery job; the progress bar follows it."""
+    claim = _claim(model_admin, request, object_id)
+    try:
+        job = services.discovery_request(claim=claim, user=request.user)
+    except ServiceError as exc:
+        report_errors(request, exc)
+    else:
+        messages.success(request, _("Looking for related articles (job %(id)s).") % {"id": job.pk})
+    return _back(claim)
+
+
+def job_json_view(model_admin: Any, request: HttpRequest, object_id: str) -> JsonResponse:
+    """The claim's latest job, for the progress bar's polling (never cached)."""
+    claim = _claim(model_admin, request, object_id)
+    if not request.user.has_perm("claims.view_fetchjob"):
+        raise PermissionDenied
+    response = JsonResponse({"job": job_state(selectors.latest_job_for(claim=claim))})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def panel_view(model_admin: Any, request: HttpRequest, object_id: str) -> HttpResponse:
+    """The panel alone, for the script to swap in once a job has finished."""
+    claim = _claim(model_admin, request, object_id)
+    html = render_to_string(PANEL_TEMPLATE, panel_context(request, claim), request=request)
+    response = HttpResponse(html)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _related(claim: Claim, related_id: int) -> RelatedArticle:
+    related = RelatedArticle.objects.filter(pk=related_id, claim=claim).select_related("article").first()
+    if related is None:
+        raise Http404(_("No such suggestion for this claim."))
+    return related
+
+
+def mark_view(model_admin: Any, request: HttpRequest, object_id: str, related_id: int) -> HttpResponse:
+    claim = _claim(model_admin, request, object_id)
+    related = _related(claim, related_id)
+    status = request.POST.get("status", "")
+    try:
+        services.related_article_mark(related=related, user=request.user, status=status)
+    except ServiceError as exc:
+        report_errors(request, exc)
+    else:
+        if status == RelatedArticle.Status.IRRELEVANT:
+            message = _("“%(title)s” is marked irrelevant and will not be suggested again.")
+        else:
+            message = _("“%(title)s” is marked relevant.")
+        messages.success(request, message % {"title": related.article.title or related.article.url})
+    return _back(claim)
+
+
+def evidence_view(model_admin: Any, request: HttpRequest, object_id: str, related_id: int) -> HttpResponse:
+    claim = _claim(model_admin, request, object_id)
+    related = _related(claim, related_id)
+    try:
+        source = services.related_article_to_evidence(related=related, user=request.user)
+    except ServiceError as exc:
+        report_errors(request, exc)
+    else:
+        model_admin.log_change(request, claim, _("Cited %(url)s as evidence.") % {"url": source.url})
+        messages.success(request, _("“%(title)s” is now cited as evidence.") % {"title": source.title or source.url})
+    return _back(claim)
+
+
+def _suggestion(claim: Claim, suggestion_id: int) -> DuplicateSuggestion:
+    suggestion = selectors.duplicate_suggestions_for(claim=claim, include_settled=True).filter(pk=suggestion_id).first()
+    if suggestion is None:
+        raise Http404(_("No such duplicate suggestion for this claim."))
+    return suggestion
+
+
+def merge_view(model_admin: Any, request: HttpRequest, object_id: str, suggestion_id: int) -> HttpResponse:
+    """Merge the pair; `keep` says which claim stays: "this" (the page's claim) or "other"."""
+    claim = _claim(model_admin, request, object_id)
+    suggestion = _suggestion(claim, suggestion_id)
+    other = suggestion.candidate if suggestion.claim_id == claim.pk else suggestion.claim
+    keep_this = request.POST.get("keep") == "this"
+    kept, duplicate = (claim, other) if keep_this else (other, claim)
+    try:
+        services.claims_merge(claim=duplicate, into=kept, user=request.user)
+    except ServiceError as exc:
+        report_errors(request, exc)
+        return _back(claim)
+    model_admin.log_change(request, duplicate, _("Merged into claim %(id)s.") % {"id": kept.pk})
+    messages.success(
+        request,
+        _("Claim %(duplicate)s is now marked as a duplicate of claim %(kept)s.")
+        % {"duplicate": duplicate.pk, "kept": kept.pk},
+    )
+    return _back(kept)
+
+
+def dismiss_view(model_admin: Any, request: HttpRequest, object_id: str, suggestion_id: int) -> HttpResponse:
+    claim = _claim(model_admin, request, object_id)
+    suggestion = _suggestion(claim, suggestion_id)
+    try:
+        services.duplicate_dismiss(suggestion=suggestion, user=request.user)
+    except ServiceError as exc:
+        report_errors(request, exc)
+    else:
+        messages.success(request, _("The duplicate suggestion was dismissed."))
+    return _back(claim)
