@@ -25,7 +25,13 @@ from factcheck.celery import app
 from tests.factories import ClaimFactory
 from tests.fixtures.web.server import SlowServer
 
-pytestmark = [pytest.mark.worker, pytest.mark.redis, pytest.mark.slow]
+# serialized_rollback puts back what migrations created (groups, ratings) after the flush.
+pytestmark = [
+    pytest.mark.worker,
+    pytest.mark.redis,
+    pytest.mark.slow,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 REDIS_URL = os.environ.get("FETCH_TEST_REDIS_URL", "redis://127.0.0.1:6379/8")
 HARD_LIMIT = 10  # seconds
