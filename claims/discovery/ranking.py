@@ -163,15 +163,21 @@ def _bm25_scores(model: bm25s.BM25, terms: list[str], n: int, *, max_df: float =
     concatenated postings gives the same sums several times faster.
     """
     data, indices, indptr = model.scores["data"], model.scores["indices"], model.scores["indptr"]
-    ids = [model.vocab_dict[t] for t in terms if t in model.vocab_dict]
+    vocab = model.vocab_dict
+    ids = np.fromiter((vocab[t] for t in terms if t in vocab), dtype=np.int64)
+    starts, ends = indptr[ids], indptr[ids + 1]
+    lengths = ends - starts
     if max_df < 1.0 and n >= 50:
         # Terms in most documents add cost, not information (their idf is near zero).
-        ids = [i for i in ids if indptr[i + 1] - indptr[i] <= max_df * n]
-    if not ids:
+        keep = lengths <= max_df * n
+        ids, starts, lengths = ids[keep], starts[keep], lengths[keep]
+    if not len(ids) or not lengths.sum():
         return np.zeros(n, dtype=np.float64)
-    rows = [indices[indptr[i] : indptr[i + 1]] for i in ids]
-    weights = [data[indptr[i] : indptr[i + 1]] for i in ids]
-    scores = np.bincount(np.concatenate(rows), weights=np.concatenate(weights), minlength=n)
+    # Slices of the postings are views; one concatenate and one bincount sum them all.
+    bounds = list(zip(starts.tolist(), (starts + lengths).tolist(), strict=True))
+    rows = np.concatenate([indices[a:b] for a, b in bounds])
+    weights = np.concatenate([data[a:b] for a, b in bounds])
+    scores = np.bincount(rows, weights=weights, minlength=n)
     if model.nonoccurrence_array is not None:  # BM25L/BM25+ only
         scores += float(model.nonoccurrence_array[ids].sum())
     return scores[:n]
