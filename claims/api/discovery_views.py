@@ -21,6 +21,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -140,7 +141,8 @@ class ClaimDiscoveryViewSet(_DiscoveryView, viewsets.GenericViewSet):
     def related_articles(self, request: Request, pk: str) -> Response:
         wanted = request.query_params.get("status", "")
         if wanted not in {"", "all", *RelatedArticle.Status.values}:
-            return Response({"status": [f"Unknown status “{wanted}”."]}, status=status.HTTP_400_BAD_REQUEST)
+            message = _("Unknown status “%(status)s”.") % {"status": wanted}
+            return Response({"status": [message]}, status=status.HTTP_400_BAD_REQUEST)
         related = selectors.related_articles_by_status(claim=self.get_object(), status=wanted)
         return Response(RelatedArticleSerializer(related, many=True, context={"request": request}).data)
 
