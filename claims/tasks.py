@@ -128,7 +128,7 @@ def recheck_open_claims(self: Any) -> int:
     return len(due)
 
 
-def enqueue_discovery(*, claim_id: int, user_id: int | None = None) -> FetchJob:
+def enqueue_discovery(*, claim_id: int, user_id: int | None = None) -> FetchJob | None:
     """Create a discovery job for the claim and queue it once the transaction commits.
 
     Called by services (on commit, when a claim enters research) and by the beat recheck; a
@@ -137,8 +137,11 @@ def enqueue_discovery(*, claim_id: int, user_id: int | None = None) -> FetchJob:
     existing = discovery_jobs.open_job(kind=FetchJob.Kind.DISCOVER, claim_id=claim_id)
     if existing is not None:
         return existing
+    claim = Claim.objects.filter(pk=claim_id).first()
+    if claim is None:  # deleted before the commit hook ran
+        return None
     user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
-    job = discovery_jobs.create_job(kind=FetchJob.Kind.DISCOVER, claim=Claim.objects.get(pk=claim_id), user=user)
+    job = discovery_jobs.create_job(kind=FetchJob.Kind.DISCOVER, claim=claim, user=user)
     transaction.on_commit(lambda: discover_related.delay(job.pk))
     return job
 

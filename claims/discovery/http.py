@@ -26,6 +26,7 @@ The address policy (the block list) lives in `claims.discovery.addresses`.
 from __future__ import annotations
 
 import contextlib
+import os
 import socket
 import threading
 import time
@@ -45,8 +46,16 @@ from claims.discovery.addresses import IPAddress, IPNetwork, Resolver, refusal_r
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _REDIRECT_STATUSES = {301, 302, 303, 307, 308}
-# Bounded pool so a hanging resolver cannot pile up threads; lookups are short.
-_RESOLVER_POOL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="fetch-dns")
+# Bounded pool so a hanging resolver cannot pile up threads; lookups are short. One per
+# process: a pool whose threads started before a fork (Celery's prefork) is dead in the child.
+_RESOLVER_POOLS: dict[int, ThreadPoolExecutor] = {}
+
+
+def _resolver_pool() -> ThreadPoolExecutor:
+    pid = os.getpid()
+    if pid not in _RESOLVER_POOLS:
+        _RESOLVER_POOLS[pid] = ThreadPoolExecutor(max_workers=4, thread_name_prefix="fetch-dns")
+    return _RESOLVER_POOLS[pid]
 
 
 # --- Errors -----------------------------------------------------------------------------------
@@ -282,7 +291,7 @@ class Fetcher:
     def pin(self, url: str, host: str, port: int, *, timeout: float) -> IPAddress:
         allowed = self._setting(self.allowed_networks, "FETCH_ALLOWED_NETWORKS")
         try:
-            addresses = _RESOLVER_POOL.submit(self.resolver, host, port).result(timeout=max(timeout, 0.1))
+            addresses = _resolver_pool().submit(self.resolver, host, port).result(timeout=max(timeout, 0.1))
         except FutureTimeout:
             raise FetchTimeout(f"Resolving {host} took too long.", url=url) from None
         except socket.gaierror as exc:
