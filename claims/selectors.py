@@ -389,7 +389,12 @@ def related_articles_by_status(*, claim: Claim, status: str = "") -> QuerySet[Re
 
     `status` is one of RelatedArticle.Status, or "all" for every suggestion.
     """
-    qs = RelatedArticle.objects.filter(claim=claim).select_related("article").order_by("-score", "id")
+    qs = (
+        RelatedArticle.objects.filter(claim=claim)
+        .select_related("article")
+        .defer("article__text", "article__search_vector")  # a list shows no article body
+        .order_by("-score", "id")
+    )
     if status == "all":
         return qs
     if status:
@@ -408,6 +413,7 @@ def duplicate_suggestions_for(*, claim: Claim, include_settled: bool = False) ->
     qs = (
         DuplicateSuggestion.objects.filter(Q(claim=claim) | Q(candidate=claim))
         .select_related("claim", "candidate")
+        .defer("claim__search_vector", "claim__search_extra", "candidate__search_vector", "candidate__search_extra")
         .order_by("-score", "id")
     )
     if not include_settled:
