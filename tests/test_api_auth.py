@@ -286,6 +286,12 @@ def test_schema_documents_every_endpoint_and_status(schema):
     assert create["properties"]["text"]["maxLength"] == 5000
     assert create["properties"]["claim_reviewed"]["maxLength"] == 200
     assert set(schema["components"]["securitySchemes"]) >= {"knoxApiToken", "cookieAuth"}
+    # What the strict serializers enforce is stated, so generated clients and fuzzers agree with the server.
+    assert create["additionalProperties"] is False
+    assert create["properties"]["language"]["pattern"].startswith("^[a-z]{2,3}")
+    appearance = schema["components"]["schemas"]["AppearanceInput"]
+    assert appearance["additionalProperties"] is False
+    assert appearance["properties"]["url"]["pattern"].startswith("^[Hh]")
 
 
 def test_docs_are_served_without_a_cdn():

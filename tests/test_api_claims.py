@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from claims import services
 from claims.api import pagination
@@ -543,3 +544,24 @@ def test_huge_ids_in_bodies_are_field_errors(reviewer):
     assert response.status_code == 400 and "assignee" in response.json()
     response = client.post(f"{API}/reviews/", {"claim": 2**70}, format="json")
     assert response.status_code == 400 and "claim" in response.json()
+
+
+def test_unmatched_api_paths_are_json_404s(reviewer):
+    client = client_for(reviewer)
+    for url in ("claims/abc/", "claims/-1/", "claims/1/nothing/", "nowhere/"):
+        response = client.get(f"{API}/{url}")
+        assert response.status_code == 404 and response.json() == {"detail": "Not found."}, url
+    # An unsafe method with a session cookie but no CSRF token still gets JSON, not Django's HTML page.
+    browser = APIClient(enforce_csrf_checks=True)
+    browser.force_login(reviewer)
+    response = browser.delete(f"{API}/claims/abc/")
+    assert response.status_code == 404 and response["Content-Type"] == "application/json"
+    # A GET that only lacks the trailing slash is redirected, query string kept.
+    response = client.get(f"{API}/claims", {"status": "new"})
+    assert response.status_code == 301 and response["Location"] == f"{API}/claims/?status=new"
+
+
+def test_options_describes_the_endpoint(reviewer):
+    response = client_for(reviewer).options(f"{API}/claims/1/transition/")
+    assert response.status_code == 200
+    assert response.json()["renders"] == ["application/json"]

@@ -4,24 +4,46 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.shortcuts import get_object_or_404
+from django.core.validators import RegexValidator
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse, inline_serializer
 from knox.auth import TokenAuthentication
 from rest_framework import serializers
 from rest_framework.authentication import SessionAuthentication
+from rest_framework.generics import get_object_or_404
+from rest_framework.metadata import SimpleMetadata
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.renderers import JSONRenderer
 
 from claims import selectors
 from claims.api.exceptions import api_exception_handler
+from claims.api.fields import StrictFieldsMixin, StrictURLField
 from claims.api.parsers import LimitedJSONParser
 from claims.api.permissions import DeskModelPermissions
 from claims.api.throttling import AnonRateThrottle, UserRateThrottle
 
 
 class DeskAutoSchema(AutoSchema):
-    """Tags operations by resource and marks open reads as callable without credentials."""
+    """Tags operations by resource, marks open reads as callable without credentials, and
+    states what the strict serializers enforce: no unknown keys, no blank required text,
+    web URLs only."""
+
+    def _map_serializer(self, serializer: Any, direction: str, bypass_extensions: bool = False) -> dict:
+        schema = super()._map_serializer(serializer, direction, bypass_extensions)
+        if isinstance(serializer, StrictFieldsMixin) and schema.get("type") == "object":
+            schema["additionalProperties"] = False
+        return schema
+
+    def _map_serializer_field(self, field: Any, direction: str, bypass_extensions: bool = False) -> dict:
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        if isinstance(field, serializers.CharField) and not field.read_only and not field.allow_blank:
+            schema.setdefault("minLength", 1)
+            # (A field with its own regex gets that pattern from drf-spectacular instead.)
+            if field.trim_whitespace and not any(isinstance(v, RegexValidator) for v in field.validators):
+                schema.setdefault("pattern", r"\S")  # whitespace alone is blank once trimmed
+        if isinstance(field, StrictURLField):
+            schema["pattern"] = "^[Hh][Tt][Tt][Pp][Ss]?://[^\\s/?#]+"
+        return schema
 
     def get_tags(self) -> list[str]:
         basename = getattr(self.view, "basename", None)
@@ -37,6 +59,14 @@ class DeskAutoSchema(AutoSchema):
         return auths
 
 
+class ApiMetadata(SimpleMetadata):
+    """OPTIONS answers with the view's name, description and media types. Field details are
+    in the OpenAPI schema; building serializers here for every action is what breaks."""
+
+    def determine_actions(self, request: Any, view: Any) -> dict:
+        return {}
+
+
 class ApiViewMixin:
     """Token auth first (so an anonymous write gets 401 with a `WWW-Authenticate: Token` challenge),
     then the browser session (CSRF enforced); JSON in and out; the services' errors as HTTP statuses."""
@@ -47,6 +77,7 @@ class ApiViewMixin:
     throttle_classes = [AnonRateThrottle, UserRateThrottle]
     parser_classes = [LimitedJSONParser]
     renderer_classes = [JSONRenderer]
+    metadata_class = ApiMetadata
 
     def get_exception_handler(self) -> Any:
         return api_exception_handler

@@ -102,7 +102,7 @@ def csv_lines(items: Iterable[dict[str, Any]]) -> Iterator[str]:
 
 
 def export_response(request: Request, queryset: QuerySet[Claim], *, context: dict[str, Any]) -> StreamingHttpResponse:
-    fmt = request.query_params.get("format") or "ndjson"
+    fmt = request.query_params.get("format", "ndjson")
     if fmt not in CONTENT_TYPES:
         raise ValidationError({"format": [_("Choose “ndjson” or “csv”.")]})
     items = _items(queryset, context)

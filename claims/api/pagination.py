@@ -193,6 +193,7 @@ class ClaimPagination(PagePagination):
                 "string",
                 "Keyset cursor over (updated_at, id), oldest change first; send it empty to start. "
                 "Switches to cursor mode, which has no count and ignores `ordering`.",
+                pattern="^[A-Za-z0-9_-]*$",
             ),
             _param("pagination", "string", "`cursor` starts cursor mode without a cursor.", enum=["page", "cursor"]),
         ]
@@ -202,6 +203,7 @@ def _param(name: str, kind: str, description: str, **extra: Any) -> dict:
     schema: dict[str, Any] = {"type": kind}
     if kind == "integer":
         schema["minimum"] = 1
-    if "enum" in extra:
-        schema["enum"] = extra["enum"]
+    for key in ("enum", "pattern"):
+        if key in extra:
+            schema[key] = extra[key]
     return {"name": name, "required": False, "in": "query", "description": description, "schema": schema}

@@ -1,8 +1,15 @@
-"""Routes of the REST API, mounted at /api/: version 1 under /api/v1/, the schema and its docs."""
+"""Routes of the REST API, mounted at /api/: version 1 under /api/v1/, the schema and its docs.
+
+Anything else under /api/ is a JSON 404 (not the site's HTML page), so clients always get
+the documented error shape, e.g. for /api/v1/claims/abc/.
+"""
 
 from __future__ import annotations
 
-from django.urls import include, path
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.urls import Resolver404, include, path, re_path, resolve
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
@@ -11,6 +18,21 @@ from claims.api.resources import ClaimantViewSet, RatingViewSet, ReviewViewSet, 
 from claims.api.views import ClaimViewSet
 
 app_name = "api"
+
+
+@csrf_exempt  # it changes nothing; a CSRF page would be HTML, not the API's JSON error
+def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
+    """JSON 404; a GET that only lacks its trailing slash is redirected as APPEND_SLASH would."""
+    if request.method in ("GET", "HEAD") and not request.path.endswith("/"):
+        try:
+            match = resolve(request.path + "/")
+        except Resolver404:
+            match = None
+        if match is not None and match.func is not not_found:
+            query = request.META.get("QUERY_STRING", "")
+            return HttpResponsePermanentRedirect(request.path + "/" + (f"?{query}" if query else ""))
+    return JsonResponse({"detail": _("Not found.")}, status=404)
+
 
 router = DefaultRouter()
 router.register("claims", ClaimViewSet, basename="claim")
@@ -26,4 +48,5 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    re_path(r"^(?P<rest>.*)$", not_found),
 ]

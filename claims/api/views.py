@@ -50,7 +50,7 @@ ETAG_HEADER = OpenApiParameter(
 )
 IF_MATCH = OpenApiParameter(
     "If-Match",
-    OpenApiTypes.STR,
+    {"type": "string", "pattern": r'^(W/)?"[0-9]+-[0-9]+"$'},
     OpenApiParameter.HEADER,
     required=True,
     description="The ETag from your last read of the claim. Missing: 428; stale: 412 and nothing changes.",
