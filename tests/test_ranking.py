@@ -276,3 +276,42 @@ def test_entities_acronyms_names_and_numbers():
 
 def test_fold_strips_accents_and_nordic_letters():
     assert tx.fold("Genève, Tromsø og Ærø – Å!") == "geneve tromso og aero a"
+
+
+# --- The same corpus through the production path ------------------------------------------
+
+
+@pytest.mark.django_db
+def test_discovery_pipeline_on_the_corpus_keeps_the_quality(corpus, settings):
+    """Corpus pages in the Article index, each judged claim created, a discovery job run with
+    the local-index provider: the stored suggestions are as good as the offline ranking."""
+    from claims.discovery import jobs, pipeline
+    from claims.models import Claim, FetchJob, RelatedArticle
+
+    settings.DISCOVERY_PROVIDERS = ["local"]
+    settings.DISCOVERY_MAX_PAGE_FETCHES = 0
+    by_url = {}
+    for article in corpus:
+        stored = Article.objects.create(
+            **{f.attname: getattr(article, f.attname) for f in Article._meta.concrete_fields if f.attname != "id"}
+        )
+        by_url[stored.pk] = article.corpus_id
+    qrels = quality.load_qrels()
+    precision = []
+    for judged in qrels["claims"]:
+        claim = ClaimFactory(
+            text=judged["text"],
+            claim_reviewed=judged["claim_reviewed"],
+            language=judged["language"],
+            claimant=ClaimantFactory(name=judged["claimant"]) if judged["claimant"] else None,
+            claim_date=dt.date.fromisoformat(judged["claim_date"]),
+        )
+        job = jobs.create_job(kind=FetchJob.Kind.DISCOVER, claim=claim)
+        job, _state = jobs.claim_job(job.pk)
+        finished = pipeline.run_discovery(job)
+        assert finished.status == FetchJob.Status.SUCCEEDED, finished.errors
+        top = RelatedArticle.objects.filter(claim=claim).order_by("rank")[:5].values_list("article_id", flat=True)
+        ranked = [by_url[pk] for pk in top]
+        precision.append(quality.precision_at(ranked, judged["judgements"], 5, qrels["relevant_grade"]))
+    assert Claim.objects.count() == len(qrels["claims"])
+    assert sum(precision) / len(precision) >= FLOOR["precision@5"], precision
