@@ -400,6 +400,7 @@ def test_detail_with_etag(reviewer):
     assert body["appearances"][0]["is_first_appearance"] is True
     assert body["history"].endswith("/history/")
     assert {t["to"] for t in body["available_transitions"]} == set()  # reviewers cannot retract or update
+    assert {"Authorization", "Cookie"} <= {v.strip() for v in response["Vary"].split(",")}
     not_modified = client_for(reviewer).get(f"{API}/claims/{claim.pk}/", HTTP_IF_NONE_MATCH=response["ETag"])
     assert not_modified.status_code == 304
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.validators import RegexValidator
+from django.utils.cache import patch_vary_headers
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse, inline_serializer
 from knox.auth import TokenAuthentication
@@ -81,6 +82,12 @@ class ApiViewMixin:
 
     def get_exception_handler(self) -> Any:
         return api_exception_handler
+
+    def finalize_response(self, request: Any, response: Any, *args: Any, **kwargs: Any) -> Any:
+        response = super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc]
+        # What a response shows depends on who asks (drafts, assignees): no shared cache may mix them.
+        patch_vary_headers(response, ["Authorization", "Cookie"])
+        return response
 
     def get_serializer_context(self) -> dict[str, Any]:
         context = super().get_serializer_context()  # type: ignore[misc]
