@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.management import create_permissions
 
 from tests.factories import ClaimFactory, ReviewFactory, UserFactory
 
@@ -20,6 +22,35 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "browser" in item.keywords:
             item.add_marker(skip)
+
+
+_SEED = importlib.import_module("claims.migrations.0002_roles_and_ratings")
+
+
+@pytest.fixture(autouse=True)
+def _desk_roles_and_ratings(request):
+    """Make sure the groups and rating scale from data migrations exist.
+
+    A transactional test (live server, real worker) ends with a flush that empties every
+    table; the next test would otherwise find no roles. Permissions come back by
+    themselves (post_migrate runs after the flush); groups and ratings do not.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    names = request.fixturenames
+    if (marker and marker.kwargs.get("transaction")) or "transactional_db" in names or "live_server" in names:
+        request.getfixturevalue("transactional_db")
+    elif marker or "db" in names:
+        request.getfixturevalue("db")
+    else:
+        return
+    from django.apps import apps
+    from django.contrib.auth.models import Group
+
+    if not Group.objects.filter(name="Reviewer").exists():
+        for app_config in apps.get_app_configs():
+            create_permissions(app_config, verbosity=0)
+        _SEED.assign_roles(apps)
+        _SEED.create_ratings(apps, None)
 
 
 @pytest.fixture
