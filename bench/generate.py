@@ -332,7 +332,8 @@ class Loader:
         for i, (outlet, domain) in enumerate(OUTLETS, start=1):
             lang = "en" if domain.endswith(("herald.example", "times.example", "ledger.example", "wire.example",
                                             "dispatch.example")) else "nb"  # fmt: skip
-            feeds.append((i, f"https://{domain}/rss.xml", outlet, lang, True, "", "", END, "", END, domain))
+            # Disabled: the hosts are fictional, and a discovery job must not try to harvest them.
+            feeds.append((i, f"https://{domain}/rss.xml", outlet, lang, False, "", "", END, "", END, domain))
         self.copy(
             "claims_feed",
             ["id", "url", "name", "language", "enabled", "etag", "last_modified", "last_harvested_at", "last_error",

@@ -45,6 +45,9 @@ class Context:
     quick: bool = False
     redis_url: str = ""
     _clients: dict[tuple[str, str], Any] = field(default_factory=dict)
+    # Things cases share (a worker process) and how to stop them when the run ends.
+    resources: dict[str, Any] = field(default_factory=dict)
+    closers: list[Callable[[], Any]] = field(default_factory=list)
 
     def scale(self, label: str) -> Scale | None:
         return next((s for s in self.scales if s.label == label), None)
@@ -78,6 +81,8 @@ class Context:
             return f"PostgreSQL {cursor.fetchone()[0]}"
 
     def close(self) -> None:
+        for closer in reversed(self.closers):
+            closer()
         for scale in self.scales:
             scale.wrapper.close()
 
@@ -124,10 +129,11 @@ class Check:
     limit: float
     unit: str = "×"
     scale: str = ""
+    at_least: bool = False  # the target is a floor (value ≥ limit), not a ceiling
 
     @property
     def ok(self) -> bool:
-        return self.value <= self.limit
+        return self.value >= self.limit if self.at_least else self.value <= self.limit
 
     def as_dict(self) -> dict[str, Any]:
         return {**asdict(self), "value": round(self.value, 3), "ok": self.ok}
@@ -147,8 +153,10 @@ class CaseResult:
     def table(self, heading: str, timings: list[Timing], baseline: str | None = None) -> None:
         self.tables.append((heading, timings, baseline))
 
-    def check(self, description: str, value: float, limit: float, *, unit: str = "×", scale: str = "") -> Check:
-        item = Check(self.key, description, value, limit, unit, scale)
+    def check(
+        self, description: str, value: float, limit: float, *, unit: str = "×", scale: str = "", at_least: bool = False
+    ) -> Check:
+        item = Check(self.key, description, value, limit, unit, scale, at_least)
         self.checks.append(item)
         return item
 
@@ -248,6 +256,7 @@ def markdown(results: list[CaseResult], meta: dict[str, Any]) -> str:
         for c in all_checks:
             value = f"{c.value:.2f}{c.unit}" if c.unit == "×" else f"{c.value:.2f} {c.unit}"
             limit = f"{c.limit:g}{c.unit}" if c.unit == "×" else f"{c.limit:g} {c.unit}"
+            limit = ("≥ " if c.at_least else "≤ ") + limit
             lines.append(
                 f"| {c.case} | {c.description} | {c.scale} | {value} | {limit} | {'yes' if c.ok else '**no**'} |"
             )

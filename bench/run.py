@@ -161,8 +161,9 @@ def main(argv: list[str] | None = None) -> int:
         result = REGISTRY[key](ctx)
         results.append(result)
         for check in result.checks:
+            limit = ("≥ " if check.at_least else "≤ ") + f"{check.limit:g}{check.unit}"
             log(f"  {'ok  ' if check.ok else 'MISS'} {check.description} [{check.scale}]: "
-                f"{check.value:.2f}{check.unit} (limit {check.limit:g}{check.unit})")  # fmt: skip
+                f"{check.value:.2f}{check.unit} (target {limit})")  # fmt: skip
         log(f"  ({time.perf_counter() - t:.0f}s)")
     ctx.close()
 

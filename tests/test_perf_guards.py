@@ -28,7 +28,14 @@ from claims.api.fast import CompiledListSerializer, compile_serializer
 from claims.api.serializers import ClaimDetailSerializer, ClaimSerializer
 from claims.models import Claim, Rating, Tag
 from claims.search import search_claims
-from tests.factories import AppearanceFactory, ClaimantFactory, ClaimFactory, ReviewFactory, SourceFactory
+from tests.factories import (
+    AppearanceFactory,
+    ArticleFactory,
+    ClaimantFactory,
+    ClaimFactory,
+    ReviewFactory,
+    SourceFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -217,3 +224,22 @@ def test_search_ranks_no_rows_by_recomputing_vectors():
     sql, _params = qs.query.sql_with_params()
     assert '"claims_claim"."search_vector" @@' in sql
     assert "to_tsvector" not in sql
+
+
+# --- Discovery's search of the local article index -----------------------------------------------
+
+
+def test_local_index_search_keeps_the_date_window_indexable():
+    """No `published_at IS NULL OR …`: with it PostgreSQL walked the whole date index (case 5)."""
+    from claims.discovery.providers.local import search_index
+
+    day = dt.datetime(2022, 1, 21, 12, tzinfo=dt.UTC)
+    inside = ArticleFactory(title="Geneva talks end", published_at=day)
+    undated = ArticleFactory(title="Geneva background", published_at=None)
+    ArticleFactory(title="Geneva, years later", published_at=day + dt.timedelta(days=2000))
+    with CaptureQueriesContext(connection) as ctx:
+        found = search_index(["Geneva"], around=day.date())
+    assert {a.pk for a in found} == {inside.pk, undated.pk}
+    assert found[0].pk == undated.pk  # undated first, as before the split
+    sql = [q["sql"] for q in ctx.captured_queries]
+    assert sql and not any('"published_at" IS NULL OR' in s for s in sql), sql

@@ -6,24 +6,16 @@ from collections.abc import Callable
 
 from bench.cases.admin import run_admin
 from bench.cases.api import run_api, run_growth
+from bench.cases.discovery import run_discovery
 from bench.cases.search import run_search
+from bench.cases.tasks import run_tasks
 from bench.harness import CaseResult, Context
-
-
-def _later(key: str, title: str) -> Callable[[Context], CaseResult]:
-    def run(ctx: Context) -> CaseResult:
-        result = CaseResult(key, title)
-        result.notes.append("Not wired yet.")
-        return result
-
-    return run
-
 
 REGISTRY: dict[str, Callable[[Context], CaseResult]] = {
     "api": run_api,
     "growth": run_growth,
     "search": run_search,
     "admin": run_admin,
-    "discovery": _later("5", "Discovery pipeline"),
-    "celery": _later("6", "Celery tasks"),
+    "discovery": run_discovery,
+    "celery": run_tasks,
 }
