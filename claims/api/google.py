@@ -16,12 +16,10 @@ Google's `error` object; versionId makes updates optimistic (409 when the page c
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 from typing import Any
 
-from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ObjectDoesNotExist
 from django.urls import re_path
@@ -43,9 +41,8 @@ from claims.api import google_serializers as gs
 from claims.api.exceptions import api_exception_handler
 from claims.api.parsers import LimitedJSONParser
 from claims.api.throttling import AnonRateThrottle, UserRateThrottle
-from claims.claimreview import public_url
 from claims.exceptions import VersionConflict
-from claims.models import Claim, ClaimReviewPage, Review
+from claims.models import ClaimReviewPage
 
 TAG = "Google Fact Check Tools (v1alpha1)"
 PAGE_ID = OpenApiParameter(
@@ -272,44 +269,6 @@ def _page(queryset: Any, params: dict[str, Any], *, salt: str, filters: dict[str
 # --- claims:search -----------------------------------------------------------------------------------
 
 
-def _timestamp(value: Any) -> str:
-    return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _review_of(claim: Claim) -> Review | None:
-    try:
-        return claim.review
-    except ObjectDoesNotExist:
-        return None
-
-
-def claim_json(claim: Claim, *, request: Request) -> dict[str, Any]:
-    """A published claim as Google's search returns it; reads only what the selector joined."""
-    data: dict[str, Any] = {"text": claim.text}
-    if claim.claimant is not None:
-        data["claimant"] = claim.claimant.name
-    if claim.claim_date:
-        data["claimDate"] = f"{claim.claim_date.isoformat()}T00:00:00Z"
-    review = _review_of(claim)
-    reviews = []
-    if review is not None:
-        item: dict[str, Any] = {
-            "publisher": {"name": settings.FACTCHECK_ORGANIZATION_NAME, "site": selectors.desk_site()},
-            "url": review.published_url or public_url(claim, request=request),
-        }
-        title = review.headline or claim.claim_reviewed
-        if title:
-            item["title"] = title
-        if review.published_at or claim.published_at:
-            item["reviewDate"] = _timestamp(review.published_at or claim.published_at)
-        if review.rating is not None:
-            item["textualRating"] = review.rating.label_for(claim.language)
-        item["languageCode"] = claim.language
-        reviews.append(item)
-    data["claimReview"] = reviews
-    return data
-
-
 class ClaimSearchView(GoogleAPIView):
     """Search the desk's published fact-checks, as Google's `claims.search` does."""
 
@@ -336,95 +295,13 @@ class ClaimSearchView(GoogleAPIView):
         }
         queryset = selectors.factchecks_search(**filters)
         rows, token = _page(queryset, params, salt="factchecktools.claims.search", filters=filters)
-        data: dict[str, Any] = {"claims": [claim_json(claim, request=request) for claim in rows]}
+        data: dict[str, Any] = {"claims": [gs.claim_json(claim, request=request) for claim in rows]}
         if token:
             data["nextPageToken"] = token
         return Response(data)
 
 
 # --- pages -----------------------------------------------------------------------------------------
-
-
-def _compact(data: dict[str, Any]) -> dict[str, Any]:
-    return {key: value for key, value in data.items() if value not in (None, "", [], {})}
-
-
-def markup_json(review: Review) -> dict[str, Any]:
-    claim = review.claim
-    appearances = list(claim.appearances.all())
-    first = next((a for a in appearances if a.is_first_appearance), None)
-    claimant = claim.claimant
-    rating = review.rating
-    rating_data: dict[str, Any] = {}
-    if rating is not None:
-        rating_data["textualRating"] = rating.label_for(claim.language)
-        if rating.rating_value is not None:
-            rating_data.update(
-                ratingValue=rating.rating_value, bestRating=rating.best_rating, worstRating=rating.worst_rating
-            )
-    rating_data["ratingExplanation"] = review.rationale
-    author = None
-    if claimant is not None:
-        same_as = claimant.same_as_url or (
-            f"https://www.wikidata.org/wiki/{claimant.wikidata_id}" if claimant.wikidata_id else ""
-        )
-        author = _compact({"name": claimant.name, "jobTitle": claimant.job_title, "sameAs": same_as})
-    return _compact(
-        {
-            "claimReviewed": claim.claim_reviewed or claim.text,
-            "claimDate": claim.claim_date.isoformat() if claim.claim_date else None,
-            "claimLocation": claim.location,
-            "claimFirstAppearance": first.source.url if first else None,
-            "claimAppearances": [a.source.url for a in appearances if a is not first],
-            "claimAuthor": author,
-            "rating": _compact(rating_data),
-            "url": review.published_url,
-        }
-    )
-
-
-def page_json(page: ClaimReviewPage) -> dict[str, Any]:
-    """A page in Google's ClaimReviewMarkupPage shape; reads only what `selectors.markup_pages` prefetched."""
-    return _compact(
-        {
-            "name": f"pages/{page.pk}",
-            "pageUrl": page.page_url,
-            "publishDate": page.publish_date.isoformat() if page.publish_date else None,
-            "versionId": str(page.version),
-            "claimReviewAuthor": _compact({"name": page.author_name, "imageUrl": page.author_image_url}),
-            "claimReviewMarkups": [markup_json(review) for review in page.reviews.all()],
-        }
-    )
-
-
-def _markup_input(data: dict[str, Any]) -> services.MarkupInput:
-    author = data.get("claimAuthor") or {}
-    rating = data["rating"]
-    return services.MarkupInput(
-        claim_reviewed=data["claimReviewed"],
-        rating=rating["desk_rating"],
-        rating_explanation=rating.get("ratingExplanation", "").strip(),
-        language=rating["language"],
-        url=data.get("url", ""),
-        claim_date=data.get("claimDate") or None,
-        location=data.get("claimLocation", "").strip(),
-        author_name=author.get("name", "").strip(),
-        author_job_title=author.get("jobTitle", "").strip(),
-        author_same_as=author.get("sameAs", ""),
-        first_appearance=data.get("claimFirstAppearance", ""),
-        appearances=tuple(data.get("claimAppearances", ())),
-    )
-
-
-def _page_input(data: dict[str, Any]) -> services.MarkupPageInput:
-    author = data.get("claimReviewAuthor") or {}
-    return services.MarkupPageInput(
-        page_url=data.get("pageUrl", ""),
-        publish_date=data.get("publishDate") or None,
-        author_name=author.get("name", "").strip(),
-        author_image_url=author.get("imageUrl", ""),
-        markups=tuple(_markup_input(m) for m in data.get("claimReviewMarkups", ())),
-    )
 
 
 class PageListView(GoogleAPIView):
@@ -435,6 +312,10 @@ class PageListView(GoogleAPIView):
     @extend_schema(
         operation_id="factchecktools_pages_list",
         summary=_("List ClaimReview markup pages (Google's pages.list)"),
+        description=_(
+            "Newest first. `url` returns the page with that URL (normalised: tracking parameters and fragments do "
+            "not matter); `organization` the pages on that site (all of them for the desk's own). Desk members only."
+        ),
         tags=[TAG],
         parameters=[gs.GoogleListPagesParamsSerializer],
         responses={200: gs.GoogleListPagesResponseSerializer, **{c: ERRORS[c] for c in (400, 401, 403)}},
@@ -444,7 +325,7 @@ class PageListView(GoogleAPIView):
         filters = {"url": params.get("url", ""), "organization": params.get("organization", "")}
         queryset = selectors.markup_pages(user=request.user, **filters)
         rows, token = _page(queryset, params, salt="factchecktools.pages.list", filters=filters)
-        data: dict[str, Any] = {"claimReviewMarkupPages": [page_json(page) for page in rows]}
+        data: dict[str, Any] = {"claimReviewMarkupPages": [gs.page_json(page) for page in rows]}
         if token:
             data["nextPageToken"] = token
         return Response(data)
@@ -463,8 +344,8 @@ class PageListView(GoogleAPIView):
     )
     def post(self, request: Request) -> Response:
         data = _validated(gs.GoogleClaimReviewMarkupPageSerializer, request.data)
-        page = services.markup_page_save(user=request.user, data=_page_input(data))
-        return Response(page_json(selectors.markup_pages(user=request.user).get(pk=page.pk)))
+        page = services.markup_page_save(user=request.user, data=gs.page_input(data))
+        return Response(gs.page_json(selectors.markup_pages(user=request.user).get(pk=page.pk)))
 
 
 class PageDetailView(GoogleAPIView):
@@ -486,7 +367,7 @@ class PageDetailView(GoogleAPIView):
         responses={200: gs.GoogleClaimReviewMarkupPageSerializer, **{c: ERRORS[c] for c in (401, 403, 404)}},
     )
     def get(self, request: Request, page_id: str) -> Response:
-        return Response(page_json(self._get_page(request, page_id)))
+        return Response(gs.page_json(self._get_page(request, page_id)))
 
     def _save(self, request: Request, page_id: str, data: dict[str, Any], fields: frozenset[str] | None) -> Response:
         page = self._get_page(request, page_id)
@@ -496,11 +377,11 @@ class PageDetailView(GoogleAPIView):
         version = data.get("versionId")
         if fields is None or fields:
             services.markup_page_save(
-                user=request.user, page=page, data=_page_input(data), fields=fields, expected_version=version
+                user=request.user, page=page, data=gs.page_input(data), fields=fields, expected_version=version
             )
         elif version is not None and version != page.version:
             raise Conflict(_("The page was changed by someone else; get it again and retry."))
-        return Response(page_json(self._get_page(request, page_id)))
+        return Response(gs.page_json(self._get_page(request, page_id)))
 
     @extend_schema(
         operation_id="factchecktools_pages_update",

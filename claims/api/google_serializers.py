@@ -1,4 +1,4 @@
-"""Shapes of the Google Fact Check Tools API (v1alpha1), for validation and the OpenAPI schema.
+"""Shapes of the Google Fact Check Tools API (v1alpha1): validation, the OpenAPI schema, responses.
 
 Field names are Google's (camelCase) so existing clients work unchanged. Request bodies are
 validated strictly: unknown fields, wrong types, over-long text, bad URLs and bad dates are
@@ -14,15 +14,19 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
+from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.validators import URLValidator
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.request import Request
 
-from claims import selectors
-from claims.models import Claim, Claimant, ClaimReviewPage
+from claims import selectors, services
+from claims.claimreview import public_url
+from claims.models import Claim, Claimant, ClaimReviewPage, Review
 
 MAX_MARKUPS = 100
 MAX_PAGE_SIZE = 100
@@ -361,3 +365,129 @@ class GoogleUpdateParamsSerializer(serializers.Serializer):
 
 class GoogleEmptySerializer(serializers.Serializer):
     """Google's empty message, returned by delete."""
+
+
+# --- Responses and service inputs ---------------------------------------------------------------
+#
+# Built by hand rather than by serializers: they read only what the selectors loaded (fixed
+# queries) and leave out what the desk has not recorded, as Google does.
+
+
+def _timestamp(value: Any) -> str:
+    return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _review_of(claim: Claim) -> Review | None:
+    try:
+        return claim.review
+    except ObjectDoesNotExist:
+        return None
+
+
+def claim_json(claim: Claim, *, request: Request) -> dict[str, Any]:
+    """A published claim as Google's search returns it; reads only what the selector joined."""
+    data: dict[str, Any] = {"text": claim.text}
+    if claim.claimant is not None:
+        data["claimant"] = claim.claimant.name
+    if claim.claim_date:
+        data["claimDate"] = f"{claim.claim_date.isoformat()}T00:00:00Z"
+    review = _review_of(claim)
+    reviews = []
+    if review is not None:
+        item: dict[str, Any] = {
+            "publisher": {"name": settings.FACTCHECK_ORGANIZATION_NAME, "site": selectors.desk_site()},
+            "url": review.published_url or public_url(claim, request=request),
+        }
+        title = review.headline or claim.claim_reviewed
+        if title:
+            item["title"] = title
+        if review.published_at or claim.published_at:
+            item["reviewDate"] = _timestamp(review.published_at or claim.published_at)
+        if review.rating is not None:
+            item["textualRating"] = review.rating.label_for(claim.language)
+        item["languageCode"] = claim.language
+        reviews.append(item)
+    data["claimReview"] = reviews
+    return data
+
+
+def _compact(data: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in data.items() if value not in (None, "", [], {})}
+
+
+def markup_json(review: Review) -> dict[str, Any]:
+    claim = review.claim
+    appearances = list(claim.appearances.all())
+    first = next((a for a in appearances if a.is_first_appearance), None)
+    claimant = claim.claimant
+    rating = review.rating
+    rating_data: dict[str, Any] = {}
+    if rating is not None:
+        rating_data["textualRating"] = rating.label_for(claim.language)
+        if rating.rating_value is not None:
+            rating_data.update(
+                ratingValue=rating.rating_value, bestRating=rating.best_rating, worstRating=rating.worst_rating
+            )
+    rating_data["ratingExplanation"] = review.rationale
+    author = None
+    if claimant is not None:
+        same_as = claimant.same_as_url or (
+            f"https://www.wikidata.org/wiki/{claimant.wikidata_id}" if claimant.wikidata_id else ""
+        )
+        author = _compact({"name": claimant.name, "jobTitle": claimant.job_title, "sameAs": same_as})
+    return _compact(
+        {
+            "claimReviewed": claim.claim_reviewed or claim.text,
+            "claimDate": claim.claim_date.isoformat() if claim.claim_date else None,
+            "claimLocation": claim.location,
+            "claimFirstAppearance": first.source.url if first else None,
+            "claimAppearances": [a.source.url for a in appearances if a is not first],
+            "claimAuthor": author,
+            "rating": _compact(rating_data),
+            "url": review.published_url,
+        }
+    )
+
+
+def page_json(page: ClaimReviewPage) -> dict[str, Any]:
+    """A page in Google's ClaimReviewMarkupPage shape; reads only what `selectors.markup_pages` prefetched."""
+    return _compact(
+        {
+            "name": f"pages/{page.pk}",
+            "pageUrl": page.page_url,
+            "publishDate": page.publish_date.isoformat() if page.publish_date else None,
+            "versionId": str(page.version),
+            "claimReviewAuthor": _compact({"name": page.author_name, "imageUrl": page.author_image_url}),
+            "claimReviewMarkups": [markup_json(review) for review in page.reviews.all()],
+        }
+    )
+
+
+def markup_input(data: dict[str, Any]) -> services.MarkupInput:
+    author = data.get("claimAuthor") or {}
+    rating = data["rating"]
+    return services.MarkupInput(
+        claim_reviewed=data["claimReviewed"],
+        rating=rating["desk_rating"],
+        rating_explanation=rating.get("ratingExplanation", "").strip(),
+        language=rating["language"],
+        url=data.get("url", ""),
+        claim_date=data.get("claimDate") or None,
+        location=data.get("claimLocation", "").strip(),
+        author_name=author.get("name", "").strip(),
+        author_job_title=author.get("jobTitle", "").strip(),
+        author_same_as=author.get("sameAs", ""),
+        first_appearance=data.get("claimFirstAppearance", ""),
+        appearances=tuple(data.get("claimAppearances", ())),
+    )
+
+
+def page_input(data: dict[str, Any]) -> services.MarkupPageInput:
+    author = data.get("claimReviewAuthor") or {}
+    return services.MarkupPageInput(
+        page_url=data.get("pageUrl", ""),
+        publish_date=data.get("publishDate") or None,
+        author_name=author.get("name", "").strip(),
+        author_image_url=author.get("imageUrl", ""),
+        markups=tuple(markup_input(m) for m in data.get("claimReviewMarkups", ())),
+    )

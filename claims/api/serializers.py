@@ -102,6 +102,9 @@ class ReviewSerializer(serializers.ModelSerializer):
     evidence = SourceBriefSerializer(many=True, read_only=True)
     author = serializers.SerializerMethodField()
     approver = serializers.SerializerMethodField()
+    # Empty until the verdict is published; a URLField would be documented as format "uri",
+    # which "" does not match (found by tests/test_api_fuzz.py).
+    published_url = serializers.CharField(read_only=True)
 
     class Meta:
         model = Review
@@ -133,6 +136,7 @@ class ReviewSerializer(serializers.ModelSerializer):
 
 class ReviewBriefSerializer(serializers.ModelSerializer):
     rating = RatingBriefSerializer(read_only=True, allow_null=True)
+    published_url = serializers.CharField(read_only=True)  # "" until published, see ReviewSerializer
 
     class Meta:
         model = Review
