@@ -10,13 +10,16 @@ Two set-ups are exercised:
   its PostgreSQL + Redis pass; in CI (CI=true) an unreachable Redis fails instead of skipping.
 * The filesystem broker (the embedded default that `make run` uses): a throw-away
   var/ directory with its own SQLite file, migrated and filled by `manage.py`
-  subprocesses, consumed by a worker, exactly as on a newcomer's machine.
+  subprocesses, consumed by a worker, exactly as on a newcomer's machine; and the whole of
+  `make run` (scripts/run.py): it serves, its worker runs the task, and a Ctrl-C leaves no
+  process behind.
 
 The worker's settings are production ones (DEBUG off, a real secret key), not pytest's.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
@@ -220,6 +223,12 @@ def _manage(env: dict[str, str], cwd: Path, *args: str) -> str:
     return result.stdout
 
 
+def _suggested_pairs(var: Path) -> list[tuple[int, int]]:
+    """(claim, candidate) pairs of the duplicate suggestions in var/db.sqlite3."""
+    with contextlib.closing(sqlite3.connect(var / "db.sqlite3", timeout=20)) as db:
+        return db.execute("SELECT claim_id, candidate_id FROM claims_duplicatesuggestion").fetchall()
+
+
 _CREATE_CLAIMS = """
 import json
 from django.contrib.auth.models import User
@@ -247,17 +256,79 @@ def test_filesystem_broker_round_trip_with_a_real_worker(tmp_path, start_worker)
 
     first, second = json.loads(_manage(env, tmp_path, "shell", "-c", _CREATE_CLAIMS).strip().splitlines()[-1])
 
-    def suggestion_stored() -> bool:
-        with sqlite3.connect(var / "db.sqlite3", timeout=20) as db:
-            rows = db.execute(
-                "SELECT claim_id, candidate_id FROM claims_duplicatesuggestion WHERE claim_id = ?", (second,)
-            ).fetchall()
-        return (second, first) in rows
-
-    wait_until(suggestion_stored, timeout=60, worker=worker, log=log)
+    wait_until(lambda: (second, first) in _suggested_pairs(var), timeout=60, worker=worker, log=log)
     # Messages went through files under var/broker, and nothing landed in the working directory.
     broker = var / "broker"
     assert (broker / "out").is_dir() and (broker / "control").is_dir()
     assert not (tmp_path / "control").exists() and not (tmp_path / "data_in").exists()
     wait_until(lambda: not any((broker / "out").iterdir()), timeout=20, worker=worker, log=log)
     assert log.read_text().count("claims.tasks.find_duplicates") >= 2
+
+
+def _processes_with_env(marker: str) -> list[int]:
+    """Pids of live processes whose environment mentions `marker` (our throw-away var dir)."""
+    pids = []
+    for environ in Path("/proc").glob("[0-9]*/environ"):
+        try:
+            if marker.encode() in environ.read_bytes():
+                pids.append(int(environ.parent.name))
+        except OSError:  # exited meanwhile, or not ours to read
+            continue
+    return pids
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc to look for left-over processes")
+def test_make_run_serves_runs_tasks_and_stops_everything_on_ctrl_c(tmp_path):
+    """scripts/run.py (what `make run` starts): set-up, web app, worker, and a clean Ctrl-C."""
+    if connection.vendor != "sqlite":
+        pytest.skip("runs on the embedded default whatever the test database; the SQLite pass covers it")
+    import urllib.request
+
+    var = tmp_path / "var"
+    port = _free_port()
+    env = subprocess_env(FACTCHECK_VAR_DIR=str(var), FACTCHECK_PORT=str(port), FACTCHECK_ADMIN_PASSWORD="pw-run-test-1")
+    env.pop("DJANGO_SECRET_KEY")  # run.py sets DJANGO_DEBUG=1 for its own processes
+    log = tmp_path / "run.log"
+    with log.open("w") as out:
+        supervisor = subprocess.Popen(
+            [sys.executable, str(ROOT / "scripts" / "run.py")],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        wait_until(lambda: "factcheck is running" in log.read_text(), timeout=180, worker=supervisor, log=log)
+        banner = log.read_text()
+        assert f"http://127.0.0.1:{port}/admin/" in banner
+        assert "admin / pw-run-test-1" in banner
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/admin/login/", timeout=10) as response:
+            assert response.status == 200
+        assert len(_processes_with_env(str(var))) >= 3  # supervisor, web app, worker
+
+        created = _manage({**env, "DJANGO_DEBUG": "1"}, tmp_path, "shell", "-c", _CREATE_CLAIMS)
+        first, second = json.loads(created.strip().splitlines()[-1])
+
+        wait_until(lambda: (second, first) in _suggested_pairs(var), timeout=60, worker=supervisor, log=log)
+        assert "[worker]" in log.read_text() and "claims.tasks.find_duplicates" in log.read_text()
+    finally:
+        supervisor.send_signal(signal.SIGINT)  # what Ctrl-C sends
+        try:
+            supervisor.wait(timeout=60)
+        finally:
+            leftovers = _processes_with_env(str(var))
+            for pid in leftovers:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+    assert supervisor.returncode == 0, log.read_text()[-4000:]
+    assert leftovers == [], f"processes left running after Ctrl-C: {leftovers}"
+    assert "==> Stopped" in log.read_text()
