@@ -9,7 +9,8 @@ cd "$(dirname "$0")/.."
 PY=.venv/bin/python
 PG_DATABASE_URL=${PG_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/factcheck}
 PG_REDIS_URL=${PG_REDIS_URL:-redis://127.0.0.1:6379/0}
-read -r -a extra <<<"${PYTEST_ARGS:-}"
+# Shell words, so that quoting works: PYTEST_ARGS="-m 'not slow' -x". It is the caller's own string.
+eval "extra=(${PYTEST_ARGS:-})"
 
 scripts/services.sh chromium
 
