@@ -24,6 +24,7 @@ from rest_framework.request import Request
 from rest_framework.serializers import ListSerializer
 
 from claims import selectors
+from claims.api import fast
 from claims.api.fast import CompiledListSerializer, compile_serializer
 from claims.api.serializers import ClaimDetailSerializer, ClaimSerializer
 from claims.models import Claim, Rating, Tag
@@ -130,12 +131,64 @@ def test_compiled_list_serializer_matches_drf(desk, reviewer):
     page = list(selectors.claim_feed(user=user or AnonymousUser()).order_by("-updated_at", "-id"))
     context = {"request": _request(user), "desk": desk}
     with translation.override("nb"), timezone.override("Europe/Oslo"):
-        compiled = ClaimSerializer(page, many=True, context=context)
-        assert isinstance(compiled, CompiledListSerializer)
-        stock = ListSerializer(child=ClaimSerializer(), context=context)
-        assert json.dumps(compiled.data) == json.dumps(stock.to_representation(page))
+        stock = json.dumps(ListSerializer(child=ClaimSerializer(), context=context).to_representation(page))
+        for _ in range(2):  # the first page builds the class's blueprint, the second reuses it
+            compiled = ClaimSerializer(page, many=True, context=context)
+            assert isinstance(compiled, CompiledListSerializer)
+            assert json.dumps(compiled.data) == stock
+        assert fast._BLUEPRINTS[ClaimSerializer] is not None  # the fast path is the one in use
+    rows = json.loads(stock)
+    # claim_feed prefetches into the lists the list serializer reads; without them DRF would
+    # quietly leave the keys out of both outputs.
+    assert all("tags" in row and "appearances" in row for row in rows)
+    assert any(row["tags"] for row in rows) and any(row["appearances"] for row in rows)
         detail = ClaimDetailSerializer(context=context)
         assert compile_serializer(detail)(page[1]) == ClaimDetailSerializer(page[1], context=context).data
+
+
+def test_compiled_serializer_keeps_drf_semantics_at_the_edges():
+    """Dotted sources through None, skipped fields, and nested serializers with their own output."""
+    from types import SimpleNamespace
+
+    from rest_framework import serializers
+
+    class Shouting(serializers.Serializer):
+        name = serializers.CharField()
+
+        def to_representation(self, instance: Any) -> Any:
+            return {"NAME": instance.name.upper()}
+
+    class Inner(serializers.Serializer):
+        label = serializers.CharField()
+        when = serializers.DateTimeField()
+
+    class Row(serializers.Serializer):
+        id = serializers.IntegerField()
+        inner = Inner(allow_null=True)
+        inner_label = serializers.CharField(source="inner.label", allow_null=True)
+        deep = serializers.CharField(source="missing.attr", required=False)
+        loud = Shouting()
+        many = Inner(many=True)
+        extra = serializers.SerializerMethodField()
+
+        class Meta:
+            list_serializer_class = CompiledListSerializer
+
+        def get_extra(self, obj: Any) -> int:
+            return obj.id * 2
+
+    when = dt.datetime(2022, 1, 21, 12, tzinfo=dt.UTC)
+    rows = [
+        SimpleNamespace(id=1, inner=SimpleNamespace(label="a", when=when), missing=None,
+                        loud=SimpleNamespace(name="x"), many=[SimpleNamespace(label="b", when=when)]),
+        SimpleNamespace(id=2, inner=None, missing=None, loud=SimpleNamespace(name="y"), many=[]),
+    ]  # fmt: skip
+    with timezone.override("Europe/Oslo"):
+        expected = [Row(r).data for r in rows]
+        for _ in range(2):
+            assert Row(rows, many=True).data == expected
+        assert [compile_serializer(Row())(r) for r in rows] == expected
+    assert "deep" not in expected[0] and expected[1]["inner_label"] is None
 
 
 def test_claim_links_are_the_routes(client):

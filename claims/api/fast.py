@@ -3,15 +3,21 @@
 A list page of 50 claims with claimant, tags, appearances, sources, review and rating is
 some 4 000 field values. DRF computes each through the generic `Serializer.to_representation`
 loop: a generator over the readable fields, `get_attribute` walking the source with its
-exception handling, and for date-times a timezone lookup per value. On the benchmark
-(bench/, case 1) that loop cost more than the database work of the page.
+exception handling, and for date-times a timezone lookup per value; and before that it
+builds every nested serializer's fields from the model, for every request. On the
+benchmark (bench/, case 1) that cost more than the database work of the page.
 
-`CompiledListSerializer` looks at the child serializer's fields once per page and builds
-one small function per field: a plain `getattr` for a simple source, nested serializers
-compiled the same way, and the field's own `to_representation` for everything else (with
-an inlined equivalent for the plain char/integer/boolean/date/date-time fields DRF builds
-for model columns). The output is the same as DRF's, key for key;
-tests/test_perf_guards.py compares the two on a realistic page.
+`compile_serializer` looks at a serializer's fields once and builds one small function per
+field: a plain `getattr` for a simple source, nested serializers compiled the same way,
+and the field's own `to_representation` for everything else (with an inlined equivalent
+for the stock char/integer/choice/boolean/date/date-time fields DRF builds for model
+columns). `CompiledListSerializer` does that once per page, and for a serializer whose
+nested fields are all such stock fields it keeps the compiled structure per class, so
+later pages only bind the request's timezone and the top-level method fields.
+
+The output is DRF's, key for key; tests/test_perf_guards.py compares the two on a
+realistic page. A nested serializer that overrides `to_representation`, or a field of
+another kind, is left to DRF.
 
 Use it with `class Meta: list_serializer_class = CompiledListSerializer`.
 """
@@ -19,6 +25,7 @@ Use it with `class Meta: list_serializer_class = CompiledListSerializer`.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -32,92 +39,113 @@ from rest_framework.relations import PKOnlyObject
 from rest_framework.settings import api_settings
 
 _SKIP = object()
-Step = Callable[[Any], Any]
+Represent = Callable[[Any], dict[str, Any]]
+Convert = Callable[[Any], Any]
+_STRINGS = (serializers.CharField, serializers.SlugField, serializers.URLField, serializers.EmailField)
 
 
-def _simple_getter(field: serializers.Field) -> Callable[[Any], Any] | None:
-    """A fast getter for a one-attribute source, or None when DRF's own must be used."""
-    attrs = field.source_attrs
-    if len(attrs) != 1 or field.source == "*":
-        return None
-    name = attrs[0]
+# --- Values ---------------------------------------------------------------------------------
+
+
+def _getter(field: serializers.Field) -> Callable[[Any], Any]:
+    """`field.get_attribute`, with a fast path for a plain (possibly dotted) attribute source."""
+    attrs = tuple(field.source_attrs)
+    if not attrs or field.source == "*":
+        return field.get_attribute
+
+    last = len(attrs) - 1
 
     def get(instance: Any) -> Any:
-        try:
-            value = getattr(instance, name)
-        except ObjectDoesNotExist:
-            return None
-        except AttributeError:
-            return field.get_attribute(instance)  # DRF's defaults and error messages
-        if is_simple_callable(value):
-            value = value()
+        value = instance
+        for i, name in enumerate(attrs):
+            try:
+                value = getattr(value, name)
+            except ObjectDoesNotExist:
+                return None
+            except AttributeError:
+                return field.get_attribute(instance)  # DRF's defaults, SkipField and messages
+            if value is None:
+                # None half-way down a dotted source is an AttributeError to DRF.
+                return None if i == last else field.get_attribute(instance)
+            if is_simple_callable(value):
+                value = value()
         return value
 
     return get
 
 
-def _getter(field: serializers.Field) -> Callable[[Any], Any]:
-    fast = _simple_getter(field)
-    if fast is not None:
-        return fast
-    return field.get_attribute
-
-
-def _leaf(field: serializers.Field) -> Callable[[Any], Any]:
-    """The value conversion of a leaf field: inlined for DRF's stock model-column fields."""
+def _leaf_factory(field: serializers.Field) -> Callable[[Any], Convert] | None:
+    """For DRF's stock model-column fields: tz -> converter, equal to `field.to_representation`."""
     kind = type(field)
-    if kind in (serializers.CharField, serializers.SlugField, serializers.URLField, serializers.EmailField):
-        return lambda value: value if type(value) is str else str(value)
+    if kind in _STRINGS:
+        return lambda tz: _string
     if kind is serializers.IntegerField:
-        return lambda value: value if type(value) is int else int(value)
+        return lambda tz: _integer
+    if kind is serializers.BigIntegerField:
+        if getattr(field, "coerce_to_string", api_settings.COERCE_BIGINT_TO_STRING):
+            return lambda tz: str
+        return lambda tz: _integer
+    if kind is serializers.ChoiceField:
+        choices = field.choice_strings_to_values
+        return lambda tz: lambda value: value if value == "" else choices.get(str(value), value)
     if kind is serializers.BooleanField:
-        return lambda value: value if type(value) is bool else field.to_representation(value)
+        return lambda tz: lambda value: value if type(value) is bool else field.to_representation(value)
     if kind is serializers.DateField and getattr(field, "format", api_settings.DATE_FORMAT) == ISO_8601:
-        return lambda value: value.isoformat() if type(value) is dt.date else field.to_representation(value)
+        return lambda tz: lambda value: value.isoformat() if type(value) is dt.date else field.to_representation(value)
     if (
         kind is serializers.DateTimeField
         and settings.USE_TZ
         and getattr(field, "format", api_settings.DATETIME_FORMAT) == ISO_8601
         and not hasattr(field, "timezone")
     ):
-        tz = timezone.get_current_timezone()
 
-        def datetime_value(value: Any) -> Any:
-            if type(value) is not dt.datetime or value.tzinfo is None:
-                return field.to_representation(value)
-            text = value.astimezone(tz).isoformat()
-            return text[:-6] + "Z" if text.endswith("+00:00") else text
+        def datetimes(tz: Any) -> Convert:
+            def datetime_value(value: Any) -> Any:
+                if type(value) is not dt.datetime or value.tzinfo is None:
+                    return field.to_representation(value)
+                text = value.astimezone(tz).isoformat()
+                return text[:-6] + "Z" if text.endswith("+00:00") else text
 
-        return datetime_value
-    return field.to_representation
+            return datetime_value
+
+        return datetimes
+    return None
 
 
-def _step(field: serializers.Field, parent: serializers.Serializer) -> Step:
+def _string(value: Any) -> str:
+    return value if type(value) is str else str(value)
+
+
+def _integer(value: Any) -> int:
+    return value if type(value) is int else int(value)
+
+
+def _plain_attrs(field: serializers.Field) -> tuple[str, ...]:
+    return () if field.source == "*" else tuple(field.source_attrs)
+
+
+def _drf_serializes_itself(serializer: serializers.BaseSerializer) -> bool:
+    """True if the serializer's output is DRF's stock loop (no to_representation override)."""
+    if isinstance(serializer, serializers.ListSerializer):
+        method = type(serializer).to_representation
+        return method in (serializers.ListSerializer.to_representation, CompiledListSerializer.to_representation)
+    return type(serializer).to_representation is serializers.Serializer.to_representation
+
+
+# --- Compiling one serializer (per page) ---------------------------------------------------------
+
+
+def _step(field: serializers.Field, parent: serializers.Serializer, tz: Any) -> Callable[[Any], Any]:
     if isinstance(field, serializers.SerializerMethodField):
-        method = getattr(parent, field.method_name)
-        return method
+        return getattr(parent, field.method_name)
     get = _getter(field)
-    if isinstance(field, serializers.ListSerializer):
-        child = compile_serializer(field.child)
-
-        def many(instance: Any) -> Any:
-            value = get(instance)
-            if value is None:
-                return None
-            items = value.all() if isinstance(value, BaseManager) else value
-            return [child(item) for item in items]
-
-        return many
-    if isinstance(field, serializers.Serializer):
-        nested = compile_serializer(field)
-
-        def one(instance: Any) -> Any:
-            value = get(instance)
-            return None if value is None else nested(value)
-
-        return one
-    convert = _leaf(field)
-    if get is field.get_attribute:
+    if isinstance(field, serializers.ListSerializer) and _drf_serializes_itself(field):
+        return _many(get, _compile(field.child, tz), _plain_attrs(field))
+    if isinstance(field, serializers.Serializer) and _drf_serializes_itself(field):
+        return _one(get, _compile(field, tz))
+    factory = _leaf_factory(field)
+    convert = factory(tz) if factory is not None else field.to_representation
+    if get is field.get_attribute or isinstance(field, serializers.BaseSerializer):
         # DRF's full semantics: SkipField, PKOnlyObject for related fields.
         def generic(instance: Any) -> Any:
             try:
@@ -128,18 +156,57 @@ def _step(field: serializers.Field, parent: serializers.Serializer) -> Step:
             return None if check is None else convert(value)
 
         return generic
+    return _simple(get, convert)
 
+
+def _simple(get: Callable[[Any], Any], convert: Convert) -> Callable[[Any], Any]:
     def simple(instance: Any) -> Any:
-        value = get(instance)
+        try:
+            value = get(instance)
+        except SkipField:
+            return _SKIP
         return None if value is None else convert(value)
 
     return simple
 
 
-def compile_serializer(serializer: serializers.Serializer) -> Callable[[Any], dict[str, Any]]:
-    """A function that represents one instance exactly as `serializer.to_representation` would."""
-    steps = [(field.field_name, _step(field, serializer)) for field in serializer._readable_fields]
+def _one(get: Callable[[Any], Any], nested: Represent) -> Callable[[Any], Any]:
+    def one(instance: Any) -> Any:
+        try:
+            value = get(instance)
+        except SkipField:
+            return _SKIP
+        return None if value is None else nested(value)
 
+    return one
+
+
+def _many(get: Callable[[Any], Any], child: Represent, attrs: tuple[str, ...] = ()) -> Callable[[Any], Any]:
+    # A prefetched relation is read from the prefetch cache directly: going through the
+    # attribute builds a related manager per row (and per relation) only to hand back the
+    # same cached rows. The cache is keyed by the relation's name, which for the plain
+    # `tags`/`appearances` sources is the attribute itself; anything else takes the
+    # attribute path.
+    cache_key = attrs[0] if len(attrs) == 1 else None
+
+    def many(instance: Any) -> Any:
+        if cache_key is not None:
+            cached = getattr(instance, "_prefetched_objects_cache", None)
+            if cached is not None and cache_key in cached:
+                return [child(item) for item in cached[cache_key]]
+        try:
+            value = get(instance)
+        except SkipField:
+            return _SKIP
+        if value is None:
+            return None
+        items = value.all() if isinstance(value, BaseManager) else value
+        return [child(item) for item in items]
+
+    return many
+
+
+def _represent(steps: list[tuple[str, Callable[[Any], Any]]]) -> Represent:
     def represent(instance: Any) -> dict[str, Any]:
         out = {}
         for name, step in steps:
@@ -151,10 +218,106 @@ def compile_serializer(serializer: serializers.Serializer) -> Callable[[Any], di
     return represent
 
 
+def _compile(serializer: serializers.Serializer, tz: Any) -> Represent:
+    return _represent([(field.field_name, _step(field, serializer, tz)) for field in serializer._readable_fields])
+
+
+def compile_serializer(serializer: serializers.Serializer) -> Represent:
+    """A function that represents one instance exactly as `serializer.to_representation` would."""
+    return _compile(serializer, timezone.get_current_timezone())
+
+
+# --- Blueprints kept per serializer class ---------------------------------------------------------
+#
+# A blueprint is the compiled structure without anything tied to one request: field names,
+# sources, nested blueprints, converter factories. Binding one to a request (its timezone,
+# the serializer instance's method fields) takes microseconds; building DRF's fields for
+# eight nested serializers took milliseconds on every page.
+
+Blueprint = list[tuple[str, str, Any]]
+_BLUEPRINTS: dict[type, Blueprint | None] = {}
+_LOCK = threading.Lock()
+
+
+def _static_fields(cls: type) -> bool:
+    """The class builds the same fields for every instance (no per-instance field tailoring)."""
+    return (
+        cls.__init__ is serializers.BaseSerializer.__init__
+        and cls.get_fields in (serializers.ModelSerializer.get_fields, serializers.Serializer.get_fields)
+        and cls.fields is serializers.Serializer.fields
+        and _drf_serializes_itself_cls(cls)
+    )
+
+
+def _drf_serializes_itself_cls(cls: type) -> bool:
+    return cls.to_representation is serializers.Serializer.to_representation
+
+
+def _blueprint(serializer: serializers.Serializer, *, top: bool) -> Blueprint | None:
+    """The serializer's structure, or None if some part of it cannot be reused across requests."""
+    entries: Blueprint = []
+    for field in serializer._readable_fields:
+        name = field.field_name
+        if isinstance(field, serializers.SerializerMethodField):
+            if not top:
+                return None  # bound to a nested instance we would not have
+            entries.append((name, "method", field.method_name))
+            continue
+        if field.source == "*" or not field.source_attrs:
+            return None
+        get = _getter(field)
+        if isinstance(field, serializers.ListSerializer):
+            child = _blueprint(field.child, top=False) if _drf_serializes_itself(field) else None
+            if child is None or not _static_fields(type(field.child)):
+                return None
+            entries.append((name, "many", (get, child, _plain_attrs(field))))
+        elif isinstance(field, serializers.Serializer):
+            child = _blueprint(field, top=False) if _static_fields(type(field)) else None
+            if child is None:
+                return None
+            entries.append((name, "one", (get, child)))
+        else:
+            factory = _leaf_factory(field)
+            if factory is None:
+                return None
+            entries.append((name, "leaf", (get, factory)))
+    return entries
+
+
+def _bind(blueprint: Blueprint, serializer: serializers.Serializer | None, tz: Any) -> Represent:
+    steps: list[tuple[str, Callable[[Any], Any]]] = []
+    for name, kind, data in blueprint:
+        if kind == "method":
+            steps.append((name, getattr(serializer, data)))
+        elif kind == "leaf":
+            get, factory = data
+            steps.append((name, _simple(get, factory(tz))))
+        elif kind == "one":
+            get, child = data
+            steps.append((name, _one(get, _bind(child, None, tz))))
+        else:
+            get, child, attrs = data
+            steps.append((name, _many(get, _bind(child, None, tz), attrs)))
+    return _represent(steps)
+
+
+def plan_for(serializer: serializers.Serializer) -> Represent:
+    """The compiled representation for this serializer instance, from the class's blueprint if it has one."""
+    cls = type(serializer)
+    if cls not in _BLUEPRINTS:
+        blueprint = _blueprint(serializer, top=True) if _static_fields(cls) else None
+        with _LOCK:
+            _BLUEPRINTS.setdefault(cls, blueprint)
+    blueprint = _BLUEPRINTS[cls]
+    if blueprint is None:
+        return compile_serializer(serializer)
+    return _bind(blueprint, serializer, timezone.get_current_timezone())
+
+
 class CompiledListSerializer(serializers.ListSerializer):
-    """`many=True` serialization through a per-page compiled plan of the child serializer."""
+    """`many=True` serialization through a compiled plan of the child serializer."""
 
     def to_representation(self, data: Any) -> list[dict[str, Any]]:
         items = data.all() if isinstance(data, BaseManager) else data
-        represent = compile_serializer(self.child)
+        represent = plan_for(self.child)
         return [represent(item) for item in items]

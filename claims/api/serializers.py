@@ -155,8 +155,9 @@ class ClaimSerializer(serializers.ModelSerializer):
     claimreview = serializers.SerializerMethodField()
     claimant = ClaimantBriefSerializer(read_only=True, allow_null=True)
     assignee = serializers.SerializerMethodField()
-    tags = TagSerializer(many=True, read_only=True)
-    appearances = AppearanceSerializer(many=True, read_only=True)
+    # Lists come from selectors.claim_feed, which prefetches these into plain lists.
+    tags = TagSerializer(many=True, read_only=True, source="feed_tags")
+    appearances = AppearanceSerializer(many=True, read_only=True, source="feed_appearances")
     # Declared (not method) fields: built once per page instead of once per row, and
     # compiled by CompiledListSerializer. DRF reads a missing review as None.
     review = ReviewBriefSerializer(read_only=True, allow_null=True)
@@ -220,7 +221,8 @@ class ClaimSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(UserBriefSerializer(allow_null=True))
     def get_assignee(self, claim: Claim) -> dict[str, Any] | None:
-        return _user(self, claim.assignee)
+        # Outside the desk the assignee is not shown, and not loaded (see selectors.claim_feed).
+        return _user(self, claim.assignee) if _is_desk(self) else None
 
 
 class TransitionOptionSerializer(serializers.Serializer):
@@ -231,6 +233,9 @@ class TransitionOptionSerializer(serializers.Serializer):
 class ClaimDetailSerializer(ClaimSerializer):
     """A claim with its full verdict and the transitions the caller may attempt."""
 
+    # A single claim comes from selectors.claim_detail, with the usual prefetches.
+    tags = TagSerializer(many=True, read_only=True)
+    appearances = AppearanceSerializer(many=True, read_only=True)
     review = ReviewSerializer(read_only=True, allow_null=True)
     available_transitions = serializers.SerializerMethodField()
 
