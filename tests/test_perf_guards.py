@@ -137,13 +137,13 @@ def test_compiled_list_serializer_matches_drf(desk, reviewer):
             assert isinstance(compiled, CompiledListSerializer)
             assert json.dumps(compiled.data) == stock
         assert fast._BLUEPRINTS[ClaimSerializer] is not None  # the fast path is the one in use
+        detail = ClaimDetailSerializer(context=context)
+        assert compile_serializer(detail)(page[1]) == ClaimDetailSerializer(page[1], context=context).data
     rows = json.loads(stock)
     # claim_feed prefetches into the lists the list serializer reads; without them DRF would
     # quietly leave the keys out of both outputs.
     assert all("tags" in row and "appearances" in row for row in rows)
     assert any(row["tags"] for row in rows) and any(row["appearances"] for row in rows)
-        detail = ClaimDetailSerializer(context=context)
-        assert compile_serializer(detail)(page[1]) == ClaimDetailSerializer(page[1], context=context).data
 
 
 def test_compiled_serializer_keeps_drf_semantics_at_the_edges():
