@@ -1,0 +1,116 @@
+"""Every write the desk makes: the admin, the API, commands and tasks all call these.
+
+Functions are keyword-only and atomic; a refused write raises a `claims.exceptions`
+error and leaves the database as it was. The package is split by subject; import from
+`claims.services` itself, which re-exports the public functions.
+"""
+
+from __future__ import annotations
+
+from claims.exceptions import (
+    PreconditionFailed,
+    ServiceError,
+    TransitionForbidden,
+    TransitionNotAllowed,
+    VersionConflict,
+)
+from claims.services._base import claim_refresh_search
+from claims.services.claims import (
+    EDITABLE_CLAIM_FIELDS,
+    AppearanceInput,
+    appearance_add,
+    appearance_remove,
+    appearance_update,
+    available_transitions,
+    claim_assign,
+    claim_create,
+    claim_delete,
+    claim_transition,
+    claim_update,
+    comment_create,
+    duplicates_refresh,
+    review_add_evidence,
+    review_save,
+    system_user,
+)
+from claims.services.discovery import (
+    FEED_FIELDS,
+    claims_merge,
+    discovery_request,
+    duplicate_dismiss,
+    feed_harvest_request,
+    feed_save,
+    related_article_mark,
+    related_article_to_evidence,
+)
+from claims.services.markup import (
+    MARKUP_CHANGE_REASON,
+    MARKUP_PAGE_FIELDS,
+    MarkupInput,
+    MarkupPageInput,
+    markup_page_delete,
+    markup_page_save,
+)
+from claims.services.reference import (
+    CLAIMANT_FIELDS,
+    RATING_FIELDS,
+    SOURCE_FIELDS,
+    claimant_create,
+    claimant_get_or_create,
+    claimant_update,
+    rating_save,
+    source_create,
+    source_get_or_create,
+    source_update,
+    tags_get_or_create,
+)
+
+__all__ = [
+    "CLAIMANT_FIELDS",
+    "EDITABLE_CLAIM_FIELDS",
+    "FEED_FIELDS",
+    "MARKUP_CHANGE_REASON",
+    "MARKUP_PAGE_FIELDS",
+    "RATING_FIELDS",
+    "SOURCE_FIELDS",
+    "AppearanceInput",
+    "MarkupInput",
+    "MarkupPageInput",
+    "PreconditionFailed",
+    "ServiceError",
+    "TransitionForbidden",
+    "TransitionNotAllowed",
+    "VersionConflict",
+    "appearance_add",
+    "appearance_remove",
+    "appearance_update",
+    "available_transitions",
+    "claim_assign",
+    "claim_create",
+    "claim_delete",
+    "claim_refresh_search",
+    "claim_transition",
+    "claim_update",
+    "claimant_create",
+    "claimant_get_or_create",
+    "claimant_update",
+    "claims_merge",
+    "comment_create",
+    "discovery_request",
+    "duplicate_dismiss",
+    "duplicates_refresh",
+    "feed_harvest_request",
+    "feed_save",
+    "markup_page_delete",
+    "markup_page_save",
+    "rating_save",
+    "related_article_mark",
+    "related_article_to_evidence",
+    "review_add_evidence",
+    "review_save",
+    "source_create",
+    "source_get_or_create",
+    "source_update",
+    "system_user",
+    "tags_get_or_create",
+]

@@ -1,0 +1,65 @@
+"""Helpers shared by the service modules: permission checks, history attribution, slugs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.validators import URLValidator
+from django.db import transaction
+from django.db.models import ProtectedError
+from django.utils.translation import gettext as _
+
+from claims.exceptions import (
+    PreconditionFailed,
+    TransitionForbidden,
+)
+from claims.models import Appearance, Claim, Claimant
+
+User = Any  # a django.contrib.auth user; typed loosely so AnonymousUser fits too
+
+
+def _require(user: User, permission: str) -> None:
+    if not (user and user.is_active and user.has_perm(permission)):
+        raise TransitionForbidden(_("You do not have permission to do this."))
+
+
+def _mark_history_user(obj: Any, user: User) -> None:
+    if user is not None and getattr(user, "is_authenticated", False):
+        obj._history_user = user
+
+
+_url_validator = URLValidator(schemes=["http", "https"])
+
+
+def _unique_slug(model: Any, base: str, *, max_length: int) -> str:
+    base = (base or "item")[: max_length - 8].strip("-") or "item"
+    slug, n = base, 2
+    while model.objects.filter(slug=slug).exists():
+        slug = f"{base}-{n}"
+        n += 1
+    return slug
+
+
+def claim_refresh_search(*, claim: Claim) -> None:
+    """Recompute the denormalised text the full-text index reads (claimant, quotes, sources)."""
+    parts: list[str] = []
+    if claim.claimant_id:
+        parts.append(Claimant.objects.values_list("name", flat=True).get(pk=claim.claimant_id))
+    for quote, title, outlet in Appearance.objects.filter(claim=claim).values_list(
+        "quote", "source__title", "source__outlet"
+    ):
+        parts.extend(p for p in (quote, title, outlet) if p)
+    extra = "\n".join(parts)
+    if extra != claim.search_extra:
+        Claim.objects.filter(pk=claim.pk).update_derived(search_extra=extra)
+        claim.search_extra = extra
+
+
+def _delete(obj: Any, user: User, permission: str) -> None:
+    _require(user, permission)
+    _mark_history_user(obj, user)
+    try:
+        with transaction.atomic():
+            obj.delete()
+    except ProtectedError:
+        raise PreconditionFailed(_("Other records still refer to this one, so it cannot be deleted.")) from None

@@ -1,0 +1,399 @@
+"""Claims and their workflow, appearances, verdicts and comments."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from claims import workflow
+from claims.exceptions import (
+    PreconditionFailed,
+    ServiceError,
+    TransitionForbidden,
+    TransitionNotAllowed,
+    VersionConflict,
+)
+from claims.models import Appearance, Claim, Claimant, Comment, Rating, Review, Source
+from claims.services._base import (
+    User,
+    _delete,
+    _mark_history_user,
+    _require,
+    _unique_slug,
+    claim_refresh_search,
+)
+from claims.services.reference import claimant_get_or_create, source_get_or_create, tags_get_or_create
+from claims.workflow import ClaimStatus
+
+# --- Claims ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AppearanceInput:
+    url: str
+    quote: str = ""
+    appeared_on: dt.date | None = None
+    is_first_appearance: bool = False
+    title: str = ""
+    outlet: str = ""
+
+
+@transaction.atomic
+def claim_create(
+    *,
+    user: User,
+    text: str,
+    language: str,
+    claimant: Claimant | str | None = None,
+    claim_date: dt.date | None = None,
+    claim_reviewed: str = "",
+    location: str = "",
+    appearances: Sequence[AppearanceInput] = (),
+    tags: Iterable[str] = (),
+    priority: int | None = None,
+    assignee: Any = None,
+) -> Claim:
+    """Record a new claim in state `new`, with its claimant, appearances and tags."""
+    _require(user, workflow.WORK)
+    text = text.strip()
+    if not text:
+        raise ServiceError(_("The claim text is empty."))
+    if isinstance(claimant, str):
+        claimant = claimant_get_or_create(name=claimant) if claimant.strip() else None
+    base = slugify(claim_reviewed or text)[:100] or "claim"
+    claim = Claim(
+        text=text,
+        claim_reviewed=claim_reviewed.strip(),
+        language=language,
+        claimant=claimant,
+        claim_date=claim_date,
+        location=location,
+        priority=priority or Claim._meta.get_field("priority").default,
+        assignee=assignee,
+        slug=_unique_slug(Claim, base, max_length=120),
+        created_by=user if getattr(user, "is_authenticated", False) else None,
+    )
+    claim.full_clean(exclude=["slug"])
+    _mark_history_user(claim, user)
+    claim.save()
+    if tags:
+        claim.tags.set(tags_get_or_create(names=tags))
+    for item in appearances:
+        appearance_add(user=user, claim=claim, item=item, refresh=False)
+    claim_refresh_search(claim=claim)
+    _enqueue_duplicate_check(claim.pk)
+    return claim
+
+
+EDITABLE_CLAIM_FIELDS = frozenset(
+    {"text", "claim_reviewed", "language", "claimant", "claim_date", "location", "priority", "assignee"}
+)
+
+
+@transaction.atomic
+def claim_update(
+    *,
+    claim: Claim,
+    user: User,
+    data: dict[str, Any],
+    expected_version: int | None = None,
+    tags: Iterable[str] | None = None,
+) -> Claim:
+    """Change a claim's fields; with `expected_version`, refuse if someone else wrote first.
+
+    The version check and the write are one `UPDATE … WHERE version = n`, so two
+    concurrent editors cannot both succeed.
+    """
+    _require(user, workflow.WORK)
+    unknown = set(data) - EDITABLE_CLAIM_FIELDS
+    if unknown:
+        raise ServiceError(_("These fields cannot be changed here: %s") % ", ".join(sorted(unknown)))
+    if isinstance(data.get("claimant"), str):
+        data = {**data, "claimant": claimant_get_or_create(name=data["claimant"]) if data["claimant"].strip() else None}
+    assignee = data.get("assignee")
+    if assignee is not None and not assignee.has_perm(workflow.WORK):
+        raise ServiceError(_("%(name)s is not a reviewer or editor.") % {"name": assignee.get_username()})
+    if expected_version is not None:
+        bumped = Claim.objects.filter(pk=claim.pk, version=expected_version).update_derived(version=F("version") + 1)
+        if not bumped:
+            raise VersionConflict(_("The claim was changed by someone else; reload it and try again."))
+        claim.refresh_from_db()
+    else:
+        claim = Claim.objects.select_for_update().get(pk=claim.pk)
+        claim.version += 1
+    for key, value in data.items():
+        setattr(claim, key, value)
+    claim.full_clean(exclude=["slug"])
+    claim.updated_at = timezone.now()
+    _mark_history_user(claim, user)
+    claim.save()
+    if tags is not None:
+        claim.tags.set(tags_get_or_create(names=tags))
+    claim_refresh_search(claim=claim)
+    return claim
+
+
+def _touch(claim: Claim, user: User, *fields: str) -> None:
+    claim.version += 1
+    claim.updated_at = timezone.now()
+    _mark_history_user(claim, user)
+    claim.save(update_fields=[*fields, "version", "updated_at"])
+
+
+@transaction.atomic
+def claim_assign(*, claim: Claim, user: User, assignee: Any) -> Claim:
+    """Give the claim to a reviewer (or to nobody, with assignee=None)."""
+    _require(user, workflow.WORK)
+    if assignee is not None and not assignee.has_perm(workflow.WORK):
+        raise ServiceError(_("%(name)s is not a reviewer or editor.") % {"name": assignee.get_username()})
+    claim = Claim.objects.select_for_update().get(pk=claim.pk)
+    if claim.assignee_id == (assignee.pk if assignee else None):
+        return claim
+    claim.assignee = assignee
+    _touch(claim, user, "assignee")
+    return claim
+
+
+def available_transitions(*, claim: Claim, user: User) -> list[workflow.Transition]:
+    """The transitions this user may attempt from the claim's state (for buttons and menus)."""
+    if not user or not user.is_active:
+        return []
+    return [t for t in workflow.transitions_from(claim.status) if user.has_perm(t.permission)]
+
+
+@transaction.atomic
+def claim_transition(*, claim: Claim, user: User, to: str) -> Claim:
+    """Move a claim to another state if the workflow, the user's role and the verdict allow it."""
+    locked = Claim.objects.select_for_update().get(pk=claim.pk)
+    if to not in ClaimStatus.values:
+        raise TransitionNotAllowed(_("“%(state)s” is not a workflow state.") % {"state": to})
+    transition = workflow.find_transition(locked.status, to)
+    if transition is None:
+        raise TransitionNotAllowed(
+            _("A claim that is %(source)s cannot be moved to %(target)s.")
+            % {"source": ClaimStatus(locked.status).label, "target": ClaimStatus(to).label}
+        )
+    if not (user and user.is_active and user.has_perm(transition.permission)):
+        raise TransitionForbidden(
+            _("Your role may not move a claim from %(source)s to %(target)s.")
+            % {"source": ClaimStatus(locked.status).label, "target": ClaimStatus(to).label}
+        )
+    review = Review.objects.filter(claim=locked).first()
+    if transition.needs_draft:
+        problems = workflow.draft_blockers(
+            has_rating=bool(review and review.rating_id), has_rationale=bool(review and review.rationale.strip())
+        )
+        if problems:
+            raise PreconditionFailed(" ".join(problems), errors=problems)
+    now = timezone.now()
+    if transition.publishes:
+        problems = workflow.publish_blockers(
+            has_rating=bool(review and review.rating_id),
+            has_rationale=bool(review and review.rationale.strip()),
+            evidence_count=review.evidence.count() if review else 0,
+            author_id=review.author_id if review else None,
+            approver_id=user.pk,
+            four_eyes=settings.FACTCHECK_FOUR_EYES,
+        )
+        if problems:
+            raise PreconditionFailed(" ".join(problems), errors=problems)
+        review.approver = user
+        if transition.target == ClaimStatus.PUBLISHED or review.published_at is None:
+            review.published_at = now
+        if not review.published_url:
+            review.published_url = f"{settings.FACTCHECK_SITE_URL}/factchecks/{locked.slug}/"
+        _mark_history_user(review, user)
+        review.save()
+        if locked.published_at is None:
+            locked.published_at = now
+    locked.status = to
+    _touch(locked, user, "status", "published_at")
+    if to == ClaimStatus.IN_RESEARCH:
+        _enqueue_discovery(locked.pk, user)
+    # Callers keep using the object they passed in; bring it up to date.
+    for field in ("status", "version", "updated_at", "published_at"):
+        setattr(claim, field, getattr(locked, field))
+    return locked
+
+
+# --- Appearances, reviews, comments ------------------------------------------------------
+
+
+@transaction.atomic
+def appearance_add(*, user: User, claim: Claim, item: AppearanceInput, refresh: bool = True) -> Appearance:
+    """Record that the claim appears in a source; at most one appearance is the first."""
+    _require(user, workflow.WORK)
+    source = source_get_or_create(url=item.url, title=item.title, outlet=item.outlet)
+    if item.is_first_appearance:
+        for previous in Appearance.objects.filter(claim=claim, is_first_appearance=True).exclude(source=source):
+            previous.is_first_appearance = False
+            _mark_history_user(previous, user)
+            previous.save(update_fields=["is_first_appearance"])
+    appearance = Appearance.objects.filter(claim=claim, source=source).first() or Appearance(claim=claim, source=source)
+    appearance.quote = item.quote or appearance.quote
+    appearance.appeared_on = item.appeared_on or appearance.appeared_on
+    appearance.is_first_appearance = item.is_first_appearance or appearance.is_first_appearance
+    _mark_history_user(appearance, user)
+    appearance.save()
+    if refresh:
+        claim_refresh_search(claim=claim)
+    return appearance
+
+
+@transaction.atomic
+def appearance_update(
+    *,
+    user: User,
+    appearance: Appearance,
+    quote: str,
+    appeared_on: dt.date | None,
+    is_first_appearance: bool,
+) -> Appearance:
+    """Edit an appearance's quote, date and first-appearance mark (unlike appearance_add, values may be cleared)."""
+    _require(user, workflow.WORK)
+    appearance = Appearance.objects.select_for_update().select_related("claim").get(pk=appearance.pk)
+    if is_first_appearance and not appearance.is_first_appearance:
+        for previous in Appearance.objects.filter(claim_id=appearance.claim_id, is_first_appearance=True):
+            previous.is_first_appearance = False
+            _mark_history_user(previous, user)
+            previous.save(update_fields=["is_first_appearance"])
+    appearance.quote = quote
+    appearance.appeared_on = appeared_on
+    appearance.is_first_appearance = is_first_appearance
+    appearance.full_clean(exclude=["claim", "source"])
+    _mark_history_user(appearance, user)
+    appearance.save()
+    claim_refresh_search(claim=appearance.claim)
+    return appearance
+
+
+@transaction.atomic
+def appearance_remove(*, user: User, appearance: Appearance) -> None:
+    """Remove an appearance from its claim (the source itself stays)."""
+    _require(user, workflow.WORK)
+    appearance = Appearance.objects.select_related("claim").filter(pk=appearance.pk).first()
+    if appearance is None:  # already removed
+        return
+    claim = appearance.claim
+    _mark_history_user(appearance, user)
+    appearance.delete()
+    claim_refresh_search(claim=claim)
+
+
+@transaction.atomic
+def review_save(
+    *,
+    claim: Claim,
+    user: User,
+    rating: Rating | None = None,
+    rationale: str | None = None,
+    headline: str | None = None,
+    evidence: Iterable[Source] | None = None,
+    evidence_urls: Iterable[str] = (),
+) -> Review:
+    """Draft or revise the verdict. Reviewers draft; once published only editors may revise it."""
+    permission = workflow.PUBLISH if claim.status in workflow.LIVE_STATES else workflow.WORK
+    _require(user, permission)
+    if claim.status in {ClaimStatus.REJECTED, ClaimStatus.RETRACTED}:
+        raise PreconditionFailed(_("A rejected or retracted claim has no verdict to edit."))
+    if rating is not None and not rating.is_active:
+        raise ServiceError(_("This rating is no longer in use."))
+    review = Review.objects.select_for_update().filter(claim=claim).first() or Review(claim=claim, author=user)
+    if rating is not None:
+        review.rating = rating
+    if rationale is not None:
+        review.rationale = rationale
+    if headline is not None:
+        review.headline = headline
+    if review.author_id is None:
+        review.author = user
+    _mark_history_user(review, user)
+    review.save()
+    sources = list(evidence) if evidence is not None else None
+    extra = [source_get_or_create(url=url) for url in evidence_urls]
+    if sources is not None:
+        review.evidence.set(sources + extra)
+    elif extra:
+        review.evidence.add(*extra)
+    return review
+
+
+@transaction.atomic
+def review_add_evidence(*, claim: Claim, user: User, source: Source) -> Review:
+    review = review_save(claim=claim, user=user)
+    review.evidence.add(source)
+    return review
+
+
+def comment_create(*, claim: Claim, user: User, body: str) -> Comment:
+    _require(user, workflow.WORK)
+    body = body.strip()
+    if not body:
+        raise ServiceError(_("The comment is empty."))
+    return Comment.objects.create(claim=claim, author=user, body=body)
+
+
+# --- Background work, enqueued only once the transaction commits ---------------------------
+
+
+def _enqueue_discovery(claim_id: int, user: User) -> None:
+    from claims import tasks  # tasks import services; import here to avoid the cycle
+
+    user_id = user.pk if getattr(user, "is_authenticated", False) else None
+    transaction.on_commit(lambda: tasks.enqueue_discovery(claim_id=claim_id, user_id=user_id))
+
+
+def _enqueue_duplicate_check(claim_id: int) -> None:
+    from claims import tasks
+
+    transaction.on_commit(lambda: tasks.find_duplicates.delay(claim_id))
+
+
+def system_user() -> AnonymousUser | AbstractBaseUser:
+    """Stand-in for background jobs that act on no one's behalf."""
+    return AnonymousUser()
+
+
+# --- Duplicates -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def duplicates_refresh(*, claim_id: int) -> int:
+    """(Re)compute suggested duplicates of a claim; dismissed and merged pairs are kept as they are."""
+    from claims.discovery.duplicates import find_duplicates
+    from claims.models import DuplicateSuggestion
+
+    claim = Claim.objects.filter(pk=claim_id).first()
+    if claim is None:  # deleted before the job ran
+        return 0
+    # A pair the desk already dismissed or merged the other way round is not suggested again.
+    settled = set(
+        DuplicateSuggestion.objects.filter(candidate=claim)
+        .exclude(status=DuplicateSuggestion.Status.SUGGESTED)
+        .values_list("claim_id", flat=True)
+    )
+    found = [(c, score) for c, score in find_duplicates(claim) if c.pk not in settled]
+    for candidate, score in found:
+        suggestion, created = DuplicateSuggestion.objects.get_or_create(
+            claim=claim, candidate=candidate, defaults={"score": score}
+        )
+        if not created and suggestion.status == DuplicateSuggestion.Status.SUGGESTED and suggestion.score != score:
+            suggestion.score = score
+            suggestion.save(update_fields=["score"])
+    return len(found)
+
+
+@transaction.atomic
+def claim_delete(*, claim: Claim, user: User) -> None:
+    """Delete a claim with its appearances, verdict and comments (editors; history keeps a record)."""
+    _delete(claim, user, "claims.delete_claim")

@@ -1,0 +1,131 @@
+"""Claimants, sources, tags and the rating scale: the reference data claims point to."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from claims.exceptions import (
+    ServiceError,
+)
+from claims.models import Claim, Claimant, Rating, Source, Tag
+from claims.services._base import (
+    User,
+    _mark_history_user,
+    _require,
+    _unique_slug,
+    _url_validator,
+    claim_refresh_search,
+)
+from claims.urlnorm import normalize_url
+
+# --- Claimants, sources, tags ------------------------------------------------------------
+
+
+def claimant_get_or_create(*, name: str, kind: str = Claimant.Kind.PERSON, **fields: Any) -> Claimant:
+    """The claimant with this name (case-insensitive), created if the desk has none yet."""
+    name = " ".join(name.split())
+    if not name:
+        raise ServiceError(_("A claimant needs a name."))
+    existing = Claimant.objects.filter(name__iexact=name).first()
+    if existing:
+        return existing
+    try:
+        with transaction.atomic():
+            return Claimant.objects.create(name=name, kind=kind, **fields)
+    except IntegrityError:  # created concurrently by someone else
+        return Claimant.objects.get(name__iexact=name)
+
+
+def source_get_or_create(*, url: str, **fields: Any) -> Source:
+    """The source for this URL after normalisation; new metadata fills only empty fields."""
+    _url_validator(url)
+    normalized = normalize_url(url)
+    try:
+        with transaction.atomic():
+            source, created = Source.objects.get_or_create(url=normalized, defaults=fields)
+    except IntegrityError:
+        source, created = Source.objects.get(url=normalized), False
+    if not created:
+        missing = {k: v for k, v in fields.items() if v and not getattr(source, k)}
+        if missing:
+            for key, value in missing.items():
+                setattr(source, key, value)
+            source.save(update_fields=list(missing))
+    return source
+
+
+def tags_get_or_create(*, names: Iterable[str]) -> list[Tag]:
+    tags = []
+    for raw in names:
+        name = " ".join(str(raw).split())[:60]
+        if not name:
+            continue
+        slug = slugify(name, allow_unicode=False) or slugify(name, allow_unicode=True) or "tag"
+        tag = Tag.objects.filter(name__iexact=name).first() or Tag.objects.filter(slug=slug).first()
+        if tag is None:
+            tag = Tag.objects.create(name=name, slug=_unique_slug(Tag, slug, max_length=70))
+        tags.append(tag)
+    return tags
+
+
+# --- Reference data and deletions (the REST API's resource endpoints) -------------------------
+
+
+def _save_fields(obj: Any, user: User, data: dict[str, Any], *, allowed: frozenset[str]) -> Any:
+    unknown = set(data) - allowed
+    if unknown:
+        raise ServiceError(_("These fields cannot be changed here: %s") % ", ".join(sorted(unknown)))
+    for key, value in data.items():
+        setattr(obj, key, value)
+    obj.full_clean()
+    _mark_history_user(obj, user)
+    obj.save()
+    return obj
+
+
+CLAIMANT_FIELDS = frozenset({"name", "kind", "job_title", "description", "wikidata_id", "same_as_url"})
+SOURCE_FIELDS = frozenset({"title", "outlet", "author", "published_at", "language"})
+RATING_FIELDS = frozenset(
+    {"slug", "label_en", "label_nb", "explanation_en", "explanation_nb", "rating_value", "best_rating"}
+    | {"worst_rating", "order", "is_active"}
+)
+
+
+def claimant_create(*, user: User, name: str, **fields: Any) -> Claimant:
+    _require(user, "claims.add_claimant")
+    return claimant_get_or_create(name=name, **fields)
+
+
+@transaction.atomic
+def claimant_update(*, claimant: Claimant, user: User, data: dict[str, Any]) -> Claimant:
+    """Edit a claimant; a new name is carried into the search text of their claims."""
+    _require(user, "claims.change_claimant")
+    renamed = "name" in data and data["name"] != claimant.name
+    _save_fields(claimant, user, data, allowed=CLAIMANT_FIELDS)
+    if renamed:
+        for claim in Claim.objects.filter(claimant=claimant).only("pk", "claimant_id", "search_extra"):
+            claim_refresh_search(claim=claim)
+    return claimant
+
+
+def source_create(*, user: User, url: str, **fields: Any) -> Source:
+    _require(user, "claims.add_source")
+    return source_get_or_create(url=url, **fields)
+
+
+@transaction.atomic
+def source_update(*, source: Source, user: User, data: dict[str, Any]) -> Source:
+    _require(user, "claims.change_source")
+    return _save_fields(source, user, data, allowed=SOURCE_FIELDS)
+
+
+@transaction.atomic
+def rating_save(*, user: User, data: dict[str, Any], rating: Rating | None = None) -> Rating:
+    """Add a step to the desk's rating scale or change one; retire a step with is_active=False."""
+    _require(user, "claims.change_rating" if rating else "claims.add_rating")
+    return _save_fields(rating or Rating(), user, data, allowed=RATING_FIELDS)
