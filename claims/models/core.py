@@ -330,7 +330,7 @@ class Review(models.Model):
         verbose_name_plural = _("reviews")
 
     def __str__(self) -> str:
-        return self.headline or f"Review of claim {self.claim_id}"
+        return self.headline or _("Review of claim %(id)s") % {"id": self.claim_id}
 
 
 class Comment(models.Model):
@@ -349,4 +349,4 @@ class Comment(models.Model):
         verbose_name_plural = _("comments")
 
     def __str__(self) -> str:
-        return f"{self.author} on {self.claim_id}"
+        return _("%(author)s on %(claim)s") % {"author": self.author, "claim": self.claim_id}

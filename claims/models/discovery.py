@@ -92,7 +92,7 @@ class RelatedArticle(models.Model):
         indexes = [models.Index(fields=["claim", "status", "-score"], name="related_claim_status_score")]
 
     def __str__(self) -> str:
-        return f"{self.article} for claim {self.claim_id}"
+        return _("%(article)s for claim %(claim)s") % {"article": self.article, "claim": self.claim_id}
 
 
 class DuplicateSuggestion(models.Model):
