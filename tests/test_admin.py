@@ -690,6 +690,9 @@ def test_audit_trail_covers_claim_verdict_and_appearances(client, reviewer, edit
     content = client.get(url).content.decode()
     for expected in ("Verdict", "Appearance", "Rationale:", "Troops were massing.", "False", "Assignee:", "rita"):
         assert expected in content, expected
+    # Choice fields show their labels, not the stored codes.
+    assert "In research" in content
+    assert "in_research" not in content
     client.force_login(outsider)
     assert client.get(url).status_code == 403
 

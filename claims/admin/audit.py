@@ -41,13 +41,20 @@ def readable_trail(claim: Claim) -> list[dict[str, Any]]:
     )
     labels = _labels()
 
-    def show(field: str, value: Any) -> Any:
+    def show(model: Any, field: str, value: Any) -> Any:
         if value in (None, ""):
             return "—"
         if field in USER_FIELDS:
             return users.get(value, value)
         if field == "rating":
             return ratings.get(value, value)
+        try:
+            choices = model._meta.get_field(field).flatchoices
+        except FieldDoesNotExist:
+            choices = None
+        if choices:
+            # Show "In review" (or its translation), not the stored code "in_review".
+            return dict(choices).get(value, value)
         return value
 
     for entry in entries:
@@ -58,8 +65,8 @@ def readable_trail(claim: Claim) -> list[dict[str, Any]]:
                 change["name"] = capfirst(model._meta.get_field(change["field"]).verbose_name)
             except FieldDoesNotExist:
                 change["name"] = change["field"]
-            change["old_display"] = show(change["field"], change["old"])
-            change["new_display"] = show(change["field"], change["new"])
+            change["old_display"] = show(model, change["field"], change["old"])
+            change["new_display"] = show(model, change["field"], change["new"])
     return entries
 
 
