@@ -47,23 +47,33 @@ def run_admin(ctx: Context) -> CaseResult:
     if small is large:
         result.notes.append("Needs two scales (e.g. --scale 20k,200k) for the growth ratio.")
     for scenario, real_params, default_params in SCENARIOS:
-        variants: list[Variant] = []
+        real: list[Variant] = []
+        default: list[Variant] = []
         for scale in dict.fromkeys([small, large]):
             client = ctx.client(scale, "bench-reviewer")
-            variants += [
-                Variant(f"changelist@{scale.label}", lambda c=client, p=real_params: _page(c, REAL, p), scale),
-                Variant(f"default admin@{scale.label}", lambda c=client, p=default_params: _page(c, DEFAULT, p), scale),
-            ]
-        timings = with_query_counts(variants, measure(variants, repeat=ctx.repeat))
+            real.append(Variant(f"changelist@{scale.label}", lambda c=client, p=real_params: _page(c, REAL, p), scale))
+            default.append(
+                Variant(f"default admin@{scale.label}", lambda c=client, p=default_params: _page(c, DEFAULT, p), scale)
+            )
+        # Each implementation is interleaved across the scales on its own: the default
+        # changelist's full scans would otherwise evict the pages the tuned one just used,
+        # and the growth of each is what the case compares.
+        timings = with_query_counts(real, measure(real, repeat=ctx.repeat))
+        timings += with_query_counts(default, measure(default, repeat=max(3, ctx.repeat // 2)))
         result.table(f"{scenario}", timings, baseline=f"changelist@{small.label}")
         if small is not large:
-            real = get(timings, f"changelist@{large.label}").median / get(timings, f"changelist@{small.label}").median
-            result.check(f"changelist {large.label} ≤ 2× {small.label}: {scenario}", real, 2.0,
+            grows = get(timings, f"changelist@{large.label}").median / get(timings, f"changelist@{small.label}").median
+            result.check(f"changelist {large.label} ≤ 2× {small.label}: {scenario}", grows, 2.0,
                          scale=f"{large.label}/{small.label}")  # fmt: skip
-            default = (
+            default_grows = (
                 get(timings, f"default admin@{large.label}").median
                 / get(timings, f"default admin@{small.label}").median
             )
-            result.extra[scenario] = {"changelist_growth": round(real, 2), "default_admin_growth": round(default, 2)}
-            result.notes.append(f"{scenario}: changelist grows {real:.2f}×, Django's default changelist {default:.2f}×")
+            result.extra[scenario] = {
+                "changelist_growth": round(grows, 2),
+                "default_admin_growth": round(default_grows, 2),
+            }
+            result.notes.append(
+                f"{scenario}: changelist grows {grows:.2f}×, Django's default changelist {default_grows:.2f}×"
+            )
     return result
