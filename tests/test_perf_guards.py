@@ -303,3 +303,29 @@ def test_local_index_search_keeps_the_date_window_indexable():
     assert found[0].pk == undated.pk  # undated first, as before the split
     sql = [q["sql"] for q in ctx.captured_queries]
     assert sql and not any('"published_at" IS NULL OR' in s for s in sql), sql
+
+
+def test_extraction_takes_the_fast_path_for_pages_that_tag_their_metadata(monkeypatch):
+    """One parse, no fallback extractors, no metadata heuristics when the page's tags say it all (case 5)."""
+    from pathlib import Path
+
+    import trafilatura
+
+    from claims.discovery import extract as extraction
+
+    calls: list[dict[str, Any]] = []
+    real = trafilatura.bare_extraction
+
+    def spy(content: Any, **kwargs: Any) -> Any:
+        calls.append({"tree": not isinstance(content, str), **kwargs})
+        return real(content, **kwargs)
+
+    monkeypatch.setattr(extraction.trafilatura, "bare_extraction", spy)
+    page = Path(__file__).parent / "fixtures" / "corpus" / "a02-ingen-gjennombrudd-i-geneve.html"
+    result = extraction.extract(page.read_text(encoding="utf-8"), url="https://news.example/a02")
+    assert result.title and result.published_at and len(result.text) > 200
+    assert calls == [calls[0]] and calls[0]["tree"] and calls[0]["fast"] and not calls[0]["with_metadata"]
+    bare = extraction.extract(
+        "<html><head><title>Plain page</title></head><body><p>Just text.</p></body></html>", url="https://x.example/"
+    )
+    assert calls[-1]["with_metadata"] and bare.title == "Plain page"
