@@ -1,7 +1,7 @@
 """`make run`: prepare the database, then supervise the web app and a Celery worker.
 
-Steps: migrate, load the demo desk (when the `load_demo` command exists), make sure an
-`admin` superuser exists with a known password, then start `runserver` and
+Steps: migrate, make sure an `admin` superuser exists with a known password, load the
+demo desk (when the `load_demo` command exists), then start `runserver` and
 `celery worker -B` side by side. Ctrl-C (SIGINT) or SIGTERM stops both; if either
 exits on its own, the other is stopped too, so nothing is ever left running.
 
@@ -229,7 +229,11 @@ def main() -> int:
         print(f"error: {HOST}:{PORT} is already in use. Stop what runs there or set FACTCHECK_PORT.", file=sys.stderr)
         return 1
 
-    password, origin, logins = prepare(env, var_dir)
+    try:
+        password, origin, logins = prepare(env, var_dir)
+    except KeyboardInterrupt:  # Ctrl-C during set-up: the manage.py step got it too
+        say("Interrupted during set-up; nothing was started")
+        return 130
 
     stopping = threading.Event()
 
