@@ -24,6 +24,7 @@ help:
 	@echo "make lint          ruff check + ruff format --check"
 	@echo "make format        ruff format + ruff check --fix"
 	@echo "make check-deploy  Django's deployment checks with production-like settings"
+	@echo "make services      start PostgreSQL and Redis if installed but stopped (CI=true: install them)"
 	@echo "make bench         the benchmark suite (bench/run.py)"
 
 venv:
