@@ -317,15 +317,16 @@ def test_extraction_takes_the_fast_path_for_pages_that_tag_their_metadata(monkey
     real = trafilatura.bare_extraction
 
     def spy(content: Any, **kwargs: Any) -> Any:
-        calls.append({"tree": not isinstance(content, str), **kwargs})
+        options = kwargs["options"]
+        calls.append({"tree": not isinstance(content, str), "fast": options.fast, "metadata": options.with_metadata})
         return real(content, **kwargs)
 
     monkeypatch.setattr(extraction.trafilatura, "bare_extraction", spy)
     page = Path(__file__).parent / "fixtures" / "corpus" / "a02-ingen-gjennombrudd-i-geneve.html"
     result = extraction.extract(page.read_text(encoding="utf-8"), url="https://news.example/a02")
     assert result.title and result.published_at and len(result.text) > 200
-    assert calls == [calls[0]] and calls[0]["tree"] and calls[0]["fast"] and not calls[0]["with_metadata"]
+    assert calls == [calls[0]] and calls[0]["tree"] and calls[0]["fast"] and not calls[0]["metadata"]
     bare = extraction.extract(
         "<html><head><title>Plain page</title></head><body><p>Just text.</p></body></html>", url="https://x.example/"
     )
-    assert calls[-1]["with_metadata"] and bare.title == "Plain page"
+    assert calls[-1]["metadata"] and bare.title == "Plain page"

@@ -8,6 +8,7 @@ are read from the page's own tags first, since those are explicit.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import hashlib
 import json
@@ -21,6 +22,7 @@ from urllib.parse import urljoin
 import lxml.html
 import trafilatura
 from django.utils.dateparse import parse_date, parse_datetime
+from trafilatura.settings import Extractor
 
 _SPACE = re.compile(r"[ \t\u00a0\u202f]+")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
@@ -184,6 +186,33 @@ def _published(tree: Any, fallback: str | None) -> dt.datetime | None:
     return None
 
 
+_OPTIONS: dict[bool, Extractor] = {}
+
+
+def _options(url: str, *, with_metadata: bool) -> Extractor:
+    """trafilatura's settings for one page: built once, copied per page (building them reads
+    its config file's values anew, a tenth of a page's extraction)."""
+    base = _OPTIONS.get(with_metadata)
+    if base is None:
+        base = _OPTIONS[with_metadata] = Extractor(
+            output_format="python",
+            # No fallback extractors (readability, jusText) to compare against: they doubled
+            # the cost per page (bench/ case 5) and changed the text of no article page in the corpus.
+            fast=True,
+            precision=True,
+            comments=False,
+            tables=False,
+            images=False,
+            links=False,
+            with_metadata=with_metadata,
+            # No extensive search: it takes a "© 2022" footer for a publication date.
+            date_params={"extensive_search": False, "original_date": True, "outputformat": "%Y-%m-%d"},
+        )
+    options = copy.copy(base)
+    options.url = options.source = url
+    return options
+
+
 def extract(html: str, *, url: str) -> Extracted:
     """Extract the article in `html` (already decoded) that was fetched from `url`."""
     if not isinstance(html, str):  # guard the rule: our decoding, not the extractor's
@@ -199,17 +228,7 @@ def extract(html: str, *, url: str) -> Extracted:
         # Our parse, not a second one; trafilatura works on its own copy of the tree.
         tree if tree is not None else html,
         url=url,
-        # No fallback extractors (readability, jusText) to compare against: they doubled the
-        # cost per page (bench/ case 5) and changed the text of no article page in the corpus.
-        fast=True,
-        with_metadata=not tagged,
-        include_comments=False,
-        include_tables=False,
-        include_images=False,
-        include_links=False,
-        favor_precision=True,
-        # No extensive search: it takes a "© 2022" footer for a publication date.
-        date_extraction_params={"extensive_search": False, "original_date": True, "outputformat": "%Y-%m-%d"},
+        options=_options(url, with_metadata=not tagged),
     )
     meta: dict[str, Any] = {}
     if document is not None:
