@@ -1,11 +1,11 @@
 """The implementations the real ones are measured against; they live in bench/ only.
 
-- `NaiveClaimViewSet`: a plain ModelViewSet over the API's own claim serializer, with no
-  select_related/prefetch_related and DRF's page-number pagination (a full COUNT) — what
-  a first version of the API typically looks like: one query per claimant, review,
-  rating, tag list and appearance list on every row.
-- `PrefetchedClaimViewSet`: the same with the selector's joins and prefetches, but still
-  DRF's stock pagination and nothing else tuned.
+- `NaiveClaimViewSet`: a plain ModelViewSet over the API's claim fields (DRF's own list
+  serialization), with no select_related/prefetch_related and DRF's page-number
+  pagination (a full COUNT) — what a first version of the API typically looks like: one
+  query per claimant, review, rating, tag list and appearance list on every row.
+- `PrefetchedClaimViewSet`: the same with `claim_list`'s joins and an appearances
+  prefetch, still DRF's own serialization and stock pagination: the usual first tuning.
 - `default_admin_site`: the claim changelist as Django's admin builds it from a few
   declarative options (related and all-values list filters, icontains search, full
   result counts), for the admin growth comparison.
@@ -14,14 +14,25 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from rest_framework import viewsets
+from django.db.models import Prefetch
+from rest_framework import serializers, viewsets
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 
 from claims import selectors, workflow
-from claims.api.serializers import ClaimSerializer
-from claims.models import Claim
+from claims.api.serializers import AppearanceSerializer, ClaimSerializer, TagSerializer
+from claims.models import Appearance, Claim
+
+
+class StockClaimSerializer(ClaimSerializer):
+    """The API's claim fields, serialized by DRF's own ListSerializer from plain relations."""
+
+    tags = TagSerializer(many=True, read_only=True)
+    appearances = AppearanceSerializer(many=True, read_only=True)
+
+    class Meta(ClaimSerializer.Meta):
+        list_serializer_class = serializers.ListSerializer
 
 
 class StockPagination(PageNumberPagination):
@@ -33,7 +44,7 @@ class StockPagination(PageNumberPagination):
 class NaiveClaimViewSet(viewsets.ReadOnlyModelViewSet):
     """Published claims, serialized row by row with lazy related lookups."""
 
-    serializer_class = ClaimSerializer
+    serializer_class = StockClaimSerializer
     pagination_class = StockPagination
     permission_classes = [AllowAny]
     renderer_classes = [JSONRenderer]
@@ -47,7 +58,12 @@ class PrefetchedClaimViewSet(NaiveClaimViewSet):
     """The same, with the selector's select_related/prefetch_related."""
 
     def get_queryset(self):
-        return selectors.claim_feed(user=self.request.user).order_by("-updated_at", "-id")
+        # What a first tuned version does: the joins and prefetches, nothing more.
+        return (
+            selectors.claim_list(user=self.request.user)
+            .prefetch_related(Prefetch("appearances", queryset=Appearance.objects.select_related("source")))
+            .order_by("-updated_at", "-id")
+        )
 
 
 default_admin_site = admin.AdminSite(name="benchdefaultadmin")

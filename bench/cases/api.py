@@ -152,8 +152,14 @@ def run_api(ctx: Context) -> CaseResult:
     for scale in ctx.scales:
         variants = _list_variants(ctx, scale)
         scale.activate()
-        ok, why = same_page(raw_page(page_size=50), _get(ctx.client(scale), "/api/v1/claims/?page_size=50"))
+        api_page = _get(ctx.client(scale), "/api/v1/claims/?page_size=50")
+        ok, why = same_page(raw_page(page_size=50), api_page)
         result.notes.append(f"{scale.label}: raw SQL page vs API page: {why}")
+        api_rows = _normalise(json.loads(api_page)["results"])
+        for path in ("/bench/prefetched/", "/bench/naive/"):
+            rows = _normalise(json.loads(_get(ctx.client(scale), path))["results"])
+            if rows != api_rows:
+                result.notes.append(f"{scale.label}: WARNING {path} does not return the API's rows")
         # The naive viewset is slow; it gets fewer runs so the case stays short.
         timings = with_query_counts(variants, measure(variants, repeat=ctx.repeat))
         timings[0].queries = 1
