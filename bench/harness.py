@@ -232,6 +232,15 @@ def get(timings: list[Timing], name: str) -> Timing:
 # --- Output ------------------------------------------------------------------------------
 
 
+def fmt_value(value: float, unit: str) -> str:
+    """2.96×, 12.2 ms, 3 queries."""
+    if unit == "×":
+        return f"{value:.2f}×"
+    if unit.strip() == "ms":
+        return f"{value:.1f} ms"
+    return f"{value:g}{unit}"
+
+
 def fmt_ms(value: float) -> str:
     return f"{value:.2f}" if value < 10 else f"{value:.1f}" if value < 100 else f"{value:.0f}"
 
@@ -254,9 +263,8 @@ def markdown(results: list[CaseResult], meta: dict[str, Any]) -> str:
             "|---|---|---|---:|---:|:---:|",
         ]
         for c in all_checks:
-            value = f"{c.value:.2f}{c.unit}" if c.unit == "×" else f"{c.value:.2f} {c.unit}"
-            limit = f"{c.limit:g}{c.unit}" if c.unit == "×" else f"{c.limit:g} {c.unit}"
-            limit = ("≥ " if c.at_least else "≤ ") + limit
+            value = fmt_value(c.value, c.unit)
+            limit = ("≥ " if c.at_least else "≤ ") + fmt_value(c.limit, c.unit)
             lines.append(
                 f"| {c.case} | {c.description} | {c.scale} | {value} | {limit} | {'yes' if c.ok else '**no**'} |"
             )

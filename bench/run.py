@@ -27,7 +27,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.generate import GENERATOR_VERSION, parse_count, read_marker  # noqa: E402
-from bench.harness import CaseResult, Scale, write_results  # noqa: E402
+from bench.harness import CaseResult, Scale, fmt_value, write_results  # noqa: E402
 
 ALL_CASES = ("api", "growth", "search", "admin", "discovery", "celery")
 DEFAULT_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/fc_bench_{scale}")
@@ -161,9 +161,9 @@ def main(argv: list[str] | None = None) -> int:
         result = REGISTRY[key](ctx)
         results.append(result)
         for check in result.checks:
-            limit = ("≥ " if check.at_least else "≤ ") + f"{check.limit:g}{check.unit}"
-            log(f"  {'ok  ' if check.ok else 'MISS'} {check.description} [{check.scale}]: "
-                f"{check.value:.2f}{check.unit} (target {limit})")  # fmt: skip
+            limit = ("≥ " if check.at_least else "≤ ") + fmt_value(check.limit, check.unit)
+            log(f"  {'ok  ' if check.ok else 'MISS'} {check.description} [{check.scale or '–'}]: "
+                f"{fmt_value(check.value, check.unit)} (target {limit})")  # fmt: skip
         log(f"  ({time.perf_counter() - t:.0f}s)")
     ctx.close()
 

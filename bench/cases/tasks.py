@@ -105,12 +105,18 @@ def run_tasks(ctx: Context) -> CaseResult:
             continue
         rows.append(Timing(f"{name} (run time in the worker)", scale.label, runtimes[name]))
         ratio = statistics.median(runtimes[name]) / overhead
-        result.check(f"{name.rsplit('.', 1)[-1]}: work per task ≥ 10× Celery's cost per task", ratio, 10, at_least=True)
+        result.check(
+            f"{name.rsplit('.', 1)[-1]}: work per task ≥ 10× Celery's cost per task",
+            ratio,
+            10,
+            at_least=True,
+            scale=scale.label,
+        )
     result.table("Celery's own cost per task, and what each task does per message", rows, baseline=rows[0].name)
     # Fire-and-forget: no task of the project stores a result.
     ours = {name: task for name, task in app.tasks.items() if name.startswith("claims.")}
     keeping = sorted(name for name, task in ours.items() if not task.ignore_result)
-    result.check(f"tasks that store results (of {len(ours)})", len(keeping), 0, unit=" tasks")
+    result.check(f"tasks that store results (of {len(ours)})", len(keeping), 0, unit=" tasks", scale=scale.label)
     result.notes.append(
         f"Result backend: {app.conf.result_backend or 'none'}; task_ignore_result={app.conf.task_ignore_result}; "
         f"every claims.* task has ignore_result=True: {not keeping}. Harvests are one task per feed and page "
