@@ -40,7 +40,7 @@ if str(ROOT) not in sys.path:
 from bench.corpus import OUTLETS, SECTIONS, TAGS, TextMaker  # noqa: E402
 
 MARKER = "factcheck-bench"
-GENERATOR_VERSION = 4
+GENERATOR_VERSION = 5
 END = dt.datetime(2025, 12, 1, 12, 0, tzinfo=dt.UTC)
 SPAN_DAYS = 6 * 365
 BENCH_PASSWORD = "bench-password-1"  # noqa: S105 - a throwaway account in a throwaway database
@@ -91,9 +91,18 @@ class Loader:
         self.n_articles = articles
         self.rng = random.Random(seed)
         self.text = TextMaker(self.rng)
-        self.rows: dict[str, list[tuple[Any, ...]]] = {}
+        self.pools: dict[tuple[str, ...], list[str]] = {}
 
     # --- plumbing -------------------------------------------------------------------------
+
+    def pooled(self, key: tuple[str, ...], make: Any, *args: Any, size: int = 400) -> str:
+        """Long texts (source bodies, verdicts) drawn from a pool: their size is realistic, and
+        generating a fresh one for each of 100 000 rows would dominate the load time."""
+        pool = self.pools.setdefault(key, [])
+        if len(pool) < size:
+            pool.append(make(*args))
+            return pool[-1]
+        return self.rng.choice(pool)
 
     def copy(self, table: str, columns: Iterable[str], rows: Iterable[tuple[Any, ...]]) -> int:
         cols = ", ".join(f'"{c}"' for c in columns)
@@ -254,7 +263,10 @@ class Loader:
                     url = f"https://{domain}/{rng.choice(SECTIONS)}/{when:%Y/%m}/{slugify(title)[:70]}-{sid}"
                     # A third of the sources were fetched, with their extracted text (a few kB).
                     fetched = rng.random() < 0.33
-                    body = tm.body(lang, main.topic, rng.randint(10, 40)) if fetched else ""
+                    topic = main.topic
+                    body = (
+                        self.pooled(("body", lang, topic), tm.body, lang, topic, rng.randint(10, 40)) if fetched else ""
+                    )
                     digest = hashlib.sha256(body.encode()).hexdigest() if fetched else ""
                     src_rows.append((sid, url, title, outlet, "", when, lang, body, digest, when if fetched else None,
                                      when))  # fmt: skip
@@ -285,7 +297,8 @@ class Loader:
                 rating = rng.choices(rating_ids, rating_w)[0]
                 approver = rng.choice(editors) if status in LIVE | {"retracted"} else None
                 pub_url = f"https://factcheck.example.org/factchecks/{slug}/" if published else ""
-                row = (review_id, tm.headline(lang, main)[:300], tm.rationale(lang), pub_url, published, created,
+                verdict = self.pooled(("rationale", lang), tm.rationale, lang)
+                row = (review_id, tm.headline(lang, main)[:300], verdict, pub_url, published, created,
                        updated, approver, author, cid, None, rating)  # fmt: skip
                 review_rows.append(row)
                 review_hist.append((*row, updated, "+", "bench data", author))
