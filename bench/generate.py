@@ -38,8 +38,8 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.corpus import OUTLETS, SECTIONS, TAGS, TextMaker  # noqa: E402
+from bench.database import MARKER, ensure_database, parse_count  # noqa: E402
 
-MARKER = "factcheck-bench"
 GENERATOR_VERSION = 5
 END = dt.datetime(2025, 12, 1, 12, 0, tzinfo=dt.UTC)
 SPAN_DAYS = 6 * 365
@@ -406,31 +406,6 @@ def setup_django(url: str) -> None:
     django.setup()
 
 
-def read_marker(url: str) -> dict[str, Any] | None:
-    """The parameters of the data set a database holds, or None if it was not generated here."""
-    try:
-        with psycopg.connect(url, autocommit=True) as conn:
-            comment = conn.execute(
-                "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = current_database()"
-            ).fetchone()[0]
-    except psycopg.OperationalError:
-        return None
-    if not comment or not comment.startswith(MARKER + " "):
-        return None
-    return json.loads(comment[len(MARKER) + 1 :])
-
-
-def ensure_database(url: str) -> None:
-    """Create the database if it does not exist (connecting to the server's `postgres` database)."""
-    info = psycopg.conninfo.conninfo_to_dict(url)
-    name = info.get("dbname")
-    admin = psycopg.conninfo.make_conninfo(url, dbname="postgres")
-    with psycopg.connect(admin, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
-            log(f"created database {name}")
-
-
 def _load_connection(url: str) -> psycopg.Connection:
     conn = psycopg.connect(url)
     conn.execute("SET maintenance_work_mem = '512MB'")
@@ -513,15 +488,6 @@ def generate(url: str, *, claims: int, articles: int, seed: int) -> dict[str, An
         conn.execute(f"COMMENT ON DATABASE \"{conn.info.dbname}\" IS '{MARKER} {json.dumps(meta)}'")
     log(f"done in {meta['seconds']}s: {counts}")
     return meta
-
-
-def parse_count(value: str) -> int:
-    value = value.strip().lower().replace("_", "")
-    if value.endswith("k"):
-        return int(float(value[:-1]) * 1000)
-    if value.endswith("m"):
-        return int(float(value[:-1]) * 1_000_000)
-    return int(value)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -26,7 +26,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.generate import GENERATOR_VERSION, parse_count, read_marker  # noqa: E402
+from bench.database import parse_count, read_marker  # noqa: E402
+from bench.generate import GENERATOR_VERSION  # noqa: E402
 from bench.harness import CaseResult, Scale, fmt_value, write_results  # noqa: E402
 
 ALL_CASES = ("api", "growth", "search", "admin", "discovery", "celery")
