@@ -182,3 +182,16 @@ def test_duplicates_refresh_is_idempotent(reviewer):
     # Running it again creates nothing new.
     services.duplicates_refresh(claim_id=nb.pk)
     assert DuplicateSuggestion.objects.filter(claim=nb).count() == len(suggested)
+
+
+@pytest.mark.django_db
+def test_slugs_are_ascii_and_keep_nordic_words_readable(reviewer):
+    claim = services.claim_create(
+        user=reviewer,
+        text="Russland har samlet styrker nær grensen",
+        claim_reviewed="Styrker nær grensen",
+        language="nb",
+    )
+    assert claim.slug == "styrker-naer-grensen"
+    tags = services.tags_get_or_create(names=["Genève", "Þórshöfn", "ææ", "—"])
+    assert [t.slug for t in tags] == ["geneve", "thorshofn", "aeae", "tag"]

@@ -12,7 +12,6 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from claims import workflow
@@ -30,6 +29,7 @@ from claims.services._base import (
     _mark_history_user,
     _require,
     _unique_slug,
+    ascii_slug,
     claim_refresh_search,
 )
 from claims.services.reference import claimant_get_or_create, source_get_or_create, tags_get_or_create
@@ -70,7 +70,7 @@ def claim_create(
         raise ServiceError(_("The claim text is empty."))
     if isinstance(claimant, str):
         claimant = claimant_get_or_create(name=claimant) if claimant.strip() else None
-    base = slugify(claim_reviewed or text)[:100] or "claim"
+    base = ascii_slug(claim_reviewed or text, fallback="claim")
     claim = Claim(
         text=text,
         claim_reviewed=claim_reviewed.strip(),

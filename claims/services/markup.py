@@ -11,7 +11,6 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, ProtectedError
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from claims import workflow
@@ -26,6 +25,7 @@ from claims.services._base import (
     _mark_history_user,
     _require,
     _unique_slug,
+    ascii_slug,
     claim_refresh_search,
 )
 from claims.services.claims import AppearanceInput, _enqueue_duplicate_check, _touch, appearance_add
@@ -139,7 +139,7 @@ def _markup_apply(
             **values,
             status=ClaimStatus.PUBLISHED,
             published_at=published or now,
-            slug=_unique_slug(Claim, slugify(item.claim_reviewed)[:100] or "claim", max_length=120),
+            slug=_unique_slug(Claim, ascii_slug(item.claim_reviewed, fallback="claim"), max_length=120),
             created_by=user if getattr(user, "is_authenticated", False) else None,
         )
         if not item.language:

@@ -6,7 +6,6 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from claims.exceptions import (
@@ -19,6 +18,7 @@ from claims.services._base import (
     _require,
     _unique_slug,
     _url_validator,
+    ascii_slug,
     claim_refresh_search,
 )
 from claims.urlnorm import normalize_url
@@ -65,7 +65,7 @@ def tags_get_or_create(*, names: Iterable[str]) -> list[Tag]:
         name = " ".join(str(raw).split())[:60]
         if not name:
             continue
-        slug = slugify(name, allow_unicode=False) or slugify(name, allow_unicode=True) or "tag"
+        slug = ascii_slug(name, fallback="tag", max_length=60)
         tag = Tag.objects.filter(name__iexact=name).first() or Tag.objects.filter(slug=slug).first()
         if tag is None:
             tag = Tag.objects.create(name=name, slug=_unique_slug(Tag, slug, max_length=70))
