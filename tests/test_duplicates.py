@@ -33,7 +33,7 @@ def score(a: str, a_lang: str, b: str, b_lang: str) -> float:
             "Russia has massed more than 100,000 troops on the border with Ukraine.",
             "en",
         ),
-        ("USA vil gjenopplive INF-avtalen.", "nb", "The US wants to revive the INF treaty.", "en"),
+        ("USA vil gjenopplive avtalen om INF-rakettene.", "nb", "The US wants to revive the INF treaty.", "en"),
         (
             "USA skal gi Russland skriftlige svar neste uke.",
             "nb",
