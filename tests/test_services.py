@@ -195,3 +195,13 @@ def test_slugs_are_ascii_and_keep_nordic_words_readable(reviewer):
     assert claim.slug == "styrker-naer-grensen"
     tags = services.tags_get_or_create(names=["Genève", "Þórshöfn", "ææ", "—"])
     assert [t.slug for t in tags] == ["geneve", "thorshofn", "aeae", "tag"]
+
+
+@pytest.mark.django_db
+def test_rewording_a_claim_rechecks_duplicates(claim, reviewer, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks() as callbacks:
+        services.claim_update(claim=claim, user=reviewer, data={"location": "Genève"})
+    assert callbacks == []
+    with django_capture_on_commit_callbacks() as callbacks:
+        services.claim_update(claim=claim, user=reviewer, data={"text": "Russia says it has no plans to attack."})
+    assert len(callbacks) == 1

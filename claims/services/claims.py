@@ -131,6 +131,7 @@ def claim_update(
     else:
         claim = Claim.objects.select_for_update().get(pk=claim.pk)
         claim.version += 1
+    wording_before = (claim.text, claim.claim_reviewed)
     for key, value in data.items():
         setattr(claim, key, value)
     claim.full_clean(exclude=["slug"])
@@ -140,6 +141,9 @@ def claim_update(
     if tags is not None:
         claim.tags.set(tags_get_or_create(names=tags))
     claim_refresh_search(claim=claim)
+    if (claim.text, claim.claim_reviewed) != wording_before:
+        # New wording can match claims the first check missed.
+        _enqueue_duplicate_check(claim.pk)
     return claim
 
 
