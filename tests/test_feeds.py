@@ -182,3 +182,18 @@ def test_a_feed_that_is_gone_is_recorded(httpserver, loopback):
         harvest(feed)
     assert info.value.permanent
     assert "410" in Feed.objects.get(pk=feed.pk).last_error
+
+
+@pytest.mark.django_db
+def test_a_url_listed_twice_in_one_feed_is_stored_once(httpserver, loopback):
+    page = httpserver.url_for("/pages/talks.html")
+    rss = f"""<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>Twice</title><link>{page}</link>
+<item><title>Talks end without a deal</title><link>{page}</link></item>
+<item><title>Talks end without a deal (updated)</title><link>{page}?utm_source=rss</link></item>
+</channel></rss>"""
+    httpserver.expect_request("/twice.xml").respond_with_data(rss, content_type="application/rss+xml")
+    feed = FeedFactory(url=httpserver.url_for("/twice.xml"))
+    result = harvest(feed)
+    article = Article.objects.get()
+    assert (result.created, result.updated) == ([article.pk], [article.pk])

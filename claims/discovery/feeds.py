@@ -200,8 +200,10 @@ def harvest(feed: Feed, *, fetcher: Fetcher | None = None) -> HarvestResult:
             )
             result.found, result.skipped, result.warnings = len(parsed.entries), parsed.skipped, parsed.warnings
             outlet = feed.name or parsed.title
+            # One query for the URLs the index already holds, not one per entry.
+            wanted = {normalize_url(entry.url) for entry in parsed.entries}
+            known = set(Article.objects.filter(url__in=wanted).values_list("url", flat=True))
             for entry in parsed.entries:
-                existed = Article.objects.filter(url=normalize_url(entry.url)).values_list("pk", flat=True).first()
                 article = upsert_article(
                     url=entry.url,
                     provider="feed",
@@ -216,7 +218,8 @@ def harvest(feed: Feed, *, fetcher: Fetcher | None = None) -> HarvestResult:
                 if article is None:
                     result.skipped["bad_url"] = result.skipped.get("bad_url", 0) + 1
                 else:
-                    (result.updated if existed else result.created).append(article.pk)
+                    (result.updated if article.url in known else result.created).append(article.pk)
+                    known.add(article.url)  # a feed may list one URL twice
     except FetchError as exc:
         Feed.objects.filter(pk=feed.pk).update(last_error=str(exc)[:2000], last_harvested_at=now)
         raise
