@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
+
+from django.utils.dateparse import parse_datetime
 
 from claims.discovery.http import JSON_TYPES, Fetcher, PermanentFetchError
 from claims.discovery.jobs import JobRecorder
@@ -57,3 +60,11 @@ def fetch_json(
         return json.loads(response.content)
     except ValueError:
         raise BadResponse(f"{response.final_url} did not return JSON.", url=response.final_url) from None
+
+
+def api_timestamp(value: str | None) -> dt.datetime | None:
+    """An API's ISO 8601 time ("2022-01-21T16:00:00Z"), or None when missing or malformed."""
+    try:
+        return parse_datetime((value or "").replace("Z", "+00:00"))
+    except ValueError:
+        return None

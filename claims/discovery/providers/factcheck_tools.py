@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.conf import settings
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
 from claims.discovery.extract import content_hash
 from claims.discovery.jobs import upsert_article
-from claims.discovery.providers.base import DiscoveryContext, Provider, fetch_json
+from claims.discovery.providers.base import DiscoveryContext, Provider, api_timestamp, fetch_json
 from claims.models import Article
 
 PAGE_SIZE = 20
@@ -60,7 +57,7 @@ class FactCheckToolsProvider(Provider):
                     title=review.get("title") or item.get("text", ""),
                     outlet=publisher.get("name") or publisher.get("site") or "",
                     language=review.get("languageCode", ""),
-                    published_at=_moment(review.get("reviewDate") or item.get("claimDate")),
+                    published_at=api_timestamp(review.get("reviewDate") or item.get("claimDate")),
                     summary=f"{review.get('textualRating', '')}".strip(),
                     text=text,
                     content_hash=content_hash(text),
@@ -70,10 +67,3 @@ class FactCheckToolsProvider(Provider):
                     articles.append(article)
         ctx.recorder.stat(self.name, found=len(articles))
         return articles
-
-
-def _moment(value: str | None) -> dt.datetime | None:
-    try:
-        return parse_datetime((value or "").replace("Z", "+00:00"))
-    except ValueError:
-        return None

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.conf import settings
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
 from claims.discovery.extract import content_hash
 from claims.discovery.jobs import upsert_article
-from claims.discovery.providers.base import DiscoveryContext, Provider, fetch_json
+from claims.discovery.providers.base import DiscoveryContext, Provider, api_timestamp, fetch_json
 from claims.models import Article
 
 RESULTS = 8
@@ -70,16 +67,9 @@ class WikipediaProvider(Provider):
                 summary=text[:500],
                 content_hash=content_hash(text) if text else "",
                 fetched_at=timezone.now(),
-                published_at=_timestamp(page.get("touched")),
+                published_at=api_timestamp(page.get("touched")),
             )
             if article is not None:
                 articles.append(article)
         ctx.recorder.stat(self.name, language=language, found=len(articles))
         return articles
-
-
-def _timestamp(value: str | None) -> dt.datetime | None:
-    try:
-        return parse_datetime((value or "").replace("Z", "+00:00"))
-    except ValueError:
-        return None
