@@ -93,10 +93,7 @@ def _pool_terms(claim: Claim) -> list[str]:
     words = [w for w in tx.cased_words(source) if len(w) >= 4 and w.lower() not in tx.STOPWORDS]
     # Names first (they cross languages), then long words (they are rare).
     words.sort(key=lambda w: (not w[:1].isupper(), -len(w)))
-    groups: dict[str, tuple[str, ...]] = {}
-    for canonical, variants in tx.COGNATES.items():
-        for spelling in (canonical, *variants):
-            groups.setdefault(spelling.lower(), (canonical, *variants))
+    groups = tx.cognate_spellings()
     terms: list[str] = []
     for word in words:
         for spelling in (word, *groups.get(word.lower(), ())):

@@ -12,7 +12,6 @@ import logging
 import re
 import time
 from collections.abc import Callable
-from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
@@ -38,17 +37,6 @@ MAX_VARIANTS = 2
 # --- Queries ------------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=1)
-def _cognate_groups() -> dict[str, tuple[str, ...]]:
-    """Every spelling in the cognate map → all spellings of that word, in both languages."""
-    groups: dict[str, tuple[str, ...]] = {}
-    for canonical, variants in tx.COGNATES.items():
-        spellings = tuple(dict.fromkeys(w for w in (canonical, *variants) if " " not in w))
-        for spelling in spellings:
-            groups.setdefault(spelling.lower(), spellings)
-    return groups
-
-
 def search_terms(claim: Any, *, words: int = MAX_WORDS, variants: int = MAX_VARIANTS) -> list[str]:
     """Words to look for, most telling first: names and acronyms, then long words.
 
@@ -66,7 +54,7 @@ def search_terms(claim: Any, *, words: int = MAX_WORDS, variants: int = MAX_VARI
         seen[low] = (0 if is_name else 1, position if is_name else -len(word), word)
     terms: list[str] = []
     for _kind, _order, word in sorted(seen.values())[:words]:
-        spellings = [word, *(v for v in _cognate_groups().get(word.lower(), ()) if v.lower() != word.lower())]
+        spellings = [word, *(v for v in tx.cognate_spellings().get(word.lower(), ()) if v.lower() != word.lower())]
         for spelling in spellings[: variants + 1]:
             if spelling.lower() not in {t.lower() for t in terms}:
                 terms.append(spelling)

@@ -273,6 +273,17 @@ def entities_vocabulary() -> frozenset[str]:
     return frozenset(fold(_stemmer("en").stemWord(name)) for name in NAMES) | frozenset(NAMES)
 
 
+@lru_cache(maxsize=1)
+def cognate_spellings() -> dict[str, tuple[str, ...]]:
+    """Every one-word spelling in the cognate map (lower-cased) → all one-word spellings of it."""
+    groups: dict[str, tuple[str, ...]] = {}
+    for head, variants in COGNATES.items():
+        spellings = tuple(dict.fromkeys(w for w in (head, *variants) if " " not in w))
+        for spelling in spellings:
+            groups.setdefault(spelling.lower(), spellings)
+    return groups
+
+
 def canonical(stem: str) -> str:
     """The shared form of a folded stem, or the stem itself when no cognate is known."""
     return _canonical_map().get(stem, stem)
