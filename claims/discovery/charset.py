@@ -108,31 +108,28 @@ def _decode(content: bytes, encoding: str, source: str, skip: int = 0) -> Decode
     return Decoded(content[skip:].decode(encoding, errors="replace"), encoding, source)
 
 
-def decode_html(content: bytes, header_charset: str | None = None) -> Decoded:
-    """Decode an HTML page: BOM, HTTP header, ``<meta>`` declaration, then detection."""
+def _decode_document(
+    content: bytes, header_charset: str | None, declaration: re.Pattern[bytes], prescan: int, source: str
+) -> Decoded:
+    """BOM, HTTP header, the document's own declaration (found by `declaration`), then detection."""
     bom = _bom(content)
     if bom:
         return _decode(content, bom[0], "bom", bom[1])
     declared = normalise_label(header_charset)
     if _usable(content, declared):
         return _decode(content, declared, "header")
-    match = _META_CHARSET.search(content[:_PRESCAN_BYTES])
+    match = declaration.search(content[:prescan])
     declared = normalise_label(match.group(1).decode("ascii", "ignore"), in_document=True) if match else None
     if _usable(content, declared):
-        return _decode(content, declared, "meta")
+        return _decode(content, declared, source)
     return _decode(content, detect(content), "detected")
+
+
+def decode_html(content: bytes, header_charset: str | None = None) -> Decoded:
+    """Decode an HTML page: BOM, HTTP header, ``<meta>`` declaration, then detection."""
+    return _decode_document(content, header_charset, _META_CHARSET, _PRESCAN_BYTES, "meta")
 
 
 def decode_xml(content: bytes, header_charset: str | None = None) -> Decoded:
     """Decode a feed: BOM, HTTP header, the XML declaration, then detection."""
-    bom = _bom(content)
-    if bom:
-        return _decode(content, bom[0], "bom", bom[1])
-    declared = normalise_label(header_charset)
-    if _usable(content, declared):
-        return _decode(content, declared, "header")
-    match = _XML_DECLARATION.search(content[:1024])
-    declared = normalise_label(match.group(1).decode("ascii", "ignore"), in_document=True) if match else None
-    if _usable(content, declared):
-        return _decode(content, declared, "xml")
-    return _decode(content, detect(content), "detected")
+    return _decode_document(content, header_charset, _XML_DECLARATION, 1024, "xml")
