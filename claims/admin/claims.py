@@ -218,21 +218,7 @@ class ClaimAdmin(RefusalsAsFormErrors, DeskHistoryAdmin):
         transitions = services.available_transitions(claim=claim, user=user) if may_change else []
         buttons = []
         for t in transitions:
-            hints: list[str] = []
-            if t.needs_draft:
-                hints = workflow.draft_blockers(
-                    has_rating=bool(review and review.rating_id),
-                    has_rationale=bool(review and review.rationale.strip()),
-                )
-            elif t.publishes:
-                hints = workflow.publish_blockers(
-                    has_rating=bool(review and review.rating_id),
-                    has_rationale=bool(review and review.rationale.strip()),
-                    evidence_count=evidence_count,
-                    author_id=review.author_id if review else None,
-                    approver_id=user.pk,
-                    four_eyes=self._four_eyes(),
-                )
+            hints = services.transition_blockers(transition=t, review=review, user=user, evidence_count=evidence_count)
             buttons.append(
                 {
                     "target": t.target,
@@ -267,12 +253,6 @@ class ClaimAdmin(RefusalsAsFormErrors, DeskHistoryAdmin):
             ),
             "public_url": public_url,
         }
-
-    @staticmethod
-    def _four_eyes() -> bool:
-        from django.conf import settings
-
-        return settings.FACTCHECK_FOUR_EYES
 
     # --- Saving through the services -------------------------------------------------
 

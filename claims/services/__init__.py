@@ -32,6 +32,7 @@ from claims.services.claims import (
     review_add_evidence,
     review_save,
     system_user,
+    transition_blockers,
 )
 from claims.services.discovery import (
     FEED_FIELDS,
@@ -113,4 +114,5 @@ __all__ = [
     "source_update",
     "system_user",
     "tags_get_or_create",
+    "transition_blockers",
 ]

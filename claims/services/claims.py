@@ -175,6 +175,32 @@ def available_transitions(*, claim: Claim, user: User) -> list[workflow.Transiti
     return [t for t in workflow.transitions_from(claim.status) if user.has_perm(t.permission)]
 
 
+def transition_blockers(
+    *, transition: workflow.Transition, review: Review | None, user: User, evidence_count: int | None = None
+) -> list[str]:
+    """Why the verdict stops this user making the transition now; empty when nothing does.
+
+    `evidence_count` saves a query when the caller has already counted the evidence.
+    """
+    has_rating = bool(review and review.rating_id)
+    has_rationale = bool(review and review.rationale.strip())
+    problems: list[str] = []
+    if transition.needs_draft:
+        problems += workflow.draft_blockers(has_rating=has_rating, has_rationale=has_rationale)
+    if transition.publishes:
+        if evidence_count is None:
+            evidence_count = review.evidence.count() if review else 0
+        problems += workflow.publish_blockers(
+            has_rating=has_rating,
+            has_rationale=has_rationale,
+            evidence_count=evidence_count,
+            author_id=review.author_id if review else None,
+            approver_id=user.pk,
+            four_eyes=settings.FACTCHECK_FOUR_EYES,
+        )
+    return problems
+
+
 @transaction.atomic
 def claim_transition(*, claim: Claim, user: User, to: str) -> Claim:
     """Move a claim to another state if the workflow, the user's role and the verdict allow it."""
@@ -193,24 +219,11 @@ def claim_transition(*, claim: Claim, user: User, to: str) -> Claim:
             % {"source": ClaimStatus(locked.status).label, "target": ClaimStatus(to).label}
         )
     review = Review.objects.filter(claim=locked).first()
-    if transition.needs_draft:
-        problems = workflow.draft_blockers(
-            has_rating=bool(review and review.rating_id), has_rationale=bool(review and review.rationale.strip())
-        )
-        if problems:
-            raise PreconditionFailed(" ".join(problems), errors=problems)
+    problems = transition_blockers(transition=transition, review=review, user=user)
+    if problems:
+        raise PreconditionFailed(" ".join(problems), errors=problems)
     now = timezone.now()
     if transition.publishes:
-        problems = workflow.publish_blockers(
-            has_rating=bool(review and review.rating_id),
-            has_rationale=bool(review and review.rationale.strip()),
-            evidence_count=review.evidence.count() if review else 0,
-            author_id=review.author_id if review else None,
-            approver_id=user.pk,
-            four_eyes=settings.FACTCHECK_FOUR_EYES,
-        )
-        if problems:
-            raise PreconditionFailed(" ".join(problems), errors=problems)
         review.approver = user
         if transition.target == ClaimStatus.PUBLISHED or review.published_at is None:
             review.published_at = now
