@@ -84,6 +84,15 @@ def test_job_detail_shape(reviewer, claim):
     assert [j["id"] for j in listed] == [job.pk]
 
 
+@pytest.mark.parametrize("value", ["\u00b2", "99999999999999999999"])
+def test_job_list_claim_filter_that_is_no_id_matches_nothing(reviewer, claim, value):
+    # A superscript digit passes str.isdigit() but not int(); a 20-digit id is beyond the column.
+    FetchJob.objects.create(kind="discover", claim=claim)
+    response = client_for(reviewer).get(f"{API}/jobs/", {"claim": value})
+    assert response.status_code == 200
+    assert response.json()["results"] == []
+
+
 def test_jobs_are_for_the_desk_only(outsider, claim):
     job = FetchJob.objects.create(kind="discover", claim=claim)
     assert client_for().get(f"{API}/jobs/{job.pk}/").status_code == 401

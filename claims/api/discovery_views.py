@@ -46,6 +46,7 @@ from claims.api.discovery_serializers import (
     RelatedArticleSerializer,
     SimilarClaimSerializer,
 )
+from claims.api.filters import parse_id
 from claims.api.pagination import PagePagination
 from claims.models import Claim, DuplicateSuggestion, Feed, FetchJob, RelatedArticle
 
@@ -184,7 +185,10 @@ class JobViewSet(_DiscoveryView, mixins.ListModelMixin, mixins.RetrieveModelMixi
     def get_queryset(self) -> QuerySet[FetchJob]:
         qs = selectors.jobs_visible_to(user=self.request.user)
         claim = self.request.query_params.get("claim", "")
-        return qs.filter(claim_id=int(claim)) if claim.isdigit() else qs
+        if not claim.isdigit():
+            return qs
+        pk = parse_id(claim)
+        return qs.filter(claim_id=pk) if pk is not None else qs.none()
 
 
 @extend_schema_view(

@@ -39,7 +39,7 @@ class UTCDateTimeFilter(filters.IsoDateTimeFilter):
         return super().filter(qs, value)
 
 
-def _id(value: str) -> int | None:
+def parse_id(value: str) -> int | None:
     """The value as a database id, or None if it is not one (too large ids match nothing)."""
     value = value.strip()
     if value.isascii() and value.isdigit() and int(value) <= _MAX_ID:
@@ -104,7 +104,7 @@ class ClaimFilter(filters.FilterSet):
     def filter_claimant(self, qs: QuerySet, name: str, value: str) -> QuerySet:
         value = value.strip()
         if value.isascii() and value.isdigit():
-            pk = _id(value)
+            pk = parse_id(value)
             return qs.filter(claimant_id=pk) if pk is not None else qs.none()
         return qs.filter(claimant__name__iexact=value)
 
@@ -121,7 +121,7 @@ class ClaimFilter(filters.FilterSet):
             user = getattr(self.request, "user", None)
             return qs.filter(assignee=user) if user and user.is_authenticated else qs.none()
         if value.isascii() and value.isdigit():
-            pk = _id(value)
+            pk = parse_id(value)
             return qs.filter(assignee_id=pk) if pk is not None else qs.none()
         return qs.filter(assignee__username=value)
 
