@@ -42,11 +42,6 @@ def fold(text: str) -> str:
     return _NON_WORD.sub(" ", text).strip()
 
 
-@lru_cache(maxsize=200_000)
-def fold_word(word: str) -> str:
-    return fold(word)
-
-
 # --- Languages -----------------------------------------------------------------------------
 
 _NB_STOP = frozenset(STOPWORDS_NORWEGIAN) | {
@@ -294,11 +289,6 @@ def canonical(stem: str) -> str:
 
 def normalize_numbers(text: str) -> str:
     return _NUMBER_GROUPS.sub("", text)
-
-
-def raw_words(text: str) -> list[str]:
-    """Lower-cased words with Norwegian letters intact (the stemmers need them)."""
-    return [w.lower() for w in _WORD.findall(normalize_numbers(text))]
 
 
 def cased_words(text: str) -> list[str]:
