@@ -16,9 +16,10 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Max, Q
 from django.utils import timezone
 
+from claims import workflow
 from claims.discovery.http import FetchError
 from claims.models import Article, Claim, Feed, FetchJob, RelatedArticle
 from claims.urlnorm import normalize_url
@@ -69,10 +70,7 @@ def claim_job(job_id: int) -> tuple[FetchJob | None, str]:
     if job.attempts >= MAX_ATTEMPTS and (
         job.status == Status.QUEUED or (job.started_at and job.started_at < stale_before())
     ):
-        errors = [*job.errors, {"error": f"gave up after {job.attempts} attempts", "permanent": True}]
-        FetchJob.objects.filter(pk=job_id).exclude(status__in=FINISHED).update(
-            status=Status.FAILED, finished_at=now, errors=errors[-MAX_RECORDED_ERRORS:]
-        )
+        _close_failed(job, {"error": f"gave up after {job.attempts} attempts", "permanent": True})
         return None, "gave up"
     return None, "busy"
 
@@ -163,8 +161,13 @@ def mark_failed(job_id: int, message: str) -> None:
     job = FetchJob.objects.filter(pk=job_id).first()
     if job is None or job.status in FINISHED:
         return
-    errors = [*job.errors, {"error": message[:500], "permanent": True, "attempt": job.attempts}]
-    FetchJob.objects.filter(pk=job_id).exclude(status__in=FINISHED).update(
+    _close_failed(job, {"error": message[:500], "permanent": True, "attempt": job.attempts})
+
+
+def _close_failed(job: FetchJob, entry: dict[str, Any]) -> None:
+    # Gated on the status, so a run that finished meanwhile keeps its own outcome.
+    errors = [*job.errors, entry]
+    FetchJob.objects.filter(pk=job.pk).exclude(status__in=FINISHED).update(
         status=Status.FAILED, finished_at=timezone.now(), errors=errors[-MAX_RECORDED_ERRORS:]
     )
 
@@ -186,10 +189,6 @@ def open_job(*, kind: str, claim_id: int | None = None, feed_id: int | None = No
 def claims_due_for_recheck(*, limit: int = 200) -> list[int]:
     """Open claims whose last discovery is older than DISCOVERY_RECHECK_HOURS (or that never had one
     while in research or review), oldest first."""
-    from django.db.models import Max
-
-    from claims import workflow
-
     cutoff = timezone.now() - dt.timedelta(hours=settings.DISCOVERY_RECHECK_HOURS)
     researched = {workflow.ClaimStatus.IN_RESEARCH, workflow.ClaimStatus.IN_REVIEW}
     rows = (
