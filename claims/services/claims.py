@@ -246,16 +246,24 @@ def claim_transition(*, claim: Claim, user: User, to: str) -> Claim:
 # --- Appearances, reviews, comments ------------------------------------------------------
 
 
+def _unmark_first_appearances(*, claim_id: int, user: User, keep_source: Source | None = None) -> None:
+    """Clear the claim's first-appearance mark (except on `keep_source`), one audited save per row."""
+    previous = Appearance.objects.filter(claim_id=claim_id, is_first_appearance=True)
+    if keep_source is not None:
+        previous = previous.exclude(source=keep_source)
+    for appearance in previous:
+        appearance.is_first_appearance = False
+        _mark_history_user(appearance, user)
+        appearance.save(update_fields=["is_first_appearance"])
+
+
 @transaction.atomic
 def appearance_add(*, user: User, claim: Claim, item: AppearanceInput, refresh: bool = True) -> Appearance:
     """Record that the claim appears in a source; at most one appearance is the first."""
     _require(user, workflow.WORK)
     source = source_get_or_create(url=item.url, title=item.title, outlet=item.outlet)
     if item.is_first_appearance:
-        for previous in Appearance.objects.filter(claim=claim, is_first_appearance=True).exclude(source=source):
-            previous.is_first_appearance = False
-            _mark_history_user(previous, user)
-            previous.save(update_fields=["is_first_appearance"])
+        _unmark_first_appearances(claim_id=claim.pk, user=user, keep_source=source)
     appearance = Appearance.objects.filter(claim=claim, source=source).first() or Appearance(claim=claim, source=source)
     appearance.quote = item.quote or appearance.quote
     appearance.appeared_on = item.appeared_on or appearance.appeared_on
@@ -280,10 +288,7 @@ def appearance_update(
     _require(user, workflow.WORK)
     appearance = Appearance.objects.select_for_update().select_related("claim").get(pk=appearance.pk)
     if is_first_appearance and not appearance.is_first_appearance:
-        for previous in Appearance.objects.filter(claim_id=appearance.claim_id, is_first_appearance=True):
-            previous.is_first_appearance = False
-            _mark_history_user(previous, user)
-            previous.save(update_fields=["is_first_appearance"])
+        _unmark_first_appearances(claim_id=appearance.claim_id, user=user)
     appearance.quote = quote
     appearance.appeared_on = appeared_on
     appearance.is_first_appearance = is_first_appearance

@@ -28,7 +28,13 @@ from claims.services._base import (
     ascii_slug,
     claim_refresh_search,
 )
-from claims.services.claims import AppearanceInput, _enqueue_duplicate_check, _touch, appearance_add
+from claims.services.claims import (
+    AppearanceInput,
+    _enqueue_duplicate_check,
+    _touch,
+    _unmark_first_appearances,
+    appearance_add,
+)
 from claims.services.reference import claimant_get_or_create
 from claims.urlnorm import normalize_url
 from claims.workflow import ClaimStatus
@@ -107,10 +113,7 @@ def _markup_appearances(*, user: User, claim: Claim, item: MarkupInput) -> None:
         _mark_history_user(appearance, user)
         appearance.delete()
     if not item.first_appearance:
-        for appearance in Appearance.objects.filter(claim=claim, is_first_appearance=True):
-            appearance.is_first_appearance = False
-            _mark_history_user(appearance, user)
-            appearance.save(update_fields=["is_first_appearance"])
+        _unmark_first_appearances(claim_id=claim.pk, user=user)
 
 
 def _markup_apply(
