@@ -174,6 +174,27 @@ def test_authorization_is_dropped_on_redirect(httpserver):
     assert "Authorization" not in second.headers
 
 
+def test_caller_headers_stay_behind_when_a_redirect_leaves_the_origin(httpserver):
+    other = HTTPServer(host="127.0.0.1", port=0)
+    other.start()
+    try:
+        other.expect_request("/landing").respond_with_data("<p>ok</p>", content_type="text/html")
+        httpserver.expect_request("/same").respond_with_data("", status=302, headers={"Location": "/away"})
+        httpserver.expect_request("/away").respond_with_data(
+            "", status=302, headers={"Location": other.url_for("/landing")}
+        )
+        http.fetch(httpserver.url_for("/same"), headers={"X-Api-Key": "secret-key"})
+        (first, _), (second, _) = httpserver.log
+        (third, _) = other.log[0]
+    finally:
+        other.clear()
+        other.stop()
+    # Same origin: the key goes along; another origin (another port) never sees it.
+    assert first.headers.get("X-Api-Key") == second.headers.get("X-Api-Key") == "secret-key"
+    assert "X-Api-Key" not in third.headers
+    assert third.headers.get("User-Agent")
+
+
 @pytest.mark.parametrize(
     "url",
     ["ftp://127.0.0.1/file", "file:///etc/passwd", "gopher://127.0.0.1/", "javascript:alert(1)", "/relative/only"],

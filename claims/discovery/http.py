@@ -12,7 +12,8 @@ What it guarantees, hop by hop (redirects are followed here, never by requests i
 * connect timeout, a total deadline for the whole fetch, a response size cap counted on
   the decoded body (a gzip bomb stops at the cap too), a redirect cap, allowed content
   types, a clear User-Agent, no proxies or .netrc from the environment, and no
-  Authorization header after the first hop.
+  Authorization header after the first hop (nor any header the caller added once a redirect
+  leaves the origin).
 
 `settings.FETCH_ALLOWED_NETWORKS` lets an intranet (or a test server on 127.0.0.1) through.
 
@@ -356,8 +357,13 @@ class Fetcher:
                     if status in _REDIRECT_STATUSES and response.headers.get("location"):
                         current = urljoin(prepared.url, response.headers["location"])
                         redirects.append(current)
-                        # Credentials were meant for the first host only.
-                        hop_headers = {k: v for k, v in hop_headers.items() if k.lower() != "authorization"}
+                        # Credentials were meant for the first host only: Authorization goes at
+                        # any redirect, and every header the caller added (an API key, a
+                        # validator) once the redirect leaves the origin.
+                        if _origin(current) != _origin(prepared.url):
+                            hop_headers = dict(base_headers)
+                        else:
+                            hop_headers = {k: v for k, v in hop_headers.items() if k.lower() != "authorization"}
                         continue
                     if 300 <= status < 400 and status != 304:
                         raise TooManyRedirects(f"HTTP {status} without a usable Location.", status=status, url=current)
@@ -420,6 +426,16 @@ class Fetcher:
             raise
         except requests.exceptions.RequestException as exc:
             raise _translate(exc, prepared.url or "") from None
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    try:
+        port = parts.port or _DEFAULT_PORTS.get(scheme)
+    except ValueError:  # a bad port is refused when the hop is prepared
+        port = None
+    return scheme, (parts.hostname or "").lower(), port
 
 
 def _host_header(host: str, port: int | None, scheme: str) -> str:
