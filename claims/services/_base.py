@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.validators import URLValidator
@@ -12,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from claims.exceptions import (
     PreconditionFailed,
+    ServiceError,
     TransitionForbidden,
 )
 from claims.models import Appearance, Claim, Claimant
@@ -22,6 +24,12 @@ User = Any  # a django.contrib.auth user; typed loosely so AnonymousUser fits to
 def _require(user: User, permission: str) -> None:
     if not (user and user.is_active and user.has_perm(permission)):
         raise TransitionForbidden(_("You do not have permission to do this."))
+
+
+def _reject_unknown_fields(names: Iterable[str], allowed: frozenset[str]) -> None:
+    unknown = set(names) - allowed
+    if unknown:
+        raise ServiceError(_("These fields cannot be changed here: %s") % ", ".join(sorted(unknown)))
 
 
 def _mark_history_user(obj: Any, user: User) -> None:

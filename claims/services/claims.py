@@ -27,6 +27,7 @@ from claims.services._base import (
     User,
     _delete,
     _mark_history_user,
+    _reject_unknown_fields,
     _require,
     _unique_slug,
     ascii_slug,
@@ -115,14 +116,10 @@ def claim_update(
     concurrent editors cannot both succeed.
     """
     _require(user, workflow.WORK)
-    unknown = set(data) - EDITABLE_CLAIM_FIELDS
-    if unknown:
-        raise ServiceError(_("These fields cannot be changed here: %s") % ", ".join(sorted(unknown)))
+    _reject_unknown_fields(data, EDITABLE_CLAIM_FIELDS)
     if isinstance(data.get("claimant"), str):
         data = {**data, "claimant": claimant_get_or_create(name=data["claimant"]) if data["claimant"].strip() else None}
-    assignee = data.get("assignee")
-    if assignee is not None and not assignee.has_perm(workflow.WORK):
-        raise ServiceError(_("%(name)s is not a reviewer or editor.") % {"name": assignee.get_username()})
+    _check_assignee(data.get("assignee"))
     if expected_version is not None:
         bumped = Claim.objects.filter(pk=claim.pk, version=expected_version).update_derived(version=F("version") + 1)
         if not bumped:
@@ -147,6 +144,12 @@ def claim_update(
     return claim
 
 
+def _check_assignee(assignee: Any) -> None:
+    """Only people who may work on claims can be given one (None: nobody)."""
+    if assignee is not None and not assignee.has_perm(workflow.WORK):
+        raise ServiceError(_("%(name)s is not a reviewer or editor.") % {"name": assignee.get_username()})
+
+
 def _touch(claim: Claim, user: User, *fields: str) -> None:
     claim.version += 1
     claim.updated_at = timezone.now()
@@ -158,8 +161,7 @@ def _touch(claim: Claim, user: User, *fields: str) -> None:
 def claim_assign(*, claim: Claim, user: User, assignee: Any) -> Claim:
     """Give the claim to a reviewer (or to nobody, with assignee=None)."""
     _require(user, workflow.WORK)
-    if assignee is not None and not assignee.has_perm(workflow.WORK):
-        raise ServiceError(_("%(name)s is not a reviewer or editor.") % {"name": assignee.get_username()})
+    _check_assignee(assignee)
     claim = Claim.objects.select_for_update().get(pk=claim.pk)
     if claim.assignee_id == (assignee.pk if assignee else None):
         return claim

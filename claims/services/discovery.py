@@ -16,6 +16,7 @@ from claims.models import Appearance, Claim, Source
 from claims.services._base import (
     User,
     _mark_history_user,
+    _reject_unknown_fields,
     _require,
     claim_refresh_search,
 )
@@ -204,9 +205,7 @@ def feed_save(*, user: User, data: dict[str, Any], feed: Any = None) -> Any:
     from claims.models import Feed
 
     _require(user, "claims.change_feed" if feed is not None else "claims.add_feed")
-    unknown = set(data) - FEED_FIELDS
-    if unknown:
-        raise ServiceError(_("These fields cannot be changed here: %s") % ", ".join(sorted(unknown)))
+    _reject_unknown_fields(data, FEED_FIELDS)
     feed = feed if feed is not None else Feed()
     for key, value in data.items():
         setattr(feed, key, value.strip() if isinstance(value, str) else value)

@@ -23,6 +23,7 @@ from claims.models import Appearance, Claim, ClaimReviewPage, Rating, Review
 from claims.services._base import (
     User,
     _mark_history_user,
+    _reject_unknown_fields,
     _require,
     _unique_slug,
     ascii_slug,
@@ -224,10 +225,7 @@ def markup_page_save(
     _require(user, workflow.PUBLISH)
     _require(user, "claims.change_claimreviewpage" if page else "claims.add_claimreviewpage")
     wanted = MARKUP_PAGE_FIELDS if fields is None or page is None else frozenset(fields)
-    if wanted - MARKUP_PAGE_FIELDS:
-        raise ServiceError(
-            _("These fields cannot be changed here: %s") % ", ".join(sorted(wanted - MARKUP_PAGE_FIELDS))
-        )
+    _reject_unknown_fields(wanted, MARKUP_PAGE_FIELDS)
     if "page_url" in wanted and not data.page_url.strip():
         raise ServiceError(_("A page needs a URL."))
     if "markups" in wanted and not data.markups:

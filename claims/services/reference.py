@@ -15,6 +15,7 @@ from claims.models import Claim, Claimant, Rating, Source, Tag
 from claims.services._base import (
     User,
     _mark_history_user,
+    _reject_unknown_fields,
     _require,
     _unique_slug,
     _url_validator,
@@ -77,9 +78,7 @@ def tags_get_or_create(*, names: Iterable[str]) -> list[Tag]:
 
 
 def _save_fields(obj: Any, user: User, data: dict[str, Any], *, allowed: frozenset[str]) -> Any:
-    unknown = set(data) - allowed
-    if unknown:
-        raise ServiceError(_("These fields cannot be changed here: %s") % ", ".join(sorted(unknown)))
+    _reject_unknown_fields(data, allowed)
     for key, value in data.items():
         setattr(obj, key, value)
     obj.full_clean()
