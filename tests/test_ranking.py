@@ -223,6 +223,12 @@ def test_rank_for_claim_returns_scored_explained_articles():
         assert "<" not in why["snippet"]
     top_why = results[0][2]
     assert "Russland" in top_why["terms"] and "Ukraina" in top_why["terms"]
+    # The order used to pick pages to fetch is the ranking's, and leaves out the unrelated one.
+    assert ranking.order_for_claim(claim, [unrelated, english, relevant]) == [
+        a for a, _s, _w in ranking.rank_for_claim(claim, [unrelated, english, relevant], limit=3)
+    ]
+    assert unrelated not in ranking.order_for_claim(claim, [unrelated, english, relevant])
+    assert ranking.order_for_claim(claim, []) == []
     assert "avviste" in top_why["snippet"]  # the passage about the denial, not the first line
     assert results[1][2]["cross_language"] is True
 

@@ -170,8 +170,9 @@ def _fetch_promising_pages(
     budget = settings.DISCOVERY_MAX_PAGE_FETCHES
     if not budget:
         return pool
-    preliminary = _rank(claim, pool, limit=len(pool))
-    wanted = [a for a, _score, _why in preliminary if a.fetched_at is None and not a.text][:budget]
+    from claims.discovery.ranking import order_for_claim
+
+    wanted = [a for a in order_for_claim(claim, pool) if a.fetched_at is None and not a.text][:budget]
     if not wanted:
         return pool
     recorder.set_total(recorder.total + len(wanted))

@@ -398,17 +398,21 @@ def rank(
         return []
     index = index_for(articles)
     signals = score_all(index, query, weights)
-    combined = signals.combined
-    k = min(limit, len(articles))
+    return [
+        (index.articles[i], round(float(signals.combined[i]), 4), explain(index, i, signals, query))
+        for i in _best_first(signals.combined, limit)
+    ]
+
+
+def _best_first(combined: np.ndarray, limit: int) -> list[int]:
+    """Rows with a positive score, best first, at most `limit`."""
     # Ties (often all zero) keep the candidates' own order, which is stable and testable.
-    order = np.lexsort((np.arange(len(articles)), -combined))[:k]
-    results = []
-    for i in order:
-        score = float(combined[i])
-        if score <= 0:
+    rows = []
+    for i in np.lexsort((np.arange(len(combined)), -combined))[:limit]:
+        if float(combined[i]) <= 0:
             break
-        results.append((index.articles[i], round(score, 4), explain(index, int(i), signals, query)))
-    return results
+        rows.append(int(i))
+    return rows
 
 
 def rank_for_claim(
@@ -420,3 +424,17 @@ def rank_for_claim(
     "ngram", "entities", "recency") and "snippet", a plain-text passage around the best match.
     """
     return rank(Query.for_claim(claim), articles, limit=limit)
+
+
+def order_for_claim(claim: Claim, articles: list[Article]) -> list[Article]:
+    """The articles `rank_for_claim` would return, in its order, without the reasons.
+
+    For choosing which pages to fetch: the reasons (a snippet per article) cost far more
+    than the scores and would be thrown away.
+    """
+    articles = list(articles)
+    if not articles:
+        return []
+    index = index_for(articles)
+    signals = score_all(index, Query.for_claim(claim))
+    return [index.articles[i] for i in _best_first(signals.combined, len(articles))]
