@@ -241,7 +241,8 @@ def extract(html: str, *, url: str) -> Extracted:
         canonical_url=_canonical(tree, url),
         title=(meta.get("title") or _meta(tree, "og:title") or "").strip()[:500],
         author=(meta.get("author") or _meta(tree, "author") or "").strip()[:200],
-        published_at=own_date or _published(tree, meta.get("date")),
+        # The page's own tags gave nothing usable (own_date); only trafilatura's date is left.
+        published_at=own_date or _published(None, meta.get("date")),
         site_name=(_meta(tree, "og:site_name") or meta.get("sitename") or meta.get("hostname") or "").strip()[:200],
         language=language,
         description=(meta.get("description") or _meta(tree, "og:description", "description") or "").strip()[:2000],
