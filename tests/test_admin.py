@@ -24,6 +24,7 @@ from claims.models import (
     ClaimReviewPage,
     Comment,
     DuplicateSuggestion,
+    Feed,
     FetchJob,
     RelatedArticle,
     Review,
@@ -703,3 +704,20 @@ def test_big_lists_offer_no_facet_counts(client, editor):
     response = client.get(changelist_url(Claim) + "?_facets=True")
     assert response.status_code == 200
     assert b"Show counts" not in response.content
+
+
+def test_feeds_are_added_and_changed_through_the_service(client, editor):
+    client.force_login(editor)
+    add = reverse("admin:claims_feed_add")
+    data = change_form_data(client.get(add))
+    data.update({"url": "https://wire.example/world.rss", "name": "Wire: world", "language": "en", "enabled": "on"})
+    assert client.post(add, data).status_code == 302
+    feed = Feed.objects.get(url="https://wire.example/world.rss")
+    assert (feed.name, feed.language, feed.enabled) == ("Wire: world", "en", True)
+
+    data = change_form_data(client.get(change_url(feed)))
+    data["name"] = "Wire: Europe"
+    data.pop("enabled", None)  # an unticked box is not posted
+    assert client.post(change_url(feed), data).status_code == 302
+    feed.refresh_from_db()
+    assert (feed.name, feed.url, feed.enabled) == ("Wire: Europe", "https://wire.example/world.rss", False)

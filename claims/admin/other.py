@@ -265,7 +265,7 @@ class ClaimReviewPageAdmin(RefusalsAsFormErrors, admin.ModelAdmin):
 
 
 @admin.register(Feed)
-class FeedAdmin(admin.ModelAdmin):
+class FeedAdmin(RefusalsAsFormErrors, admin.ModelAdmin):
     formfield_overrides = URL_FIELDS_HTTPS
     list_display = ("name", "url", "language", "enabled", "last_harvested_at", "error_excerpt")
     list_editable = ("enabled",)
@@ -276,6 +276,14 @@ class FeedAdmin(admin.ModelAdmin):
     @admin.display(description=_("last error"))
     def error_excerpt(self, obj: Feed) -> str:
         return Truncator(obj.last_error).chars(80) or "—"
+
+    def save_model(self, request: HttpRequest, obj: Feed, form: Any, change: bool) -> None:
+        if change:
+            fresh = Feed.objects.get(pk=obj.pk)
+            adopt(obj, services.feed_save(user=request.user, data=_changed(form, services.FEED_FIELDS), feed=fresh))
+        else:
+            data = {k: v for k, v in form.cleaned_data.items() if k in services.FEED_FIELDS}
+            adopt(obj, services.feed_save(user=request.user, data=data))
 
 
 @admin.register(Article)
