@@ -31,7 +31,6 @@ from claims.services.claims import (
     duplicates_refresh,
     review_add_evidence,
     review_save,
-    system_user,
     transition_blockers,
 )
 from claims.services.discovery import (
@@ -112,7 +111,6 @@ __all__ = [
     "source_create",
     "source_get_or_create",
     "source_update",
-    "system_user",
     "tags_get_or_create",
     "transition_blockers",
 ]

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -381,11 +380,6 @@ def _enqueue_duplicate_check(claim_id: int) -> None:
     from claims import tasks
 
     transaction.on_commit(lambda: tasks.find_duplicates.delay(claim_id))
-
-
-def system_user() -> AnonymousUser | AbstractBaseUser:
-    """Stand-in for background jobs that act on no one's behalf."""
-    return AnonymousUser()
 
 
 # --- Duplicates -----------------------------------------------------------------------------
