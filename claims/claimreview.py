@@ -53,7 +53,8 @@ def _date(value: dt.date | dt.datetime | None) -> str | None:
     return value.isoformat()
 
 
-def _review_of(claim: Claim) -> Review | None:
+def review_of(claim: Claim) -> Review | None:
+    """The claim's verdict, or None if it has none (a reverse one-to-one raises instead)."""
     try:
         return claim.review
     except ObjectDoesNotExist:
@@ -104,7 +105,7 @@ def build_claimreview(claim: Claim, *, request: HttpRequest | None = None) -> di
     Optional values the desk has not recorded are left out rather than emitted empty.
     `sameAs` is always a list (schema.org allows several values).
     """
-    review = _review_of(claim)
+    review = review_of(claim)
     appearances = list(claim.appearances.all())
 
     item: dict[str, Any] = {"@type": "Claim"}

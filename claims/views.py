@@ -14,7 +14,6 @@ from typing import Any
 import markdown
 import nh3
 from django.conf import settings
-from django.core.exceptions import ObjectDoesNotExist
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -23,7 +22,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.views.generic import DetailView, ListView
 
 from claims import selectors
-from claims.claimreview import build_claimreview, public_url
+from claims.claimreview import build_claimreview, public_url, review_of
 from claims.models import Claim
 
 # What a rationale may contain after Markdown: text formatting, lists, quotes, tables and
@@ -108,10 +107,7 @@ class FactcheckDetailView(PublicPageMixin, DetailView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         claim: Claim = self.object
-        try:
-            review = claim.review
-        except ObjectDoesNotExist:  # publishing requires a verdict; imported data might lack one
-            review = None
+        review = review_of(claim)  # publishing requires a verdict; imported data might lack one
         context.update(
             review=review,
             rating=review.rating if review else None,

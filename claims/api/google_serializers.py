@@ -15,7 +15,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.exceptions import ObjectDoesNotExist
 from django.core.validators import URLValidator
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext_lazy as _
@@ -25,7 +24,7 @@ from rest_framework import serializers
 from rest_framework.request import Request
 
 from claims import selectors, services
-from claims.claimreview import public_url
+from claims.claimreview import public_url, review_of
 from claims.models import Claim, Claimant, ClaimReviewPage, Review
 
 MAX_MARKUPS = 100
@@ -377,13 +376,6 @@ def _timestamp(value: Any) -> str:
     return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _review_of(claim: Claim) -> Review | None:
-    try:
-        return claim.review
-    except ObjectDoesNotExist:
-        return None
-
-
 def claim_json(claim: Claim, *, request: Request) -> dict[str, Any]:
     """A published claim as Google's search returns it; reads only what the selector joined."""
     data: dict[str, Any] = {"text": claim.text}
@@ -391,7 +383,7 @@ def claim_json(claim: Claim, *, request: Request) -> dict[str, Any]:
         data["claimant"] = claim.claimant.name
     if claim.claim_date:
         data["claimDate"] = f"{claim.claim_date.isoformat()}T00:00:00Z"
-    review = _review_of(claim)
+    review = review_of(claim)
     reviews = []
     if review is not None:
         item: dict[str, Any] = {

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ObjectDoesNotExist
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -28,6 +27,7 @@ from claims.api.fields import (
     StrictURLField,
     UserRefField,
 )
+from claims.claimreview import review_of
 from claims.models import Appearance, Claim, Claimant, Priority, Rating, Review, Source, Tag
 from claims.models.core import language_validator
 
@@ -84,13 +84,6 @@ def _user(serializer: serializers.BaseSerializer, user: Any) -> dict[str, Any] |
     if user is None or not _is_desk(serializer):
         return None
     return {"id": user.pk, "username": user.get_username()}
-
-
-def _review_of(claim: Claim) -> Review | None:
-    try:
-        return claim.review
-    except ObjectDoesNotExist:
-        return None
 
 
 class ReviewSerializer(serializers.ModelSerializer):
@@ -428,7 +421,7 @@ class ReviewWriteSerializer(StrictSerializer):
             self.fields["claim"].queryset = self.context["claims"]
 
     def validate_claim(self, claim: Claim) -> Claim:
-        if _review_of(claim) is not None:
+        if review_of(claim) is not None:
             raise serializers.ValidationError(
                 _("This claim already has a verdict; revise it with PATCH /api/v1/reviews/{id}/.")
             )
