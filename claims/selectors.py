@@ -31,7 +31,7 @@ User = Any
 
 
 def can_see_unpublished(user: User) -> bool:
-    return bool(user and user.is_authenticated and user.is_active and user.has_perm("claims.view_claim"))
+    return _desk_may_view(user, "claim")
 
 
 def claims_visible_to(*, user: User) -> QuerySet[Claim]:
@@ -101,12 +101,8 @@ def users_who_can_work() -> QuerySet:
 
 
 def related_articles_for(*, claim: Claim) -> QuerySet[RelatedArticle]:
-    return (
-        RelatedArticle.objects.filter(claim=claim)
-        .exclude(status=RelatedArticle.Status.IRRELEVANT)
-        .select_related("article")
-        .order_by("-score", "id")
-    )
+    """A claim's suggestions as the desk sees them: best first, none marked irrelevant."""
+    return related_articles_by_status(claim=claim)
 
 
 def latest_job_for(*, claim: Claim) -> FetchJob | None:
