@@ -202,6 +202,16 @@ def _remember_failure(url: str, exc: FetchError) -> None:
         Article.objects.filter(url=normalize_url(url)).update(fetch_error=str(exc)[:2000])
 
 
+def _fetch_failed(recorder: JobRecorder, source: str, exc: FetchError, *, url: str, can_retry: bool) -> FetchJob:
+    """Record the job's one fetch as failed: a transient failure with retries left gives the
+    job back and is raised again for the task to retry; anything else closes the job."""
+    recorder.error(source, exc, url=url)
+    if not exc.permanent and can_retry:
+        recorder.release()
+        raise exc
+    return recorder.finish(FetchJob.Status.FAILED)
+
+
 # --- Feed harvest -------------------------------------------------------------------------------
 
 
@@ -223,11 +233,7 @@ def run_harvest(
     try:
         result = harvest(feed, fetcher=fetcher or Fetcher())
     except FetchError as exc:
-        recorder.error("feeds", exc, url=feed.url)
-        if not exc.permanent and can_retry:
-            recorder.release()
-            raise
-        return recorder.finish(FetchJob.Status.FAILED), []
+        return _fetch_failed(recorder, "feeds", exc, url=feed.url, can_retry=can_retry), []
     recorder.stat("feeds", **result.as_stats())
     recorder.timed("harvest", started)
     recorder.advance()
@@ -281,11 +287,7 @@ def run_fetch_url(
     try:
         article = fetch_page(job.url, fetcher=fetcher or Fetcher())
     except FetchError as exc:
-        recorder.error("article_page", exc, url=job.url)
-        if not exc.permanent and can_retry:
-            recorder.release()
-            raise
-        return recorder.finish(FetchJob.Status.FAILED)
+        return _fetch_failed(recorder, "article_page", exc, url=job.url, can_retry=can_retry)
     if article is not None and job.claim is not None:
         ranked = _rank(job.claim, [article], limit=1) or [(article, 0.0, {"terms": [], "snippet": article.text[:300]})]
         store_suggestions(claim=job.claim, ranked=ranked, provider_of={article.pk: "article_page"})
