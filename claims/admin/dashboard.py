@@ -17,7 +17,7 @@ def dashboard_for(user: Any) -> dict[str, Any] | None:
 
     None for users who may not see claims, so the index shows them nothing of the desk.
     """
-    if not (user and user.is_active and user.has_perm("claims.view_claim")):
+    if not selectors.can_see_unpublished(user):
         return None
     changelist = reverse("admin:claims_claim_changelist")
     counts = selectors.status_counts()

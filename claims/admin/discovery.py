@@ -26,8 +26,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from claims import selectors, services, workflow
-from claims.admin.base import report_errors
+from claims import selectors, services
+from claims.admin.base import can_work, report_errors
 from claims.exceptions import ServiceError
 from claims.models import Claim, DuplicateSuggestion, FetchJob, RelatedArticle
 
@@ -87,7 +87,7 @@ def _admin_url(name: str, *args: Any) -> str:
 
 def panel_context(request: HttpRequest, claim: Claim) -> dict[str, Any]:
     user = request.user
-    may_work = bool(user.is_active and user.has_perm(workflow.WORK))
+    may_work = can_work(user)
     related = []
     if user.has_perm("claims.view_relatedarticle"):
         for item in selectors.related_articles_by_status(claim=claim)[:20]:
