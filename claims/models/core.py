@@ -243,8 +243,12 @@ class Rating(models.Model):
     def __str__(self) -> str:
         return self.label
 
+    @staticmethod
+    def _norwegian(language: str | None) -> bool:
+        return (language or "").startswith(("nb", "no", "nn"))
+
     def label_for(self, language: str | None) -> str:
-        return self.label_nb if (language or "").startswith(("nb", "no", "nn")) else self.label_en
+        return self.label_nb if self._norwegian(language) else self.label_en
 
     @property
     def label(self) -> str:
@@ -252,8 +256,7 @@ class Rating(models.Model):
 
     @property
     def explanation(self) -> str:
-        lang = get_language() or ""
-        return self.explanation_nb if lang.startswith(("nb", "no", "nn")) else self.explanation_en
+        return self.explanation_nb if self._norwegian(get_language()) else self.explanation_en
 
 
 class ClaimReviewPage(models.Model):
