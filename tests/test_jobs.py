@@ -121,6 +121,8 @@ def test_page_failures_are_recorded_permanent_or_transient(feeds, settings):
     assert by_url["ferry.html"]["permanent"] is True and by_url["ferry.html"]["status"] == 404
     assert by_url["markets.html"]["permanent"] is False and by_url["markets.html"]["status"] == 503
     assert job.status == Status.PARTIAL
+    pages = job.provider_stats["pages"]
+    assert pages["failed"] >= 2 and pages["wanted"] == pages["fetched"] + pages["failed"]
     # Permanent failures are final; transient ones are tried again by a later job.
     assert Article.objects.get(url__endswith="ferry.html").fetched_at is not None
     assert Article.objects.get(url__endswith="markets.html").fetched_at is None

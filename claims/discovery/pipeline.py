@@ -177,16 +177,7 @@ def _fetch_promising_pages(
         return pool
     recorder.set_total(recorder.total + len(wanted))
     started = time.monotonic()
-    fetched = failed = 0
-    for article in wanted:
-        try:
-            fetch_page(article.url, fetcher=fetcher, provider=article.provider)
-            fetched += 1
-        except FetchError as exc:
-            failed += 1
-            recorder.error("pages", exc, url=article.url)
-            _remember_failure(article.url, exc)
-        recorder.advance()
+    fetched, failed, _transient = _fetch_pages(wanted, fetcher=fetcher, recorder=recorder)
     recorder.stat("pages", wanted=len(wanted), fetched=fetched, failed=failed)
     recorder.timed("pages", started)
     fresh = {a.pk: a for a in Article.objects.filter(pk__in=[a.pk for a in wanted]).defer("search_vector")}
@@ -254,14 +245,27 @@ def fetch_articles(
     """
     fetcher = fetcher or Fetcher()
     todo = list(Article.objects.filter(pk__in=article_ids, fetched_at__isnull=True).only("id", "url", "provider"))
-    counts: dict[str, Any] = {"requested": len(article_ids), "fetched": 0, "failed": 0}
+    fetched, failed, first_transient = _fetch_pages(todo, fetcher=fetcher, recorder=recorder)
+    if first_transient is not None:
+        raise first_transient
+    return {"requested": len(article_ids), "fetched": fetched, "failed": failed}
+
+
+def _fetch_pages(
+    articles: list[Article], *, fetcher: Fetcher, recorder: JobRecorder | None
+) -> tuple[int, int, TransientFetchError | None]:
+    """Fetch each article's page, recording failures on the article (and the job, if any).
+
+    Returns how many were fetched, how many failed, and the first transient error.
+    """
+    fetched = failed = 0
     first_transient: TransientFetchError | None = None
-    for article in todo:
+    for article in articles:
         try:
             fetch_page(article.url, fetcher=fetcher, provider=article.provider)
-            counts["fetched"] += 1
+            fetched += 1
         except FetchError as exc:
-            counts["failed"] += 1
+            failed += 1
             _remember_failure(article.url, exc)
             if recorder is not None:
                 recorder.error("pages", exc, url=article.url)
@@ -269,9 +273,7 @@ def fetch_articles(
                 first_transient = exc
         if recorder is not None:
             recorder.advance()
-    if first_transient is not None:
-        raise first_transient
-    return counts
+    return fetched, failed, first_transient
 
 
 def run_fetch_url(
