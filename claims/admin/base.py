@@ -9,10 +9,12 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponseRedirect
+from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from claims import workflow
 from claims.exceptions import ServiceError
+from claims.workflow import ClaimStatus
 
 # Django 6 makes https the default scheme of URL form fields; the desk wants it now.
 URL_FIELDS_HTTPS = {models.URLField: {"assume_scheme": "https"}}
@@ -26,6 +28,15 @@ def can_work(user: Any) -> bool:
 def can_publish(user: Any) -> bool:
     """Editors and desk admins: may approve, publish, return and retract."""
     return bool(user and user.is_active and user.has_perm(workflow.PUBLISH))
+
+
+def status_badge_html(status: str) -> str:
+    """The coloured workflow-state badge, the same on every admin page that shows one."""
+    try:
+        label = ClaimStatus(status).label
+    except ValueError:
+        label = status
+    return format_html('<span class="fc-badge fc-status fc-status-{}">{}</span>', status, label)
 
 
 def error_messages(exc: Exception) -> list[str]:

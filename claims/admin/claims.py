@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy
 from claims import services, workflow
 from claims.admin.actions import assign_to, assign_to_me, move_to_state
 from claims.admin.audit import audit_response
-from claims.admin.base import DeskHistoryAdmin, RefusalsAsFormErrors, can_work, report_errors
+from claims.admin.base import DeskHistoryAdmin, RefusalsAsFormErrors, can_work, report_errors, status_badge_html
 from claims.admin.discovery import claim_discovery_urls
 from claims.admin.filters import (
     AssigneeFilter,
@@ -174,9 +174,7 @@ class ClaimAdmin(RefusalsAsFormErrors, DeskHistoryAdmin):
 
     @admin.display(description=gettext_lazy("status"), ordering="status")
     def status_badge(self, obj: Claim) -> str:
-        return format_html(
-            '<span class="fc-badge fc-status fc-status-{}">{}</span>', obj.status, obj.get_status_display()
-        )
+        return status_badge_html(obj.status)
 
     @admin.display(description=gettext_lazy("rating"), ordering="review__rating__order")
     def rating_badge(self, obj: Claim) -> str:

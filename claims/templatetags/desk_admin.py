@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-from django.utils.html import format_html
 
+from claims.admin.base import status_badge_html
 from claims.admin.dashboard import dashboard_for
-from claims.workflow import ClaimStatus
 
 register = template.Library()
 
@@ -23,8 +22,4 @@ def desk_dashboard(context: template.Context) -> dict[str, Any] | None:
 @register.simple_tag
 def status_badge(status: str) -> str:
     """`{% status_badge claim.status %}`: the coloured badge used across the admin."""
-    try:
-        label = ClaimStatus(status).label
-    except ValueError:
-        label = status
-    return format_html('<span class="fc-badge fc-status fc-status-{}">{}</span>', status, label)
+    return status_badge_html(status)
