@@ -13,14 +13,13 @@ from rest_framework import serializers
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.generics import get_object_or_404
 from rest_framework.metadata import SimpleMetadata
-from rest_framework.permissions import SAFE_METHODS
 from rest_framework.renderers import JSONRenderer
 
 from claims import selectors
 from claims.api.exceptions import api_exception_handler
 from claims.api.fields import StrictFieldsMixin, StrictURLField
 from claims.api.parsers import LimitedJSONParser
-from claims.api.permissions import DeskModelPermissions
+from claims.api.permissions import DeskModelPermissions, is_open_read
 from claims.api.throttling import AnonRateThrottle, UserRateThrottle
 
 
@@ -52,10 +51,7 @@ class DeskAutoSchema(AutoSchema):
 
     def get_auth(self) -> list[dict[str, Any]]:
         auths = super().get_auth()
-        open_read = self.method in SAFE_METHODS and getattr(self.view, "action", None) not in getattr(
-            self.view, "action_permissions", {}
-        )
-        if open_read and {} not in auths:
+        if is_open_read(self.method, self.view) and {} not in auths:
             auths.append({})
         return auths
 

@@ -24,7 +24,7 @@ from rest_framework import serializers
 from rest_framework.request import Request
 
 from claims import selectors, services
-from claims.claimreview import public_url, review_of
+from claims.claimreview import WIKIDATA_ENTITY_URL, public_url, review_of
 from claims.models import Claim, Claimant, ClaimReviewPage, Review
 
 MAX_MARKUPS = 100
@@ -424,7 +424,7 @@ def markup_json(review: Review) -> dict[str, Any]:
     author = None
     if claimant is not None:
         same_as = claimant.same_as_url or (
-            f"https://www.wikidata.org/wiki/{claimant.wikidata_id}" if claimant.wikidata_id else ""
+            WIKIDATA_ENTITY_URL.format(id=claimant.wikidata_id) if claimant.wikidata_id else ""
         )
         author = _compact({"name": claimant.name, "jobTitle": claimant.job_title, "sameAs": same_as})
     return _compact(

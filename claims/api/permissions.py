@@ -14,6 +14,11 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 
 
+def is_open_read(method: str | None, view: Any) -> bool:
+    """A safe method on an action that names no permission of its own: anyone may call it."""
+    return method in SAFE_METHODS and getattr(view, "action", None) not in getattr(view, "action_permissions", {})
+
+
 class DeskModelPermissions(BasePermission):
     """DjangoModelPermissions for writes (add/change/delete on the view's model), open reads.
 
@@ -37,9 +42,7 @@ class DeskModelPermissions(BasePermission):
         return request.user.has_perms(self._required(request, view))
 
     def has_permission(self, request: Request, view: Any) -> bool:
-        if request.method in SAFE_METHODS and getattr(view, "action", None) not in getattr(
-            view, "action_permissions", {}
-        ):
+        if is_open_read(request.method, view):
             return True
         if not (request.user and request.user.is_authenticated):
             return False  # DRF answers 401 with a WWW-Authenticate challenge
@@ -48,8 +51,6 @@ class DeskModelPermissions(BasePermission):
         return self._allowed(request, view)
 
     def has_object_permission(self, request: Request, view: Any, obj: Any) -> bool:
-        if request.method in SAFE_METHODS and getattr(view, "action", None) not in getattr(
-            view, "action_permissions", {}
-        ):
+        if is_open_read(request.method, view):
             return True
         return self._allowed(request, view)
