@@ -21,11 +21,13 @@ from claims.admin.paginator import EstimatedCountPaginator
 from claims.models import (
     Appearance,
     Claim,
+    Claimant,
     ClaimReviewPage,
     Comment,
     DuplicateSuggestion,
     Feed,
     FetchJob,
+    Rating,
     RelatedArticle,
     Review,
     Source,
@@ -721,3 +723,21 @@ def test_feeds_are_added_and_changed_through_the_service(client, editor):
     assert client.post(change_url(feed), data).status_code == 302
     feed.refresh_from_db()
     assert (feed.name, feed.url, feed.enabled) == ("Wire: Europe", "https://wire.example/world.rss", False)
+
+
+def test_claimants_and_ratings_are_added_through_the_services(client, superuser):
+    client.force_login(superuser)
+    add = reverse("admin:claims_claimant_add")
+    data = change_form_data(client.get(add))
+    data.update({"name": "Dmitry Peskov", "kind": "person", "job_title": "Kremlin spokesman"})
+    assert client.post(add, data).status_code == 302
+    claimant = Claimant.objects.get(name="Dmitry Peskov")
+    assert claimant.job_title == "Kremlin spokesman"
+    assert claimant.history.first().history_user == superuser
+
+    add = reverse("admin:claims_rating_add")
+    data = change_form_data(client.get(add))
+    data.update({"slug": "half-true", "label_en": "Half true", "label_nb": "Delvis sant", "order": "35"})
+    assert client.post(add, data).status_code == 302
+    rating = Rating.objects.get(slug="half-true")
+    assert (rating.label_nb, rating.order, rating.is_active) == ("Delvis sant", 35, True)

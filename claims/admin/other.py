@@ -43,7 +43,13 @@ CLAIM_HEAVY = ("claim__search_vector", "claim__search_extra")
 
 
 def _changed(form: Any, allowed: frozenset[str]) -> dict[str, Any]:
+    """The fields a service may write that the user changed (for an update)."""
     return {name: form.cleaned_data[name] for name in form.changed_data if name in allowed}
+
+
+def _given(form: Any, allowed: frozenset[str]) -> dict[str, Any]:
+    """Every field a service may write, as the form cleaned it (for a new row)."""
+    return {name: value for name, value in form.cleaned_data.items() if name in allowed}
 
 
 def claim_link(claim: Any) -> str:
@@ -74,7 +80,7 @@ class ClaimantAdmin(RefusalsAsFormErrors, DeskHistoryAdmin):
             data = _changed(form, services.CLAIMANT_FIELDS)
             adopt(obj, services.claimant_update(claimant=fresh, user=request.user, data=data))
         else:
-            data = {k: v for k, v in form.cleaned_data.items() if k in services.CLAIMANT_FIELDS}
+            data = _given(form, services.CLAIMANT_FIELDS)
             adopt(obj, services.claimant_create(user=request.user, **data))
 
 
@@ -116,7 +122,7 @@ class SourceAdmin(RefusalsAsFormErrors, admin.ModelAdmin):
                 services.source_update(source=fresh, user=request.user, data=_changed(form, services.SOURCE_FIELDS)),
             )
         else:
-            data = {k: v for k, v in form.cleaned_data.items() if k in services.SOURCE_FIELDS}
+            data = _given(form, services.SOURCE_FIELDS)
             adopt(obj, services.source_create(user=request.user, url=form.cleaned_data["url"], **data))
 
 
@@ -138,7 +144,7 @@ class RatingAdmin(RefusalsAsFormErrors, DeskHistoryAdmin):
             data = _changed(form, services.RATING_FIELDS)
             adopt(obj, services.rating_save(user=request.user, data=data, rating=fresh))
         else:
-            data = {k: v for k, v in form.cleaned_data.items() if k in services.RATING_FIELDS}
+            data = _given(form, services.RATING_FIELDS)
             adopt(obj, services.rating_save(user=request.user, data=data))
 
 
@@ -282,7 +288,7 @@ class FeedAdmin(RefusalsAsFormErrors, admin.ModelAdmin):
             fresh = Feed.objects.get(pk=obj.pk)
             adopt(obj, services.feed_save(user=request.user, data=_changed(form, services.FEED_FIELDS), feed=fresh))
         else:
-            data = {k: v for k, v in form.cleaned_data.items() if k in services.FEED_FIELDS}
+            data = _given(form, services.FEED_FIELDS)
             adopt(obj, services.feed_save(user=request.user, data=data))
 
 
