@@ -205,3 +205,21 @@ def test_rewording_a_claim_rechecks_duplicates(claim, reviewer, django_capture_o
     with django_capture_on_commit_callbacks() as callbacks:
         services.claim_update(claim=claim, user=reviewer, data={"text": "Russia says it has no plans to attack."})
     assert len(callbacks) == 1
+
+
+@pytest.mark.parametrize("status", ["new", "in_research", "in_review", "published", "updated", "rejected", "retracted"])
+@pytest.mark.parametrize("role", ["reviewer", "editor", "outsider"])
+def test_review_editable_says_what_review_save_does(request, status, role):
+    """The admin's verdict form is editable exactly when the service would accept the edit."""
+    user = request.getfixturevalue(role)
+    claim = ClaimFactory(status=status)
+    expected = services.review_editable(claim=claim, user=user)
+    try:
+        services.review_save(claim=claim, user=user, headline="Checked")
+    except (TransitionForbidden, PreconditionFailed):
+        saved = False
+    else:
+        saved = True
+    assert expected == saved
+    live, closed = status in {"published", "updated"}, status in {"rejected", "retracted"}
+    assert expected == {"reviewer": not live and not closed, "editor": not closed, "outsider": False}[role]

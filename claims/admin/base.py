@@ -25,11 +25,6 @@ def can_work(user: Any) -> bool:
     return bool(user and user.is_active and user.has_perm(workflow.WORK))
 
 
-def can_publish(user: Any) -> bool:
-    """Editors and desk admins: may approve, publish, return and retract."""
-    return bool(user and user.is_active and user.has_perm(workflow.PUBLISH))
-
-
 def status_badge_html(status: str) -> str:
     """The coloured workflow-state badge, the same on every admin page that shows one."""
     try:

@@ -12,11 +12,10 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from claims import workflow
-from claims.admin.base import URL_FIELDS_HTTPS, can_publish, can_work
+from claims import services
+from claims.admin.base import URL_FIELDS_HTTPS, can_work
 from claims.admin.forms import ReviewInlineForm
 from claims.models import Appearance, Claim, Review
-from claims.workflow import ClaimStatus
 
 
 class AppearanceInline(admin.TabularInline):
@@ -53,14 +52,10 @@ class AppearanceInline(admin.TabularInline):
 
 
 def review_editable_by(user: Any, claim: Claim | None) -> bool:
-    """Mirror of `services.review_save`: reviewers draft, only editors revise a live verdict."""
+    """The rules of `services.review_save`: reviewers draft, only editors revise a live verdict."""
     if claim is None or claim.pk is None:
         return can_work(user)
-    if claim.status in {ClaimStatus.REJECTED, ClaimStatus.RETRACTED}:
-        return False
-    if claim.status in workflow.LIVE_STATES:
-        return can_publish(user)
-    return can_work(user)
+    return services.review_editable(claim=claim, user=user)
 
 
 class ReviewInline(admin.StackedInline):

@@ -30,6 +30,7 @@ from claims.services.claims import (
     comment_create,
     duplicates_refresh,
     review_add_evidence,
+    review_editable,
     review_save,
     transition_blockers,
 )
@@ -107,6 +108,7 @@ __all__ = [
     "related_article_mark",
     "related_article_to_evidence",
     "review_add_evidence",
+    "review_editable",
     "review_save",
     "source_create",
     "source_get_or_create",

@@ -313,6 +313,21 @@ def appearance_remove(*, user: User, appearance: Appearance) -> None:
     claim_refresh_search(claim=claim)
 
 
+# A rejected or retracted claim's verdict is no longer edited by anyone.
+_VERDICT_CLOSED = frozenset({ClaimStatus.REJECTED, ClaimStatus.RETRACTED})
+
+
+def _review_permission(claim: Claim) -> str:
+    return workflow.PUBLISH if claim.status in workflow.LIVE_STATES else workflow.WORK
+
+
+def review_editable(*, claim: Claim, user: User) -> bool:
+    """Whether review_save would let this user edit the claim's verdict (for forms and buttons)."""
+    if claim.status in _VERDICT_CLOSED:
+        return False
+    return bool(user and user.is_active and user.has_perm(_review_permission(claim)))
+
+
 @transaction.atomic
 def review_save(
     *,
@@ -325,9 +340,8 @@ def review_save(
     evidence_urls: Iterable[str] = (),
 ) -> Review:
     """Draft or revise the verdict. Reviewers draft; once published only editors may revise it."""
-    permission = workflow.PUBLISH if claim.status in workflow.LIVE_STATES else workflow.WORK
-    _require(user, permission)
-    if claim.status in {ClaimStatus.REJECTED, ClaimStatus.RETRACTED}:
+    _require(user, _review_permission(claim))
+    if claim.status in _VERDICT_CLOSED:
         raise PreconditionFailed(_("A rejected or retracted claim has no verdict to edit."))
     if rating is not None and not rating.is_active:
         raise ServiceError(_("This rating is no longer in use."))
