@@ -106,7 +106,6 @@ def _error(name: str, description: str, **fields: Any) -> OpenApiResponse:
     )
 
 
-ERROR = _error("Error", "An error with a message.")
 VALIDATION_ERROR = OpenApiResponse(
     response=inline_serializer(
         name="ValidationError",
