@@ -209,7 +209,7 @@ def test_rewording_a_claim_rechecks_duplicates(claim, reviewer, django_capture_o
 
 @pytest.mark.parametrize("status", ["new", "in_research", "in_review", "published", "updated", "rejected", "retracted"])
 @pytest.mark.parametrize("role", ["reviewer", "editor", "outsider"])
-def test_review_editable_says_what_review_save_does(request, status, role):
+def test_review_editable_says_what_review_save_does(db, request, status, role):
     """The admin's verdict form is editable exactly when the service would accept the edit."""
     user = request.getfixturevalue(role)
     claim = ClaimFactory(status=status)
