@@ -124,12 +124,16 @@ def _plain_attrs(field: serializers.Field) -> tuple[str, ...]:
     return () if field.source == "*" else tuple(field.source_attrs)
 
 
+def _drf_serializes_itself_cls(cls: type) -> bool:
+    return cls.to_representation is serializers.Serializer.to_representation
+
+
 def _drf_serializes_itself(serializer: serializers.BaseSerializer) -> bool:
     """True if the serializer's output is DRF's stock loop (no to_representation override)."""
     if isinstance(serializer, serializers.ListSerializer):
         method = type(serializer).to_representation
         return method in (serializers.ListSerializer.to_representation, CompiledListSerializer.to_representation)
-    return type(serializer).to_representation is serializers.Serializer.to_representation
+    return _drf_serializes_itself_cls(type(serializer))
 
 
 # --- Compiling one serializer (per page) ---------------------------------------------------------
@@ -247,10 +251,6 @@ def _static_fields(cls: type) -> bool:
         and cls.fields is serializers.Serializer.fields
         and _drf_serializes_itself_cls(cls)
     )
-
-
-def _drf_serializes_itself_cls(cls: type) -> bool:
-    return cls.to_representation is serializers.Serializer.to_representation
 
 
 def _blueprint(serializer: serializers.Serializer, *, top: bool) -> Blueprint | None:
