@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from claims import services
 from claims.exceptions import PreconditionFailed, ServiceError, TransitionForbidden, VersionConflict
 from claims.models import Appearance, Claim, Claimant, DuplicateSuggestion, Source
 from claims.urlnorm import normalize_url
-from tests.factories import ClaimFactory, ReviewFactory, rating
+from tests.factories import ClaimantFactory, ClaimFactory, ReviewFactory, rating
 
 
 @pytest.mark.django_db
@@ -223,3 +225,37 @@ def test_review_editable_says_what_review_save_does(db, request, status, role):
     assert expected == saved
     live, closed = status in {"published", "updated"}, status in {"rejected", "retracted"}
     assert expected == {"reviewer": not live and not closed, "editor": not closed, "outsider": False}[role]
+
+
+def _rename_queries(desk_admin, claims: int) -> tuple[int, Claimant]:
+    claimant = ClaimantFactory(name=f"Official of {claims}")
+    for n in range(claims):
+        claim = ClaimFactory(claimant=claimant)
+        services.appearance_add(
+            user=desk_admin,
+            claim=claim,
+            item=services.AppearanceInput(url=f"https://news.example/{claims}/{n}", quote="No such plans"),
+        )
+    with CaptureQueriesContext(connection) as queries:
+        services.claimant_update(claimant=claimant, user=desk_admin, data={"name": f"Maria Zakharova {claims}"})
+    return len(queries), claimant
+
+
+def test_renaming_a_claimant_refreshes_every_claim_with_one_write_each(desk_admin):
+    few, _ = _rename_queries(desk_admin, 2)
+    many, claimant = _rename_queries(desk_admin, 6)
+    assert many - few == 4  # reads do not grow with the claims; each claim is written once
+    extras = Claim.objects.filter(claimant=claimant).values_list("search_extra", flat=True)
+    assert len(extras) == 6 and set(extras) == {"Maria Zakharova 6\nNo such plans"}
+
+
+def test_search_text_keeps_the_first_appearance_first(reviewer):
+    claim = ClaimFactory(claimant=ClaimantFactory(name="Antony Blinken"))
+    for url, quote, first in (("https://a.example/1", "later quote", False), ("https://b.example/2", "origin", True)):
+        services.appearance_add(
+            user=reviewer,
+            claim=claim,
+            item=services.AppearanceInput(url=url, quote=quote, is_first_appearance=first),
+        )
+    claim.refresh_from_db()
+    assert claim.search_extra.split("\n") == ["Antony Blinken", "origin", "later quote"]

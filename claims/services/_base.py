@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.core.validators import URLValidator
@@ -79,17 +80,36 @@ def _unique_slug(model: Any, base: str, *, max_length: int) -> str:
 
 def claim_refresh_search(*, claim: Claim) -> None:
     """Recompute the denormalised text the full-text index reads (claimant, quotes, sources)."""
-    parts: list[str] = []
-    if claim.claimant_id:
-        parts.append(Claimant.objects.values_list("name", flat=True).get(pk=claim.claimant_id))
-    for quote, title, outlet in Appearance.objects.filter(claim=claim).values_list(
-        "quote", "source__title", "source__outlet"
+    claims_refresh_search(claims=[claim])
+
+
+# Claims refreshed per pair of reads: keeps the IN lists well inside every database's limits.
+_REFRESH_BATCH = 500
+
+
+def claims_refresh_search(*, claims: Sequence[Claim]) -> None:
+    """claim_refresh_search for many claims: two reads per batch, one write per changed claim."""
+    for start in range(0, len(claims), _REFRESH_BATCH):
+        _refresh_search_batch(claims[start : start + _REFRESH_BATCH])
+
+
+def _refresh_search_batch(claims: Sequence[Claim]) -> None:
+    claimant_ids = {c.claimant_id for c in claims if c.claimant_id}
+    names = dict(Claimant.objects.filter(pk__in=claimant_ids).values_list("pk", "name")) if claimant_ids else {}
+    texts: dict[int, list[str]] = defaultdict(list)
+    # The model's ordering within each claim: the first appearance, then by date.
+    for claim_id, quote, title, outlet in (
+        Appearance.objects.filter(claim__in=[c.pk for c in claims])
+        .order_by("claim_id", *Appearance._meta.ordering)
+        .values_list("claim_id", "quote", "source__title", "source__outlet")
     ):
-        parts.extend(p for p in (quote, title, outlet) if p)
-    extra = "\n".join(parts)
-    if extra != claim.search_extra:
-        Claim.objects.filter(pk=claim.pk).update_derived(search_extra=extra)
-        claim.search_extra = extra
+        texts[claim_id].extend(p for p in (quote, title, outlet) if p)
+    for claim in claims:
+        parts = [names[claim.claimant_id]] if claim.claimant_id else []
+        extra = "\n".join(parts + texts[claim.pk])
+        if extra != claim.search_extra:
+            Claim.objects.filter(pk=claim.pk).update_derived(search_extra=extra)
+            claim.search_extra = extra
 
 
 def _delete(obj: Any, user: User, permission: str) -> None:

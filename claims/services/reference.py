@@ -20,7 +20,7 @@ from claims.services._base import (
     _unique_slug,
     _url_validator,
     ascii_slug,
-    claim_refresh_search,
+    claims_refresh_search,
 )
 from claims.urlnorm import normalize_url
 
@@ -107,8 +107,8 @@ def claimant_update(*, claimant: Claimant, user: User, data: dict[str, Any]) -> 
     renamed = "name" in data and data["name"] != claimant.name
     _save_fields(claimant, user, data, allowed=CLAIMANT_FIELDS)
     if renamed:
-        for claim in Claim.objects.filter(claimant=claimant).only("pk", "claimant_id", "search_extra"):
-            claim_refresh_search(claim=claim)
+        claims = Claim.objects.filter(claimant=claimant).only("pk", "claimant_id", "search_extra")
+        claims_refresh_search(claims=list(claims))
     return claimant
 
 
