@@ -33,8 +33,13 @@ def _reject_unknown_fields(names: Iterable[str], allowed: frozenset[str]) -> Non
         raise ServiceError(_("These fields cannot be changed here: %s") % ", ".join(sorted(unknown)))
 
 
+def _person(user: User) -> Any:
+    """The user to record as author, creator or reviewer; None for anonymous and system callers."""
+    return user if user is not None and getattr(user, "is_authenticated", False) else None
+
+
 def _mark_history_user(obj: Any, user: User) -> None:
-    if user is not None and getattr(user, "is_authenticated", False):
+    if _person(user) is not None:
         obj._history_user = user
 
 

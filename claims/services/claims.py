@@ -26,6 +26,7 @@ from claims.services._base import (
     User,
     _delete,
     _mark_history_user,
+    _person,
     _reject_unknown_fields,
     _require,
     _unique_slug,
@@ -81,7 +82,7 @@ def claim_create(
         priority=priority or Claim._meta.get_field("priority").default,
         assignee=assignee,
         slug=_unique_slug(Claim, base, max_length=120),
-        created_by=user if getattr(user, "is_authenticated", False) else None,
+        created_by=_person(user),
     )
     claim.full_clean(exclude=["slug"])
     _mark_history_user(claim, user)

@@ -16,6 +16,7 @@ from claims.models import Appearance, Claim, Source
 from claims.services._base import (
     User,
     _mark_history_user,
+    _person,
     _reject_unknown_fields,
     _require,
     claim_refresh_search,
@@ -69,7 +70,7 @@ def related_article_mark(*, related: Any, user: User, status: str) -> Any:
     related = RelatedArticle.objects.select_for_update().get(pk=related.pk)
     if related.status != status or related.reviewed_by_id != getattr(user, "pk", None):
         related.status = status
-        related.reviewed_by = user if getattr(user, "is_authenticated", False) else None
+        related.reviewed_by = _person(user)
         related.save(update_fields=["status", "reviewed_by", "updated_at"])
     return related
 

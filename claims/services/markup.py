@@ -23,6 +23,7 @@ from claims.models import Appearance, Claim, ClaimReviewPage, Rating, Review
 from claims.services._base import (
     User,
     _mark_history_user,
+    _person,
     _reject_unknown_fields,
     _require,
     _unique_slug,
@@ -144,7 +145,7 @@ def _markup_apply(
             status=ClaimStatus.PUBLISHED,
             published_at=published or now,
             slug=_unique_slug(Claim, ascii_slug(item.claim_reviewed, fallback="claim"), max_length=120),
-            created_by=user if getattr(user, "is_authenticated", False) else None,
+            created_by=_person(user),
         )
         if not item.language:
             claim.language = settings.LANGUAGE_CODE
@@ -231,7 +232,7 @@ def markup_page_save(
     if "markups" in wanted and not data.markups:
         raise ServiceError(_("A page needs at least one markup; delete the page to remove them all."))
     if page is None:
-        page = ClaimReviewPage(created_by=user if getattr(user, "is_authenticated", False) else None)
+        page = ClaimReviewPage(created_by=_person(user))
     elif expected_version is not None:
         bumped = ClaimReviewPage.objects.filter(pk=page.pk, version=expected_version).update(version=F("version") + 1)
         if not bumped:
