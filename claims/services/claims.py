@@ -49,6 +49,12 @@ class AppearanceInput:
     outlet: str = ""
 
 
+def _claim_slug(wording: str) -> str:
+    """A new claim's unique URL slug, made from its summary or text."""
+    max_length = Claim._meta.get_field("slug").max_length
+    return _unique_slug(Claim, ascii_slug(wording, fallback="claim"), max_length=max_length)
+
+
 @transaction.atomic
 def claim_create(
     *,
@@ -71,7 +77,6 @@ def claim_create(
         raise ServiceError(_("The claim text is empty."))
     if isinstance(claimant, str):
         claimant = claimant_get_or_create(name=claimant) if claimant.strip() else None
-    base = ascii_slug(claim_reviewed or text, fallback="claim")
     claim = Claim(
         text=text,
         claim_reviewed=claim_reviewed.strip(),
@@ -81,7 +86,7 @@ def claim_create(
         location=location,
         priority=priority or Claim._meta.get_field("priority").default,
         assignee=assignee,
-        slug=_unique_slug(Claim, base, max_length=120),
+        slug=_claim_slug(claim_reviewed or text),
         created_by=_person(user),
     )
     claim.full_clean(exclude=["slug"])

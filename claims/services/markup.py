@@ -26,12 +26,11 @@ from claims.services._base import (
     _person,
     _reject_unknown_fields,
     _require,
-    _unique_slug,
-    ascii_slug,
     claim_refresh_search,
 )
 from claims.services.claims import (
     AppearanceInput,
+    _claim_slug,
     _enqueue_duplicate_check,
     _touch,
     _unmark_first_appearances,
@@ -144,7 +143,7 @@ def _markup_apply(
             **values,
             status=ClaimStatus.PUBLISHED,
             published_at=published or now,
-            slug=_unique_slug(Claim, ascii_slug(item.claim_reviewed, fallback="claim"), max_length=120),
+            slug=_claim_slug(item.claim_reviewed),
             created_by=_person(user),
         )
         if not item.language:
