@@ -61,7 +61,13 @@ class DeskPermission(BasePermission):
     def has_permission(self, request: Request, view: Any) -> bool:
         if not (request.user and request.user.is_authenticated):
             return False  # 401 with a WWW-Authenticate challenge
-        permission = getattr(view, "required_permissions", {}).get(getattr(view, "action", None))
+        required = getattr(view, "required_permissions", {})
+        action = getattr(view, "action", None)
+        if action not in required:
+            # Fail closed: an action added without naming its permission is refused, except
+            # OPTIONS (DRF's "metadata"), which only describes the endpoint.
+            return action == "metadata"
+        permission = required[action]
         return permission is None or request.user.has_perm(permission)
 
 
