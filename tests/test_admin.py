@@ -269,6 +269,7 @@ def test_transition_to_an_unknown_state_or_by_get_is_refused(client, editor, rev
 def test_assign_to_me_button(client, reviewer, claim):
     client.force_login(reviewer)
     assert client.get(change_url(claim)).context["can_assign_to_me"] is True
+    assert client.get(reverse("admin:claims_claim_assign_me", args=[claim.pk])).status_code == 405
     response = client.post(reverse("admin:claims_claim_assign_me", args=[claim.pk]), follow=True)
     claim.refresh_from_db()
     assert claim.assignee == reviewer

@@ -14,12 +14,13 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from claims import services, workflow
 from claims.admin.actions import assign_to, assign_to_me, move_to_state
@@ -317,8 +318,16 @@ class ClaimAdmin(RefusalsAsFormErrors, DeskHistoryAdmin):
         info = self.opts.app_label, self.opts.model_name
         wrap = self.admin_site.admin_view
         return [
-            path("<path:object_id>/transition/", wrap(self.transition_view), name="{}_{}_transition".format(*info)),
-            path("<path:object_id>/assign-me/", wrap(self.assign_me_view), name="{}_{}_assign_me".format(*info)),
+            path(
+                "<path:object_id>/transition/",
+                wrap(require_POST(self.transition_view)),
+                name="{}_{}_transition".format(*info),
+            ),
+            path(
+                "<path:object_id>/assign-me/",
+                wrap(require_POST(self.assign_me_view)),
+                name="{}_{}_assign_me".format(*info),
+            ),
             path("<path:object_id>/audit/", wrap(self.audit_view), name="{}_{}_audit".format(*info)),
             *claim_discovery_urls(self),  # the discovery panel's buttons and progress (admin/discovery.py)
             *super().get_urls(),
@@ -342,9 +351,7 @@ class ClaimAdmin(RefusalsAsFormErrors, DeskHistoryAdmin):
         return audit_response(self, request, claim)
 
     def transition_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
-        """POST: move the claim along the workflow; refusals become messages, nothing changes."""
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
+        """POST only: move the claim along the workflow; refusals become messages, nothing changes."""
         claim = self._claim_for_post(request, object_id)
         target = request.POST.get("to", "")
         try:
@@ -358,8 +365,6 @@ class ClaimAdmin(RefusalsAsFormErrors, DeskHistoryAdmin):
         return HttpResponseRedirect(reverse("admin:claims_claim_change", args=[claim.pk]))
 
     def assign_me_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
         claim = self._claim_for_post(request, object_id)
         try:
             services.claim_assign(claim=claim, user=request.user, assignee=request.user)

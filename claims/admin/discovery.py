@@ -19,12 +19,13 @@ import nh3
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.template.loader import render_to_string
 from django.urls import URLPattern, path, reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from claims import selectors, services
 from claims.admin.base import can_work, report_errors
@@ -152,15 +153,6 @@ def _back(claim: Claim) -> HttpResponseRedirect:
     return HttpResponseRedirect(_admin_url("change", claim.pk) + "#fc-discovery")
 
 
-def _post_only(view: Any) -> Any:
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        return view(request, *args, **kwargs)
-
-    return wrapped
-
-
 def claim_discovery_urls(model_admin: Any) -> list[URLPattern]:
     """The panel's routes under /admin/claims/claim/<id>/discovery/, for ClaimAdmin.get_urls."""
     wrap = model_admin.admin_site.admin_view
@@ -169,7 +161,7 @@ def claim_discovery_urls(model_admin: Any) -> list[URLPattern]:
         def bound(request: HttpRequest, object_id: str, **kwargs: Any) -> HttpResponse:
             return function(model_admin, request, object_id, **kwargs)
 
-        return wrap(_post_only(bound) if post else bound)
+        return wrap(require_POST(bound) if post else bound)
 
     return [
         path("<path:object_id>/discovery/find/", view(find_view, post=True), name="claims_claim_discovery_find"),
