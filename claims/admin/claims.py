@@ -26,7 +26,7 @@ from claims import services, workflow
 from claims.admin.actions import assign_to, assign_to_me, move_to_state
 from claims.admin.audit import audit_response
 from claims.admin.base import DeskHistoryAdmin, RefusalsAsFormErrors, can_work, report_errors, status_badge_html
-from claims.admin.discovery import claim_discovery_urls
+from claims.admin.discovery import claim_discovery_urls, viewable_claim
 from claims.admin.filters import (
     AssigneeFilter,
     ClaimantFilter,
@@ -343,12 +343,7 @@ class ClaimAdmin(RefusalsAsFormErrors, DeskHistoryAdmin):
 
     def audit_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         """Every change to the claim, its verdict and its appearances, newest first."""
-        claim = self.get_object(request, unquote(object_id))
-        if claim is None:
-            raise Http404(_("No claim with this id."))
-        if not self.has_view_or_change_permission(request, claim):
-            raise PermissionDenied
-        return audit_response(self, request, claim)
+        return audit_response(self, request, viewable_claim(self, request, object_id))
 
     def transition_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         """POST only: move the claim along the workflow; refusals become messages, nothing changes."""

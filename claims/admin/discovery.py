@@ -140,7 +140,8 @@ def panel_context(request: HttpRequest, claim: Claim) -> dict[str, Any]:
 # --- Views ----------------------------------------------------------------------------------
 
 
-def _claim(model_admin: Any, request: HttpRequest, object_id: str) -> Claim:
+def viewable_claim(model_admin: Any, request: HttpRequest, object_id: str) -> Claim:
+    """The claim of an admin URL, if this user may see it (404 / 403 otherwise)."""
     claim = model_admin.get_object(request, unquote(object_id))
     if claim is None:
         raise Http404(_("No claim with this id."))
@@ -192,7 +193,7 @@ def claim_discovery_urls(model_admin: Any) -> list[URLPattern]:
 
 def find_view(model_admin: Any, request: HttpRequest, object_id: str) -> HttpResponse:
     """ "Find related articles": queue a discovery job; the progress bar follows it."""
-    claim = _claim(model_admin, request, object_id)
+    claim = viewable_claim(model_admin, request, object_id)
     try:
         job = services.discovery_request(claim=claim, user=request.user)
     except ServiceError as exc:
@@ -204,7 +205,7 @@ def find_view(model_admin: Any, request: HttpRequest, object_id: str) -> HttpRes
 
 def job_json_view(model_admin: Any, request: HttpRequest, object_id: str) -> JsonResponse:
     """The claim's latest job, for the progress bar's polling (never cached)."""
-    claim = _claim(model_admin, request, object_id)
+    claim = viewable_claim(model_admin, request, object_id)
     if not request.user.has_perm("claims.view_fetchjob"):
         raise PermissionDenied
     response = JsonResponse({"job": job_state(selectors.latest_job_for(claim=claim))})
@@ -214,7 +215,7 @@ def job_json_view(model_admin: Any, request: HttpRequest, object_id: str) -> Jso
 
 def panel_view(model_admin: Any, request: HttpRequest, object_id: str) -> HttpResponse:
     """The panel alone, for the script to swap in once a job has finished."""
-    claim = _claim(model_admin, request, object_id)
+    claim = viewable_claim(model_admin, request, object_id)
     html = render_to_string(PANEL_TEMPLATE, panel_context(request, claim), request=request)
     response = HttpResponse(html)
     response["Cache-Control"] = "no-store"
@@ -229,7 +230,7 @@ def _related(claim: Claim, related_id: int) -> RelatedArticle:
 
 
 def mark_view(model_admin: Any, request: HttpRequest, object_id: str, related_id: int) -> HttpResponse:
-    claim = _claim(model_admin, request, object_id)
+    claim = viewable_claim(model_admin, request, object_id)
     related = _related(claim, related_id)
     status = request.POST.get("status", "")
     try:
@@ -246,7 +247,7 @@ def mark_view(model_admin: Any, request: HttpRequest, object_id: str, related_id
 
 
 def evidence_view(model_admin: Any, request: HttpRequest, object_id: str, related_id: int) -> HttpResponse:
-    claim = _claim(model_admin, request, object_id)
+    claim = viewable_claim(model_admin, request, object_id)
     related = _related(claim, related_id)
     try:
         source = services.related_article_to_evidence(related=related, user=request.user)
@@ -267,7 +268,7 @@ def _suggestion(claim: Claim, suggestion_id: int) -> DuplicateSuggestion:
 
 def merge_view(model_admin: Any, request: HttpRequest, object_id: str, suggestion_id: int) -> HttpResponse:
     """Merge the pair; `keep` says which claim stays: "this" (the page's claim) or "other"."""
-    claim = _claim(model_admin, request, object_id)
+    claim = viewable_claim(model_admin, request, object_id)
     suggestion = _suggestion(claim, suggestion_id)
     other = suggestion.candidate if suggestion.claim_id == claim.pk else suggestion.claim
     keep_this = request.POST.get("keep") == "this"
@@ -287,7 +288,7 @@ def merge_view(model_admin: Any, request: HttpRequest, object_id: str, suggestio
 
 
 def dismiss_view(model_admin: Any, request: HttpRequest, object_id: str, suggestion_id: int) -> HttpResponse:
-    claim = _claim(model_admin, request, object_id)
+    claim = viewable_claim(model_admin, request, object_id)
     suggestion = _suggestion(claim, suggestion_id)
     try:
         services.duplicate_dismiss(suggestion=suggestion, user=request.user)
