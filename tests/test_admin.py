@@ -742,3 +742,16 @@ def test_claimants_and_ratings_are_added_through_the_services(client, superuser)
     assert client.post(add, data).status_code == 302
     rating = Rating.objects.get(slug="half-true")
     assert (rating.label_nb, rating.order, rating.is_active) == ("Delvis sant", 35, True)
+
+
+def test_suggestion_statuses_change_only_through_the_services(client, editor):
+    """Setting "merged" in a plain form would skip the merge itself; those admins are read-only."""
+    claim, candidate = ClaimFactory(), ClaimFactory()
+    suggestion = DuplicateSuggestion.objects.create(claim=claim, candidate=candidate, score=0.9)
+    client.force_login(editor)
+    url = change_url(suggestion)
+    assert client.get(url).status_code == 200  # readable
+    response = client.post(url, {"claim": claim.pk, "candidate": candidate.pk, "status": "merged"})
+    assert response.status_code == 403
+    suggestion.refresh_from_db()
+    assert suggestion.status == "suggested"

@@ -344,6 +344,14 @@ class RelatedArticleAdmin(admin.ModelAdmin):
     def claim_column(self, obj: RelatedArticle) -> str:
         return claim_link(obj.claim)
 
+    # Marking a suggestion relevant or irrelevant goes through the claim page (or the API),
+    # which records who decided; here the suggestions are for reading.
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
 
 @admin.register(DuplicateSuggestion)
 class DuplicateSuggestionAdmin(admin.ModelAdmin):
@@ -364,6 +372,14 @@ class DuplicateSuggestionAdmin(admin.ModelAdmin):
     @admin.display(description=_("possible duplicate"))
     def candidate_column(self, obj: DuplicateSuggestion) -> str:
         return claim_link(obj.candidate)
+
+    # Merging moves appearances and tags and dismissing records the decision: both happen on
+    # the claim page (or the API) through the services, so the status is not edited here.
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 @admin.register(FetchJob)
