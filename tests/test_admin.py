@@ -755,3 +755,24 @@ def test_suggestion_statuses_change_only_through_the_services(client, editor):
     assert response.status_code == 403
     suggestion.refresh_from_db()
     assert suggestion.status == "suggested"
+
+
+def test_two_verdict_only_saves_of_the_same_page_cannot_both_win(client, reviewer, reviewer2):
+    """Two reviewers open the page; each changes only the verdict. The second save is refused."""
+    claim = ClaimFactory(status="in_research")
+    ReviewFactory(claim=claim, author=reviewer, rationale="Old draft")
+    client.force_login(reviewer)
+    first = change_form_data(client.get(change_url(claim)))
+    client.force_login(reviewer2)
+    second = change_form_data(client.get(change_url(claim)))
+
+    first.update({"review-0-rating": str(rating("false").pk), "review-0-rationale": "First draft"})
+    client.force_login(reviewer)
+    assert client.post(change_url(claim), first).status_code == 302
+
+    second.update({"review-0-rating": str(rating("true").pk), "review-0-rationale": "Second draft"})
+    client.force_login(reviewer2)
+    response = client.post(change_url(claim), second)
+    assert response.status_code == 200
+    assert "changed by someone else" in response.content.decode()
+    assert Review.objects.get(claim=claim).rationale == "First draft"

@@ -13,7 +13,7 @@ from typing import Any
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.html import format_html
@@ -285,9 +285,13 @@ class ClaimAdmin(RefusalsAsFormErrors, DeskHistoryAdmin):
                 tags=tag_names if tags_changed else None,
             )
             adopt(obj, updated)
-        elif expected is not None and not Claim.objects.filter(pk=obj.pk, version=expected).exists():
-            # Only the verdict or sources changed, but on a page that is out of date.
-            raise VersionConflict(_("The claim was changed by someone else; reload it and try again."))
+        elif expected is not None:
+            # Only the verdict or sources may have changed. Check and bump the version in one
+            # UPDATE, so of two editors saving the same page only the first gets through.
+            bumped = Claim.objects.filter(pk=obj.pk, version=expected).update_derived(version=F("version") + 1)
+            if not bumped:
+                raise VersionConflict(_("The claim was changed by someone else; reload it and try again."))
+            obj.version = expected + 1
 
     def save_related(self, request: HttpRequest, form: Any, formsets: list, change: bool) -> None:
         # No form.save_m2m(): the tags were written by claim_create/claim_update.
