@@ -156,9 +156,11 @@ def claims_merge(*, claim: Claim, into: Claim, user: User) -> Claim:
             raise PreconditionFailed(_("The claim to keep is itself a duplicate of this claim."))
         ancestor = Claim.objects.get(pk=ancestor.duplicate_of_id)
 
-    kept_has_first = Appearance.objects.filter(claim=kept, is_first_appearance=True).exists()
-    for appearance in Appearance.objects.filter(claim=duplicate).select_related("source"):
-        existing = Appearance.objects.filter(claim=kept, source=appearance.source).first()
+    # The kept claim's appearances, read once (not once per moved appearance).
+    kept_by_source = {a.source_id: a for a in Appearance.objects.filter(claim=kept)}
+    kept_has_first = any(a.is_first_appearance for a in kept_by_source.values())
+    for appearance in Appearance.objects.filter(claim=duplicate):
+        existing = kept_by_source.get(appearance.source_id)
         if existing is not None:
             existing.quote = _merge_quotes(existing.quote, appearance.quote)
             existing.appeared_on = existing.appeared_on or appearance.appeared_on
