@@ -112,7 +112,7 @@ def latest_job_for(*, claim: Claim) -> FetchJob | None:
 def published_factchecks() -> QuerySet[Claim]:
     """Live fact-checks for the public pages, newest first, with all the page and its JSON-LD read."""
     return (
-        Claim.objects.filter(status__in=workflow.LIVE_STATES)
+        _live_claims()
         .select_related("claimant", "review__rating")
         .prefetch_related(
             "tags",
@@ -330,11 +330,7 @@ def factchecks_search(
     `max_age_days` keeps claims made or reviewed within that many days. A query without a
     searchable word matches nothing.
     """
-    qs = (
-        Claim.objects.filter(status__in=workflow.LIVE_STATES)
-        .select_related("claimant", "review__rating")
-        .defer("search_vector", "search_extra")
-    )
+    qs = _live_claims().select_related("claimant", "review__rating").defer("search_vector", "search_extra")
     if query:
         if not search_terms(query):
             return qs.none()
