@@ -14,7 +14,7 @@ PYTEST_ARGS ?=
 BENCH_ARGS ?=
 export PG_DATABASE_URL PG_REDIS_URL PYTEST_ARGS
 
-.PHONY: help venv run test test-sqlite test-pg services lint format check-deploy bench
+.PHONY: help venv run test test-sqlite test-pg services lint format check-deploy bench messages
 
 help:
 	@echo "make run           set up (venv, migrate, demo data, admin login) and start the web app + Celery worker"
@@ -26,6 +26,7 @@ help:
 	@echo "make check-deploy  Django's deployment checks with production-like settings"
 	@echo "make services      start PostgreSQL and Redis if installed but stopped (CI=true: install them)"
 	@echo "make bench         the benchmark suite (bench/run.py)"
+	@echo "make messages     update locale/nb from the sources (then translate the new entries)"
 
 venv:
 	@scripts/venv.sh
@@ -63,3 +64,10 @@ bench: venv
 	@if [ ! -f bench/run.py ]; then echo "bench/run.py does not exist: no benchmarks to run." >&2; exit 1; fi
 	@scripts/services.sh postgres redis
 	$(PY) bench/run.py $(BENCH_ARGS)
+
+# No source locations in the catalogue: line numbers churn on every edit and turn
+# parallel branches' catalogue updates into merge conflicts.
+messages: venv
+	DJANGO_DEBUG=1 $(PY) manage.py makemessages -l nb --no-location --no-obsolete \
+		--ignore=.venv --ignore=var --ignore=tests --ignore=bench --ignore=scripts
+	DJANGO_DEBUG=1 $(PY) manage.py compilemessages -l nb

@@ -98,9 +98,8 @@ def test_every_translatable_string_in_the_code_is_translated(tmp_path, settings,
     call_command("makemessages", locale=["nb"], verbosity=0, no_obsolete=True)
     missing = untranslated(parse_po(tmp_path / "locale" / "nb" / "LC_MESSAGES" / "django.po"))
     assert missing == [], (
-        f"{len(missing)} untranslated strings, e.g. {missing[:5]}; run `DJANGO_DEBUG=1 .venv/bin/python manage.py "
-        "makemessages -l nb --ignore=.venv --ignore=var --ignore=tests --ignore=bench --ignore=scripts`, "
-        "translate them, then compilemessages."
+        f"{len(missing)} untranslated strings, e.g. {missing[:5]}; run `make messages`, "
+        "translate them in locale/nb/LC_MESSAGES/django.po, then `make messages` again."
     )
 
 
