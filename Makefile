@@ -70,4 +70,4 @@ bench: venv
 messages: venv
 	DJANGO_DEBUG=1 $(PY) manage.py makemessages -l nb --no-location --no-obsolete \
 		--ignore=.venv --ignore=var --ignore=tests --ignore=bench --ignore=scripts
-	DJANGO_DEBUG=1 $(PY) manage.py compilemessages -l nb
+	DJANGO_DEBUG=1 $(PY) manage.py compilemessages -l nb --ignore=.venv --ignore=var
