@@ -7,6 +7,8 @@ development variables; see docs/configuration.md for the full list.
 
 from __future__ import annotations
 
+import email.utils
+import importlib.util
 import sys
 from pathlib import Path
 
@@ -240,6 +242,46 @@ SPECTACULAR_SETTINGS = {
         "DuplicateSuggestionStatusEnum": "claims.models.discovery.DuplicateSuggestion.Status",
     },
 }
+
+# --- E-mail ---------------------------------------------------------------------------
+# Tipsters who asked to hear back get one mail when their claim is published. Production
+# sends over SMTP; DEBUG (and `make run`) prints mails to the console; the file backend
+# writes each mail under EMAIL_FILE_PATH. Under pytest Django swaps in its locmem backend.
+EMAIL_BACKEND_ALIASES = {
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+    "console": "django.core.mail.backends.console.EmailBackend",
+    "file": "django.core.mail.backends.filebased.EmailBackend",
+    "locmem": "django.core.mail.backends.locmem.EmailBackend",
+    "dummy": "django.core.mail.backends.dummy.EmailBackend",
+}
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "console" if DEBUG else "smtp").strip()
+EMAIL_BACKEND = EMAIL_BACKEND_ALIASES.get(EMAIL_BACKEND, EMAIL_BACKEND)
+if EMAIL_BACKEND not in EMAIL_BACKEND_ALIASES.values():
+    _module, _, _cls = EMAIL_BACKEND.rpartition(".")
+    try:
+        _found = bool(_module) and importlib.util.find_spec(_module) is not None
+    except (ImportError, ValueError):
+        _found = False
+    if not _found:
+        raise ImproperlyConfigured(
+            f"EMAIL_BACKEND={EMAIL_BACKEND!r} is neither one of {sorted(EMAIL_BACKEND_ALIASES)} "
+            "nor an importable dotted path to a backend class"
+        )
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost").strip()
+EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
+if EMAIL_PORT > 65535:
+    raise ImproperlyConfigured(f"EMAIL_PORT={EMAIL_PORT} is not a TCP port (1-65535)")
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20, minimum=1)
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "factcheck@localhost").strip()
+if "@" not in email.utils.parseaddr(DEFAULT_FROM_EMAIL)[1]:
+    raise ImproperlyConfigured(
+        f"DEFAULT_FROM_EMAIL={DEFAULT_FROM_EMAIL!r} is not an e-mail address (user@host or 'Name <user@host>')"
+    )
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- The desk -------------------------------------------------------------------------
 FACTCHECK_ORGANIZATION_NAME = env_str("FACTCHECK_ORGANIZATION_NAME", "Faktisk Demo Desk")

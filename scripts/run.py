@@ -54,6 +54,8 @@ def dev_env() -> dict[str, str]:
     env = dict(os.environ)
     # DEBUG is off by default everywhere else; only this local run switches it on.
     env["DJANGO_DEBUG"] = "1"
+    # Mails (tipsters' notices) are printed to the web and worker logs, never sent.
+    env.setdefault("EMAIL_BACKEND", "console")
     env.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings")
     env["PYTHONUNBUFFERED"] = "1"
     return env

@@ -29,6 +29,10 @@ print(json.dumps({
     "DB_NAME": str(settings.DATABASES["default"]["NAME"]),
     "ALLOWED_HOSTS": settings.ALLOWED_HOSTS,
     "SECURE_SSL_REDIRECT": settings.SECURE_SSL_REDIRECT,
+    "EMAIL": {k: getattr(settings, k) for k in (
+        "EMAIL_BACKEND", "EMAIL_HOST", "EMAIL_PORT", "EMAIL_HOST_USER", "EMAIL_USE_TLS",
+        "EMAIL_FILE_PATH", "DEFAULT_FROM_EMAIL",
+    )},
     "broker_url": app.conf.broker_url,
     "transport_options": app.conf.broker_transport_options,
     "task_time_limit": app.conf.task_time_limit,
@@ -58,7 +62,9 @@ def production_env(tmp_path: Path, **changes: str | None) -> dict[str, str]:
         k: v
         for k, v in os.environ.items()
         if not k.startswith(("DJANGO_", "CELERY_", "FETCH_", "API_THROTTLE_", "FACTCHECK_"))
+        and not k.startswith("EMAIL_")
         and k not in {"DATABASE_URL", "REDIS_URL", "DB_CONN_MAX_AGE", "LOG_LEVEL", "STATIC_ROOT", "TIME_ZONE"}
+        and k != "DEFAULT_FROM_EMAIL"
     }
     env.update(
         PYTHONPATH=str(ROOT),
@@ -102,6 +108,12 @@ def load_settings(env: dict[str, str]) -> dict:
         ),
         ({"FETCH_ALLOWED_NETWORKS": "10.0.0.0/8,intranet"}, "FETCH_ALLOWED_NETWORKS: 'intranet' is not a CIDR network"),
         ({"LOG_LEVEL": "LOUD"}, "LOG_LEVEL='LOUD' must be one of"),
+        ({"EMAIL_BACKEND": "carrier-pigeon"}, "EMAIL_BACKEND='carrier-pigeon' is neither one of"),
+        ({"EMAIL_BACKEND": "no_such_pkg.mail.Backend"}, "EMAIL_BACKEND='no_such_pkg.mail.Backend' is neither"),
+        ({"EMAIL_PORT": "smtp"}, "EMAIL_PORT='smtp' is not an integer"),
+        ({"EMAIL_PORT": "70000"}, "EMAIL_PORT=70000 is not a TCP port"),
+        ({"EMAIL_USE_TLS": "sometimes"}, "EMAIL_USE_TLS='sometimes' is not a boolean"),
+        ({"DEFAULT_FROM_EMAIL": "the desk"}, "DEFAULT_FROM_EMAIL='the desk' is not an e-mail address"),
     ],
     ids=lambda value: next(iter(value)) if isinstance(value, dict) else None,
 )
@@ -184,3 +196,35 @@ def test_check_deploy_fails_when_a_protection_is_switched_off(tmp_path):
     )
     assert result.returncode != 0
     assert "security.W008" in result.stdout + result.stderr
+
+
+def test_email_defaults_to_smtp_in_production_and_reads_the_environment(tmp_path):
+    loaded = load_settings(production_env(tmp_path))
+    assert loaded["EMAIL"]["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
+    assert loaded["EMAIL"]["EMAIL_FILE_PATH"] == str(tmp_path / "var" / "mail")
+    loaded = load_settings(
+        production_env(
+            tmp_path,
+            EMAIL_BACKEND="file",
+            EMAIL_FILE_PATH=str(tmp_path / "outbox"),
+            EMAIL_HOST="mail.example.org",
+            EMAIL_PORT="587",
+            EMAIL_HOST_USER="desk",
+            EMAIL_USE_TLS="1",
+            DEFAULT_FROM_EMAIL="Fact desk <desk@example.org>",
+        )
+    )
+    assert loaded["EMAIL"] == {
+        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "EMAIL_HOST": "mail.example.org",
+        "EMAIL_PORT": 587,
+        "EMAIL_HOST_USER": "desk",
+        "EMAIL_USE_TLS": True,
+        "EMAIL_FILE_PATH": str(tmp_path / "outbox"),
+        "DEFAULT_FROM_EMAIL": "Fact desk <desk@example.org>",
+    }
+
+
+def test_debug_prints_mail_to_the_console(tmp_path):
+    loaded = load_settings(production_env(tmp_path, DJANGO_DEBUG="1"))
+    assert loaded["EMAIL"]["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend"
