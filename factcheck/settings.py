@@ -159,6 +159,13 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if env_bool("DJANGO_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Who the client is (claims.client_ip): REMOTE_ADDR unless proxies you run sit in front;
+# then either how many there are, or their networks. X-Forwarded-For is otherwise ignored,
+# so no client can choose its own identity for lockouts and rate limits.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
+TRUSTED_PROXY_NETWORKS = env_networks("TRUSTED_PROXY_NETWORKS")
+if TRUSTED_PROXY_COUNT and TRUSTED_PROXY_NETWORKS:
+    raise ImproperlyConfigured("Set TRUSTED_PROXY_COUNT or TRUSTED_PROXY_NETWORKS, not both")
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DJANGO_MAX_BODY_BYTES", 1_048_576, minimum=1024)
 
 # --- Celery ---------------------------------------------------------------------------
@@ -214,8 +221,8 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "claims.api.throttling.AnonRateThrottle",
+        "claims.api.throttling.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env_str("API_THROTTLE_ANON", "10000/hour" if TESTING else "120/minute"),

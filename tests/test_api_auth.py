@@ -299,3 +299,21 @@ def test_docs_are_served_without_a_cdn():
         html = client_for().get(page).content.decode()
         assert "/static/drf_spectacular_sidecar/" in html
         assert "cdn." not in html and "unpkg" not in html
+
+
+def test_a_new_forwarded_for_header_per_request_does_not_escape_the_throttle():
+    # Finding 2: DRF counted X-Forwarded-For as the client, so a fresh header per request
+    # was a fresh identity. Without trusted proxies configured the header means nothing.
+    with override_settings(REST_FRAMEWORK=_rates("3/minute", "100/minute")):
+        statuses = [
+            client_for().get(f"{API}/claims/", HTTP_X_FORWARDED_FOR=f"198.51.100.{i}").status_code for i in range(5)
+        ]
+        assert statuses == [200, 200, 200, 429, 429]
+
+
+def test_behind_a_trusted_proxy_clients_are_counted_apart():
+    with override_settings(REST_FRAMEWORK=_rates("2/minute", "100/minute"), TRUSTED_PROXY_COUNT=1):
+        first = [client_for().get(f"{API}/claims/", HTTP_X_FORWARDED_FOR="198.51.100.1").status_code for _ in range(3)]
+        other = client_for().get(f"{API}/claims/", HTTP_X_FORWARDED_FOR="6.6.6.6, 198.51.100.2").status_code
+        assert first == [200, 200, 429]
+        assert other == 200

@@ -1,7 +1,9 @@
 """Rate limits for anonymous and signed-in clients, counted in the default cache (Redis in production).
 
 DRF's throttles copy the rates from settings once, at import; these read them on every
-request, so a changed REST_FRAMEWORK setting (e.g. in a test) takes effect.
+request, so a changed REST_FRAMEWORK setting (e.g. in a test) takes effect. A client is
+who `claims.client_ip` says it is: DRF's own `get_ident` would count whatever
+X-Forwarded-For the client sends, so a new header per request escaped the limit.
 """
 
 from __future__ import annotations
@@ -11,16 +13,25 @@ from typing import Any
 from rest_framework import throttling
 from rest_framework.settings import api_settings
 
+from claims.client_ip import client_ip
 
-class AnonRateThrottle(throttling.AnonRateThrottle):
-    """Limits clients that are not signed in, per IP address (scope `anon`)."""
+
+class ClientIdentMixin:
+    """The throttle's identity for a client that is not signed in: claims.client_ip."""
+
+    def get_ident(self, request: Any) -> str:
+        return client_ip(request)
+
+
+class AnonRateThrottle(ClientIdentMixin, throttling.AnonRateThrottle):
+    """Limits clients that are not signed in, per client IP (scope `anon`)."""
 
     @property
     def THROTTLE_RATES(self) -> dict[str, str | None]:
         return api_settings.DEFAULT_THROTTLE_RATES
 
 
-class UserRateThrottle(throttling.UserRateThrottle):
+class UserRateThrottle(ClientIdentMixin, throttling.UserRateThrottle):
     """Limits signed-in clients, per user (scope `user`)."""
 
     @property
