@@ -195,7 +195,12 @@ class Loader:
             if org and name.lower() in seen:
                 name = f"{name} i {self.rng.choice(['Oslo', 'Bergen', 'Tromsø', 'Ålesund', 'Bodø'])}"
             if name.lower() in seen:
-                continue
+                # The corpus makes about 32,000 distinct names; past that every draw would
+                # collide and the loop would never end (`--claims 1m` needs 66,666). A
+                # namesake gets a home town, then a number: unique at any scale.
+                name = f"{name} ({self.rng.choice(['Oslo', 'Bergen', 'Tromsø', 'Ålesund', 'Bodø'])})"
+                if name.lower() in seen:
+                    name = f"{name} {len(rows) + 1}"
             seen.add(name.lower())
             cid = len(rows) + 1
             created = _ts(self.rng)

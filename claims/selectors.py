@@ -466,3 +466,19 @@ def articles_search(*, query: str = "") -> QuerySet[Any]:
 
     qs = Article.objects.defer("text", "search_vector").order_by("-published_at", "-id")
     return search_articles(qs, query) if query.strip() else qs
+
+
+def jobs_waiting() -> dict[str, Any]:
+    """For alerting: how many jobs wait or run, and the oldest one still waiting."""
+    counts = dict(
+        FetchJob.objects.filter(status__in=[FetchJob.Status.QUEUED, FetchJob.Status.RUNNING])
+        .values_list("status")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    oldest = FetchJob.objects.filter(status=FetchJob.Status.QUEUED).order_by("created_at", "id").first()
+    return {
+        "queued": counts.get(FetchJob.Status.QUEUED, 0),
+        "running": counts.get(FetchJob.Status.RUNNING, 0),
+        "oldest_queued": oldest,
+    }

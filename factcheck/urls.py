@@ -6,7 +6,12 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from factcheck import health
+
 urlpatterns = [
+    # Probes for the load balancer and the process manager: unauthenticated, cheap, no internals.
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("factchecks/", include("claims.urls")),
