@@ -343,6 +343,32 @@ DISCOVERY_FEED_MAX_AGE_MINUTES = env_int("DISCOVERY_FEED_MAX_AGE_MINUTES", 15, m
 # Open claims get a new discovery job when their last one is older than this.
 DISCOVERY_RECHECK_HOURS = env_int("DISCOVERY_RECHECK_HOURS", 24, minimum=1)
 
+# --- Candidate claims (claims.intake: sentences scored for check-worthiness) ------------
+# Score every fetched article's sentences and keep those at or above the threshold.
+CHECKWORTHINESS_CANDIDATES = env_bool("CHECKWORTHINESS_CANDIDATES", True)
+
+
+def _env_threshold(name: str) -> float | None:
+    raw = env_str(name).strip()
+    if not raw:
+        return None  # the model's own threshold (chosen for the best F1 when it was trained)
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a number") from None
+    if not 0.0 <= value <= 1.0:
+        raise ImproperlyConfigured(f"{name}={value} must be between 0 and 1")
+    return value
+
+
+CHECKWORTHINESS_THRESHOLD = _env_threshold("CHECKWORTHINESS_THRESHOLD")
+# Retrained models (checkworthiness-vN.json) are written here; the newest one is used.
+CHECKWORTHINESS_MODEL_DIR = env_str("CHECKWORTHINESS_MODEL_DIR", str(BASE_DIR / "var" / "models"))
+# A fixed model file instead (overrides the directory).
+CHECKWORTHINESS_MODEL = env_str("CHECKWORTHINESS_MODEL")
+# Sentences scored per article at most (a very long page is cut, not skipped).
+CHECKWORTHINESS_MAX_SENTENCES = env_int("CHECKWORTHINESS_MAX_SENTENCES", 400, minimum=1)
+
 CELERY_BEAT_SCHEDULE = {
     "harvest-all-feeds": {"task": "claims.tasks.harvest_all_feeds", "schedule": 15 * 60},
     "recheck-open-claims": {"task": "claims.tasks.recheck_open_claims", "schedule": 60 * 60},

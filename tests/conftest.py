@@ -89,3 +89,12 @@ def reviewed_claim(db, reviewer):
     """A claim in review with a complete verdict drafted by `reviewer`."""
     review = ReviewFactory(author=reviewer, claim=ClaimFactory(status="in_review"))
     return review.claim
+
+
+@pytest.fixture(autouse=True)
+def _shipped_checkworthiness_model(settings):
+    """Score with the model the project ships, not one a developer retrained into var/models."""
+    from claims.intake.checkworthiness import SHIPPED_MODEL
+
+    settings.CHECKWORTHINESS_MODEL = str(SHIPPED_MODEL)
+    settings.CHECKWORTHINESS_THRESHOLD = None

@@ -234,6 +234,21 @@ def run_harvest(
 # --- Article pages ------------------------------------------------------------------------------
 
 
+def _after_store(article: Article | None) -> None:
+    """Every article whose text was stored is scored for candidate claims (claims.intake).
+
+    A failure there is logged and never costs the fetch: the article is in the index either way.
+    """
+    if article is None:
+        return
+    from claims.intake.candidates import extract_for_article
+
+    try:
+        extract_for_article(article)
+    except Exception:
+        logger.exception("candidate extraction failed for article %s", article.pk)
+
+
 def fetch_articles(
     article_ids: list[int], *, fetcher: Fetcher | None = None, recorder: JobRecorder | None = None
 ) -> dict[str, Any]:
@@ -262,7 +277,7 @@ def _fetch_pages(
     first_transient: TransientFetchError | None = None
     for article in articles:
         try:
-            fetch_page(article.url, fetcher=fetcher, provider=article.provider)
+            stored = fetch_page(article.url, fetcher=fetcher, provider=article.provider)
             fetched += 1
         except FetchError as exc:
             failed += 1
@@ -271,6 +286,8 @@ def _fetch_pages(
                 recorder.error("pages", exc, url=article.url)
             if isinstance(exc, TransientFetchError) and first_transient is None:
                 first_transient = exc
+        else:
+            _after_store(stored)
         if recorder is not None:
             recorder.advance()
     return fetched, failed, first_transient
@@ -290,6 +307,7 @@ def run_fetch_url(
         article = fetch_page(job.url, fetcher=fetcher or Fetcher())
     except FetchError as exc:
         return _fetch_failed(recorder, "article_page", exc, url=job.url, can_retry=can_retry)
+    _after_store(article)
     if article is not None and job.claim is not None:
         ranked = _rank(job.claim, [article], limit=1) or [(article, 0.0, {"terms": [], "snippet": article.text[:300]})]
         store_suggestions(claim=job.claim, ranked=ranked, provider_of={article.pk: "article_page"})

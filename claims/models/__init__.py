@@ -15,10 +15,12 @@ from .core import (
     Tag,
 )
 from .discovery import Article, DuplicateSuggestion, Feed, FetchJob, RelatedArticle
+from .intake import CandidateClaim
 
 __all__ = [
     "Appearance",
     "Article",
+    "CandidateClaim",
     "Claim",
     "ClaimReviewPage",
     "Claimant",

@@ -15,6 +15,7 @@ from claims.exceptions import (
     VersionConflict,
 )
 from claims.services._base import claim_refresh_search
+from claims.services.candidates import candidate_accept, candidate_dismiss, candidates_dismiss, candidates_store
 from claims.services.claims import (
     EDITABLE_CLAIM_FIELDS,
     AppearanceInput,
@@ -86,6 +87,10 @@ __all__ = [
     "appearance_remove",
     "appearance_update",
     "available_transitions",
+    "candidate_accept",
+    "candidate_dismiss",
+    "candidates_dismiss",
+    "candidates_store",
     "claim_assign",
     "claim_create",
     "claim_delete",

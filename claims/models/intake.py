@@ -1,0 +1,65 @@
+"""Candidate claims: check-worthy sentences found in the article index, waiting for a decision."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .core import Claim, Claimant
+from .discovery import Article
+
+
+class CandidateClaim(models.Model):
+    """A sentence of a harvested article that scored at or above the desk's check-worthiness
+    threshold: the reviewer records it as a claim or dismisses it.
+
+    `start`/`end` are offsets into the article's extracted text at the time it was scored.
+    A candidate that repeats a claim the desk already has is stored as `tracked`, linked to it.
+    """
+
+    class Status(models.TextChoices):
+        NEW = "new", _("New")
+        ACCEPTED = "accepted", _("Recorded as claim")
+        DISMISSED = "dismissed", _("Dismissed")
+        TRACKED = "tracked", _("Already tracked")
+
+    article = models.ForeignKey(Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="candidates")
+    start = models.PositiveIntegerField(_("start"))
+    end = models.PositiveIntegerField(_("end"))
+    text = models.TextField(_("sentence"))
+    score = models.FloatField(_("score"), db_index=True)
+    language = models.CharField(_("language"), max_length=35)
+    speaker = models.CharField(_("speaker"), max_length=200, blank=True)
+    claimant = models.ForeignKey(
+        Claimant, verbose_name=_("matched claimant"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.NEW, db_index=True)
+    claim = models.ForeignKey(
+        Claim, verbose_name=_("claim"), on_delete=models.SET_NULL, null=True, blank=True, related_name="candidates"
+    )
+    match_score = models.FloatField(_("match score"), null=True, blank=True)
+    model_version = models.PositiveIntegerField(_("model version"), default=1)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-score", "-id"]
+        verbose_name = _("candidate claim")
+        verbose_name_plural = _("candidate claims")
+        constraints = [models.UniqueConstraint(fields=["article", "start"], name="candidate_article_start_unique")]
+        indexes = [models.Index(fields=["status", "-score"], name="candidate_status_score")]
+
+    def __str__(self) -> str:
+        return self.text[:80]

@@ -1,0 +1,184 @@
+"""Candidate claims: storing what the scorer found, and the reviewer's accept and dismiss.
+
+Accept records the sentence as a claim through `claim_create` (the article as its first
+appearance, the sentence as the quote, the speaker as claimant — a new claimant when none
+matches). A candidate that repeats a claim the desk already tracks is stored as `tracked`
+and its article suggested for that claim as a possible new appearance; accepting it
+records that appearance. Both decisions are idempotent and leave history rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from claims import workflow
+from claims.exceptions import PreconditionFailed
+from claims.models import Article, CandidateClaim, Claim, Claimant, RelatedArticle
+from claims.services._base import User, _mark_history_user, _person, _require
+from claims.services.claims import AppearanceInput, appearance_add, claim_create
+
+APPEARANCE_PROVIDER = "candidates"
+_OPEN = (CandidateClaim.Status.NEW, CandidateClaim.Status.TRACKED)
+
+
+@transaction.atomic
+def candidates_store(
+    *,
+    article: Article,
+    found: Sequence[Any],
+    tracked: dict[int, tuple[int, float]],
+    claimants: dict[int, int | None],
+    model_version: int,
+) -> int:
+    """Save the article's check-worthy sentences (system write, from the fetch pipeline).
+
+    `found` are `ScoredSentence`s; `tracked` maps an index in it to (claim id, match score),
+    `claimants` to a matched claimant id. Re-scoring refreshes the score of undecided
+    candidates and never touches a decision. Returns how many candidates are new.
+    """
+    existing = {c.start: c for c in CandidateClaim.objects.filter(article=article)}
+    created = 0
+    suggest: dict[int, tuple[float, str]] = {}
+    for index, sentence in enumerate(found):
+        match = tracked.get(index)
+        status = CandidateClaim.Status.TRACKED if match else CandidateClaim.Status.NEW
+        values = {
+            "end": sentence.end,
+            "text": sentence.text[:5000],
+            "score": sentence.score,
+            "language": sentence.language,
+            "speaker": (sentence.speaker or "")[:200],
+            "claimant_id": claimants.get(index),
+            "claim_id": match[0] if match else None,
+            "match_score": match[1] if match else None,
+            "model_version": model_version,
+        }
+        candidate = existing.get(sentence.start)
+        if candidate is None:
+            CandidateClaim.objects.create(article=article, start=sentence.start, status=status, **values)
+            created += 1
+        elif candidate.status in _OPEN:
+            for key, value in values.items():
+                setattr(candidate, key, value)
+            candidate.status = status
+            candidate.save()
+        if match:
+            best = suggest.get(match[0])
+            if best is None or match[1] > best[0]:
+                suggest[match[0]] = (match[1], sentence.text)
+    for claim_id, (score, snippet) in suggest.items():
+        _suggest_appearance(claim_id=claim_id, article=article, score=score, snippet=snippet)
+    return created
+
+
+def _suggest_appearance(*, claim_id: int, article: Article, score: float, snippet: str) -> None:
+    """The article as a possible new appearance of a tracked claim, shown with its related
+    articles; a reviewer's earlier verdict on the pair is kept."""
+    related, made = RelatedArticle.objects.get_or_create(
+        claim_id=claim_id,
+        article=article,
+        defaults={
+            "score": score,
+            "provider": APPEARANCE_PROVIDER,
+            "why": {"appearance": True, "sentence": snippet[:500]},
+            "snippet": snippet[:2000],
+        },
+    )
+    if not made and related.status == RelatedArticle.Status.SUGGESTED and related.score < score:
+        related.score = score
+        related.save(update_fields=["score", "updated_at"])
+
+
+def _lock(candidate: CandidateClaim) -> CandidateClaim:
+    return CandidateClaim.objects.select_for_update().select_related("article", "claimant").get(pk=candidate.pk)
+
+
+def _decide(candidate: CandidateClaim, *, user: User, status: str, claim: Claim | None = None) -> None:
+    candidate.status = status
+    if claim is not None:
+        candidate.claim = claim
+    candidate.decided_by = _person(user)
+    candidate.decided_at = timezone.now()
+    _mark_history_user(candidate, user)
+    candidate.save()
+
+
+def _appearance_for(candidate: CandidateClaim, *, first: bool) -> AppearanceInput:
+    article = candidate.article
+    return AppearanceInput(
+        url=article.url,
+        quote=candidate.text,
+        appeared_on=article.published_at.date() if article.published_at else None,
+        is_first_appearance=first,
+        title=article.title,
+        outlet=article.outlet,
+    )
+
+
+@transaction.atomic
+def candidate_accept(*, candidate: CandidateClaim, user: User) -> tuple[Claim, bool]:
+    """Record the candidate as a claim; returns (claim, created).
+
+    Accepting twice gives back the same claim. A tracked candidate gives back the claim it
+    repeats, with the article recorded as one more appearance of it.
+    """
+    _require(user, workflow.WORK)
+    candidate = _lock(candidate)
+    if candidate.status == CandidateClaim.Status.ACCEPTED and candidate.claim_id:
+        return candidate.claim, False
+    if candidate.status == CandidateClaim.Status.DISMISSED:
+        raise PreconditionFailed(_("This candidate was dismissed; it cannot be recorded as a claim."))
+    if candidate.status == CandidateClaim.Status.TRACKED and candidate.claim_id:
+        claim = Claim.objects.get(pk=candidate.claim_id)
+        appearance_add(user=user, claim=claim, item=_appearance_for(candidate, first=False))
+        RelatedArticle.objects.filter(claim=claim, article=candidate.article).update(
+            status=RelatedArticle.Status.RELEVANT, reviewed_by=_person(user)
+        )
+        _decide(candidate, user=user, status=CandidateClaim.Status.ACCEPTED)
+        return claim, False
+    claimant: Claimant | str | None = candidate.claimant or (candidate.speaker or None)
+    article = candidate.article
+    claim = claim_create(
+        user=user,
+        text=candidate.text,
+        language=candidate.language,
+        claimant=claimant,
+        claim_date=article.published_at.date() if article.published_at else None,
+        appearances=[_appearance_for(candidate, first=True)],
+    )
+    _decide(candidate, user=user, status=CandidateClaim.Status.ACCEPTED, claim=claim)
+    return claim, True
+
+
+@transaction.atomic
+def candidate_dismiss(*, candidate: CandidateClaim, user: User) -> CandidateClaim:
+    """Dismiss the candidate (not check-worthy, or not for this desk); idempotent."""
+    _require(user, workflow.WORK)
+    candidate = _lock(candidate)
+    if candidate.status == CandidateClaim.Status.DISMISSED:
+        return candidate
+    if candidate.status == CandidateClaim.Status.ACCEPTED:
+        raise PreconditionFailed(_("This candidate was already recorded as a claim."))
+    _decide(candidate, user=user, status=CandidateClaim.Status.DISMISSED)
+    return candidate
+
+
+@transaction.atomic
+def candidates_dismiss(*, candidates: Iterable[CandidateClaim], user: User) -> int:
+    """Dismiss many candidates at once (the admin's bulk action); accepted ones are left alone.
+
+    Returns how many were dismissed now.
+    """
+    _require(user, workflow.WORK)
+    count = 0
+    for candidate in CandidateClaim.objects.select_for_update().filter(
+        pk__in=[c.pk for c in candidates], status__in=_OPEN
+    ):
+        _decide(candidate, user=user, status=CandidateClaim.Status.DISMISSED)
+        count += 1
+    return count
