@@ -95,7 +95,11 @@ def _suggest_appearance(*, claim_id: int, article: Article, score: float, snippe
 
 
 def _lock(candidate: CandidateClaim) -> CandidateClaim:
-    return CandidateClaim.objects.select_for_update().select_related("article", "claimant").get(pk=candidate.pk)
+    return (
+        CandidateClaim.objects.select_for_update(of=("self",))
+        .select_related("article", "claimant")
+        .get(pk=candidate.pk)
+    )
 
 
 def _decide(candidate: CandidateClaim, *, user: User, status: str, claim: Claim | None = None) -> None:
