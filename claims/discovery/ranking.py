@@ -41,6 +41,7 @@ from typing import Any
 import bm25s
 import numpy as np
 
+from claims.discovery import lexicon as lx
 from claims.discovery import text as tx
 from claims.models import Article, Claim
 
@@ -133,12 +134,14 @@ def features_for(article: Article) -> DocFeatures:
     body = f"{article.summary}\n{article.text}".strip()
     # The title counts twice in the lexical index: it says what the article is about.
     tokens = tx.tokens(title, lang) * 2 + tx.tokens(body, lang)
+    # Names in either language ("Verdens helseorganisasjon", "WHO") as one term each.
+    aliases = [lx.alias_term(key) for key in sorted(lx.alias_keys(f"{title}\n{body}"))]
     lead = f"{title}\n{body[:NGRAM_LEAD_CHARS]}"
     published = article.published_at.date() if article.published_at else None
     feats = DocFeatures(
-        tokens=tuple(tokens),
+        tokens=tuple(tokens + aliases),
         grams=tuple(tx.ngrams(lead)),
-        entities=frozenset(tx.entities(f"{title}\n{body}")),
+        entities=frozenset(tx.entities(f"{title}\n{body}")) | frozenset(aliases),
         language=lang,
         published=published,
     )
@@ -310,10 +313,13 @@ class Signals:
 def _analyse(text: str, language: str) -> tuple[dict[str, str], list[str], frozenset[str]]:
     """A query's tokens (with the surface words they came from), n-grams and entities."""
     q_tokens = tx.query_tokens(text, language)
+    aliases = {lx.alias_term(key): key.replace("_", " ") for key in sorted(lx.alias_keys(text))}
+    for term, name in aliases.items():
+        q_tokens.setdefault(term, name)
     # Claim words the cognate map knows as names (ukraina → ukrain) count as entities too,
     # since a lower-case claim summary still names its places.
     names = tx.entities_vocabulary()
-    q_entities = frozenset(tx.entities(text) | {t for t in q_tokens if t in names})
+    q_entities = frozenset(tx.entities(text) | {t for t in q_tokens if t in names} | set(aliases))
     return q_tokens, list(dict.fromkeys(tx.ngrams(text))), q_entities
 
 

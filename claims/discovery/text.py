@@ -25,11 +25,12 @@ from functools import lru_cache
 import Stemmer
 from bm25s.stopwords import STOPWORDS_EN_PLUS, STOPWORDS_NORWEGIAN
 
+from claims.discovery import lexicon as lx
+from claims.discovery import numbers
+
 _FOLD = str.maketrans({"æ": "ae", "ø": "o", "å": "a", "ß": "ss", "œ": "oe", "ł": "l", "đ": "d"})
 _NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
 _WORD = re.compile(r"\w+", re.UNICODE)
-# Digit groups written "100 000", "100.000" or "100,000" are one number.
-_NUMBER_GROUPS = re.compile(r"(?<=\d)[ .,\u00a0\u202f](?=\d{3}\b)")
 _SENTENCE = re.compile(r"(?<=[.!?…])[\"'»”)]*\s+(?=[\"'«“(]*[A-ZÆØÅÉ0-9])")
 
 
@@ -288,7 +289,8 @@ def canonical(stem: str) -> str:
 
 
 def normalize_numbers(text: str) -> str:
-    return _NUMBER_GROUPS.sub("", text)
+    """Digit groups joined, "2.5k"/"2,5 millioner" written out, dates as DATEmmdd (numbers.py)."""
+    return numbers.normalize(text)
 
 
 def cased_words(text: str) -> list[str]:
@@ -318,13 +320,23 @@ def _is_name(word: str) -> bool:
 
 @lru_cache(maxsize=200_000)
 def word_token(word: str, lang: str) -> str | None:
-    """One lower-cased word as its canonical token, or None for a stop word or a single letter."""
+    """One lower-cased word as its canonical token, or None for a stop word or a single letter.
+
+    The cognate map first (names and the words it was built for), then the lexicon: a
+    Norwegian word becomes its English translation's stem, an English synonym its
+    canonical word, so both languages meet on one term.
+    """
     if word in STOPWORDS or (len(word) < 2 and not word.isdigit()):
         return None
     stem = fold(_stemmer(lang).stemWord(word))
     if not stem:
         return None
-    return canonical(stem)
+    mapped = _canonical_map().get(stem)
+    if mapped:
+        return mapped
+    if lang == "nb":
+        return lx.nb_term(stem) or lx.nb_term(fold(word)) or stem
+    return lx.en_term(stem) or stem
 
 
 @lru_cache(maxsize=200_000)
@@ -347,6 +359,18 @@ def compound_parts(word: str) -> tuple[str, ...]:
             tail_key = fold(_stemmer("nb").stemWord(right))
             if head_key in known and tail_key in known:
                 return (known[head_key], known[tail_key])
+    # Then halves the lexicon knows ("strømregning" → electricity + bill), both at least
+    # four letters long: the lexicon holds short words that would split almost anything.
+    for cut in range(4, len(word) - 3):
+        left, right = word[:cut], word[cut:]
+        tail = lx.nb_term(fold(_stemmer("nb").stemWord(right)))
+        if not tail or right in STOPWORDS:
+            continue
+        for head in (left, left[:-1] if left[-1:] in {"s", "e"} else None):
+            if head and len(head) >= 4 and head not in STOPWORDS:
+                head_term = lx.nb_term(fold(_stemmer("nb").stemWord(head))) or lx.nb_term(fold(head))
+                if head_term:
+                    return (head_term, tail)
     return ()
 
 
@@ -361,9 +385,19 @@ def _cased_tokens(cased: str, lang: str) -> tuple[str, ...]:
         key = name_key(cased)
         if key != token:
             out.append(key)
-    if lang == "nb" and token not in _canonical_targets():
+    if lang == "nb" and token not in _canonical_targets() and token == fold(_stemmer("nb").stemWord(word)):
         out.extend(compound_parts(word))
     return tuple(out)
+
+
+@lru_cache(maxsize=300_000)
+def folded_word(word: str) -> str:
+    return fold(word)
+
+
+def _phrases(words: list[str]) -> list[tuple[int, int, str]]:
+    """Multi-word terms of the lexicon in a list of surface words ("price cap" → price_cap)."""
+    return lx.phrase_terms([folded_word(w) for w in words])
 
 
 @lru_cache(maxsize=1)
@@ -375,8 +409,10 @@ def tokens(text: str, language: str | None = None) -> list[str]:
     """Canonical tokens of a text for the lexical index (stemmed in its language, folded, mapped)."""
     lang = base_language(language) if language else guess_language(text)
     out: list[str] = []
-    for cased in cased_words(text):
+    words = cased_words(text)
+    for cased in words:
         out.extend(_cased_tokens(cased, lang))
+    out.extend(term for _start, _end, term in _phrases(words))
     return out
 
 
@@ -390,10 +426,15 @@ def query_tokens(text: str, language: str | None) -> dict[str, str]:
     lang = base_language(language)
     other = "en" if lang == "nb" else "nb"
     out: dict[str, str] = {}
-    for cased in cased_words(text):
+    words = cased_words(text)
+    for cased in words:
         word = cased.lower()
-        for each in (lang, other):
-            token = word_token(word, each)
+        token = word_token(word, lang)
+        if token and token not in out:
+            out[token] = cased
+        # The other language's stem without translation: only names and cognates need it.
+        if word not in STOPWORDS and len(word) >= 2:
+            token = canonical(fold(_stemmer(other).stemWord(word)))
             if token and token not in out:
                 out[token] = cased
         if _is_name(cased) and word not in STOPWORDS:
@@ -401,6 +442,8 @@ def query_tokens(text: str, language: str | None) -> dict[str, str]:
         if lang == "nb":
             for part in compound_parts(word):
                 out.setdefault(part, cased)
+    for start, end, term in _phrases(words):
+        out.setdefault(term, " ".join(words[start:end]))
     return out
 
 
