@@ -105,7 +105,8 @@ def render_page(entry: dict[str, Any], outlet: dict[str, Any], url: str, related
 {related_items}
       </ul>
     </aside>
-    <section class="newsletter"><p>{_esc(outlet["newsletter"])}</p><form><input type="email" name="email"></form></section>
+    <section class="newsletter"><p>{_esc(outlet["newsletter"])}</p>
+      <form><input type="email" name="email"></form></section>
   </main>
   <footer class="site-footer"><p>{_esc(outlet["footer"])}</p></footer>
 </body>

@@ -78,19 +78,24 @@ def lexicon() -> Lexicon:
     phrases: dict[tuple[str, ...], str] = {}
     pairs: set[tuple[str, str]] = set()
 
-    # Written pairs first: they win every conflict.
-    for row in _rows("news_nb_en.tsv"):
-        source, target = row[0], row[1]
-        if source.startswith("="):
-            words = tuple(fold(source[1:]).split())
-            term = english_term(target)
-            if len(words) == 1:
-                en.setdefault(english_term(source[1:]), term)
-            else:
-                phrases.setdefault(words, term)
-            continue
+    written = _rows("news_nb_en.tsv")
+    # English synonyms first, so that a translation lands on the synonym's canonical word.
+    for source, target, *_ in (row for row in written if row[0].startswith("=")):
+        words = tuple(fold(source[1:]).split())
+        if len(words) == 1:
+            en.setdefault(english_term(source[1:]), english_term(target))
+        else:
+            phrases.setdefault(words, english_term(target))
+
+    def canonical_english(phrase: str) -> str:
+        words = tuple(fold(phrase).split())
+        term = english_term(phrase)
+        return phrases.get(words) or en.get(term) or term
+
+    # Then the written pairs: they win every conflict with FreeDict's.
+    for source, target, *_ in (row for row in written if not row[0].startswith("=")):
         pairs.add((source, target))
-        term = english_term(target)
+        term = canonical_english(target)
         words = tuple(fold(source).split())
         if len(words) > 1:
             phrases.setdefault(words, term)

@@ -39,7 +39,9 @@ MONTHS_NB = ("januar", "februar", "mars", "april", "mai", "juni", "juli", "augus
              "november", "desember")  # fmt: skip
 MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
              "November", "December")  # fmt: skip
-_MONTH_NUMBER = {m.lower(): i + 1 for i, m in enumerate(MONTHS_NB)} | {m.lower(): i + 1 for i, m in enumerate(MONTHS_EN)}
+_MONTH_NUMBER = {m.lower(): i + 1 for i, m in enumerate(MONTHS_NB)} | {
+    m.lower(): i + 1 for i, m in enumerate(MONTHS_EN)
+}
 # Norwegian months are lower-case; English ones capitalised ("may" is a verb, "May" a month).
 _MONTH = "|".join([*MONTHS_NB, *(m.capitalize() for m in MONTHS_NB), *MONTHS_EN])
 _DAY_MONTH = re.compile(rf"\b([0-3]?\d)(?:\.|st|nd|rd|th)?\s+(?:of\s+)?({_MONTH})\b")

@@ -21,8 +21,8 @@ without this the best English evidence would sit below mediocre Norwegian matche
 
 Recency multiplies rather than adds: a perfectly dated article about something else must
 not outrank an on-topic one, but of two on-topic articles the one near the claim wins.
-The weights were tuned on the labelled corpus in `tests/fixtures/corpus/` (see
-`bench/quality.py`).
+The weights are chosen by leave-one-topic-out cross-validation over the two labelled
+corpora (`bench/tuning.py`, figures in `bench/results/quality.md`).
 
 Indexes are cached per candidate set (and per article's content), so re-ranking the same
 local index for many claims builds it once.
@@ -43,17 +43,23 @@ import numpy as np
 
 from claims.discovery import lexicon as lx
 from claims.discovery import text as tx
+from claims.discovery.why import SNIPPET_CHARS, explain, snippet_for  # noqa: F401  (re-exported)
 from claims.models import Article, Claim
 
 
 @dataclass(frozen=True)
 class Weights:
-    """How the signals combine; tuned on the fixture corpus (bench/quality.py)."""
+    """How the signals combine.
 
-    lexical: float = 0.6
-    ngram: float = 0.2
+    The defaults are the grid point bench/tuning.py chooses on both labelled corpora (all
+    seven topics); its leave-one-topic-out figures, the honest ones, are the headline of
+    bench/results/quality.md.
+    """
+
+    lexical: float = 0.7
+    ngram: float = 0.1
     entities: float = 0.2
-    recency_floor: float = 0.55  # what an article far from the claim date keeps of its score
+    recency_floor: float = 0.4  # what an article far from the claim date keeps of its score
     recency_days: float = 45.0  # the Gaussian's standard deviation, in days
     undated: float = 0.5  # recency of an article (or claim) without a date
     # BM25 is normalised by a blend of the best score in the article's own language and the
@@ -65,7 +71,6 @@ class Weights:
 DEFAULT_WEIGHTS = Weights()
 NGRAM_LEAD_CHARS = 1500
 NGRAM_MAX_DF = 0.2  # query n-grams found in more than this share of the candidates are skipped
-SNIPPET_CHARS = 300
 
 
 # --- Per-article features, cached by content -----------------------------------------------
@@ -323,8 +328,19 @@ def _analyse(text: str, language: str) -> tuple[dict[str, str], list[str], froze
     return q_tokens, list(dict.fromkeys(tx.ngrams(text))), q_entities
 
 
-def score_all(index: CandidateIndex, query: Query, weights: Weights = DEFAULT_WEIGHTS) -> Signals:
-    """Every signal for every candidate, as arrays aligned with `index.articles`."""
+@dataclass
+class RawSignals:
+    """The weight-independent part of the scoring, for one query over one index."""
+
+    lexical: np.ndarray
+    ngram: np.ndarray
+    entities: np.ndarray
+    query_tokens: dict[str, str]
+    query_entities: frozenset[str]
+
+
+def raw_signals(index: CandidateIndex, query: Query) -> RawSignals:
+    """BM25 over tokens and n-grams and the entity share, before normalising and weighting."""
     n = len(index)
     q_tokens, q_grams, q_entities = _analyse(query.full_text, query.language)
     lexical = _bm25_scores(index.lexical, list(q_tokens), n)
@@ -339,57 +355,25 @@ def score_all(index: CandidateIndex, query: Query, weights: Weights = DEFAULT_WE
         total += idf
         entity_scores[index.entity_postings[entity]] += idf
     entities = entity_scores / total if total > 0 else entity_scores
+    return RawSignals(lexical, ngram, entities, q_tokens, q_entities)
 
-    lexical_n = _normalise_by_language(lexical, index.language_groups, weights.per_language)
-    ngram_n = _normalise(ngram)
+
+def combine(index: CandidateIndex, raw: RawSignals, query: Query, weights: Weights = DEFAULT_WEIGHTS) -> Signals:
+    """Normalise and weight raw signals into the final scores (cheap: tuning calls it a lot)."""
+    lexical_n = _normalise_by_language(raw.lexical, index.language_groups, weights.per_language)
+    ngram_n = _normalise(raw.ngram)
     recency = _recency(index, query.date, weights)
-    topical = weights.lexical * lexical_n + weights.ngram * ngram_n + weights.entities * entities
+    topical = weights.lexical * lexical_n + weights.ngram * ngram_n + weights.entities * raw.entities
     combined = topical * (weights.recency_floor + (1 - weights.recency_floor) * recency)
-    return Signals(lexical_n, ngram_n, entities, recency, combined, q_tokens, q_entities)
+    return Signals(lexical_n, ngram_n, raw.entities, recency, combined, raw.query_tokens, raw.query_entities)
+
+
+def score_all(index: CandidateIndex, query: Query, weights: Weights = DEFAULT_WEIGHTS) -> Signals:
+    """Every signal for every candidate, as arrays aligned with `index.articles`."""
+    return combine(index, raw_signals(index, query), query, weights)
 
 
 # --- Explanations --------------------------------------------------------------------------
-
-
-def snippet_for(article: Article, matched: set[str], language: str, limit: int = SNIPPET_CHARS) -> str:
-    """The passage of the article that mentions most of the matched terms, as plain text."""
-    best, best_score = "", -1.0
-    candidates = tx.sentences(article.text) or tx.sentences(article.summary) or [article.title]
-    for i, sentence in enumerate(candidates[:400]):
-        found = set(tx.tokens(sentence, language)) & matched
-        # Earlier sentences win ties: leads summarise.
-        score = len(found) - i * 0.001
-        if score > best_score:
-            best, best_score = sentence, score
-            if len(found) == len(matched):
-                break
-    if best and len(best) < limit // 2:
-        idx = candidates.index(best)
-        if idx + 1 < len(candidates):
-            best = f"{best} {candidates[idx + 1]}"
-    return tx.shorten(best, limit)
-
-
-def explain(index: CandidateIndex, i: int, signals: Signals, query: Query) -> dict[str, Any]:
-    feats = index.features[i]
-    doc_tokens = index.token_sets[i]
-    matched_tokens = {t for t in signals.query_tokens if t in doc_tokens}
-    terms = list(dict.fromkeys(signals.query_tokens[t] for t in signals.query_tokens if t in matched_tokens))
-    entity_terms = sorted(signals.query_entities & feats.entities)
-    published = feats.published
-    days = (published - query.date).days if published and query.date else None
-    return {
-        "terms": terms,
-        "entity_terms": entity_terms,
-        "lexical": round(float(signals.lexical[i]), 4),
-        "ngram": round(float(signals.ngram[i]), 4),
-        "entities": round(float(signals.entities[i]), 4),
-        "recency": round(float(signals.recency[i]), 4),
-        "days_from_claim": days,
-        "language": feats.language,
-        "cross_language": feats.language != tx.base_language(query.language),
-        "snippet": snippet_for(index.articles[i], matched_tokens | set(entity_terms), feats.language),
-    }
 
 
 # --- Entry points --------------------------------------------------------------------------
