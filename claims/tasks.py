@@ -119,6 +119,12 @@ def harvest_all_feeds(self: Any) -> int:
     return queued
 
 
+@shared_task(ignore_result=True)
+def purge_expired_tokens() -> int:
+    """Beat, daily: delete expired API tokens (authentication only checks the token presented)."""
+    return services.api_tokens_purge_expired()
+
+
 @shared_task(bind=True, ignore_result=True, acks_late=True)
 def recheck_open_claims(self: Any) -> int:
     """Beat, hourly: a new discovery job for open claims whose last one is old."""

@@ -210,18 +210,24 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_EAGER_PROPAGATES = True
 
 # --- REST framework -------------------------------------------------------------------
+# The HTTP API's defaults, for every view (the REST API, discovery, the Google face); views
+# name their per-action permission rules (claims/api/permissions.py) and little else.
+# JSON only: there is no browsable API; /api/docs/ (Swagger UI) is the place to explore.
 REST_FRAMEWORK = {
+    # Token first, so an anonymous write gets 401 with a `WWW-Authenticate: Token` challenge;
+    # then the browser session (CSRF enforced).
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "claims.api.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "knox.auth.TokenAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
-    "DEFAULT_RENDERER_CLASSES": [
-        "rest_framework.renderers.JSONRenderer",
-        "rest_framework.renderers.BrowsableAPIRenderer",
-    ],
+    "DEFAULT_PERMISSION_CLASSES": ["claims.api.permissions.ActionPermissions"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["claims.api.parsers.LimitedJSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "claims.api.pagination.PagePagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_METADATA_CLASS": "claims.api.metadata.ApiMetadata",
+    "DEFAULT_SCHEMA_CLASS": "claims.api.base.DeskAutoSchema",
+    "EXCEPTION_HANDLER": "claims.api.exceptions.api_exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
         "claims.api.throttling.AnonRateThrottle",
         "claims.api.throttling.UserRateThrottle",
@@ -372,6 +378,7 @@ CHECKWORTHINESS_MAX_SENTENCES = env_int("CHECKWORTHINESS_MAX_SENTENCES", 400, mi
 CELERY_BEAT_SCHEDULE = {
     "harvest-all-feeds": {"task": "claims.tasks.harvest_all_feeds", "schedule": 15 * 60},
     "recheck-open-claims": {"task": "claims.tasks.recheck_open_claims", "schedule": 60 * 60},
+    "purge-expired-tokens": {"task": "claims.tasks.purge_expired_tokens", "schedule": 24 * 60 * 60},
 }
 
 LOG_LEVEL = env_choice("LOG_LEVEL", "INFO", {"DEBUG", "INFO", "WARNING", "ERROR"})

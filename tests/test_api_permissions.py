@@ -1,8 +1,10 @@
 """The permission matrix: every endpoint × method × role, with the status each role gets.
 
 Roles: anonymous, outsider (signed in, in no desk group), reviewer, editor, desk admin.
-Hidden resources are 404 (never 403), anonymous writes are 401, and a role without the
-model permission or workflow right gets 403.
+Hidden resources are 404 (never 403), anonymous writes are 401, a role without the
+model permission or workflow right gets 403, and a method a route does not have is 405
+for everyone. Below the matrix: the walk over every route and action, which fails on an
+action without an explicit rule (claims/api/permissions.py).
 """
 
 from __future__ import annotations
@@ -75,7 +77,7 @@ CASES: list[tuple] = [
         lambda w: _etag(w["U"]),
         (401, 404, 200, 200, 200),
     ),
-    ("put claim", "put", lambda w: f"{API}/claims/{w['P'].pk}/", lambda w: NEW_CLAIM, None, (401, 405, 405, 405, 405)),
+    ("put claim", "put", lambda w: f"{API}/claims/{w['P'].pk}/", lambda w: NEW_CLAIM, None, (405,) * 5),
     ("delete published", "delete", lambda w: f"{API}/claims/{w['P'].pk}/", None, None, (401, 403, 403, 204, 204)),
     ("delete hidden", "delete", lambda w: f"{API}/claims/{w['U'].pk}/", None, None, (401, 404, 403, 204, 204)),
     (
@@ -155,7 +157,7 @@ CASES: list[tuple] = [
         lambda w: f"{API}/claimants/{w['P'].claimant_id}/",
         None,
         None,
-        (401, 405, 405, 405, 405),
+        (405,) * 5,
     ),
     # Sources
     ("sources list", "get", lambda w: f"{API}/sources/", None, None, (200,) * 5),
@@ -242,7 +244,7 @@ CASES: list[tuple] = [
     # Tags
     ("tags list", "get", lambda w: f"{API}/tags/", None, None, (200,) * 5),
     ("tag hidden", "get", lambda w: f"{API}/tags/internal/", None, None, (404, 404, 200, 200, 200)),
-    ("tag create", "post", lambda w: f"{API}/tags/", lambda w: {"name": "NATO"}, None, (401, 403, 405, 405, 405)),
+    ("tag create", "post", lambda w: f"{API}/tags/", lambda w: {"name": "NATO"}, None, (405,) * 5),
 ]
 
 
@@ -289,3 +291,108 @@ def test_anonymous_write_gets_a_token_challenge(world):
     response = client_for().post(f"{API}/claims/", NEW_CLAIM, format="json")
     assert response.status_code == 401
     assert response["WWW-Authenticate"] == "Token"
+
+
+# --- Every route, every action: an explicit rule or the suite fails -------------------------------
+
+
+def _drf_routes() -> list[tuple[str, Any]]:
+    """(route, view function) for every DRF view the project serves."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+    from rest_framework.views import APIView
+
+    found: list[tuple[str, Any]] = []
+
+    def walk(patterns: list[Any], prefix: str) -> None:
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                walk(entry.url_patterns, prefix + str(entry.pattern))
+            elif isinstance(entry, URLPattern):
+                cls = getattr(entry.callback, "cls", None)
+                if cls is not None and issubclass(cls, APIView):
+                    found.append((prefix + str(entry.pattern), entry.callback))
+
+    walk(get_resolver().url_patterns, "/")
+    return found
+
+
+def _actions(callback: Any) -> set[str]:
+    """The action names the permission rules must cover for one route (OPTIONS is "metadata")."""
+    cls = callback.cls
+    if getattr(callback, "actions", None):  # a ViewSet route: method -> action
+        allowed = set(getattr(callback, "initkwargs", {}).get("http_method_names") or cls.http_method_names)
+        return {action for method, action in callback.actions.items() if method in allowed} | {"metadata"}
+    handlers = {m for m in cls.http_method_names if m not in ("head", "options") and hasattr(cls, m)}
+    return handlers | {"metadata"}
+
+
+def test_every_action_of_every_route_has_an_explicit_rule():
+    from rest_framework.settings import api_settings
+
+    from claims.api.permissions import ActionPermissions
+
+    routes = _drf_routes()
+    assert len(routes) > 20, routes  # the walk found the API (and the Google face)
+    covered: dict[type, set[str]] = {}
+    for route, callback in routes:
+        cls = callback.cls
+        assert list(cls.permission_classes) == [ActionPermissions], (route, cls.permission_classes)
+        rules = getattr(cls, "permission_rules", {})
+        missing = _actions(callback) - set(rules)
+        assert not missing, f"{route}: {cls.__name__} has no permission rule for {sorted(missing)}"
+        detail = getattr(callback, "initkwargs", {}).get("detail")
+        for action in _actions(callback):
+            if rules[action].after_lookup:
+                assert detail, f"{route}: {cls.__name__}.{action} checks after the lookup but has no object"
+        covered.setdefault(cls, set()).update(_actions(callback))
+        # The defaults live in REST_FRAMEWORK only (the Google face adds its error format and challenge).
+        assert cls.authentication_classes == api_settings.DEFAULT_AUTHENTICATION_CLASSES, route
+        assert cls.parser_classes == api_settings.DEFAULT_PARSER_CLASSES, route
+        assert cls.throttle_classes == api_settings.DEFAULT_THROTTLE_CLASSES, route
+    for cls, actions in covered.items():
+        stale = set(cls.permission_rules) - actions
+        assert not stale, f"{cls.__name__} has rules for actions it does not have: {sorted(stale)}"
+
+
+def test_an_action_without_a_rule_is_refused(world, editor):
+    """A new GET @action on the claims viewset, added without a rule, is not open to anyone."""
+    from rest_framework.decorators import action
+    from rest_framework.response import Response
+    from rest_framework.test import APIRequestFactory, force_authenticate
+
+    from claims.api.views import ClaimViewSet
+
+    class Careless(ClaimViewSet):
+        @action(detail=True, methods=["get"])
+        def secret(self, request: Any, pk: str) -> Response:
+            return Response({"leaked": self.get_object().pk})
+
+    view = Careless.as_view({"get": "secret"}, detail=True)
+    factory = APIRequestFactory()
+    assert view(factory.get("/x/"), pk=str(world["P"].pk)).status_code == 401
+    request = factory.get("/x/")
+    force_authenticate(request, editor)
+    assert view(request, pk=str(world["P"].pk)).status_code == 403
+
+
+def test_rules_say_who_may_call(editor, reviewer):
+    from django.contrib.auth.models import AnonymousUser
+
+    from claims.api.permissions import OPEN, SIGNED_IN, needs
+
+    anonymous = AnonymousUser()
+    assert OPEN.allows(anonymous) and OPEN.allows(reviewer)
+    assert not SIGNED_IN.allows(anonymous) and SIGNED_IN.allows(reviewer)
+    feeds = needs("claims.add_feed")
+    assert feeds.allows(editor) and not feeds.allows(reviewer) and not feeds.allows(anonymous)
+    with pytest.raises(ValueError):
+        needs()
+
+
+def test_json_only_no_browsable_api(world):
+    """The API speaks JSON only (README): a browser's Accept gets JSON, a strict text/html a 406."""
+    browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    response = client_for().get(f"{API}/claims/", HTTP_ACCEPT=browser)
+    assert response.status_code == 200 and response["Content-Type"] == "application/json"
+    assert client_for().get(f"{API}/claims/", HTTP_ACCEPT="text/html").status_code == 406
+    assert client_for().get(f"{API}/", HTTP_ACCEPT=browser)["Content-Type"] == "application/json"

@@ -1,26 +1,32 @@
-"""What every view of the REST API shares: authentication, permissions, throttles, parsing, errors."""
+"""The base of every view of the HTTP API: `ApiViewSet` for resources, `ApiView` for plain views.
+
+The defaults (authentication, permissions, renderers, parsers, throttles, pagination, the
+exception handler, metadata and schema classes) are in `REST_FRAMEWORK` in settings and
+nowhere else. What a view adds is its per-action permission rules (see
+`claims.api.permissions`) and its own queryset, serializers and actions.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, ClassVar
 
 from django.core.validators import RegexValidator
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.plumbing import build_bearer_security_scheme_object
 from drf_spectacular.utils import OpenApiResponse, inline_serializer
-from knox.auth import TokenAuthentication
-from rest_framework import serializers
-from rest_framework.authentication import SessionAuthentication
+from rest_framework import serializers, viewsets
 from rest_framework.generics import get_object_or_404
-from rest_framework.metadata import SimpleMetadata
-from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from claims import selectors
-from claims.api.exceptions import api_exception_handler
 from claims.api.fields import StrictFieldsMixin, StrictURLField
-from claims.api.parsers import LimitedJSONParser
-from claims.api.permissions import DeskModelPermissions, is_open_read
-from claims.api.throttling import AnonRateThrottle, UserRateThrottle
+from claims.api.permissions import Rule, rule_for
 
 
 class DeskAutoSchema(AutoSchema):
@@ -51,51 +57,82 @@ class DeskAutoSchema(AutoSchema):
 
     def get_auth(self) -> list[dict[str, Any]]:
         auths = super().get_auth()
-        if is_open_read(self.method, self.view) and {} not in auths:
+        rule = rule_for(self.view, self.method)
+        if rule is not None and rule.anonymous and {} not in auths:
             auths.append({})
         return auths
 
 
-class ApiMetadata(SimpleMetadata):
-    """OPTIONS answers with the view's name, description and media types. Field details are
-    in the OpenAPI schema; building serializers here for every action is what breaks."""
+class TokenScheme(OpenApiAuthenticationExtension):
+    """Both keywords in the OpenAPI document: `knoxApiToken` (Token) and `bearerToken` (Bearer)."""
 
-    def determine_actions(self, request: Any, view: Any) -> dict:
-        return {}
+    target_class = "claims.api.auth.TokenAuthentication"
+    name = ["knoxApiToken", "bearerToken"]
+
+    def get_security_requirement(self, auto_schema: Any) -> list[dict[str, list[Any]]]:
+        return [{name: []} for name in self.name]  # either one (drf-spectacular's default asks for both)
+
+    def get_security_definition(self, auto_schema: Any) -> list[dict[str, Any]]:
+        return [
+            build_bearer_security_scheme_object(header_name="Authorization", token_prefix="Token"),  # noqa: S106
+            {
+                "type": "http",
+                "scheme": "bearer",
+                "description": str(_("A desk API token (knox); “Authorization: Token <token>” works too.")),
+            },
+        ]
 
 
-class ApiViewMixin:
-    """Token auth first (so an anonymous write gets 401 with a `WWW-Authenticate: Token` challenge),
-    then the browser session (CSRF enforced); JSON in and out; the services' errors as HTTP statuses."""
-
-    schema = DeskAutoSchema()
-    authentication_classes = [TokenAuthentication, SessionAuthentication]
-    permission_classes = [DeskModelPermissions]
-    throttle_classes = [AnonRateThrottle, UserRateThrottle]
-    parser_classes = [LimitedJSONParser]
-    renderer_classes = [JSONRenderer]
-    metadata_class = ApiMetadata
-
-    def get_exception_handler(self) -> Any:
-        return api_exception_handler
-
-    def finalize_response(self, request: Any, response: Any, *args: Any, **kwargs: Any) -> Any:
+class _VaryByCaller:
+    def finalize_response(self, request: Request, response: Response, *args: Any, **kwargs: Any) -> Response:
         response = super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc]
         # What a response shows depends on who asks (drafts, assignees): no shared cache may mix them.
         patch_vary_headers(response, ["Authorization", "Cookie"])
         return response
 
+
+class ApiView(_VaryByCaller, APIView):
+    """A plain API view (one handler per HTTP method). Name a rule for each handler:
+
+    permission_rules = {"get": OPEN, "metadata": OPEN, "post": needs("claims.add_claim")}
+    """
+
+    permission_rules: ClassVar[Mapping[str, Rule]] = {}
+
+
+class ApiViewSet(_VaryByCaller, viewsets.GenericViewSet):
+    """The base of every API ViewSet. Put DRF's mixins before it and name a rule for each action:
+
+        class TipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
+            serializer_class = TipSerializer
+            permission_rules = {
+                "list": needs("claims.view_tip"),
+                "retrieve": needs("claims.view_tip"),
+                "triage": needs("claims.change_tip", after_lookup=True),  # an @action
+                "metadata": SIGNED_IN,  # OPTIONS
+            }
+
+            def get_queryset(self) -> QuerySet[Tip]:
+                return selectors.tips_visible_to(user=self.request.user)
+
+    An action missing from `permission_rules` is refused (401/403), and the test suite
+    fails until it has a rule (`tests/test_api_permissions.py` walks every route). Reads
+    that anyone may make are named with `OPEN`; see `claims.api.permissions` for the rules.
+    """
+
+    permission_rules: ClassVar[Mapping[str, Rule]] = {}
+
     def get_serializer_context(self) -> dict[str, Any]:
-        context = super().get_serializer_context()  # type: ignore[misc]
-        context["desk"] = selectors.can_see_unpublished(self.request.user)  # type: ignore[attr-defined]
+        context = super().get_serializer_context()
+        context["desk"] = selectors.can_see_unpublished(self.request.user)
         return context
 
     def get_object(self) -> Any:
         # List filters (?status=… and friends) do not apply to a single resource.
-        queryset = self.get_queryset()  # type: ignore[attr-defined]
-        lookup = self.lookup_url_kwarg or self.lookup_field  # type: ignore[attr-defined]
-        obj = get_object_or_404(queryset, **{self.lookup_field: self.kwargs[lookup]})  # type: ignore[attr-defined]
-        self.check_object_permissions(self.request, obj)  # type: ignore[attr-defined]
+        queryset = self.get_queryset()
+        lookup = self.lookup_url_kwarg or self.lookup_field
+        obj = get_object_or_404(queryset, **{self.lookup_field: self.kwargs[lookup]})
+        self.check_object_permissions(self.request, obj)
         return obj
 
 

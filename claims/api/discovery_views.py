@@ -24,16 +24,15 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, status
 from rest_framework.decorators import action
-from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
 from claims import selectors, services
 from claims.api import base
-from claims.api.base import ApiViewMixin
+from claims.api.base import ApiViewSet
 from claims.api.discovery_serializers import (
     ArticleSerializer,
     DuplicateSuggestionSerializer,
@@ -47,28 +46,12 @@ from claims.api.discovery_serializers import (
     SimilarClaimSerializer,
 )
 from claims.api.filters import parse_id
-from claims.api.pagination import PagePagination
+from claims.api.permissions import SIGNED_IN, needs
 from claims.models import Claim, DuplicateSuggestion, Feed, FetchJob, RelatedArticle
 
 ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)
 DESK_READ_ERRORS = {401: base.UNAUTHENTICATED, 403: base.FORBIDDEN, **base.READ_ERRORS}
 DESK_WRITE_ERRORS = {**base.WRITE_ERRORS, 404: base.NOT_FOUND, 409: base.CONFLICT}
-
-
-class DeskPermission(BasePermission):
-    """Signed in, with the permission the view names for the action (`required_permissions`)."""
-
-    def has_permission(self, request: Request, view: Any) -> bool:
-        if not (request.user and request.user.is_authenticated):
-            return False  # 401 with a WWW-Authenticate challenge
-        required = getattr(view, "required_permissions", {})
-        action = getattr(view, "action", None)
-        if action not in required:
-            # Fail closed: an action added without naming its permission is refused, except
-            # OPTIONS (DRF's "metadata"), which only describes the endpoint.
-            return action == "metadata"
-        permission = required[action]
-        return permission is None or request.user.has_perm(permission)
 
 
 class DiscoverySchema(base.DeskAutoSchema):
@@ -80,16 +63,11 @@ class DiscoverySchema(base.DeskAutoSchema):
         return super().get_tags()
 
 
-class _DiscoveryView(ApiViewMixin):
-    schema = DiscoverySchema()
-    permission_classes = [DeskPermission]
-    lookup_value_regex = r"[0-9]+"
-    required_permissions: dict[str, str | None] = {}
+class _DiscoveryView(ApiViewSet):
+    """Internal to the desk: every action needs a signed-in user with the permission it names."""
 
-    @property
-    def action_permissions(self) -> dict[str, str | None]:
-        # Read by the schema: no action here is an open read.
-        return self.required_permissions
+    schema = DiscoverySchema()
+    lookup_value_regex = r"[0-9]+"
 
 
 def _accepted(request: Request, job: FetchJob) -> Response:
@@ -97,14 +75,15 @@ def _accepted(request: Request, job: FetchJob) -> Response:
     return Response(data, status=status.HTTP_202_ACCEPTED, headers={"Location": data["job"]["url"]})
 
 
-class ClaimDiscoveryViewSet(_DiscoveryView, viewsets.GenericViewSet):
+class ClaimDiscoveryViewSet(_DiscoveryView):
     """Discovery for one claim: start a search, read the suggestions, see likely duplicates."""
 
     queryset = Claim.objects.none()
-    required_permissions = {
-        "fetch_related": "claims.add_fetchjob",
-        "related_articles": "claims.view_relatedarticle",
-        "similar": "claims.view_duplicatesuggestion",
+    permission_rules = {
+        "fetch_related": needs("claims.add_fetchjob"),
+        "related_articles": needs("claims.view_relatedarticle"),
+        "similar": needs("claims.view_duplicatesuggestion"),
+        "metadata": SIGNED_IN,
     }
 
     def get_queryset(self) -> QuerySet[Claim]:
@@ -181,12 +160,15 @@ class ClaimDiscoveryViewSet(_DiscoveryView, viewsets.GenericViewSet):
         responses={200: JobSerializer, **DESK_READ_ERRORS},
     ),
 )
-class JobViewSet(_DiscoveryView, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _DiscoveryView):
     """Discovery and harvest jobs: status, progress, errors and timings."""
 
     serializer_class = JobSerializer
-    pagination_class = PagePagination
-    required_permissions = {"list": "claims.view_fetchjob", "retrieve": "claims.view_fetchjob"}
+    permission_rules = {
+        "list": needs("claims.view_fetchjob"),
+        "retrieve": needs("claims.view_fetchjob"),
+        "metadata": SIGNED_IN,
+    }
 
     def get_queryset(self) -> QuerySet[FetchJob]:
         qs = selectors.jobs_visible_to(user=self.request.user)
@@ -211,15 +193,16 @@ class JobViewSet(_DiscoveryView, mixins.ListModelMixin, mixins.RetrieveModelMixi
         responses={200: RelatedArticleSerializer, **DESK_WRITE_ERRORS},
     ),
 )
-class RelatedArticleViewSet(_DiscoveryView, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class RelatedArticleViewSet(mixins.RetrieveModelMixin, _DiscoveryView):
     """A suggested article: the reviewer's feedback and the one-click "use as evidence"."""
 
     serializer_class = RelatedArticleSerializer
     http_method_names = ["get", "patch", "post", "head", "options"]
-    required_permissions = {
-        "retrieve": "claims.view_relatedarticle",
-        "partial_update": "claims.change_relatedarticle",
-        "to_evidence": "claims.change_relatedarticle",
+    permission_rules = {
+        "retrieve": needs("claims.view_relatedarticle"),
+        "partial_update": needs("claims.change_relatedarticle"),
+        "to_evidence": needs("claims.change_relatedarticle"),
+        "metadata": SIGNED_IN,
     }
 
     def get_queryset(self) -> QuerySet[RelatedArticle]:
@@ -267,18 +250,18 @@ class RelatedArticleViewSet(_DiscoveryView, mixins.RetrieveModelMixin, viewsets.
         responses={200: FeedSerializer, **DESK_WRITE_ERRORS},
     ),
 )
-class FeedViewSet(_DiscoveryView, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class FeedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _DiscoveryView):
     """RSS and Atom feeds: reviewers read them, editors and admins add, change and harvest them."""
 
     serializer_class = FeedSerializer
-    pagination_class = PagePagination
     http_method_names = ["get", "post", "patch", "head", "options"]
-    required_permissions = {
-        "list": "claims.view_feed",
-        "retrieve": "claims.view_feed",
-        "create": "claims.add_feed",
-        "partial_update": "claims.change_feed",
-        "harvest": "claims.change_feed",
+    permission_rules = {
+        "list": needs("claims.view_feed"),
+        "retrieve": needs("claims.view_feed"),
+        "create": needs("claims.add_feed"),
+        "partial_update": needs("claims.change_feed"),
+        "harvest": needs("claims.change_feed"),
+        "metadata": SIGNED_IN,
     }
 
     def get_queryset(self) -> QuerySet[Feed]:
@@ -319,25 +302,29 @@ class FeedViewSet(_DiscoveryView, mixins.ListModelMixin, mixins.RetrieveModelMix
         summary="One indexed article", parameters=[ID], responses={200: ArticleSerializer, **DESK_READ_ERRORS}
     ),
 )
-class ArticleViewSet(_DiscoveryView, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ArticleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _DiscoveryView):
     """Articles harvested from feeds and fetched pages, newest first."""
 
     serializer_class = ArticleSerializer
-    pagination_class = PagePagination
-    required_permissions = {"list": "claims.view_article", "retrieve": "claims.view_article"}
+    permission_rules = {
+        "list": needs("claims.view_article"),
+        "retrieve": needs("claims.view_article"),
+        "metadata": SIGNED_IN,
+    }
 
     def get_queryset(self) -> QuerySet[Any]:
         query = self.request.query_params.get("q", "") if self.action == "list" else ""
         return selectors.articles_search(query=query[:500])
 
 
-class DuplicateSuggestionViewSet(_DiscoveryView, viewsets.GenericViewSet):
+class DuplicateSuggestionViewSet(_DiscoveryView):
     """A pair of claims that seem to say the same thing: merge them or dismiss the suggestion."""
 
     serializer_class = DuplicateSuggestionSerializer
-    required_permissions = {
-        "merge": "claims.change_duplicatesuggestion",
-        "dismiss": "claims.change_duplicatesuggestion",
+    permission_rules = {
+        "merge": needs("claims.change_duplicatesuggestion"),
+        "dismiss": needs("claims.change_duplicatesuggestion"),
+        "metadata": SIGNED_IN,
     }
 
     def get_queryset(self) -> QuerySet[DuplicateSuggestion]:

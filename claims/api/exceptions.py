@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler
 
+from claims.api.parsers import PayloadTooLarge
 from claims.exceptions import (
     PreconditionFailed,
     ServiceError,
@@ -25,12 +26,6 @@ from claims.exceptions import (
     TransitionNotAllowed,
     VersionConflict,
 )
-
-
-class PayloadTooLarge(APIException):
-    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
-    default_detail = _("The request body is too large.")
-    default_code = "payload_too_large"
 
 
 class PreconditionRequired(APIException):

@@ -24,23 +24,18 @@ from django.core import signing
 from django.core.exceptions import ObjectDoesNotExist
 from django.urls import re_path
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
-from knox.auth import TokenAuthentication
-from rest_framework import exceptions, permissions, status
-from rest_framework.authentication import SessionAuthentication, get_authorization_header
-from rest_framework.renderers import JSONRenderer
+from rest_framework import exceptions, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import Serializer
-from rest_framework.views import APIView
 
 from claims import selectors, services, workflow
 from claims.api import google_serializers as gs
+from claims.api.base import ApiView
 from claims.api.exceptions import api_exception_handler
-from claims.api.parsers import LimitedJSONParser
-from claims.api.throttling import AnonRateThrottle, UserRateThrottle
+from claims.api.permissions import OPEN, needs
 from claims.exceptions import VersionConflict
 from claims.models import ClaimReviewPage
 
@@ -86,67 +81,12 @@ PAGE_EXAMPLE = OpenApiExample(
 )
 
 
-# --- Authentication ------------------------------------------------------------------------------
+# --- Who may call what -----------------------------------------------------------------------------
+#
+# Pages are the desk's publishing records: desk members read them, editors and admins write
+# them. The services check the same permissions again; the rules give the right status early.
 
-
-class BearerTokenAuthentication(TokenAuthentication):
-    """Knox tokens sent as `Authorization: Bearer <token>` (what Google's clients send) or `Token <token>`.
-
-    Tokens are knox's: stored hashed, revocable, optionally expiring.
-    """
-
-    keywords = (b"bearer", b"token")
-
-    def authenticate(self, request: Request) -> tuple[Any, Any] | None:
-        auth = get_authorization_header(request).split()
-        if not auth or auth[0].lower() not in self.keywords:
-            return None  # not ours; another authenticator (or none) may apply
-        if len(auth) != 2:
-            raise exceptions.AuthenticationFailed(_("Invalid Authorization header: give “Bearer <token>”."))
-        try:
-            auth[1].decode("ascii")
-        except UnicodeDecodeError:
-            raise exceptions.AuthenticationFailed(_("Invalid token.")) from None
-        return self.authenticate_credentials(auth[1])
-
-    def authenticate_header(self, request: Request) -> str:
-        # A bare "Bearer" challenge breaks httplib2 (under Google's client); RFC 6750 gives a realm.
-        return 'Bearer realm="api"'
-
-
-class BearerTokenScheme(OpenApiAuthenticationExtension):
-    target_class = "claims.api.google.BearerTokenAuthentication"
-    name = "bearerToken"
-
-    def get_security_definition(self, auto_schema: Any) -> dict[str, Any]:
-        return {
-            "type": "http",
-            "scheme": "bearer",
-            "description": str(_("A desk API token (knox); “Authorization: Token <token>” works too.")),
-        }
-
-
-class MarkupPagePermission(permissions.BasePermission):
-    """Pages are the desk's publishing records: desk members read them, editors and admins write them.
-
-    The services check the same permissions again; this gives the right status early (401/403).
-    """
-
-    REQUIRED = {
-        "GET": ("claims.view_claimreviewpage",),
-        "HEAD": ("claims.view_claimreviewpage",),
-        "OPTIONS": ("claims.view_claimreviewpage",),
-        "POST": (workflow.PUBLISH, "claims.add_claimreviewpage"),
-        "PUT": (workflow.PUBLISH, "claims.change_claimreviewpage"),
-        "PATCH": (workflow.PUBLISH, "claims.change_claimreviewpage"),
-        "DELETE": (workflow.PUBLISH, "claims.delete_claimreviewpage"),
-    }
-
-    def has_permission(self, request: Request, view: Any) -> bool:
-        user = request.user
-        if not (user and user.is_authenticated and user.is_active):
-            return False
-        return user.has_perms(self.REQUIRED.get(request.method, (workflow.PUBLISH,)))
+PAGE_READ = needs("claims.view_claimreviewpage")
 
 
 # --- Errors --------------------------------------------------------------------------------------
@@ -211,16 +151,15 @@ def google_exception_handler(exc: Exception, context: dict[str, Any]) -> Respons
     return response
 
 
-class GoogleAPIView(APIView):
-    """Bearer (or Token) auth, then the session; JSON only; the REST API's throttles and body limit."""
-
-    authentication_classes = [BearerTokenAuthentication, SessionAuthentication]
-    throttle_classes = [AnonRateThrottle, UserRateThrottle]
-    parser_classes = [LimitedJSONParser]
-    renderer_classes = [JSONRenderer]
+class GoogleAPIView(ApiView):
+    """The API's defaults, with Google's error object and a `Bearer` challenge (what Google's clients expect)."""
 
     def get_exception_handler(self) -> Any:
         return google_exception_handler
+
+    def get_authenticate_header(self, request: Request) -> str:
+        # A bare "Bearer" challenge breaks httplib2 (under Google's client); RFC 6750 gives a realm.
+        return 'Bearer realm="api"'
 
 
 def _validated(serializer_class: type[Serializer], data: Any) -> dict[str, Any]:
@@ -272,7 +211,7 @@ def _page(queryset: Any, params: dict[str, Any], *, salt: str, filters: dict[str
 class ClaimSearchView(GoogleAPIView):
     """Search the desk's published fact-checks, as Google's `claims.search` does."""
 
-    permission_classes = [permissions.AllowAny]
+    permission_rules = {"get": OPEN, "metadata": OPEN}
 
     @extend_schema(
         operation_id="factchecktools_claims_search",
@@ -307,7 +246,11 @@ class ClaimSearchView(GoogleAPIView):
 class PageListView(GoogleAPIView):
     """List markup pages (by URL or by organisation) and create them."""
 
-    permission_classes = [MarkupPagePermission]
+    permission_rules = {
+        "get": PAGE_READ,
+        "metadata": PAGE_READ,
+        "post": needs(workflow.PUBLISH, "claims.add_claimreviewpage"),
+    }
 
     @extend_schema(
         operation_id="factchecktools_pages_list",
@@ -351,7 +294,13 @@ class PageListView(GoogleAPIView):
 class PageDetailView(GoogleAPIView):
     """Get, replace (PUT, Google's pages.update), partly update (PATCH with updateMask) or delete a page."""
 
-    permission_classes = [MarkupPagePermission]
+    permission_rules = {
+        "get": PAGE_READ,
+        "metadata": PAGE_READ,
+        "put": needs(workflow.PUBLISH, "claims.change_claimreviewpage"),
+        "patch": needs(workflow.PUBLISH, "claims.change_claimreviewpage"),
+        "delete": needs(workflow.PUBLISH, "claims.delete_claimreviewpage"),
+    }
 
     def _get_page(self, request: Request, page_id: str) -> ClaimReviewPage:
         page = selectors.markup_pages(user=request.user).filter(pk=int(page_id)).first()

@@ -9,18 +9,17 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from claims import selectors, services
 from claims.api import base
-from claims.api.base import ApiViewMixin
+from claims.api.base import ApiViewSet
 from claims.api.filters import NameFilter, ReviewFilter, SourceFilter
-from claims.api.pagination import PagePagination
+from claims.api.permissions import OPEN, Rule, needs
 from claims.api.serializers import (
     ClaimantSerializer,
     RatingSerializer,
@@ -57,10 +56,19 @@ def _crud_schema(name: str, serializer: Any, *, write: Any = None, update: Any =
     }
 
 
-class _Resource(ApiViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+def _open_reads_model_writes(model: str) -> dict[str, Rule]:
+    """Anyone reads (the selectors decide what), the desk role's model permissions write."""
+    return {
+        "list": OPEN,
+        "retrieve": OPEN,
+        "metadata": OPEN,
+        "create": needs(f"claims.add_{model}"),
+        "partial_update": needs(f"claims.change_{model}", after_lookup=True),
+    }
+
+
+class _Resource(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
     lookup_value_regex = r"[0-9]+"
-    pagination_class = PagePagination
-    filter_backends = [DjangoFilterBackend]
     http_method_names = ["get", "post", "patch", "head", "options"]
 
 
@@ -69,6 +77,7 @@ class ClaimantViewSet(_Resource):
     """People and organisations who made claims."""
 
     queryset = Claimant.objects.none()
+    permission_rules = _open_reads_model_writes("claimant")
     serializer_class = ClaimantSerializer
     filterset_class = NameFilter
 
@@ -95,6 +104,7 @@ class SourceViewSet(_Resource):
     for a URL the desk already has (URLs are compared after normalisation)."""
 
     queryset = Source.objects.none()
+    permission_rules = _open_reads_model_writes("source")
     serializer_class = SourceSerializer
     filterset_class = SourceFilter
 
@@ -121,6 +131,7 @@ class RatingViewSet(_Resource):
     """The desk's verdict scale. Admins change it; retire a step with `is_active: false`."""
 
     queryset = Rating.objects.none()
+    permission_rules = _open_reads_model_writes("rating")
     serializer_class = RatingSerializer
     filter_backends: list = []
 
@@ -146,6 +157,7 @@ class ReviewViewSet(_Resource):
     """Verdicts. Reviewers draft them; once a fact-check is published only editors may revise it."""
 
     queryset = Review.objects.none()
+    permission_rules = _open_reads_model_writes("review")
     serializer_class = ReviewSerializer
     filterset_class = ReviewFilter
 
@@ -185,15 +197,14 @@ class ReviewViewSet(_Resource):
         responses={200: TagSerializer, **base.READ_ERRORS},
     ),
 )
-class TagViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
+class TagViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
     """Topic labels; they are created with the claims that carry them."""
 
     queryset = Tag.objects.none()
     serializer_class = TagSerializer
     lookup_field = "slug"
-    pagination_class = PagePagination
-    filter_backends = [DjangoFilterBackend]
     filterset_class = NameFilter
+    permission_rules = {"list": OPEN, "retrieve": OPEN, "metadata": OPEN}
 
     def get_queryset(self) -> QuerySet[Tag]:
         return selectors.tags_visible_to(user=self.request.user).order_by("name", "id")

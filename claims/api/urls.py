@@ -11,9 +11,10 @@ from django.urls import Resolver404, include, path, re_path, resolve
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
-from rest_framework.routers import DefaultRouter
+from rest_framework import routers
 
 from claims.api.discovery_views import discovery_urls
+from claims.api.permissions import OPEN, ActionPermissions
 from claims.api.resources import ClaimantViewSet, RatingViewSet, ReviewViewSet, SourceViewSet, TagViewSet
 from claims.api.views import ClaimViewSet
 
@@ -34,7 +35,35 @@ def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
     return JsonResponse({"detail": _("Not found.")}, status=404)
 
 
-router = DefaultRouter()
+class ApiRootView(routers.APIRootView):
+    """The index of /api/v1/: links to every resource."""
+
+    permission_rules = {"get": OPEN, "metadata": OPEN}
+
+
+class SchemaView(SpectacularAPIView):
+    """The OpenAPI document."""
+
+    permission_classes = [ActionPermissions]
+    permission_rules = {"get": OPEN, "metadata": OPEN}
+
+
+class SwaggerView(SpectacularSwaggerView):
+    """Swagger UI for the OpenAPI document."""
+
+    permission_classes = [ActionPermissions]
+    permission_rules = {"get": OPEN, "metadata": OPEN}
+
+
+class RedocView(SpectacularRedocView):
+    """Redoc for the OpenAPI document."""
+
+    permission_classes = [ActionPermissions]
+    permission_rules = {"get": OPEN, "metadata": OPEN}
+
+
+router = routers.DefaultRouter()
+router.APIRootView = ApiRootView
 router.register("claims", ClaimViewSet, basename="claim")
 router.register("claimants", ClaimantViewSet, basename="claimant")
 router.register("sources", SourceViewSet, basename="source")
@@ -45,8 +74,8 @@ router.register("tags", TagViewSet, basename="tag")
 urlpatterns = [
     path("v1/", include(router.urls)),
     path("v1/", include(discovery_urls)),  # related articles, jobs, feeds, articles, duplicates
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    path("schema/", SchemaView.as_view(), name="schema"),
+    path("docs/", SwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", RedocView.as_view(url_name="api:schema"), name="redoc"),
     re_path(r"^(?P<rest>.*)$", not_found),
 ]

@@ -11,10 +11,9 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import status, viewsets
+from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
@@ -22,11 +21,12 @@ from rest_framework.response import Response
 
 from claims import selectors, services
 from claims.api import base
-from claims.api.base import ApiViewMixin
+from claims.api.base import ApiViewSet
 from claims.api.exceptions import PreconditionRequired, StaleVersion
 from claims.api.export import ExportNegotiation, export_response
 from claims.api.filters import ClaimFilter
 from claims.api.pagination import ClaimPagination
+from claims.api.permissions import OPEN, SIGNED_IN, needs
 from claims.api.renderers import JSONLDRenderer
 from claims.api.serializers import (
     AuditEntrySerializer,
@@ -128,17 +128,27 @@ def expected_version(request: Request, claim: Claim) -> int:
         },
     ),
 )
-class ClaimViewSet(ApiViewMixin, viewsets.GenericViewSet):
+class ClaimViewSet(ApiViewSet):
     """Claims, their workflow and their audit trail."""
 
     queryset = Claim.objects.none()  # for the schema and permissions; get_queryset does the work
     lookup_value_regex = r"[0-9]+"
-    filter_backends = [DjangoFilterBackend]
     filterset_class = ClaimFilter
     pagination_class = ClaimPagination
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
-    # None: any signed-in user may try; the service decides with the workflow's own rules.
-    action_permissions = {"transition": None, "history": "claims.view_claim"}
+    permission_rules = {
+        "list": OPEN,
+        "retrieve": OPEN,
+        "claimreview": OPEN,
+        "export": OPEN,
+        "metadata": OPEN,
+        "create": needs("claims.add_claim"),
+        "partial_update": needs("claims.change_claim", after_lookup=True),
+        "destroy": needs("claims.delete_claim", after_lookup=True),
+        "history": needs("claims.view_claim", after_lookup=True),
+        # Any signed-in user may try; the service decides with the workflow's own rules.
+        "transition": SIGNED_IN,
+    }
 
     def get_queryset(self) -> QuerySet[Claim]:
         if self.action in ("list", "export"):

@@ -66,6 +66,7 @@ from claims.services.reference import (
     source_update,
     tags_get_or_create,
 )
+from claims.services.tokens import api_tokens_purge_expired
 
 __all__ = [
     "CLAIMANT_FIELDS",
@@ -83,6 +84,7 @@ __all__ = [
     "TransitionForbidden",
     "TransitionNotAllowed",
     "VersionConflict",
+    "api_tokens_purge_expired",
     "appearance_add",
     "appearance_remove",
     "appearance_update",
