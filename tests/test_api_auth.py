@@ -101,6 +101,35 @@ def test_expired_and_revoked_tokens_are_refused():
     assert token_client(token).get(f"{API}/claims/").status_code == 401
 
 
+def test_a_token_request_reads_only_its_own_token_and_expired_ones_are_purged_daily():
+    from django.test.utils import CaptureQueriesContext
+
+    from claims import services
+
+    token = issue("busy-bot", "--group", "reviewer")[0].strip()
+    issue("busy-bot", "--expiry-days", "1")
+    AuthToken.objects.filter(user__username="busy-bot", expiry__lt=timezone.now() + dt.timedelta(days=2)).update(
+        expiry=timezone.now() - dt.timedelta(days=1)
+    )
+    with CaptureQueriesContext(connection) as ctx:
+        assert token_client(token).get(f"{API}/claims/").status_code == 200
+    token_reads = [q["sql"] for q in ctx.captured_queries if "knox_authtoken" in q["sql"]]
+    assert len(token_reads) == 1, token_reads  # knox would read all the user's tokens again
+    assert AuthToken.objects.filter(user__username="busy-bot").count() == 2  # the expired one waits...
+    assert services.api_tokens_purge_expired() == 1  # ...for the daily purge
+    assert AuthToken.objects.filter(user__username="busy-bot").count() == 1
+    assert token_client(token).get(f"{API}/claims/").status_code == 200
+
+
+def test_bearer_is_accepted_like_token(reviewer):
+    token = issue("bearer-bot", "--group", "reviewer")[0].strip()
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert client.get(f"{API}/claims/?status=new").status_code == 200
+    client.credentials(HTTP_AUTHORIZATION="Bearer")
+    assert client.get(f"{API}/claims/").status_code == 401
+
+
 def test_wrong_token_is_401_with_challenge():
     response = token_client("0" * 64).get(f"{API}/claims/")
     assert response.status_code == 401

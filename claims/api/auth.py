@@ -34,7 +34,9 @@ class TokenAuthentication(knox_auth.TokenAuthentication):
         if not auth or auth[0].lower() not in self.keywords:
             return None  # not ours; the session (or nothing) may apply
         if len(auth) != 2:
-            raise exceptions.AuthenticationFailed(_("Invalid Authorization header: give “Bearer <token>”."))
+            raise exceptions.AuthenticationFailed(
+                _("Invalid Authorization header: give “Token <token>” or “Bearer <token>”.")
+            )
         try:
             auth[1].decode("ascii")
         except UnicodeDecodeError:

@@ -1,7 +1,9 @@
-"""Strict JSON fields: a number is not a string, "yes" is not a boolean, ftp:// is not a web page.
+"""The one family of strict JSON fields and serializers, for every face of the API.
 
-DRF coerces liberally (123 becomes "123", "1" becomes True); partners sending wrong
-types should hear about it with a 400 instead.
+A number is not a string, "yes" is not a boolean, ftp:// is not a web page, and a key the
+serializer does not know is an error. DRF coerces liberally (123 becomes "123", "1"
+becomes True); partners sending wrong types should hear about it with a 400 instead.
+The Google face subclasses these only for its own messages (`claims.api.google_serializers`).
 """
 
 from __future__ import annotations
@@ -19,11 +21,20 @@ web_url_validator = URLValidator(schemes=["http", "https"], message=_("Enter a v
 
 
 class StrictCharField(serializers.CharField):
-    default_error_messages = {"invalid": _("Not a valid string.")}
+    """A string, and only a string, that can be stored (no lone surrogates from JSON escapes)."""
+
+    default_error_messages = {
+        "not_a_string": _("Not a valid string."),
+        "bad_unicode": _("Contains characters that are not valid Unicode."),
+    }
 
     def to_internal_value(self, data: Any) -> str:
         if not isinstance(data, str):
-            self.fail("invalid")
+            self.fail("not_a_string")
+        try:
+            data.encode("utf-8")
+        except UnicodeEncodeError:
+            self.fail("bad_unicode")
         return super().to_internal_value(data)
 
 
@@ -94,11 +105,13 @@ class UserRefField(serializers.Field):
 class StrictFieldsMixin:
     """Unknown or read-only keys in a request body are field errors, not silently dropped."""
 
+    unknown_field_message = _("Unknown or read-only field.")
+
     def to_internal_value(self, data: Any) -> Any:
         unknown: dict[str, list[str]] = {}
         if isinstance(data, Mapping):
             writable = {name for name, field in self.fields.items() if not field.read_only}  # type: ignore[attr-defined]
-            unknown = {str(key): [str(_("Unknown or read-only field."))] for key in data if key not in writable}
+            unknown = {str(key): [str(self.unknown_field_message)] for key in data if key not in writable}
         try:
             value = super().to_internal_value(data)  # type: ignore[misc]
         except serializers.ValidationError as exc:

@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.validators import URLValidator
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -24,6 +22,8 @@ from rest_framework import serializers
 from rest_framework.request import Request
 
 from claims import selectors, services
+from claims.api import fields
+from claims.api.fields import StrictCharField, StrictURLField
 from claims.claimreview import WIKIDATA_ENTITY_URL, public_url, review_of
 from claims.models import Claim, Claimant, ClaimReviewPage, Review
 
@@ -39,35 +39,6 @@ _HOST = re.compile(rf"^{_HOST_LABEL}(\.{_HOST_LABEL})*$")
 
 def _field_max(model: Any, name: str) -> int:
     return model._meta.get_field(name).max_length
-
-
-class StrictCharField(serializers.CharField):
-    """A string, and only a string: DRF's CharField would turn 42 or 1.5 into text."""
-
-    default_error_messages = {
-        "not_a_string": _("Not a valid string."),
-        "bad_unicode": _("Contains characters that are not valid Unicode."),
-    }
-
-    def to_internal_value(self, data: Any) -> str:
-        if not isinstance(data, str):
-            self.fail("not_a_string")
-        try:
-            data.encode("utf-8")  # lone surrogates from JSON escapes cannot be stored
-        except UnicodeEncodeError:
-            self.fail("bad_unicode")
-        return super().to_internal_value(data)
-
-
-class HttpURLField(StrictCharField):
-    """An absolute http(s) URL."""
-
-    default_error_messages = {"invalid": _("Enter a valid http or https URL.")}
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("max_length", 2000)
-        super().__init__(**kwargs)
-        self.validators.append(URLValidator(schemes=["http", "https"], message=self.error_messages["invalid"]))
 
 
 @extend_schema_field(OpenApiTypes.DATE)
@@ -94,15 +65,10 @@ class FlexibleDateField(StrictCharField):
         return value
 
 
-class StrictSerializer(serializers.Serializer):
+class StrictSerializer(fields.StrictSerializer):
     """Refuses fields it does not know, as Google's API does ("Unknown name …")."""
 
-    def to_internal_value(self, data: Any) -> Any:
-        if isinstance(data, Mapping):
-            unknown = sorted(set(data) - set(self.fields))
-            if unknown:
-                raise serializers.ValidationError({name: [_("Unknown field.")] for name in unknown})
-        return super().to_internal_value(data)
+    unknown_field_message = _("Unknown field.")
 
 
 def _text(max_length: int, **kwargs: Any) -> StrictCharField:
@@ -111,10 +77,10 @@ def _text(max_length: int, **kwargs: Any) -> StrictCharField:
     return StrictCharField(max_length=max_length, **kwargs)
 
 
-def _url(**kwargs: Any) -> HttpURLField:
+def _url(**kwargs: Any) -> StrictURLField:
     kwargs.setdefault("required", False)
     kwargs.setdefault("allow_blank", True)
-    return HttpURLField(**kwargs)
+    return StrictURLField(**kwargs)
 
 
 # --- claims:search -------------------------------------------------------------------------------
@@ -274,7 +240,7 @@ class GoogleClaimReviewMarkupSerializer(StrictSerializer):
     claimDate = FlexibleDateField(required=False, allow_blank=True)
     claimLocation = _text(_field_max(Claim, "location"))
     claimFirstAppearance = _url()
-    claimAppearances = serializers.ListField(child=HttpURLField(), required=False, max_length=50)
+    claimAppearances = serializers.ListField(child=StrictURLField(), required=False, max_length=50)
     claimAuthor = GoogleClaimAuthorSerializer(required=False)
     rating = GoogleClaimRatingSerializer()
     url = _url(help_text=_("The fact-check's own URL; defaults to the page URL."))
@@ -290,7 +256,7 @@ class GoogleClaimReviewMarkupPageSerializer(StrictSerializer):
     """A page with ClaimReview markup (Google's ClaimReviewMarkupPage), as created and replaced."""
 
     name = _text(40, help_text=_("“pages/{id}”; set by the server. On update it must name the page being updated."))
-    pageUrl = HttpURLField(max_length=_field_max(ClaimReviewPage, "page_url"))
+    pageUrl = StrictURLField(max_length=_field_max(ClaimReviewPage, "page_url"))
     publishDate = FlexibleDateField(required=False, allow_blank=True)
     versionId = _text(
         20, help_text=_("Set by the server. Sent back on update, the update fails (409) if the page changed since.")
@@ -310,7 +276,7 @@ class GoogleClaimReviewMarkupPageSerializer(StrictSerializer):
 class GoogleClaimReviewMarkupPagePatchSerializer(GoogleClaimReviewMarkupPageSerializer):
     """The same page for a partial update: only the fields present (or named in updateMask) change."""
 
-    pageUrl = HttpURLField(max_length=_field_max(ClaimReviewPage, "page_url"), required=False)
+    pageUrl = StrictURLField(max_length=_field_max(ClaimReviewPage, "page_url"), required=False)
     claimReviewMarkups = GoogleClaimReviewMarkupSerializer(
         many=True, allow_empty=False, max_length=MAX_MARKUPS, required=False
     )
