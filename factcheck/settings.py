@@ -104,6 +104,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Django's own pool (psycopg_pool), one per process: DB_POOL_MAX_SIZE connections at most
+    # for each Gunicorn worker or Celery process. Off (0) by default; behind PgBouncer leave it
+    # off. See docs/deployment.md for the sizing.
+    DB_POOL_MAX_SIZE = env_int("DB_POOL_MAX_SIZE", 0, minimum=0)
+    if DB_POOL_MAX_SIZE:
+        DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps the connections; Django refuses both
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": min(env_int("DB_POOL_MIN_SIZE", 1, minimum=0), DB_POOL_MAX_SIZE),
+            "max_size": DB_POOL_MAX_SIZE,
+            # Seconds a request waits for a free connection before it fails.
+            "timeout": env_int("DB_POOL_TIMEOUT", 10, minimum=1),
+        }
+    # PgBouncer in transaction mode cannot keep a server-side cursor across transactions.
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_bool("DB_BEHIND_PGBOUNCER", False)
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -181,6 +195,10 @@ if CELERY_TASK_SOFT_TIME_LIMIT >= CELERY_TASK_HARD_TIME_LIMIT:
     raise ImproperlyConfigured("CELERY_TASK_SOFT_TIME_LIMIT must be below CELERY_TASK_HARD_TIME_LIMIT")
 CELERY_TASK_TIME_LIMIT = CELERY_TASK_HARD_TIME_LIMIT  # Celery's own name for the hard limit
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# One beat per desk: with Redis, a beat sends periodic jobs only while it holds a lease that
+# it renews every BEAT_LOCK_TTL/3 seconds; a second beat waits as a standby (factcheck/beat.py).
+CELERY_BEAT_SCHEDULER = "factcheck.beat:SingleBeatScheduler"
+BEAT_LOCK_TTL = env_int("BEAT_LOCK_TTL", 60, minimum=3)
 BROKER_DIR = VAR_DIR / "broker"
 if REDIS_URL:
     # A message not acknowledged within this time is redelivered; it must outlast the
