@@ -124,6 +124,11 @@ def published_factchecks() -> QuerySet[Claim]:
     )
 
 
+def live_claims_for_sitemap() -> QuerySet[Claim]:
+    """Live fact-checks with only what the sitemap prints (slug and last change), oldest first."""
+    return _live_claims().only("id", "slug", "updated_at").order_by("published_at", "id")
+
+
 def retracted_factchecks() -> QuerySet[Claim]:
     """Fact-checks that were public once and have been retracted (the public page shows a notice)."""
     return (

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from claims.watch.feeds import SITEMAPS
 from factcheck import health
 
 urlpatterns = [
@@ -15,6 +17,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("factchecks/", include("claims.urls")),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     # The REST API: /api/v1/… and its OpenAPI schema and docs at /api/schema/ and /api/docs/
     path("api/", include("claims.api.urls")),
     # Google Fact Check Tools API (v1alpha1) compatibility: /v1alpha1/claims:search, /v1alpha1/pages

@@ -49,10 +49,17 @@ class AppearanceInput:
     outlet: str = ""
 
 
+# Paths under /factchecks/ that are routed before the slug route (the Atom feed).
+RESERVED_CLAIM_SLUGS = frozenset({"feed"})
+
+
 def _claim_slug(wording: str) -> str:
-    """A new claim's unique URL slug, made from its summary or text."""
+    """A new claim's unique URL slug, made from its summary or text (never a reserved path)."""
     max_length = Claim._meta.get_field("slug").max_length
-    return _unique_slug(Claim, ascii_slug(wording, fallback="claim"), max_length=max_length)
+    base = ascii_slug(wording, fallback="claim")
+    if base in RESERVED_CLAIM_SLUGS:
+        base = f"{base}-claim"
+    return _unique_slug(Claim, base, max_length=max_length)
 
 
 @transaction.atomic
