@@ -21,6 +21,7 @@ from claims.discovery import jobs as discovery_jobs
 from claims.discovery import pipeline
 from claims.discovery.http import TransientFetchError
 from claims.models import Claim, Feed, FetchJob
+from claims.services import notifications as notification_services
 
 logger = logging.getLogger(__name__)
 
@@ -65,6 +66,14 @@ def _run_claimed(task: Any, job_id: int, run: Callable[[FetchJob, bool], Any]) -
         logger.info("job %s not run: %s", job_id, state)
         return None
     can_retry = task.request.retries < task.max_retries
+    try:
+        return _run(job, job_id, run, can_retry)
+    finally:
+        # Whoever started a job that ended failed hears about it (once per job).
+        notification_services.job_failure_announce(job_id=job_id)
+
+
+def _run(job: FetchJob, job_id: int, run: Callable[[FetchJob, bool], Any], can_retry: bool) -> Any:
     try:
         return run(job, can_retry)
     except TransientFetchError:
@@ -161,3 +170,7 @@ def enqueue_harvest(*, feed_id: int, user_id: int | None = None) -> FetchJob:
     job = discovery_jobs.create_job(kind=FetchJob.Kind.HARVEST, feed=Feed.objects.get(pk=feed_id), user=user)
     transaction.on_commit(lambda: harvest_feed.delay(job.pk))
     return job
+
+
+# The watch engine's tasks live in their own module; importing it registers them with Celery.
+from claims import tasks_watch  # noqa: E402, F401

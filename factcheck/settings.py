@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -393,11 +394,19 @@ CHECKWORTHINESS_MODEL_DIR = env_str("CHECKWORTHINESS_MODEL_DIR", str(BASE_DIR / 
 CHECKWORTHINESS_MODEL = env_str("CHECKWORTHINESS_MODEL")
 # Sentences scored per article at most (a very long page is cut, not skipped).
 CHECKWORTHINESS_MAX_SENTENCES = env_int("CHECKWORTHINESS_MAX_SENTENCES", 400, minimum=1)
+# The hour (local time, TIME_ZONE) at which the daily notification digest goes out.
+NOTIFICATION_DIGEST_HOUR = env_int("NOTIFICATION_DIGEST_HOUR", 7, minimum=0)
+if NOTIFICATION_DIGEST_HOUR > 23:
+    raise ImproperlyConfigured("NOTIFICATION_DIGEST_HOUR must be an hour from 0 to 23")
 
 CELERY_BEAT_SCHEDULE = {
     "harvest-all-feeds": {"task": "claims.tasks.harvest_all_feeds", "schedule": 15 * 60},
     "recheck-open-claims": {"task": "claims.tasks.recheck_open_claims", "schedule": 60 * 60},
     "purge-expired-tokens": {"task": "claims.tasks.purge_expired_tokens", "schedule": 24 * 60 * 60},
+    "notification-digests": {
+        "task": "claims.tasks_watch.send_notification_digests",
+        "schedule": crontab(hour=NOTIFICATION_DIGEST_HOUR, minute=0),
+    },
 }
 
 LOG_LEVEL = env_choice("LOG_LEVEL", "INFO", {"DEBUG", "INFO", "WARNING", "ERROR"})

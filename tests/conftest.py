@@ -98,3 +98,55 @@ def _shipped_checkworthiness_model(settings):
 
     settings.CHECKWORTHINESS_MODEL = str(SHIPPED_MODEL)
     settings.CHECKWORTHINESS_THRESHOLD = None
+
+
+class QueuedTasks:
+    """The task messages the code under test put on the real test broker, run here in order.
+
+    Tests see what a worker would do without a worker: messages are taken off the broker
+    (kombu's memory transport, or Redis with REDIS_URL) and the registered task runs with
+    the arguments the message carries.
+    """
+
+    QUEUES = ("default", "fetch")
+
+    def __init__(self) -> None:
+        from factcheck.celery import app
+
+        self.app = app
+
+    def take(self) -> list[tuple[str, list, dict]]:
+        taken = []
+        with self.app.connection_for_write() as conn:
+            channel = conn.default_channel
+            for queue in self.QUEUES:
+                while (message := channel.basic_get(queue, no_ack=True)) is not None:
+                    args, kwargs, _embed = message.decode()
+                    taken.append((message.headers["task"], list(args), dict(kwargs)))
+        return taken
+
+    def run(self, *, only: str = "", rounds: int = 10) -> list[str]:
+        """Run queued tasks (and what they queue) until none is left; returns the task names run.
+
+        With `only`, tasks whose name does not contain it are dropped instead of run.
+        """
+        ran: list[str] = []
+        for _round in range(rounds):
+            batch = self.take()
+            if not batch:
+                return ran
+            for name, args, kwargs in batch:
+                if only and only not in name:
+                    continue
+                self.app.tasks[name].apply(args=args, kwargs=kwargs, throw=True)
+                ran.append(name)
+        raise AssertionError("tasks kept queueing tasks")
+
+
+@pytest.fixture
+def queued_tasks():
+    """Empty queues before the test, hand over the runner, empty them again after."""
+    runner = QueuedTasks()
+    runner.take()
+    yield runner
+    runner.take()

@@ -27,6 +27,7 @@ from claims.models import (
     DuplicateSuggestion,
     Feed,
     FetchJob,
+    Notification,
     Rating,
     RelatedArticle,
     Review,
@@ -138,6 +139,8 @@ def desk_models() -> list[tuple[Any, Any]]:
 @pytest.mark.parametrize("role", ROLES)
 def test_every_desk_page_renders_for_each_role(client, request, role, desk_data):
     user = request.getfixturevalue(role)
+    # Notifications are per user: each role sees its own.
+    Notification.objects.create(user=user, event="comment", claim=desk_data["claim"], message="A note", event_key="t")
     client.force_login(user)
     assert client.get(reverse("admin:index")).status_code == 200
     models = desk_models()

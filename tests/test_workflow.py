@@ -167,7 +167,8 @@ def test_entering_research_enqueues_discovery_on_commit(reviewer, django_capture
     claim = ClaimFactory(status=S.TRIAGED)
     with django_capture_on_commit_callbacks() as callbacks:
         services.claim_transition(claim=claim, user=reviewer, to=S.IN_RESEARCH)
-    assert len(callbacks) == 1
+    # the discovery job and the watch engine's claim.transition event
+    assert len(callbacks) == 2
 
 
 @pytest.mark.django_db

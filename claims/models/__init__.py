@@ -16,6 +16,7 @@ from .core import (
 )
 from .discovery import Article, DuplicateSuggestion, Feed, FetchJob, RelatedArticle
 from .intake import CandidateClaim
+from .watch import Delivery, Notification, NotificationEvent, NotificationPreference
 
 __all__ = [
     "Appearance",
@@ -25,9 +26,13 @@ __all__ = [
     "ClaimReviewPage",
     "Claimant",
     "Comment",
+    "Delivery",
     "DuplicateSuggestion",
     "Feed",
     "FetchJob",
+    "Notification",
+    "NotificationEvent",
+    "NotificationPreference",
     "Priority",
     "Rating",
     "RelatedArticle",

@@ -33,6 +33,7 @@ from claims.services._base import (
     ascii_slug,
     claim_refresh_search,
 )
+from claims.services.events import event_emit
 from claims.services.reference import claimant_get_or_create, source_get_or_create, tags_get_or_create
 from claims.workflow import ClaimStatus
 
@@ -105,6 +106,9 @@ def claim_create(
         appearance_add(user=user, claim=claim, item=item, refresh=False)
     claim_refresh_search(claim=claim)
     _enqueue_duplicate_check(claim.pk)
+    event_emit(kind="claim.created", claim_id=claim.pk, actor=user)
+    if claim.assignee_id:
+        event_emit(kind="claim.assigned", claim_id=claim.pk, actor=user, data={"assignee_id": claim.assignee_id})
     return claim
 
 
@@ -141,6 +145,7 @@ def claim_update(
         claim = Claim.objects.select_for_update().get(pk=claim.pk)
         claim.version += 1
     wording_before = (claim.text, claim.claim_reviewed)
+    assignee_before = claim.assignee_id
     for key, value in data.items():
         setattr(claim, key, value)
     claim.full_clean(exclude=["slug"])
@@ -150,6 +155,8 @@ def claim_update(
     if tags is not None:
         claim.tags.set(tags_get_or_create(names=tags))
     claim_refresh_search(claim=claim)
+    if claim.assignee_id and claim.assignee_id != assignee_before:
+        event_emit(kind="claim.assigned", claim_id=claim.pk, actor=user, data={"assignee_id": claim.assignee_id})
     if (claim.text, claim.claim_reviewed) != wording_before:
         # New wording can match claims the first check missed.
         _enqueue_duplicate_check(claim.pk)
@@ -179,6 +186,8 @@ def claim_assign(*, claim: Claim, user: User, assignee: Any) -> Claim:
         return claim
     claim.assignee = assignee
     _touch(claim, user, "assignee")
+    if assignee is not None:
+        event_emit(kind="claim.assigned", claim_id=claim.pk, actor=user, data={"assignee_id": assignee.pk})
     return claim
 
 
@@ -247,8 +256,10 @@ def claim_transition(*, claim: Claim, user: User, to: str) -> Claim:
         review.save()
         if locked.published_at is None:
             locked.published_at = now
+    source = locked.status
     locked.status = to
     _touch(locked, user, "status", "published_at")
+    event_emit(kind="claim.transition", claim_id=locked.pk, actor=user, data={"source": source, "target": to})
     if to == ClaimStatus.IN_RESEARCH:
         _enqueue_discovery(locked.pk, user)
     # Callers keep using the object they passed in; bring it up to date.
@@ -375,6 +386,7 @@ def review_save(
         review.evidence.set(sources + extra)
     elif extra:
         review.evidence.add(*extra)
+    event_emit(kind="review.updated", claim_id=claim.pk, actor=user)
     return review
 
 
@@ -385,12 +397,15 @@ def review_add_evidence(*, claim: Claim, user: User, source: Source) -> Review:
     return review
 
 
+@transaction.atomic
 def comment_create(*, claim: Claim, user: User, body: str) -> Comment:
     _require(user, workflow.WORK)
     body = body.strip()
     if not body:
         raise ServiceError(_("The comment is empty."))
-    return Comment.objects.create(claim=claim, author=user, body=body)
+    comment = Comment.objects.create(claim=claim, author=user, body=body)
+    event_emit(kind="comment.created", claim_id=claim.pk, actor=user, data={"comment_id": comment.pk})
+    return comment
 
 
 # --- Background work, enqueued only once the transaction commits ---------------------------

@@ -1,0 +1,97 @@
+"""Watching published claims and telling people: notifications, preferences, webhooks, recurrences."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .core import Claim
+
+
+class NotificationEvent(models.TextChoices):
+    ASSIGNED = "assigned", _("A claim was assigned to me")
+    STATE_CHANGED = "state_changed", _("A claim I work on changed state")
+    RETURNED = "returned", _("A claim I work on was returned to research")
+    REVIEW_REQUESTED = "review_requested", _("A claim was sent for review")
+    PUBLISHED = "published", _("A claim I work on was published")
+    RETRACTED = "retracted", _("A claim I work on was retracted")
+    RECURRENCE = "recurrence", _("A claim I worked on was repeated")
+    COMMENT = "comment", _("Someone commented on my claim")
+    JOB_FAILED = "job_failed", _("A job of mine failed")
+    WEBHOOK_DISABLED = "webhook_disabled", _("A webhook of mine was disabled")
+
+
+class Delivery(models.TextChoices):
+    """How a user wants to hear about one kind of event."""
+
+    IN_APP = "in_app", _("In the workplace only")
+    EMAIL = "email", _("In the workplace and by e-mail at once")
+    DIGEST = "digest", _("In the workplace and in a daily e-mail digest")
+    OFF = "off", _("Not at all")
+
+
+class Notification(models.Model):
+    """A note to one user that something happened, shown under the bell in the workplace."""
+
+    class Email(models.TextChoices):
+        NONE = "none", _("No e-mail")
+        PENDING = "pending", _("To be e-mailed")
+        DIGEST = "digest", _("Waiting for the digest")
+        SENT = "sent", _("E-mailed")
+        FAILED = "failed", _("E-mail failed")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="notifications"
+    )
+    event = models.CharField(_("event"), max_length=30, choices=NotificationEvent.choices)
+    claim = models.ForeignKey(
+        Claim, verbose_name=_("claim"), on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    message = models.TextField(_("message"))
+    url = models.CharField(_("link"), max_length=2000, blank=True)
+    # One key per thing that happened: a redelivered task cannot notify the same user twice.
+    event_key = models.CharField(max_length=100, editable=False)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    email = models.CharField(_("e-mail"), max_length=10, choices=Email.choices, default=Email.NONE)
+    emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        constraints = [models.UniqueConstraint(fields=["user", "event_key"], name="notification_once_per_user")]
+        indexes = [
+            models.Index(fields=["user", "read_at", "-created_at"], name="notification_user_unread"),
+            models.Index(fields=["email", "user"], name="notification_email_due"),
+        ]
+
+    def __str__(self) -> str:
+        return self.message[:80]
+
+    @property
+    def read(self) -> bool:
+        return self.read_at is not None
+
+
+class NotificationPreference(models.Model):
+    """How one user wants to hear about one kind of event (absent: the event's default)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="notification_preferences",
+    )
+    event = models.CharField(_("event"), max_length=30, choices=NotificationEvent.choices)
+    delivery = models.CharField(_("delivery"), max_length=10, choices=Delivery.choices)
+
+    class Meta:
+        ordering = ["user", "event"]
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+        constraints = [models.UniqueConstraint(fields=["user", "event"], name="notification_preference_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.event}: {self.delivery}"

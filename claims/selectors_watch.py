@@ -1,0 +1,34 @@
+"""Reads of the watch engine the faces share: a user's notifications and settings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from claims.models import Notification, NotificationEvent, NotificationPreference
+from claims.watch.notifications import DEFAULT_DELIVERY
+
+User = Any
+
+
+def notifications_for(*, user: User, unread: bool = False) -> QuerySet[Notification]:
+    """The user's own notifications, newest first (none for anonymous callers)."""
+    if not (user and user.is_authenticated):
+        return Notification.objects.none()
+    qs = Notification.objects.filter(user=user)
+    if unread:
+        qs = qs.filter(read_at__isnull=True)
+    return qs.order_by("-created_at", "-id")
+
+
+def unread_notification_count(*, user: User) -> int:
+    if not (user and user.is_authenticated):
+        return 0
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def notification_deliveries(*, user: User) -> dict[str, str]:
+    """How the user hears about each event: their choice, or the event's default."""
+    chosen = dict(NotificationPreference.objects.filter(user=user).values_list("event", "delivery"))
+    return {event: chosen.get(event, DEFAULT_DELIVERY[event]) for event in NotificationEvent.values}
