@@ -4,9 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 
-from claims.models import Notification, NotificationEvent, NotificationPreference
+from claims.models import (
+    Appearance,
+    Claim,
+    Notification,
+    NotificationEvent,
+    NotificationPreference,
+    Review,
+    WebhookDelivery,
+    WebhookSubscription,
+)
 from claims.watch.notifications import DEFAULT_DELIVERY
 
 User = Any
@@ -32,3 +41,30 @@ def notification_deliveries(*, user: User) -> dict[str, str]:
     """How the user hears about each event: their choice, or the event's default."""
     chosen = dict(NotificationPreference.objects.filter(user=user).values_list("event", "delivery"))
     return {event: chosen.get(event, DEFAULT_DELIVERY[event]) for event in NotificationEvent.values}
+
+
+def claim_for_payload(*, claim_id: int) -> Claim | None:
+    """One claim with everything the API's detail serializer reads (for webhook bodies)."""
+    return (
+        Claim.objects.filter(pk=claim_id)
+        .select_related("claimant", "assignee", "review__rating")
+        .prefetch_related(
+            "tags",
+            Prefetch("appearances", queryset=Appearance.objects.select_related("source")),
+            Prefetch(
+                "review",
+                queryset=Review.objects.select_related("rating", "author", "approver").prefetch_related("evidence"),
+            ),
+        )
+        .defer("search_vector", "search_extra")
+        .first()
+    )
+
+
+def webhook_deliveries_for(*, subscription: WebhookSubscription) -> QuerySet[WebhookDelivery]:
+    """Every attempt to deliver the subscription's messages, newest first."""
+    return (
+        WebhookDelivery.objects.filter(message__subscription=subscription)
+        .select_related("message")
+        .order_by("-created_at", "-id")
+    )

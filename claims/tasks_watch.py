@@ -1,4 +1,5 @@
-"""Celery tasks of the watch engine: desk events into notifications (and webhooks), e-mails, digests.
+"""Celery tasks of the watch engine: desk events into notifications and webhook messages,
+e-mails, digests and webhook deliveries.
 
 Registered through `claims.tasks` (which imports this module). Thin: ids and keys in,
 services out; every task can run twice without doing its work twice.
@@ -10,19 +11,37 @@ from typing import Any
 
 from celery import shared_task
 
+from claims import selectors_watch
 from claims.services import notifications as notification_services
+from claims.services import webhooks as webhook_services
+
+
+def _claim_payload(claim_id: int | None) -> dict[str, Any] | None:
+    """The claim as the API's detail serializer shows it (the webhook body's `data.claim`)."""
+    if claim_id is None:
+        return None
+    from claims.api.serializers import ClaimDetailSerializer
+
+    claim = selectors_watch.claim_for_payload(claim_id=claim_id)
+    return dict(ClaimDetailSerializer(claim).data) if claim is not None else None
 
 
 @shared_task(bind=True, ignore_result=True, acks_late=True, max_retries=5)
 def process_event(
     self: Any, *, key: str, kind: str, claim_id: int | None, actor_id: int | None, data: dict[str, Any]
 ) -> None:
-    """Turn one committed desk event into notifications, then e-mail those due at once."""
+    """Turn one committed desk event into notifications and webhook messages, then send what is due."""
     pending = notification_services.notifications_for_event(
         key=key, kind=kind, claim_id=claim_id, actor_id=actor_id, data=data
     )
     if pending:
         send_notification_emails.delay(notification_ids=pending)
+    if webhook_services.webhook_events_for(kind, data):
+        ready = webhook_services.webhook_messages_for_event(
+            key=key, kind=kind, claim_id=claim_id, data=data, claim_payload=_claim_payload(claim_id)
+        )
+        for message_id in ready:
+            deliver_webhook.delay(message_id=message_id, attempt=1)
 
 
 @shared_task(ignore_result=True, acks_late=True)
@@ -34,3 +53,16 @@ def send_notification_emails(*, notification_ids: list[int]) -> int:
 def send_notification_digests() -> int:
     """Beat, daily: one digest e-mail per user with notifications waiting for it."""
     return notification_services.notification_digest_send()
+
+
+@shared_task(ignore_result=True, acks_late=True)
+def deliver_webhook(*, message_id: int, attempt: int) -> str:
+    """One attempt at a webhook message; schedules the retry (backoff with jitter) or the next message."""
+    result = webhook_services.webhook_deliver(message_id=message_id, attempt=attempt)
+    if result["retry_in"] is not None:
+        deliver_webhook.apply_async(
+            kwargs={"message_id": message_id, "attempt": attempt + 1}, countdown=result["retry_in"]
+        )
+    if result["next"] is not None:
+        deliver_webhook.delay(message_id=result["next"], attempt=1)
+    return result["outcome"]

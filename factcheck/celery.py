@@ -29,6 +29,7 @@ app.conf.update(
         "claims.tasks.harvest_feed": {"queue": "fetch"},
         "claims.tasks.harvest_all_feeds": {"queue": "fetch"},
         "claims.tasks.fetch_article": {"queue": "fetch"},
+        "claims.tasks_watch.deliver_webhook": {"queue": "fetch"},
     },
     broker_connection_retry_on_startup=True,
     worker_hijack_root_logger=False,

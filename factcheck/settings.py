@@ -394,6 +394,24 @@ CHECKWORTHINESS_MODEL_DIR = env_str("CHECKWORTHINESS_MODEL_DIR", str(BASE_DIR / 
 CHECKWORTHINESS_MODEL = env_str("CHECKWORTHINESS_MODEL")
 # Sentences scored per article at most (a very long page is cut, not skipped).
 CHECKWORTHINESS_MAX_SENTENCES = env_int("CHECKWORTHINESS_MAX_SENTENCES", 400, minimum=1)
+
+
+# Webhooks: seconds to wait before each retry of a failed delivery (so 1 + len attempts in
+# all; the default makes 5 attempts over about an hour), and how many messages in a row may
+# fail every attempt before the subscription is disabled.
+def _delays(name: str, default: str) -> list[float]:
+    try:
+        delays = [float(item) for item in env_list(name, default.split(","))]
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a comma-separated list of seconds") from None
+    if any(d < 0 for d in delays):
+        raise ImproperlyConfigured(f"{name} must not contain negative delays")
+    return delays
+
+
+WEBHOOK_RETRY_DELAYS = _delays("WEBHOOK_RETRY_DELAYS", "30,300,1200,2400")
+WEBHOOK_DISABLE_AFTER = env_int("WEBHOOK_DISABLE_AFTER", 10, minimum=1)
+
 # The hour (local time, TIME_ZONE) at which the daily notification digest goes out.
 NOTIFICATION_DIGEST_HOUR = env_int("NOTIFICATION_DIGEST_HOUR", 7, minimum=0)
 if NOTIFICATION_DIGEST_HOUR > 23:

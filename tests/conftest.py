@@ -125,6 +125,12 @@ class QueuedTasks:
                     taken.append((message.headers["task"], list(args), dict(kwargs)))
         return taken
 
+    def pending(self) -> bool:
+        """Whether any message waits (it is put back: nothing is lost by looking)."""
+        with self.app.connection_for_write() as conn:
+            channel = conn.default_channel
+            return any(channel.queue_declare(queue, passive=True).message_count for queue in self.QUEUES)
+
     def run(self, *, only: str = "", rounds: int = 10) -> list[str]:
         """Run queued tasks (and what they queue) until none is left; returns the task names run.
 
@@ -150,3 +156,21 @@ def queued_tasks():
     runner.take()
     yield runner
     runner.take()
+
+
+@pytest.fixture
+def commit(django_capture_on_commit_callbacks, queued_tasks):
+    """Run a write as a request would: commit, then let the worker do what the watch engine queued."""
+
+    def run(write):
+        with django_capture_on_commit_callbacks(execute=True):
+            result = write()
+        # Tasks queue tasks on commit too (a failed delivery tells the owner): run until quiet.
+        for _round in range(10):
+            with django_capture_on_commit_callbacks(execute=True):
+                ran = queued_tasks.run(only="tasks_watch")
+            if not ran and not queued_tasks.pending():
+                break
+        return result
+
+    return run

@@ -20,19 +20,6 @@ def events_of(user) -> list[str]:
     return list(Notification.objects.filter(user=user).order_by("id").values_list("event", flat=True))
 
 
-@pytest.fixture
-def commit(django_capture_on_commit_callbacks, queued_tasks):
-    """Run a write as a request would: commit, then let the worker do what was queued."""
-
-    def run(write):
-        with django_capture_on_commit_callbacks(execute=True):
-            result = write()
-        queued_tasks.run(only="tasks_watch")
-        return result
-
-    return run
-
-
 @pytest.mark.django_db
 def test_assigning_notifies_the_assignee_once_and_not_the_actor(commit, reviewer, reviewer2):
     claim = ClaimFactory(created_by=reviewer)

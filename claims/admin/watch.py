@@ -18,8 +18,18 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from claims import selectors_watch, workflow
-from claims.models import Delivery, Notification, NotificationEvent
+from claims.exceptions import ServiceError
+from claims.models import (
+    Delivery,
+    Notification,
+    NotificationEvent,
+    WebhookDelivery,
+    WebhookEvent,
+    WebhookMessage,
+    WebhookSubscription,
+)
 from claims.services import notifications as notification_services
+from claims.services import webhooks as webhook_services
 
 
 def desk_member(user: Any) -> bool:
@@ -129,3 +139,142 @@ class NotificationAdmin(admin.ModelAdmin):
             "opts": self.model._meta,
         }
         return render(request, "admin/claims/notification/settings.html", context)
+
+
+# --- Webhooks (the desk's administrators) -------------------------------------------------------
+
+
+class WebhookSubscriptionForm(forms.ModelForm):
+    events = forms.MultipleChoiceField(
+        label=_("events"), choices=WebhookEvent.choices, widget=forms.CheckboxSelectMultiple
+    )
+    new_secret = forms.CharField(
+        label=_("secret"),
+        required=False,
+        help_text=_("Leave empty to have one generated; it is shown once, after saving."),
+    )
+
+    class Meta:
+        model = WebhookSubscription
+        fields = ("url", "events", "active")
+
+
+class WebhookDeliveryInline(admin.TabularInline):
+    model = WebhookDelivery
+    fields = ("attempt", "status_code", "ok", "error", "response_excerpt", "created_at")
+    readonly_fields = fields
+    extra = 0
+    max_num = 0
+    can_delete = False
+    verbose_name_plural = _("attempts")
+
+
+@admin.register(WebhookSubscription)
+class WebhookSubscriptionAdmin(admin.ModelAdmin):
+    form = WebhookSubscriptionForm
+    list_display = ("url", "active", "events_list", "consecutive_failures", "owner", "created_at")
+    list_filter = ("active",)
+    readonly_fields = ("owner", "consecutive_failures", "disabled_reason", "created_at", "deliveries_link")
+
+    @admin.display(description=_("events"))
+    def events_list(self, obj: WebhookSubscription) -> str:
+        return ", ".join(obj.events)
+
+    @admin.display(description=_("deliveries"))
+    def deliveries_link(self, obj: WebhookSubscription) -> str:
+        if not obj.pk:
+            return "—"
+        url = reverse("admin:claims_webhookmessage_changelist") + f"?subscription__id__exact={obj.pk}"
+        return format_html('<a href="{}">{}</a>', url, _("Messages and attempts"))
+
+    def get_fields(self, request: HttpRequest, obj: WebhookSubscription | None = None) -> list[str]:
+        fields = ["url", "events", "active"]
+        if obj is None:
+            fields.append("new_secret")
+        return [*fields, *self.readonly_fields]
+
+    def save_model(self, request: HttpRequest, obj: WebhookSubscription, form: Any, change: bool) -> None:
+        data = form.cleaned_data
+        try:
+            if change:
+                fresh = WebhookSubscription.objects.get(pk=obj.pk)
+                webhook_services.webhook_update(
+                    user=request.user, subscription=fresh, url=data["url"], events=data["events"], active=data["active"]
+                )
+                obj.pk = fresh.pk
+            else:
+                saved, secret = webhook_services.webhook_subscribe(
+                    user=request.user,
+                    url=data["url"],
+                    events=data["events"],
+                    secret=data.get("new_secret") or None,
+                    active=data["active"],
+                )
+                obj.pk, obj.id = saved.pk, saved.pk
+                self.message_user(
+                    request,
+                    _("The subscription's secret (shown only now): %(secret)s") % {"secret": secret},
+                    messages.WARNING,
+                )
+        except ServiceError as exc:
+            raise forms.ValidationError(exc.message) from exc
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+        user = request.user
+
+        class Checked(form_class):  # type: ignore[misc, valid-type]
+            def clean(self) -> dict[str, Any]:
+                cleaned = super().clean()
+                url, events = cleaned.get("url"), cleaned.get("events")
+                if url and events:
+                    errors = webhook_services.check_subscription(
+                        url=url, events=list(events), secret=cleaned.get("new_secret") or None
+                    )
+                    for field, problems in errors.items():
+                        for problem in problems:
+                            self.add_error(field if field in self.fields else None, problem)
+                if not webhook_services.may_manage_webhooks(user):
+                    raise forms.ValidationError(_("Only the desk's administrators may manage webhooks."))
+                return cleaned
+
+        return Checked
+
+
+@admin.register(WebhookMessage)
+class WebhookMessageAdmin(admin.ModelAdmin):
+    list_display = ("msg_id", "event", "subscription", "claim_id", "status", "attempts", "created_at")
+    list_filter = ("status", "event")
+    list_select_related = ("subscription",)
+    readonly_fields = (
+        "msg_id",
+        "subscription",
+        "event",
+        "claim",
+        "payload",
+        "status",
+        "attempts",
+        "created_at",
+        "finished_at",
+    )
+    fields = readonly_fields
+    inlines = [WebhookDeliveryInline]
+    actions = ["redeliver"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return webhook_services.may_manage_webhooks(request.user)
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return webhook_services.may_manage_webhooks(request.user)
+
+    @admin.action(description=_("Deliver the selected messages again"))
+    def redeliver(self, request: HttpRequest, queryset: QuerySet[WebhookMessage]) -> None:
+        for message in queryset:
+            webhook_services.webhook_redeliver(user=request.user, message=message)
+        self.message_user(request, _("Queued again."), messages.SUCCESS)

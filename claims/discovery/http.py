@@ -393,8 +393,58 @@ class Fetcher:
                     response.close()
         raise TooManyRedirects(f"More than {max_redirects} redirects from {url}.", url=current)
 
+    def post(
+        self, url: str, *, body: bytes, headers: Mapping[str, str] | None = None, max_bytes: int = 65536
+    ) -> FetchResult:
+        """POST `body` to `url` once, under the same address checks, pinning and deadlines as `fetch`.
+
+        For deliveries to a receiver (webhooks): no redirect is followed (a 3xx comes back as
+        the answer, so a subscription URL must be the final address), every status is
+        returned rather than raised so the caller can log it, and at most `max_bytes` of the
+        answer are kept (a longer one is cut, not refused). Network failures raise FetchErrors.
+        """
+        started = time.monotonic()
+        total = float(self._setting(self.total_timeout, "FETCH_TOTAL_TIMEOUT"))
+        connect = float(self._setting(self.connect_timeout, "FETCH_CONNECT_TIMEOUT"))
+        deadline = started + total
+        hop_headers = {"User-Agent": self._setting(self.user_agent, "FETCH_USER_AGENT"), "Accept": "*/*"}
+        hop_headers.update(headers or {})
+        with requests.Session() as session:
+            session.trust_env = False
+            session.mount("http://", self._adapter)
+            session.mount("https://", self._adapter)
+            prepared = self._prepare(url, hop_headers, None, method="POST", data=body)
+            parts = urlsplit(prepared.url)
+            host, port = parts.hostname or "", parts.port or _DEFAULT_PORTS[parts.scheme]
+            pinned = self.pin(prepared.url, host, port, timeout=connect)
+            prepared.pinned_ip = pinned  # type: ignore[attr-defined]
+            prepared.headers["Host"] = _host_header(host, parts.port, parts.scheme)
+            response = self._send(session, prepared, connect=connect, deadline=deadline)
+            try:
+                try:
+                    content = _read_body(response, cap=max_bytes, deadline=deadline, url=url)
+                except TooLarge:
+                    content = b""
+                return FetchResult(
+                    url=url,
+                    final_url=prepared.url,
+                    status=response.status_code,
+                    headers=CaseInsensitiveDict(response.headers),
+                    content=content,
+                    address=str(pinned),
+                    elapsed=time.monotonic() - started,
+                )
+            finally:
+                response.close()
+
     def _prepare(
-        self, url: str, headers: Mapping[str, str], params: Mapping[str, Any] | None
+        self,
+        url: str,
+        headers: Mapping[str, str],
+        params: Mapping[str, Any] | None,
+        *,
+        method: str = "GET",
+        data: bytes | None = None,
     ) -> requests.PreparedRequest:
         parts = urlsplit(url)
         if parts.scheme.lower() not in _DEFAULT_PORTS:
@@ -403,7 +453,7 @@ class Fetcher:
             raise InvalidURL("URLs with credentials in them are not fetched.", url=url)
         try:
             _ = parts.port
-            prepared = requests.Request("GET", url, headers=dict(headers), params=params).prepare()
+            prepared = requests.Request(method, url, headers=dict(headers), params=params, data=data).prepare()
         except (ValueError, requests.exceptions.RequestException) as exc:
             raise InvalidURL(f"{url} is not a valid URL: {exc}", url=url) from None
         if not urlsplit(prepared.url).hostname:

@@ -16,7 +16,16 @@ from .core import (
 )
 from .discovery import Article, DuplicateSuggestion, Feed, FetchJob, RelatedArticle
 from .intake import CandidateClaim
-from .watch import Delivery, Notification, NotificationEvent, NotificationPreference
+from .watch import (
+    Delivery,
+    Notification,
+    NotificationEvent,
+    NotificationPreference,
+    WebhookDelivery,
+    WebhookEvent,
+    WebhookMessage,
+    WebhookSubscription,
+)
 
 __all__ = [
     "Appearance",
@@ -39,4 +48,8 @@ __all__ = [
     "Review",
     "Source",
     "Tag",
+    "WebhookDelivery",
+    "WebhookEvent",
+    "WebhookMessage",
+    "WebhookSubscription",
 ]

@@ -95,3 +95,94 @@ class NotificationPreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.event}: {self.delivery}"
+
+
+class WebhookEvent(models.TextChoices):
+    CLAIM_CREATED = "claim.created", _("A claim was created")
+    CLAIM_STATE_CHANGED = "claim.state_changed", _("A claim changed state")
+    CLAIM_PUBLISHED = "claim.published", _("A claim was published")
+    CLAIM_RETRACTED = "claim.retracted", _("A claim was retracted")
+    REVIEW_UPDATED = "review.updated", _("A verdict was edited")
+    RECURRENCE_FOUND = "recurrence.found", _("A published claim was repeated")
+    TIP_RECEIVED = "tip.received", _("A tip was received")
+
+
+class WebhookSubscription(models.Model):
+    """A receiver (CMS, chat bridge, partner) that gets signed JSON messages for chosen events."""
+
+    url = models.URLField(_("URL"), max_length=2000)
+    events = models.JSONField(_("events"), default=list)
+    # "whsec_" + base64 of the key, as the Standard Webhooks specification writes secrets.
+    secret = models.CharField(_("secret"), max_length=120, editable=False)
+    active = models.BooleanField(_("active"), default=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="webhook_subscriptions",
+    )
+    # Messages in a row whose every attempt failed; a success resets it.
+    consecutive_failures = models.PositiveIntegerField(_("failures in a row"), default=0)
+    disabled_reason = models.CharField(_("why disabled"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("webhook subscription")
+        verbose_name_plural = _("webhook subscriptions")
+
+    def __str__(self) -> str:
+        return self.url
+
+
+class WebhookMessage(models.Model):
+    """One event for one subscription: signed once, attempted until delivered or given up."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        SENDING = "sending", _("Sending")
+        DELIVERED = "delivered", _("Delivered")
+        FAILED = "failed", _("Failed")
+
+    subscription = models.ForeignKey(WebhookSubscription, on_delete=models.CASCADE, related_name="messages")
+    # The webhook-id header: the same on every retry and redelivery, so receivers can drop duplicates.
+    msg_id = models.CharField(_("message id"), max_length=60, unique=True)
+    event = models.CharField(_("event"), max_length=40, choices=WebhookEvent.choices)
+    claim = models.ForeignKey(Claim, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    payload = models.JSONField(_("payload"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("webhook message")
+        verbose_name_plural = _("webhook messages")
+        indexes = [models.Index(fields=["subscription", "claim", "status"], name="webhook_msg_order")]
+
+    def __str__(self) -> str:
+        return f"{self.msg_id} ({self.event})"
+
+
+class WebhookDelivery(models.Model):
+    """One attempt to deliver a message: what the receiver answered, or why it could not be reached."""
+
+    message = models.ForeignKey(WebhookMessage, on_delete=models.CASCADE, related_name="deliveries")
+    attempt = models.PositiveSmallIntegerField(_("attempt"))
+    status_code = models.PositiveSmallIntegerField(_("status code"), null=True, blank=True)
+    ok = models.BooleanField(_("delivered"), default=False)
+    error = models.CharField(_("error"), max_length=500, blank=True)
+    response_excerpt = models.CharField(_("response excerpt"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("webhook delivery")
+        verbose_name_plural = _("webhook deliveries")
+
+    def __str__(self) -> str:
+        return f"{self.message_id} #{self.attempt}: {self.status_code or self.error}"
