@@ -12,6 +12,7 @@ from claims.models import (
     Notification,
     NotificationEvent,
     NotificationPreference,
+    Recurrence,
     Review,
     WebhookDelivery,
     WebhookSubscription,
@@ -68,3 +69,28 @@ def webhook_deliveries_for(*, subscription: WebhookSubscription) -> QuerySet[Web
         .select_related("message")
         .order_by("-created_at", "-id")
     )
+
+
+def recurrences_list(
+    *,
+    claim_id: int | None = None,
+    status: str = "",
+    since: Any = None,
+    language: str = "",
+    outlet: str = "",
+) -> QuerySet[Recurrence]:
+    """Recurrences newest first, with their article and claim read in the same query."""
+    qs = Recurrence.objects.select_related("article", "claim").defer(
+        "article__search_vector", "article__text", "claim__search_vector", "claim__search_extra"
+    )
+    if claim_id is not None:
+        qs = qs.filter(claim_id=claim_id)
+    if status:
+        qs = qs.filter(status=status)
+    if since is not None:
+        qs = qs.filter(created_at__gte=since)
+    if language:
+        qs = qs.filter(article__language__istartswith=language)
+    if outlet:
+        qs = qs.filter(article__outlet=outlet)
+    return qs.order_by("-created_at", "-id")

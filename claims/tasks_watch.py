@@ -13,6 +13,7 @@ from celery import shared_task
 
 from claims import selectors_watch
 from claims.services import notifications as notification_services
+from claims.services import recurrences as recurrence_services
 from claims.services import webhooks as webhook_services
 
 
@@ -66,3 +67,9 @@ def deliver_webhook(*, message_id: int, attempt: int) -> str:
     if result["next"] is not None:
         deliver_webhook.delay(message_id=result["next"], attempt=1)
     return result["outcome"]
+
+
+@shared_task(ignore_result=True, acks_late=True)
+def scan_recent_articles(*, claim_id: int) -> int:
+    """A claim was published: match it against the articles stored in the last RECURRENCE_LOOKBACK_DAYS."""
+    return len(recurrence_services.recurrences_scan_claim(claim_id=claim_id))

@@ -412,6 +412,16 @@ def _delays(name: str, default: str) -> list[float]:
 WEBHOOK_RETRY_DELAYS = _delays("WEBHOOK_RETRY_DELAYS", "30,300,1200,2400")
 WEBHOOK_DISABLE_AFTER = env_int("WEBHOOK_DISABLE_AFTER", 10, minimum=1)
 
+# Recurrences: the score (0-1) from which an article's passage counts as repeating a
+# published claim, and how far back a newly published claim is matched against the index.
+try:
+    RECURRENCE_THRESHOLD = float(env_str("RECURRENCE_THRESHOLD", "0.6"))
+except ValueError:
+    raise ImproperlyConfigured("RECURRENCE_THRESHOLD must be a number between 0 and 1") from None
+if not 0.0 < RECURRENCE_THRESHOLD <= 1.0:
+    raise ImproperlyConfigured("RECURRENCE_THRESHOLD must be a number between 0 and 1")
+RECURRENCE_LOOKBACK_DAYS = env_int("RECURRENCE_LOOKBACK_DAYS", 30, minimum=0)
+
 # The hour (local time, TIME_ZONE) at which the daily notification digest goes out.
 NOTIFICATION_DIGEST_HOUR = env_int("NOTIFICATION_DIGEST_HOUR", 7, minimum=0)
 if NOTIFICATION_DIGEST_HOUR > 23:

@@ -9,11 +9,13 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -23,12 +25,14 @@ from claims.models import (
     Delivery,
     Notification,
     NotificationEvent,
+    Recurrence,
     WebhookDelivery,
     WebhookEvent,
     WebhookMessage,
     WebhookSubscription,
 )
 from claims.services import notifications as notification_services
+from claims.services import recurrences as recurrence_services
 from claims.services import webhooks as webhook_services
 
 
@@ -278,3 +282,84 @@ class WebhookMessageAdmin(admin.ModelAdmin):
         for message in queryset:
             webhook_services.webhook_redeliver(user=request.user, message=message)
         self.message_user(request, _("Queued again."), messages.SUCCESS)
+
+
+# --- Recurrences ------------------------------------------------------------------------------
+
+
+@admin.register(Recurrence)
+class RecurrenceAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "claim_column", "article_column", "passage_column", "score", "status")
+    list_filter = ("status", "article__language", "article__outlet")
+    search_fields = ("passage", "article__title", "claim__claim_reviewed")
+    list_select_related = ("claim", "article")
+    readonly_fields = ("claim", "article", "passage", "start", "end", "score", "status", "decided_by", "decided_at")
+    fields = readonly_fields
+    actions = None
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Recurrence]:
+        return selectors_watch.recurrences_list(claim_id=_int(request.GET.get("claim__id__exact")))
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return desk_member(request.user)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return desk_member(request.user)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description=_("claim"), ordering="claim")
+    def claim_column(self, obj: Recurrence) -> str:
+        url = reverse("admin:claims_claim_change", args=[obj.claim_id]) + "#recurrences"
+        return format_html('<a href="{}">{}</a>', url, str(obj.claim)[:80])
+
+    @admin.display(description=_("article"))
+    def article_column(self, obj: Recurrence) -> str:
+        return format_html(
+            '<a href="{}" rel="noopener nofollow">{}</a>', obj.article.url, (obj.article.title or obj.article.url)[:80]
+        )
+
+    @admin.display(description=_("passage"))
+    def passage_column(self, obj: Recurrence) -> str:
+        return obj.passage[:200]
+
+    def get_urls(self) -> list[Any]:
+        wrap = self.admin_site.admin_view
+        return [
+            path("<int:pk>/confirm/", wrap(require_POST(self.confirm_view)), name="claims_recurrence_confirm"),
+            path("<int:pk>/dismiss/", wrap(require_POST(self.dismiss_view)), name="claims_recurrence_dismiss"),
+            *super().get_urls(),
+        ]
+
+    def _decide(self, request: HttpRequest, pk: int, decide: Any, done: str) -> HttpResponse:
+        recurrence = get_object_or_404(Recurrence, pk=pk)
+        if not desk_member(request.user):
+            raise PermissionDenied
+        try:
+            decide(user=request.user, recurrence=recurrence)
+            self.message_user(request, done, messages.SUCCESS)
+        except ServiceError as exc:
+            self.message_user(request, exc.message, messages.ERROR)
+        back = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+            back = reverse("admin:claims_claim_change", args=[recurrence.claim_id]) + "#recurrences"
+        return HttpResponseRedirect(back)
+
+    def confirm_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return self._decide(
+            request, pk, recurrence_services.recurrence_confirm, _("Confirmed: the article was added as an appearance.")
+        )
+
+    def dismiss_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return self._decide(request, pk, recurrence_services.recurrence_dismiss, _("Dismissed."))
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None

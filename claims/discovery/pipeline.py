@@ -25,6 +25,7 @@ from claims.discovery.providers import DiscoveryContext, ProviderFailed, all_pro
 from claims.discovery.providers.article_page import fetch_page, record_fetch_error
 from claims.models import Appearance, Article, FetchJob
 from claims.urlnorm import normalize_url
+from claims.watch import hooks as watch_hooks
 
 logger = logging.getLogger(__name__)
 
@@ -247,6 +248,8 @@ def _after_store(article: Article | None) -> None:
         extract_for_article(article)
     except Exception:
         logger.exception("candidate extraction failed for article %s", article.pk)
+    # The watch engine: does the article repeat a published fact-check? (issue 15)
+    watch_hooks.article_stored(article)
 
 
 def fetch_articles(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from .core import Claim
 
@@ -186,3 +187,45 @@ class WebhookDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.message_id} #{self.attempt}: {self.status_code or self.error}"
+
+
+class Recurrence(models.Model):
+    """A newly seen article that repeats a claim the desk has already checked, for the desk to confirm."""
+
+    class Status(models.TextChoices):
+        NEW = "new", _("New")
+        CONFIRMED = "confirmed", _("Confirmed")
+        DISMISSED = "dismissed", _("Dismissed")
+
+    claim = models.ForeignKey(Claim, verbose_name=_("claim"), on_delete=models.CASCADE, related_name="recurrences")
+    article = models.ForeignKey(
+        "claims.Article", verbose_name=_("article"), on_delete=models.CASCADE, related_name="recurrences"
+    )
+    passage = models.TextField(_("passage"))
+    # Character offsets of the passage in the article's text ([start, end)).
+    start = models.PositiveIntegerField(_("start"))
+    end = models.PositiveIntegerField(_("end"))
+    score = models.FloatField(_("score"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.NEW, db_index=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("recurrence")
+        verbose_name_plural = _("recurrences")
+        # No article is matched twice for the same claim, whatever its status.
+        constraints = [models.UniqueConstraint(fields=["claim", "article"], name="recurrence_claim_article_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.claim_id} in {self.article_id} ({self.score:.2f})"

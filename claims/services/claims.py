@@ -33,6 +33,7 @@ from claims.services._base import (
     ascii_slug,
     claim_refresh_search,
 )
+from claims.services._queue import enqueue_on_commit
 from claims.services.events import event_emit
 from claims.services.reference import claimant_get_or_create, source_get_or_create, tags_get_or_create
 from claims.workflow import ClaimStatus
@@ -260,6 +261,9 @@ def claim_transition(*, claim: Claim, user: User, to: str) -> Claim:
     locked.status = to
     _touch(locked, user, "status", "published_at")
     event_emit(kind="claim.transition", claim_id=locked.pk, actor=user, data={"source": source, "target": to})
+    if transition.publishes:
+        # Articles stored before publication may already repeat the claim.
+        enqueue_on_commit("claims.tasks_watch.scan_recent_articles", claim_id=locked.pk)
     if to == ClaimStatus.IN_RESEARCH:
         _enqueue_discovery(locked.pk, user)
     # Callers keep using the object they passed in; bring it up to date.

@@ -1,0 +1,171 @@
+"""Recurrences: stored from the watch engine's matches, confirmed or dismissed by the desk.
+
+Confirming adds the article as an appearance of the claim (through `appearance_add`, so
+the claim's history records it); dismissing keeps the row, so the same article is never
+suggested for that claim again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from claims import workflow
+from claims.exceptions import PreconditionFailed
+from claims.models import Article, Claim, Recurrence
+from claims.services._base import User, _mark_history_user, _person, _require
+from claims.services.claims import AppearanceInput, appearance_add
+from claims.services.events import event_emit
+from claims.watch.notifications import claim_admin_url
+from claims.watch.recurrences import ClaimIndex, LiveClaim, Match, claim_text
+
+# --- The live claims' index, rebuilt only when the live set changes ----------------------------
+
+_CACHE: dict[str, Any] = {}
+_CACHE_LOCK = threading.Lock()
+
+
+def _live() -> Any:
+    return Claim.objects.filter(status__in=workflow.LIVE_STATES)
+
+
+def live_index() -> ClaimIndex:
+    """The index of every live fact-check's claim; one aggregate query when nothing changed."""
+    state = _live().aggregate(n=Count("id"), last=Max("updated_at"))
+    key = f"{state['n']}|{state['last']}"
+    with _CACHE_LOCK:
+        if _CACHE.get("key") != key:
+            rows = _live().values_list("pk", "claim_reviewed", "text", "language")
+            _CACHE["index"] = ClaimIndex(LiveClaim(pk, claim_text(cr, t), lang) for pk, cr, t, lang in rows)
+            _CACHE["key"] = key
+        return _CACHE["index"]
+
+
+def _article_text(article: Article) -> str:
+    return article.text or "\n".join(p for p in (article.title, article.summary) if p)
+
+
+# --- Finding ------------------------------------------------------------------------------------
+
+
+def recurrences_find_for_article(*, article: Article) -> list[Recurrence]:
+    """Match one stored article against every live fact-check; store and announce new matches."""
+    index = live_index()
+    matches = index.match(_article_text(article), article.language, threshold=settings.RECURRENCE_THRESHOLD)
+    return recurrences_record(article=article, matches=matches)
+
+
+def recurrences_scan_claim(*, claim_id: int) -> list[Recurrence]:
+    """Match a newly published claim against the articles stored in the lookback window."""
+    claim = _live().filter(pk=claim_id).first()
+    if claim is None:
+        return []
+    index = ClaimIndex([LiveClaim(claim.pk, claim_text(claim.claim_reviewed, claim.text), claim.language)])
+    since = timezone.now() - dt.timedelta(days=settings.RECURRENCE_LOOKBACK_DAYS)
+    found: list[Recurrence] = []
+    articles = Article.objects.filter(created_at__gte=since).exclude(text="").defer("search_vector").order_by("id")
+    for article in articles.iterator(chunk_size=500):
+        matches = index.match(_article_text(article), article.language, threshold=settings.RECURRENCE_THRESHOLD)
+        if matches:
+            found += recurrences_record(article=article, matches=matches)
+    return found
+
+
+def recurrence_payload(recurrence: Recurrence) -> dict[str, Any]:
+    """The recurrence as the API shows it (also the webhook's `data.recurrence`)."""
+    article = recurrence.article
+    return {
+        "id": recurrence.pk,
+        "claim": recurrence.claim_id,
+        "article": article.pk,
+        "article_url": article.url,
+        "article_title": article.title,
+        "passage": recurrence.passage,
+        "start": recurrence.start,
+        "end": recurrence.end,
+        "score": recurrence.score,
+        "status": recurrence.status,
+        "created_at": recurrence.created_at.isoformat(),
+    }
+
+
+@transaction.atomic
+def recurrences_record(*, article: Article, matches: list[Match]) -> list[Recurrence]:
+    """Store matches (an article already matched to a claim is left as it is); returns the new ones."""
+    created: list[Recurrence] = []
+    for match in matches:
+        recurrence, is_new = Recurrence.objects.get_or_create(
+            claim_id=match.claim_id,
+            article=article,
+            defaults={"passage": match.passage, "start": match.start, "end": match.end, "score": match.score},
+        )
+        if not is_new:
+            continue
+        created.append(recurrence)
+        event_emit(
+            kind="recurrence.found",
+            claim_id=match.claim_id,
+            data={
+                "article_title": article.title,
+                "article_url": article.url,
+                "url": claim_admin_url(match.claim_id) + "#recurrences",
+                "recurrence": recurrence_payload(recurrence),
+            },
+            key=f"recurrence-{recurrence.pk}",
+        )
+    return created
+
+
+# --- Deciding -----------------------------------------------------------------------------------
+
+
+def _decide(recurrence: Recurrence, user: User, status: str) -> Recurrence:
+    recurrence.status = status
+    recurrence.decided_by = _person(user)
+    recurrence.decided_at = timezone.now()
+    _mark_history_user(recurrence, user)
+    recurrence.save(update_fields=["status", "decided_by", "decided_at"])
+    return recurrence
+
+
+@transaction.atomic
+def recurrence_confirm(*, user: User, recurrence: Recurrence) -> Recurrence:
+    """The article does repeat the claim: add it as an appearance (with history) and mark it confirmed."""
+    _require(user, workflow.WORK)
+    recurrence = Recurrence.objects.select_for_update().select_related("article", "claim").get(pk=recurrence.pk)
+    if recurrence.status == Recurrence.Status.CONFIRMED:
+        return recurrence
+    if recurrence.status == Recurrence.Status.DISMISSED:
+        raise PreconditionFailed(_("This recurrence was dismissed."))
+    article = recurrence.article
+    appearance_add(
+        user=user,
+        claim=recurrence.claim,
+        item=AppearanceInput(
+            url=article.url,
+            quote=recurrence.passage[:5000],
+            appeared_on=timezone.localdate(article.published_at) if article.published_at else None,
+            title=article.title[:500],
+            outlet=article.outlet[:200],
+        ),
+    )
+    return _decide(recurrence, user, Recurrence.Status.CONFIRMED)
+
+
+@transaction.atomic
+def recurrence_dismiss(*, user: User, recurrence: Recurrence) -> Recurrence:
+    """The article does not repeat the claim; kept, so it is not suggested again."""
+    _require(user, workflow.WORK)
+    recurrence = Recurrence.objects.select_for_update().get(pk=recurrence.pk)
+    if recurrence.status == Recurrence.Status.DISMISSED:
+        return recurrence
+    if recurrence.status == Recurrence.Status.CONFIRMED:
+        raise PreconditionFailed(_("This recurrence was confirmed; remove the appearance instead."))
+    return _decide(recurrence, user, Recurrence.Status.DISMISSED)

@@ -1,0 +1,323 @@
+"""Recurrences: a newly stored article that repeats a claim the desk has already checked.
+
+Each article is cut into sentences (with their character offsets) and every sentence, and
+every pair of neighbouring sentences, is compared with the live fact-checks' claims. The
+comparison works across Norwegian and English through discovery's text tools: tokens are
+stemmed in their own language and mapped through the shared cognate map (plus a small
+lexicon of general fact-check words below), names and numbers are language-neutral.
+
+A window's score against a claim is the share of the claim's (IDF-weighted) tokens the
+window contains, lowered when the two disagree on a number or on negation — the usual way
+a same-topic sentence makes a *different* claim ("50 000 soldiers" vs "100 000 soldiers",
+"will join" vs "will not join"). Candidates come from an inverted index over the claims'
+tokens, so one article costs a few dictionary look-ups per sentence whatever the number of
+live fact-checks. Pure: no database writes here; `claims.services.recurrences` stores them.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+import Stemmer
+
+from claims.discovery import text as tx
+
+# General fact-check vocabulary the shared cognate map (geopolitics, names) leaves out:
+# canonical English form first, then Norwegian and English variants.
+LEXICON: dict[str, tuple[str, ...]] = {
+    "percent": ("prosent", "per cent", "%"),
+    "million": ("millioner", "million", "mill", "mln"),
+    "billion": ("milliard", "milliarder", "billions", "mrd"),
+    "increase": (
+        "økning",
+        "økte",
+        "øke",
+        "øker",
+        "økt",
+        "rise",
+        "rose",
+        "risen",
+        "grew",
+        "grow",
+        "increased",
+        "doubled",
+        "doblet",
+    ),
+    "decrease": (
+        "nedgang",
+        "falt",
+        "synke",
+        "sank",
+        "redusert",
+        "fell",
+        "fall",
+        "fallen",
+        "declined",
+        "dropped",
+        "cut",
+        "kutt",
+    ),
+    "tax": ("skatt", "skatten", "skatter", "avgift", "avgifter", "taxes"),
+    "budget": ("budsjett", "budsjettet", "budgets"),
+    "price": ("pris", "prisen", "priser", "prices", "cost", "costs", "koster", "kostet"),
+    "electricity": ("strøm", "strømmen", "strømpris", "strømprisen", "power"),
+    "vaccine": ("vaksine", "vaksinen", "vaksiner", "vaccines", "vaccinated", "vaksinert"),
+    "immigrant": ("innvandrer", "innvandrere", "innvandring", "immigrants", "immigration", "migrant", "migrants"),
+    "refugee": ("flyktning", "flyktninger", "refugees", "asylsøker", "asylsøkere", "asylum"),
+    "crime": ("kriminalitet", "forbrytelse", "forbrytelser", "crimes"),
+    "unemployment": ("arbeidsledighet", "arbeidsledigheten", "ledighet", "jobless"),
+    "job": ("jobb", "jobber", "arbeidsplass", "arbeidsplasser", "jobs"),
+    "school": ("skole", "skolen", "skoler", "schools"),
+    "hospital": ("sykehus", "sykehuset", "hospitals"),
+    "doctor": ("lege", "leger", "legene", "doctors"),
+    "child": ("barn", "barna", "children", "kids"),
+    "elderly": ("eldre", "pensjonister", "pensioners", "older"),
+    "pension": ("pensjon", "pensjonen", "pensjoner", "pensions"),
+    "oil": ("olje", "oljen", "oljefondet", "petroleum"),
+    "fund": ("fond", "fondet", "funds"),
+    "climate": ("klima", "klimaet", "klimaendringer", "warming"),
+    "emission": ("utslipp", "utslippene", "emissions"),
+    "car": ("bil", "biler", "bilene", "cars", "vehicles"),
+    "electric": ("elektrisk", "elektriske", "elbil", "elbiler", "ev", "evs"),
+    "wolf": ("ulv", "ulven", "ulver", "wolves"),
+    "salmon": ("laks", "laksen", "oppdrettslaks"),
+    "fish": ("fisk", "fisken", "fishing", "fiske"),
+    "police": ("politi", "politiet", "officers"),
+    "prison": ("fengsel", "fengsler", "prisons", "jail"),
+    "death": ("død", "døde", "dødsfall", "deaths", "died", "killed", "drept"),
+    "people": ("personer", "mennesker", "folk", "persons"),
+    "year": ("år", "året", "årlig", "annual", "annually", "years"),
+    "month": ("måned", "måneder", "months"),
+    "day": ("dag", "dager", "døgn", "days"),
+    "double": ("dobbelt", "doblet", "doble", "twice", "doubled"),
+    "half": ("halvparten", "halvert", "halved"),
+    "most": ("flest", "flertall", "majority"),
+    "highest": ("høyeste", "høyest", "record", "rekord"),
+    "lowest": ("laveste", "lavest"),
+    "world": ("verden", "verdens", "global", "globally"),
+    "country": ("land", "landet", "landene", "countries", "nation", "nations"),
+    "parliament": ("storting", "stortinget", "storting's", "parliamentary"),
+    "minister": ("statsråd", "statsråden"),
+    "prime": ("statsminister", "statsministeren", "premier"),
+    "municipality": ("kommune", "kommunen", "kommuner", "municipalities", "council"),
+    "wage": ("lønn", "lønna", "lønnen", "lønninger", "salary", "salaries", "wages", "pay"),
+    "food": ("mat", "maten", "matpris", "matpriser", "groceries"),
+    "house": ("bolig", "boliger", "hus", "housing", "homes", "home"),
+    "rent": ("husleie", "leie", "rents"),
+    "interest": ("rente", "renten", "renter", "rates", "rate"),
+    "bank": ("banken", "banker", "sentralbank", "sentralbanken", "banks"),
+    "cancer": ("kreft", "krefttilfeller"),
+    "smoking": ("røyking", "røyk", "røyker", "smokers", "smoke"),
+    "alcohol": ("alkohol", "drinking"),
+    "woman": ("kvinne", "kvinner", "kvinnene", "women"),
+    "man": ("mann", "menn", "mennene", "men"),
+    "student": ("student", "studenter", "elev", "elever", "pupils", "students"),
+    "teacher": ("lærer", "lærere", "teachers"),
+    "ban": ("forbud", "forby", "forbyr", "forbudt", "banned", "bans", "prohibit"),
+    "free": ("gratis", "fri", "gratis-", "costless"),
+    "cause": ("forårsake", "forårsaker", "skyld", "skyldes", "causes", "caused", "due"),
+    "safe": ("trygg", "trygge", "trygt", "sikker", "safety"),
+    "dangerous": ("farlig", "farlige", "harmful", "skadelig"),
+    "never": ("aldri",),
+    "promise": ("love", "lover", "lovet", "løfte", "løfter", "løftet", "promised", "promises", "pledge", "pledged"),
+    "alliance": ("allianse", "alliansen", "alliances"),
+    "eastward": ("østover", "østlig", "eastwards"),
+    "say": ("si", "sier", "sa", "sagt", "hevde", "hevder", "hevdet", "said", "says", "claim", "claims", "claimed"),
+}
+NEGATIONS = frozenset(
+    {"not", "no", "never", "none", "nobody", "nothing", "without", "n't", "ikke", "aldri", "ingen", "intet", "uten",
+     "deny", "denies", "denied", "avviser", "avviste", "benekter", "benektet", "nekter", "nektet", "refuses", "refused"}
+)  # fmt: skip
+NUMBER_MISMATCH = 0.45
+NEGATION_MISMATCH = 0.55
+MAX_DF_SHARE = 0.05  # tokens in more of the claims than this do not nominate candidates
+MIN_COVERAGE = 0.35  # candidates below this share of a claim's weight are not scored further
+_SENTENCE_SPAN = re.compile(r"[^\n]+")
+_BOUNDARY = re.compile(r"(?<=[.!?…])[\"'»”)]*\s+(?=[\"'«“(]*[A-ZÆØÅÉ0-9])")
+_WORD = re.compile(r"[\w']+", re.UNICODE)
+
+
+@lru_cache(maxsize=2)
+def _stemmer(lang: str) -> Stemmer.Stemmer:
+    return Stemmer.Stemmer("norwegian" if lang == "nb" else "english")
+
+
+@lru_cache(maxsize=1)
+def _lexicon_map() -> dict[str, str]:
+    """Stem (either language, folded) → the lexicon's canonical token, for words the cognate map lacks."""
+    mapping: dict[str, str] = {}
+    for head, variants in LEXICON.items():
+        target = "lx_" + tx.fold(_stemmer("en").stemWord(head))
+        for variant in (head, *variants):
+            if " " in variant:
+                continue
+            for lang in ("nb", "en"):
+                mapping.setdefault(tx.fold(_stemmer(lang).stemWord(variant.lower())), target)
+            mapping.setdefault(tx.fold(variant), target)
+    return mapping
+
+
+@lru_cache(maxsize=200_000)
+def _word_keys(word: str, lang: str) -> tuple[str, ...]:
+    """The canonical keys of one lower-cased word: discovery's token, mapped through the lexicon."""
+    keys = []
+    for token in tx.tokens(word, lang):
+        keys.append(_lexicon_map().get(token, token))
+    if not keys:
+        folded = tx.fold(word)
+        if folded in _lexicon_map():
+            keys.append(_lexicon_map()[folded])
+    return tuple(dict.fromkeys(keys))
+
+
+@dataclass(frozen=True)
+class Features:
+    """What the comparison needs of a claim or a window of an article."""
+
+    tokens: frozenset[str]
+    numbers: frozenset[str]
+    negated: bool
+
+
+def features(text: str, language: str | None) -> Features:
+    lang = tx.base_language(language) if language else tx.guess_language(text)
+    keys: set[str] = set()
+    for word in tx.cased_words(text):
+        keys.update(_word_keys(word if word[:1].isupper() and not word.isupper() else word.lower(), lang))
+    lowered = {w.lower() for w in _WORD.findall(text)}
+    negated = bool(lowered & NEGATIONS) or any(w.endswith("n't") for w in lowered)
+    numbers = frozenset(e for e in tx.entities(text) if e[:1].isdigit())
+    return Features(frozenset(keys), numbers, negated)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: int
+    end: int
+    text: str
+
+
+def sentences_with_offsets(text: str) -> list[Sentence]:
+    """The text's sentences, each with its [start, end) character offsets in `text`."""
+    found: list[Sentence] = []
+    for line in _SENTENCE_SPAN.finditer(text or ""):
+        offset, body = line.start(), line.group(0)
+        cut = 0
+        for boundary in _BOUNDARY.finditer(body):
+            found.extend(_span(text, offset + cut, offset + boundary.start()))
+            cut = boundary.end()
+        found.extend(_span(text, offset + cut, offset + len(body)))
+    return found
+
+
+def _span(text: str, start: int, end: int) -> list[Sentence]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return [Sentence(start, end, text[start:end])] if end - start >= 12 else []
+
+
+@dataclass(frozen=True)
+class Match:
+    claim_id: int
+    start: int
+    end: int
+    passage: str
+    score: float
+
+
+@dataclass(frozen=True)
+class LiveClaim:
+    claim_id: int
+    text: str
+    language: str
+
+
+def claim_text(claim_reviewed: str, text: str) -> str:
+    # The claim as said is what articles repeat; the summary adds the desk's own words.
+    return text or claim_reviewed
+
+
+class ClaimIndex:
+    """An inverted index over the live claims' tokens, built once per set of live claims."""
+
+    def __init__(self, claims: Iterable[LiveClaim]) -> None:
+        self.ids: list[int] = []
+        self.features: list[Features] = []
+        postings: dict[str, list[int]] = defaultdict(list)
+        for claim in claims:
+            feats = features(claim.text, claim.language)
+            if not feats.tokens:
+                continue
+            index = len(self.ids)
+            self.ids.append(claim.claim_id)
+            self.features.append(feats)
+            for token in feats.tokens:
+                postings[token].append(index)
+        n = max(len(self.ids), 1)
+        self.idf = {t: math.log(1 + n / len(p)) + 0.5 for t, p in postings.items()}
+        limit = max(50, int(MAX_DF_SHARE * n))
+        self.postings = {t: p for t, p in postings.items() if len(p) <= limit}
+        self.totals = [sum(self.idf[t] for t in f.tokens) for f in self.features]
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def score(self, claim: int, window: Features) -> float:
+        feats = self.features[claim]
+        shared = sum(self.idf[t] for t in feats.tokens & window.tokens)
+        score = shared / self.totals[claim] if self.totals[claim] else 0.0
+        if feats.numbers and window.numbers and not (feats.numbers & window.numbers):
+            score *= NUMBER_MISMATCH
+        elif feats.numbers and not window.numbers:
+            score *= 0.8
+        if feats.negated != window.negated:
+            score *= NEGATION_MISMATCH
+        return score
+
+    def candidates(self, window: Features) -> dict[int, float]:
+        """Claims sharing rarer tokens with the window, with the weight they share."""
+        weight: dict[int, float] = defaultdict(float)
+        for token in window.tokens:
+            for claim in self.postings.get(token, ()):
+                weight[claim] += self.idf[token]
+        return weight
+
+    def match(self, text: str, language: str | None, *, threshold: float) -> list[Match]:
+        """The claims the text repeats (at most one match per claim: its best passage)."""
+        if not self.ids or not text:
+            return []
+        sentences = sentences_with_offsets(text)
+        feats = [features(s.text, language) for s in sentences]
+        best: dict[int, Match] = {}
+        for i, sentence in enumerate(sentences):
+            windows = [(sentence.start, sentence.end, feats[i])]
+            if i + 1 < len(sentences):
+                joined = Features(
+                    feats[i].tokens | feats[i + 1].tokens,
+                    feats[i].numbers | feats[i + 1].numbers,
+                    feats[i].negated or feats[i + 1].negated,
+                )
+                windows.append((sentence.start, sentences[i + 1].end, joined))
+            for start, end, window in windows:
+                for claim, shared in self.candidates(window).items():
+                    if shared < MIN_COVERAGE * self.totals[claim]:
+                        continue
+                    score = self.score(claim, window)
+                    if score < threshold:
+                        continue
+                    # On a tie the tighter passage wins (a sentence over a pair of them).
+                    held = best.get(self.ids[claim])
+                    if (
+                        held is None
+                        or score > held.score + 1e-9
+                        or (score > held.score - 1e-9 and end - start < held.end - held.start)
+                    ):
+                        best[self.ids[claim]] = Match(self.ids[claim], start, end, text[start:end], round(score, 4))
+        return sorted(best.values(), key=lambda m: (-m.score, m.claim_id))

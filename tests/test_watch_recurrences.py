@@ -1,0 +1,175 @@
+"""Recurrences: articles repeating a published claim, across languages, confirmed or dismissed by the desk."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from claims import services
+from claims.exceptions import PreconditionFailed, TransitionForbidden
+from claims.models import Appearance, Article, Notification, NotificationEvent, Recurrence
+from claims.services import recurrences as rec
+from claims.watch.recurrences import ClaimIndex, LiveClaim, sentences_with_offsets
+from claims.workflow import ClaimStatus
+from tests.factories import ArticleFactory, ClaimFactory, ReviewFactory
+
+THRESHOLD = 0.6
+CLAIMS = [
+    LiveClaim(1, "Russia has no plans to invade Ukraine.", "en"),
+    LiveClaim(2, "Strømprisen i Norge ble doblet i 2021.", "nb"),
+    LiveClaim(3, "NATO promised in 1990 that the alliance would not expand eastward.", "en"),
+]
+
+
+def test_sentences_carry_their_offsets():
+    text = "First sentence is here.  Second one follows!\nA third line without a stop"
+    found = sentences_with_offsets(text)
+    assert [s.text for s in found] == ["First sentence is here.", "Second one follows!", "A third line without a stop"]
+    assert all(text[s.start : s.end] == s.text for s in found)
+
+
+def test_a_repeat_in_the_other_language_is_found_with_its_passage():
+    index = ClaimIndex(CLAIMS)
+    article = (
+        "Utenriksministrene møttes i Genève fredag.\n"
+        "Moskva gjentok at Russland ikke har noen planer om å invadere Ukraina. "
+        "Samtalene fortsetter neste uke."
+    )
+    [match] = index.match(article, "nb", threshold=THRESHOLD)
+    assert match.claim_id == 1
+    assert article[match.start : match.end] == match.passage
+    assert match.passage.startswith("Moskva gjentok") and match.passage.endswith("Ukraina.")
+    english = "Electricity prices in Norway doubled in 2021, the party said again on Monday."
+    assert [m.claim_id for m in index.match(english, "en", threshold=THRESHOLD)] == [2]
+
+
+def test_same_topic_but_a_different_claim_is_not_a_repeat():
+    index = ClaimIndex(CLAIMS)
+    for text, language in [
+        ("Russian troops gathered near the border with Ukraine, satellite images show.", "en"),
+        ("Strømprisen i Norge falt med 10 prosent i 2023.", "nb"),  # another number, another claim
+        ("Russia plans to invade Ukraine, an intelligence report says.", "en"),  # the negation differs
+        ("NATO held a large exercise in the Baltic states this week.", "en"),
+    ]:
+        assert index.match(text, language, threshold=THRESHOLD) == [], text
+
+
+def live(text: str, *, language: str = "en", reviewer=None, days_ago: int = 0):
+    claim = ClaimFactory(text=text, claim_reviewed="", language=language, status=ClaimStatus.PUBLISHED)
+    claim.published_at = timezone.now() - dt.timedelta(days=days_ago)
+    claim.save()
+    if reviewer is not None:
+        ReviewFactory(claim=claim, author=reviewer)
+    return claim
+
+
+def article(text: str, *, language: str = "en", **kw) -> Article:
+    return ArticleFactory(text=text, language=language, title=kw.pop("title", "A report"), **kw)
+
+
+@pytest.mark.django_db
+def test_an_article_is_matched_once_per_claim_and_the_claims_people_are_told(commit, reviewer):
+    claim = live("Russia has no plans to invade Ukraine.", reviewer=reviewer)
+    other = live("Electricity prices in Norway doubled in 2021.")
+    piece = article("Russland har ingen planer om å invadere Ukraina, sa talspersonen.", language="nb")
+    found = commit(lambda: rec.recurrences_find_for_article(article=piece))
+    assert [(r.claim_id, r.status) for r in found] == [(claim.pk, "new")]
+    assert commit(lambda: rec.recurrences_find_for_article(article=piece)) == []
+    assert Recurrence.objects.count() == 1
+    assert not Recurrence.objects.filter(claim=other).exists()
+    [note] = Notification.objects.filter(user=reviewer)
+    assert note.event == NotificationEvent.RECURRENCE and note.claim_id == claim.pk
+    # a dismissed match is not found again either
+    services_dismiss = rec.recurrence_dismiss(user=reviewer, recurrence=found[0])
+    assert services_dismiss.status == "dismissed"
+    assert rec.recurrences_find_for_article(article=piece) == []
+
+
+@pytest.mark.django_db
+def test_unpublished_claims_are_not_watched(reviewer):
+    ClaimFactory(text="Russia has no plans to invade Ukraine.", claim_reviewed="", status=ClaimStatus.IN_REVIEW)
+    piece = article("Russia has no plans to invade Ukraine, the ministry said.")
+    assert rec.recurrences_find_for_article(article=piece) == []
+
+
+@pytest.mark.django_db
+def test_publishing_matches_the_articles_of_the_last_30_days(commit, reviewer, editor, settings):
+    settings.RECURRENCE_LOOKBACK_DAYS = 30
+    recent = article("Officials repeated that electricity prices in Norway doubled in 2021.")
+    old = article("Electricity prices in Norway doubled in 2021, a columnist wrote.")
+    Article.objects.filter(pk=old.pk).update(created_at=timezone.now() - dt.timedelta(days=45))
+    claim = ReviewFactory(
+        author=reviewer,
+        claim=ClaimFactory(text="Electricity prices in Norway doubled in 2021.", claim_reviewed="", status="in_review"),
+    ).claim
+    commit(lambda: services.claim_transition(claim=claim, user=editor, to=ClaimStatus.PUBLISHED))
+    assert list(Recurrence.objects.values_list("article_id", flat=True)) == [recent.pk]
+
+
+@pytest.mark.django_db
+def test_confirming_adds_the_appearance_with_history(reviewer, outsider):
+    claim = live("Russia has no plans to invade Ukraine.")
+    piece = article(
+        "Russia has no plans to invade Ukraine, Lavrov said.",
+        url="https://news.example/lavrov-repeats",
+        title="Lavrov repeats denial",
+        outlet="Harbour Times",
+        published_at=timezone.now(),
+    )
+    [found] = rec.recurrences_find_for_article(article=piece)
+    with pytest.raises(TransitionForbidden):
+        rec.recurrence_confirm(user=outsider, recurrence=found)
+    confirmed = rec.recurrence_confirm(user=reviewer, recurrence=found)
+    assert confirmed.status == "confirmed" and confirmed.decided_by == reviewer
+    appearance = Appearance.objects.get(claim=claim)
+    assert appearance.source.url == "https://news.example/lavrov-repeats"
+    assert appearance.source.title == "Lavrov repeats denial"
+    assert appearance.quote == found.passage
+    assert appearance.history.first().history_user == reviewer
+    assert confirmed.history.first().status == "confirmed"
+    assert rec.recurrence_confirm(user=reviewer, recurrence=found).status == "confirmed"  # idempotent
+    with pytest.raises(PreconditionFailed):
+        rec.recurrence_dismiss(user=reviewer, recurrence=found)
+    assert Appearance.objects.filter(claim=claim).count() == 1
+
+
+@pytest.mark.django_db
+def test_fetched_articles_go_through_the_watch_engine(httpserver, settings, reviewer):
+    from claims.discovery import pipeline
+    from tests.fixtures.web.server import LOOPBACK
+
+    settings.FETCH_ALLOWED_NETWORKS = LOOPBACK
+    claim = live("NATO promised in 1990 that the alliance would not expand eastward.")
+    page = (
+        "<html lang='nb'><head><title>Historikere om NATO</title></head><body><article>"
+        "<h1>Historikere om NATO</h1><p>Debatten om løftene fra 1990 fortsetter blant forskere.</p>"
+        "<p>NATO lovet i 1990 at alliansen ikke skulle utvide seg østover, hevdet han igjen.</p>"
+        "<p>Andre forskere er uenige i denne lesningen av kildene.</p></article></body></html>"
+    )
+    httpserver.expect_request("/nato").respond_with_data(page, content_type="text/html")
+    stored = ArticleFactory(url=httpserver.url_for("/nato"), text="", language="nb")
+    pipeline.fetch_articles([stored.pk])
+    [found] = Recurrence.objects.filter(claim=claim)
+    stored.refresh_from_db()
+    assert stored.text[found.start : found.end] == found.passage
+    assert "1990" in found.passage
+
+
+@pytest.mark.django_db
+def test_the_claim_page_panel_and_the_admin_confirm(client, reviewer):
+    claim = live("Russia has no plans to invade Ukraine.")
+    piece = article("Russia has no plans to invade Ukraine, Lavrov said.", url="https://news.example/lavrov")
+    [found] = rec.recurrences_find_for_article(article=piece)
+    client.force_login(reviewer)
+    page = client.get(f"/admin/claims/claim/{claim.pk}/change/").content.decode()
+    assert 'id="recurrences"' in page and "Lavrov said" in page
+    assert client.get(f"/admin/claims/recurrence/{found.pk}/confirm/").status_code == 405
+    response = client.post(f"/admin/claims/recurrence/{found.pk}/confirm/", {"next": "https://evil.example/"})
+    assert response.status_code == 302 and response["Location"].startswith(f"/admin/claims/claim/{claim.pk}/")
+    found.refresh_from_db()
+    assert found.status == "confirmed"
+    assert Appearance.objects.filter(claim=claim, source__url="https://news.example/lavrov").exists()
+    listing = client.get("/admin/claims/recurrence/?status__exact=confirmed").content.decode()
+    assert "Lavrov said" in listing
