@@ -173,3 +173,15 @@ def test_the_claim_page_panel_and_the_admin_confirm(client, reviewer):
     assert Appearance.objects.filter(claim=claim, source__url="https://news.example/lavrov").exists()
     listing = client.get("/admin/claims/recurrence/?status__exact=confirmed").content.decode()
     assert "Lavrov said" in listing
+
+
+def test_quality_on_the_labelled_set_does_not_fall_below_its_floor():
+    """bench/recurrences.py's figures (bench/results/recurrences.md); a worse matcher fails here."""
+    from bench import recurrences as bench
+
+    figures = bench.evaluate()
+    assert figures["claims"] >= 30 and figures["articles"] >= 300
+    assert figures["languages"] == ["en", "nb"]
+    assert figures["dev"]["precision"] >= 0.95 and figures["dev"]["recall"] >= 0.8
+    # Held out: measured 0.778 / 0.438 at the chosen threshold (the goal, 0.9 / 0.8, is not reached).
+    assert figures["heldout"]["precision"] >= 0.75 and figures["heldout"]["recall"] >= 0.4

@@ -127,15 +127,59 @@ LEXICON: dict[str, tuple[str, ...]] = {
     "promise": ("love", "lover", "lovet", "løfte", "løfter", "løftet", "promised", "promises", "pledge", "pledged"),
     "alliance": ("allianse", "alliansen", "alliances"),
     "eastward": ("østover", "østlig", "eastwards"),
-    "say": ("si", "sier", "sa", "sagt", "hevde", "hevder", "hevdet", "said", "says", "claim", "claims", "claimed"),
+    "deploy": ("utplassere", "utplasserer", "utplassert", "stationed", "deployed", "deploys"),
+    "poland": ("polen", "polsk", "polske", "polish"),
+    "germany": ("tyskland", "tysk", "tyske", "german"),
+    "sweden": ("sverige", "svensk", "svenske", "swedish"),
+    "norway": ("nordmann", "nordmenn", "nordmennene", "norwegians"),
+    "export": ("eksport", "eksporten", "eksportere", "eksporterer", "eksportert", "exports", "exported"),
+    "import": ("importere", "importerer", "importert", "imports", "imported"),
+    "petrol": ("bensin", "diesel", "gasoline"),
+    "produce": ("produksjon", "produksjonen", "produsere", "produserer", "produsert", "production", "produced"),
+    "kill": ("drepe", "dreper", "drepte", "kills", "killed"),
+    "bird": ("fugl", "fugler", "fuglene", "birds"),
+    "cat": ("katt", "katter", "kattene", "cats"),
+    "turbine": ("turbin", "turbiner", "vindmølle", "vindmøller", "turbines", "windmill", "windmills"),
+    "wind": ("vind", "vinden"),
+    "commit": ("begå", "begår", "begås", "begått", "commits", "committed"),
+    "dna": ("arvestoff", "arvestoffet", "gener", "genes"),
+    "change": ("endre", "endrer", "endret", "endring", "endringer", "changes", "changed", "alter", "alters"),
+    "corona": ("korona", "koronaviruset", "coronavirus", "covid"),
+    "bed": ("seng", "senger", "sengeplass", "sengeplasser", "beds"),
+    "lose": ("miste", "mister", "mistet", "tape", "taper", "tapte", "tapt", "lost", "loses", "loss"),
+    "daily": ("daglig", "daglige", "everyday"),
+    "wine": ("vin", "vinen", "wines"),
+    "red": ("rød", "rødt", "røde"),
+    "heart": ("hjerte", "hjertet", "hearts"),
+    "disease": ("sykdom", "sykdommen", "sykdommer", "diseases", "illness"),
+    "protect": ("beskytte", "beskytter", "beskyttet", "protects", "protection"),
+    "drink": ("drikke", "drikker", "drakk", "drinks", "drinking"),
+    "colour": ("farge", "farges", "farget", "fargen", "color", "dye", "dyed"),
+    "pink": ("rosa",),
+    "chemical": ("kjemikalie", "kjemikalier", "chemicals"),
+    "warm": ("varm", "varmere", "varmt", "oppvarming", "warmer", "warming"),
+    "poverty": ("fattigdom", "fattigdommen", "fattige", "poor"),
+    "minimum": ("minste", "minimal", "lowest"),
+    "work": ("arbeid", "arbeidet", "jobbe", "labour", "labor"),
+    "high": ("høy", "høye", "høyere", "høyt", "higher", "heavily"),
+    "low": ("lav", "lave", "lavere", "lower", "below", "less", "mindre"),
+    "krone": ("kroner", "kr", "nok"),
+    "fall": ("falle", "faller", "falt", "fallen", "fell"),
 }
+# Words that carry no claim in either language ("stands for", "gets", "is now"); left out of matching.
+EXTRA_STOPWORDS = frozenset(
+    {"står", "stå", "sto", "gjør", "gjøre", "gjorde", "får", "fikk", "hele", "igjen", "again", "now", "nå",
+     "sier", "sa", "said", "says", "ifølge", "according", "hevder", "hevdet", "claims", "claimed", "mener",
+     "cent", "per", "some", "rundt", "about", "around", "om", "will", "skal", "vil"}
+)  # fmt: skip
 NEGATIONS = frozenset(
     {"not", "no", "never", "none", "nobody", "nothing", "without", "n't", "ikke", "aldri", "ingen", "intet", "uten",
      "deny", "denies", "denied", "avviser", "avviste", "benekter", "benektet", "nekter", "nektet", "refuses", "refused"}
 )  # fmt: skip
 NUMBER_MISMATCH = 0.45
+MISSING_NUMBER = 0.65
 NEGATION_MISMATCH = 0.55
-MAX_DF_SHARE = 0.05  # tokens in more of the claims than this do not nominate candidates
+MAX_DF_SHARE = 0.01  # tokens in more of the claims than this do not nominate candidates
 MIN_COVERAGE = 0.35  # candidates below this share of a claim's weight are not scored further
 _SENTENCE_SPAN = re.compile(r"[^\n]+")
 _BOUNDARY = re.compile(r"(?<=[.!?…])[\"'»”)]*\s+(?=[\"'«“(]*[A-ZÆØÅÉ0-9])")
@@ -152,7 +196,8 @@ def _lexicon_map() -> dict[str, str]:
     """Stem (either language, folded) → the lexicon's canonical token, for words the cognate map lacks."""
     mapping: dict[str, str] = {}
     for head, variants in LEXICON.items():
-        target = "lx_" + tx.fold(_stemmer("en").stemWord(head))
+        known = tx.tokens(head.split("_")[0], "en")
+        target = known[0] if known else "lx_" + tx.fold(_stemmer("en").stemWord(head))
         for variant in (head, *variants):
             if " " in variant:
                 continue
@@ -164,15 +209,59 @@ def _lexicon_map() -> dict[str, str]:
 
 @lru_cache(maxsize=200_000)
 def _word_keys(word: str, lang: str) -> tuple[str, ...]:
-    """The canonical keys of one lower-cased word: discovery's token, mapped through the lexicon."""
-    keys = []
-    for token in tx.tokens(word, lang):
-        keys.append(_lexicon_map().get(token, token))
-    if not keys:
-        folded = tx.fold(word)
-        if folded in _lexicon_map():
-            keys.append(_lexicon_map()[folded])
+    """The canonical keys of one word: discovery's token, mapped through the lexicon, and the
+    known parts of a Norwegian compound ("oljefondet" → oil, fund; "elbiler" → electric, car)."""
+    if word.lower() in EXTRA_STOPWORDS:
+        return ()
+    lexicon = _lexicon_map()
+    keys = [lexicon.get(token, token) for token in tx.tokens(word, lang)]
+    folded = tx.fold(word)
+    if folded in lexicon:
+        keys = [lexicon[folded]]
+    if lang == "nb" and len(folded) >= 7 and not any(k in _known_targets() for k in keys):
+        keys.extend(_compound(folded))
     return tuple(dict.fromkeys(keys))
+
+
+@lru_cache(maxsize=1)
+def _known_targets() -> frozenset[str]:
+    return frozenset(_lexicon_map().values())
+
+
+def _part_key(part: str) -> str | None:
+    lexicon = _lexicon_map()
+    for candidate in (part, part[:-1] if part[-1:] in {"s", "e"} else ""):
+        if len(candidate) < 2:
+            continue
+        if candidate in lexicon:
+            return lexicon[candidate]
+        stem = tx.fold(_stemmer("nb").stemWord(candidate))
+        if stem in lexicon:
+            return lexicon[stem]
+        token = tx.canonical(stem)
+        if token != stem:
+            return token
+    return None
+
+
+@lru_cache(maxsize=100_000)
+def _compound(folded: str) -> tuple[str, ...]:
+    """Both halves of a compound when each is a known word (either half may carry a linking s/e)."""
+    for cut in range(2, len(folded) - 2):
+        head, tail = _part_key(folded[:cut]), _part_key(folded[cut:])
+        if head and tail:
+            return (head, tail)
+    return ()
+
+
+_DIGITS = re.compile(r"\d+(?:[.,]\d+)?")
+# Quantities stated in words count as numbers: "half" and "a third" are different claims.
+_QUANTITY_HEADS = ("half", "double", "third", "most", "highest", "lowest", "million", "billion", "percent")
+
+
+@lru_cache(maxsize=1)
+def _quantity_keys() -> frozenset[str]:
+    return frozenset(_lexicon_map()[tx.fold(head)] for head in _QUANTITY_HEADS if tx.fold(head) in _lexicon_map())
 
 
 @dataclass(frozen=True)
@@ -191,8 +280,9 @@ def features(text: str, language: str | None) -> Features:
         keys.update(_word_keys(word if word[:1].isupper() and not word.isupper() else word.lower(), lang))
     lowered = {w.lower() for w in _WORD.findall(text)}
     negated = bool(lowered & NEGATIONS) or any(w.endswith("n't") for w in lowered)
-    numbers = frozenset(e for e in tx.entities(text) if e[:1].isdigit())
-    return Features(frozenset(keys), numbers, negated)
+    numbers = {m.group(0).replace(",", ".") for m in _DIGITS.finditer(tx.normalize_numbers(text))}
+    numbers |= keys & _quantity_keys()
+    return Features(frozenset(keys), frozenset(numbers), negated)
 
 
 @dataclass(frozen=True)
@@ -276,7 +366,7 @@ class ClaimIndex:
         if feats.numbers and window.numbers and not (feats.numbers & window.numbers):
             score *= NUMBER_MISMATCH
         elif feats.numbers and not window.numbers:
-            score *= 0.8
+            score *= MISSING_NUMBER
         if feats.negated != window.negated:
             score *= NEGATION_MISMATCH
         return score
@@ -295,18 +385,23 @@ class ClaimIndex:
             return []
         sentences = sentences_with_offsets(text)
         feats = [features(s.text, language) for s in sentences]
+        # Candidate weights once per sentence; a pair of sentences reuses its two sentences' sets.
+        weights = [self.candidates(f) for f in feats]
         best: dict[int, Match] = {}
         for i, sentence in enumerate(sentences):
-            windows = [(sentence.start, sentence.end, feats[i])]
+            windows = [(sentence.start, sentence.end, feats[i], weights[i])]
             if i + 1 < len(sentences):
                 joined = Features(
                     feats[i].tokens | feats[i + 1].tokens,
                     feats[i].numbers | feats[i + 1].numbers,
                     feats[i].negated or feats[i + 1].negated,
                 )
-                windows.append((sentence.start, sentences[i + 1].end, joined))
-            for start, end, window in windows:
-                for claim, shared in self.candidates(window).items():
+                pair = dict(weights[i])
+                for claim, weight in weights[i + 1].items():
+                    pair[claim] = pair.get(claim, 0.0) + weight
+                windows.append((sentence.start, sentences[i + 1].end, joined, pair))
+            for start, end, window, candidates in windows:
+                for claim, shared in candidates.items():
                     if shared < MIN_COVERAGE * self.totals[claim]:
                         continue
                     score = self.score(claim, window)
