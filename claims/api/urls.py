@@ -17,6 +17,7 @@ from claims.api.discovery_views import discovery_urls
 from claims.api.permissions import OPEN, ActionPermissions
 from claims.api.resources import ClaimantViewSet, RatingViewSet, ReviewViewSet, SourceViewSet, TagViewSet
 from claims.api.views import ClaimViewSet
+from claims.api.watch_views import watch_urls
 
 app_name = "api"
 
@@ -74,6 +75,7 @@ router.register("tags", TagViewSet, basename="tag")
 urlpatterns = [
     path("v1/", include(router.urls)),
     path("v1/", include(discovery_urls)),  # related articles, jobs, feeds, articles, duplicates
+    path("v1/", include(watch_urls)),  # notifications, webhooks, recurrences
     path("schema/", SchemaView.as_view(), name="schema"),
     path("docs/", SwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", RedocView.as_view(url_name="api:schema"), name="redoc"),
