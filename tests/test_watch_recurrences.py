@@ -182,7 +182,7 @@ def test_quality_on_the_labelled_set_does_not_fall_below_its_floor():
     figures = bench.evaluate()
     assert figures["claims"] >= 30 and figures["articles"] >= 300
     assert figures["languages"] == ["en", "nb"]
-    # Measured (bench/results/recurrences.md): dev 0.97 / 0.69, held out 0.80 / 0.50 at the
+    # Measured (bench/results/recurrences.md): dev 0.95 / 0.83, held out 0.77 / 0.63 at the
     # chosen threshold; the goal (0.9 / 0.8 held out) is not reached.
-    assert figures["dev"]["precision"] >= 0.95 and figures["dev"]["recall"] >= 0.65
-    assert figures["heldout"]["precision"] >= 0.75 and figures["heldout"]["recall"] >= 0.45
+    assert figures["dev"]["precision"] >= 0.95 and figures["dev"]["recall"] >= 0.8
+    assert figures["heldout"]["precision"] >= 0.75 and figures["heldout"]["recall"] >= 0.6

@@ -363,9 +363,16 @@ class ClaimIndex:
         feats = self.features[claim]
         shared = sum(self.idf[t] for t in feats.tokens & window.tokens)
         score = shared / self.totals[claim] if self.totals[claim] else 0.0
-        if feats.numbers and window.numbers and not (feats.numbers & window.numbers):
+        # Figures and quantity words are compared apart: "6 percent" does not agree with
+        # "20 percent" because both say "percent".
+        quantities = _quantity_keys()
+        claim_digits, window_digits = feats.numbers - quantities, window.numbers - quantities
+        claim_words, window_words = feats.numbers & quantities, window.numbers & quantities
+        if (claim_digits and window_digits and not (claim_digits & window_digits)) or (
+            claim_words and window_words and not (claim_words & window_words)
+        ):
             score *= NUMBER_MISMATCH
-        elif feats.numbers and not window.numbers:
+        elif claim_digits and not window_digits:
             score *= MISSING_NUMBER
         if feats.negated != window.negated:
             score *= NEGATION_MISMATCH
