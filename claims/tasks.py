@@ -22,6 +22,7 @@ from claims.discovery import pipeline
 from claims.discovery.http import TransientFetchError
 from claims.models import Claim, Feed, FetchJob
 from claims.services import notifications as notification_services
+from claims.services import tips as tip_services
 
 logger = logging.getLogger(__name__)
 
@@ -170,6 +171,27 @@ def enqueue_harvest(*, feed_id: int, user_id: int | None = None) -> FetchJob:
     job = discovery_jobs.create_job(kind=FetchJob.Kind.HARVEST, feed=Feed.objects.get(pk=feed_id), user=user)
     transaction.on_commit(lambda: harvest_feed.delay(job.pk))
     return job
+
+
+# --- Reader tips ------------------------------------------------------------------------------
+
+
+@shared_task(ignore_result=True, acks_late=True)
+def tip_triage(tip_id: int) -> None:
+    """Group a new tip with similar ones and find the claim it most resembles."""
+    tip_services.tip_triage(tip_id=tip_id)
+
+
+@shared_task(ignore_result=True, acks_late=True, autoretry_for=(OSError,), retry_backoff=60, max_retries=5)
+def tips_notify_published(claim_id: int) -> int:
+    """Mail consenting tipsters the public link of their published claim (each once)."""
+    return tip_services.tips_notify_published(claim_id=claim_id)
+
+
+@shared_task(ignore_result=True)
+def tip_contacts_purge() -> int:
+    """Delete tipsters' addresses older than the retention period (daily, from beat)."""
+    return tip_services.tip_contacts_purge()
 
 
 # The watch engine's tasks live in their own module; importing it registers them with Celery.

@@ -427,8 +427,16 @@ NOTIFICATION_DIGEST_HOUR = env_int("NOTIFICATION_DIGEST_HOUR", 7, minimum=0)
 if NOTIFICATION_DIGEST_HOUR > 23:
     raise ImproperlyConfigured("NOTIFICATION_DIGEST_HOUR must be an hour from 0 to 23")
 
+# --- Reader tips ----------------------------------------------------------------------
+# Per client IP, counted on every POST to the tip form and API before anything is checked.
+TIPS_RATE_PER_MINUTE = env_int("TIPS_RATE_PER_MINUTE", 5, minimum=1)
+TIPS_RATE_PER_DAY = env_int("TIPS_RATE_PER_DAY", 50, minimum=1)
+TIPS_MAX_BODY_BYTES = env_int("TIPS_MAX_BODY_BYTES", 65_536, minimum=1024)
+TIPS_CONTACT_RETENTION_DAYS = env_int("TIPS_CONTACT_RETENTION_DAYS", 90, minimum=1)
+
 CELERY_BEAT_SCHEDULE = {
     "harvest-all-feeds": {"task": "claims.tasks.harvest_all_feeds", "schedule": 15 * 60},
+    "purge-tip-contacts": {"task": "claims.tasks.tip_contacts_purge", "schedule": 24 * 60 * 60},
     "recheck-open-claims": {"task": "claims.tasks.recheck_open_claims", "schedule": 60 * 60},
     "purge-expired-tokens": {"task": "claims.tasks.purge_expired_tokens", "schedule": 24 * 60 * 60},
     "notification-digests": {

@@ -7,6 +7,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from claims.tip_views import tip_page
 from claims.watch.feeds import SITEMAPS
 from factcheck import health
 
@@ -18,6 +19,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("factchecks/", include("claims.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("tips/", tip_page, name="tips"),
     # The REST API: /api/v1/… and its OpenAPI schema and docs at /api/schema/ and /api/docs/
     path("api/", include("claims.api.urls")),
     # Google Fact Check Tools API (v1alpha1) compatibility: /v1alpha1/claims:search, /v1alpha1/pages

@@ -7,7 +7,8 @@ import datetime as dt
 import factory
 from django.contrib.auth.models import Group, User
 
-from claims.models import Appearance, Article, Claim, Claimant, Comment, Feed, Rating, Review, Source
+from claims.intake import tips as tip_engine
+from claims.models import Appearance, Article, Claim, Claimant, Comment, Feed, Rating, Review, Source, Tip
 from claims.workflow import ClaimStatus
 
 
@@ -119,3 +120,14 @@ class ArticleFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Talks in Geneva, report {n}")
     language = "en"
     text = "Foreign ministers met in Geneva to discuss Ukraine."
+
+
+class TipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Tip
+
+    text = factory.Sequence(lambda n: f"A reader heard that the ferry fares doubled last spring (tip {n}).")
+    text_key = factory.LazyAttribute(lambda t: tip_engine.text_key(t.text))
+    url = ""
+    url_key = factory.LazyAttribute(lambda t: tip_engine.url_key(t.url))
+    language = "en"

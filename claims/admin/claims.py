@@ -77,6 +77,7 @@ class ClaimAdmin(RefusalsAsFormErrors, DeskHistoryAdmin):
         "language",
         "assignee_name",
         "priority_badge",
+        "readers",
         "claim_date",
         "updated_at",
     )
@@ -196,6 +197,10 @@ class ClaimAdmin(RefusalsAsFormErrors, DeskHistoryAdmin):
         return format_html(
             '<span class="fc-badge fc-priority fc-priority-{}">{}</span>', obj.priority, obj.get_priority_display()
         )
+
+    @admin.display(description=gettext_lazy("readers asked"), ordering="reader_requests")
+    def readers(self, obj: Claim) -> int | str:
+        return obj.reader_requests or "—"
 
     # --- The claim page --------------------------------------------------------------
 

@@ -20,6 +20,8 @@ REVIEWER = {
     "relatedarticle": ["view", "change"],
     "duplicatesuggestion": ["view", "change"],
     "fetchjob": ["view", "add"],
+    # Reader tips (0004): the inbox and its actions; contact addresses are editors' only.
+    "tip": ["view", "change"],
 }
 EDITOR_EXTRA = {
     "claim": ["publish", "delete"],
@@ -29,6 +31,8 @@ EDITOR_EXTRA = {
     "tag": ["change", "delete"],
     "claimreviewpage": ["add", "change", "delete"],
     "feed": ["add", "change"],
+    "tip": ["delete"],
+    "tipcontact": ["view", "delete"],
 }
 
 # The default scale: five steps on ClaimReview's 1-5 scale, and two verdicts off it.

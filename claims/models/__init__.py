@@ -16,6 +16,7 @@ from .core import (
 )
 from .discovery import Article, DuplicateSuggestion, Feed, FetchJob, RelatedArticle
 from .intake import CandidateClaim
+from .tips import Tip, TipContact
 from .watch import (
     Delivery,
     Notification,
@@ -50,6 +51,8 @@ __all__ = [
     "Review",
     "Source",
     "Tag",
+    "Tip",
+    "TipContact",
     "WebhookDelivery",
     "WebhookEvent",
     "WebhookMessage",

@@ -148,13 +148,16 @@ class Claim(models.Model):
     published_at = models.DateTimeField(_("published"), null=True, blank=True, db_index=True)
     # Optimistic locking: every write through the services bumps it; the API's ETag is built on it.
     version = models.PositiveIntegerField(_("version"), default=1)
+    # How many readers asked about this claim (their tips' requests), kept by the tip services
+    # so the claims list can sort by it.
+    reader_requests = models.PositiveIntegerField(_("readers asked"), default=0, db_index=True)
     # Claimant name, appearance quotes and source titles, kept by the services so that the
     # full-text index (a trigger on PostgreSQL) covers them without joins.
     search_extra = models.TextField(editable=False, blank=True, default="")
     search_vector = SearchVectorField(null=True, editable=False)
 
     objects = AuditedManager()
-    history = HistoricalRecords(excluded_fields=["search_extra", "search_vector"])
+    history = HistoricalRecords(excluded_fields=["search_extra", "search_vector", "reader_requests"])
 
     class Meta:
         ordering = ["-updated_at", "-id"]

@@ -266,6 +266,11 @@ def claim_transition(*, claim: Claim, user: User, to: str) -> Claim:
         enqueue_on_commit("claims.tasks_watch.scan_recent_articles", claim_id=locked.pk)
     if to == ClaimStatus.IN_RESEARCH:
         _enqueue_discovery(locked.pk, user)
+    if to == ClaimStatus.PUBLISHED and locked.reader_requests:
+        # Readers who sent this claim in and asked to hear back get the link (claims.services.tips).
+        from factcheck.celery import app
+
+        transaction.on_commit(lambda: app.send_task("claims.tasks.tips_notify_published", args=[locked.pk]))
     # Callers keep using the object they passed in; bring it up to date.
     for field in ("status", "version", "updated_at", "published_at"):
         setattr(claim, field, getattr(locked, field))
