@@ -36,6 +36,7 @@ from claims.models import (
     WebhookMessage,
     WebhookSubscription,
 )
+from claims.services import tips as tip_services
 from tests.factories import (
     AppearanceFactory,
     ArticleFactory,
@@ -129,6 +130,9 @@ def desk_data(db, reviewer):
     subscription = WebhookSubscription.objects.create(url="https://cms.example/hook", events=["claim.created"])
     WebhookMessage.objects.create(subscription=subscription, msg_id="msg_1", event="claim.created", payload={})
     Recurrence.objects.create(claim=claim, article=article, passage="Repeated.", start=0, end=9, score=0.9)
+    tip_services.tip_receive(
+        text="A reader asks whether the talks in Geneva ended early", contact="r@example.org", consent=True
+    )
     return {"claim": claim, "review": review, "feed": feed, "article": article, "page": page}
 
 
