@@ -63,6 +63,7 @@ def claim_detail(*, user: User) -> QuerySet[Claim]:
             "review",
             queryset=Review.objects.select_related("rating", "author", "approver").prefetch_related("evidence"),
         ),
+        "external_reviews",
     )
 
 

@@ -21,6 +21,7 @@ from claims.discovery import jobs as discovery_jobs
 from claims.discovery import pipeline
 from claims.discovery.http import TransientFetchError
 from claims.models import Claim, Feed, FetchJob
+from claims.services import imports as import_services
 from claims.services import notifications as notification_services
 from claims.services import tips as tip_services
 
@@ -192,6 +193,15 @@ def tips_notify_published(claim_id: int) -> int:
 def tip_contacts_purge() -> int:
     """Delete tipsters' addresses older than the retention period (daily, from beat)."""
     return tip_services.tip_contacts_purge()
+
+
+# --- Imports --------------------------------------------------------------------------------
+
+
+@shared_task(ignore_result=True, acks_late=True, reject_on_worker_lost=True)
+def run_import(job_id: int) -> None:
+    """Run a queued import job; a job another run already took is left alone."""
+    import_services.import_job_run(job_id=job_id)
 
 
 # The watch engine's tasks live in their own module; importing it registers them with Celery.

@@ -25,8 +25,10 @@ from claims.models import (
     ClaimReviewPage,
     Comment,
     DuplicateSuggestion,
+    ExternalReview,
     Feed,
     FetchJob,
+    ImportJob,
     Notification,
     Rating,
     Recurrence,
@@ -133,6 +135,8 @@ def desk_data(db, reviewer):
     tip_services.tip_receive(
         text="A reader asks whether the talks in Geneva ended early", contact="r@example.org", consent=True
     )
+    ExternalReview.objects.create(claim=claim, publisher="Another desk", rating_text="Falso", url="https://x.example/c")
+    ImportJob.objects.create(filename="claims.csv", payload=b"text,language\n", created_by=UserFactory(username="ed"))
     return {"claim": claim, "review": review, "feed": feed, "article": article, "page": page}
 
 

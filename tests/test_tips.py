@@ -216,3 +216,8 @@ def test_inbox_lists_urls_of_the_whole_group():
     item = tips_inbox().get()
     assert item.pk == first.tip.pk
     assert tip_urls(item) == ["https://a.example/1", "https://b.example/2"]
+
+
+def test_the_retention_purge_runs_daily_from_beat(settings):
+    schedule = {entry["task"]: entry["schedule"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert schedule["claims.tasks.tip_contacts_purge"] == 24 * 60 * 60

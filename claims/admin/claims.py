@@ -243,6 +243,7 @@ class ClaimAdmin(RefusalsAsFormErrors, DeskHistoryAdmin):
             "claim": claim,
             "claim_review": review,
             "claim_evidence_count": evidence_count,
+            "external_reviews": list(claim.external_reviews.select_related("rating")),
             "workflow_buttons": buttons,
             "transition_url": reverse("admin:{}_{}_transition".format(*info), args=[claim.pk]),
             "assign_me_url": reverse("admin:{}_{}_assign_me".format(*info), args=[claim.pk]),

@@ -28,7 +28,7 @@ from claims.api.fields import (
     UserRefField,
 )
 from claims.claimreview import review_of
-from claims.models import Appearance, Claim, Claimant, Priority, Rating, Review, Source, Tag
+from claims.models import Appearance, Claim, Claimant, ExternalReview, Priority, Rating, Review, Source, Tag
 from claims.models.core import language_validator
 
 # --- Read-side building blocks ------------------------------------------------------------
@@ -223,17 +223,37 @@ class TransitionOptionSerializer(serializers.Serializer):
     label = serializers.CharField(read_only=True)
 
 
+class ExternalReviewSerializer(serializers.ModelSerializer):
+    """Another organisation's fact-check of the claim (imported ClaimReview); not the desk's verdict."""
+
+    class Meta:
+        model = ExternalReview
+        fields = [
+            "publisher",
+            "publisher_url",
+            "url",
+            "rating_text",
+            "rating_value",
+            "best_rating",
+            "worst_rating",
+            "date",
+            "language",
+        ]
+        read_only_fields = fields
+
+
 class ClaimDetailSerializer(ClaimSerializer):
-    """A claim with its full verdict and the transitions the caller may attempt."""
+    """A claim with its full verdict, other desks' reviews and the transitions the caller may attempt."""
 
     # A single claim comes from selectors.claim_detail, with the usual prefetches.
     tags = TagSerializer(many=True, read_only=True)
     appearances = AppearanceSerializer(many=True, read_only=True)
     review = ReviewSerializer(read_only=True, allow_null=True)
+    external_reviews = ExternalReviewSerializer(many=True, read_only=True)
     available_transitions = serializers.SerializerMethodField()
 
     class Meta(ClaimSerializer.Meta):
-        fields = [*ClaimSerializer.Meta.fields, "available_transitions"]
+        fields = [*ClaimSerializer.Meta.fields, "external_reviews", "available_transitions"]
         read_only_fields = fields
 
     @extend_schema_field(TransitionOptionSerializer(many=True))

@@ -14,6 +14,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework import routers
 
 from claims.api.discovery_views import discovery_urls
+from claims.api.intake_views import intake_urls
 from claims.api.permissions import OPEN, ActionPermissions
 from claims.api.resources import ClaimantViewSet, RatingViewSet, ReviewViewSet, SourceViewSet, TagViewSet
 from claims.api.views import ClaimViewSet
@@ -76,6 +77,7 @@ urlpatterns = [
     path("v1/", include(router.urls)),
     path("v1/", include(discovery_urls)),  # related articles, jobs, feeds, articles, duplicates
     path("v1/", include(watch_urls)),  # notifications, webhooks, recurrences
+    path("v1/", include(intake_urls)),  # reader tips and imports
     path("schema/", SchemaView.as_view(), name="schema"),
     path("docs/", SwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", RedocView.as_view(url_name="api:schema"), name="redoc"),

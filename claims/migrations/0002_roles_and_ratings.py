@@ -22,6 +22,10 @@ REVIEWER = {
     "fetchjob": ["view", "add"],
     # Reader tips (0004): the inbox and its actions; contact addresses are editors' only.
     "tip": ["view", "change"],
+    # Imports (0005): reviewers see other desks' reviews and the rating-text table.
+    "externalreview": ["view"],
+    "ratingmapping": ["view"],
+    "importjob": ["view"],
 }
 EDITOR_EXTRA = {
     "claim": ["publish", "delete"],
@@ -33,6 +37,9 @@ EDITOR_EXTRA = {
     "feed": ["add", "change"],
     "tip": ["delete"],
     "tipcontact": ["view", "delete"],
+    "importjob": ["add"],
+    "externalreview": ["delete"],
+    "ratingmapping": ["add", "change", "delete"],
 }
 
 # The default scale: five steps on ClaimReview's 1-5 scale, and two verdicts off it.

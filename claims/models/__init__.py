@@ -15,6 +15,7 @@ from .core import (
     Tag,
 )
 from .discovery import Article, DuplicateSuggestion, Feed, FetchJob, RelatedArticle
+from .imports import ExternalReview, ImportJob, ImportRecord, RatingMapping
 from .intake import CandidateClaim
 from .tips import Tip, TipContact
 from .watch import (
@@ -39,13 +40,17 @@ __all__ = [
     "Comment",
     "Delivery",
     "DuplicateSuggestion",
+    "ExternalReview",
     "Feed",
     "FetchJob",
+    "ImportJob",
+    "ImportRecord",
     "Notification",
     "NotificationEvent",
     "NotificationPreference",
     "Priority",
     "Rating",
+    "RatingMapping",
     "Recurrence",
     "RelatedArticle",
     "Review",

@@ -170,12 +170,9 @@ def tip_triage(*, tip_id: int, now: dt.datetime | None = None) -> Tip | None:
 
 def tip_best_claim(*, text: str, language: str) -> tuple[Claim, float] | None:
     """The existing claim most like this text (the duplicate finder, across languages), if any."""
-    from claims.discovery.duplicates import find_duplicates
+    from claims.intake.matching import closest_claim
 
-    # The finder compares a claim with the others; pk 0 (never assigned) stands for "none of them".
-    probe = Claim(pk=0, text=text, language=language or settings.LANGUAGE_CODE)
-    found = find_duplicates(probe, threshold=MATCH_THRESHOLD, limit=1)
-    return found[0] if found else None
+    return closest_claim(text, language, threshold=MATCH_THRESHOLD)
 
 
 def _group_of(tip: Tip) -> list[Tip]:
