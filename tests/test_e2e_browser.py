@@ -152,3 +152,82 @@ def test_reviewer_drafts_and_editor_publishes(live_server, browser):
     assert list(claim.review.evidence.all()) == [evidence]
     assert claim.comments.get().author == reviewer
     assert [h.history_user for h in claim.history.order_by("history_date")][-2:] == [reviewer, editor]
+
+
+def test_two_readers_send_a_tip_the_desk_records_and_publishes_it(live_server, browser, settings, tmp_path):
+    """A reader tips in Norwegian, a second sends the same; the reviewer sees one item with two
+    requests and records it; an editor publishes; the consenting tipster's mail is written."""
+    from claims import tasks
+    from claims.models import Review, Tip
+    from claims.services import tips as tip_services
+    from tests.factories import rating
+    from tests.test_tasks_on_commit import drain
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    settings.EMAIL_FILE_PATH = str(tmp_path / "mail")
+    UserFactory(username="rita", first_name="Rita", last_name="Reviewer", role="Reviewer")
+    UserFactory(username="erik", first_name="Erik", last_name="Editor", role="Editor")
+    drain()
+    wording = "Kommunen sier at eiendomsskatten blir fjernet for alle fra neste år."
+
+    # --- Two readers, no login, Norwegian pages ------------------------------------------
+    for n, (text, contact) in enumerate([(wording, "leser@example.no"), (wording.upper() + "!", "")]):
+        context = browser.new_context(locale="nb-NO", extra_http_headers={"Accept-Language": "nb"})
+        page = context.new_page()
+        page.goto(f"{live_server.url}/factchecks/")
+        page.click("a[href='/tips/']")
+        assert page.inner_text("h1") == "Send oss et tips"
+        page.fill("#id_text", text)
+        page.fill("#id_url", "https://sosialt.example.no/innlegg/42")
+        if contact:
+            page.fill("#id_contact", contact)
+            page.check("#id_consent")
+        submit(page, "form.tip button[type=submit]")
+        assert "Takk!" in page.inner_text("#tip-sent")
+        shot(page, f"tip-0{n + 1}-reader-sent.png")
+        context.close()
+    assert Tip.objects.count() == 1
+
+    # --- The reviewer: one item, two readers; record it as a claim ------------------------
+    page = open_session(browser, live_server, "rita")
+    page.goto(f"{live_server.url}/admin/claims/tip/")
+    rows = page.locator("#result_list tbody tr")
+    assert rows.count() == 1
+    assert rows.first.locator("td.field-readers").inner_text() == "2"
+    shot(page, "tip-03-inbox.png")
+    rows.first.locator("input[name=_selected_action]").check()
+    page.select_option("select[name=action]", "record_as_claim")
+    submit(page, "button[name=index]")
+    assert page.locator(".messagelist .success").count() == 1
+    claim = Claim.objects.get()
+    assert claim.reader_requests == 2 and claim.language == "nb"
+    page.context.close()
+
+    # (The research happens as in the test above; here the verdict is simply drafted.)
+    review = Review.objects.create(
+        claim=claim,
+        rating=rating("false"),
+        headline="Skatten blir ikke fjernet",
+        rationale="Budsjettet for neste år har med eiendomsskatt.",
+        author=claim.created_by,
+    )
+    review.evidence.add(SourceFactory(url="https://kommune.example.no/budsjett"))
+    Claim.objects.filter(pk=claim.pk).update(status="in_review")
+
+    # --- The editor publishes ---------------------------------------------------------------
+    page = open_session(browser, live_server, "erik")
+    page.goto(f"{live_server.url}/admin/claims/claim/{claim.pk}/change/")
+    assert "2 readers asked" in page.inner_text(".fc-claim-header")
+    submit(page, "button.fc-to-published")
+    assert page.inner_text(".fc-claim-header .fc-status") == "Published"
+    page.context.close()
+
+    # --- The worker sends the notice; the file backend writes it ---------------------------
+    sent = [m for m in drain() if m.task == "claims.tasks.tips_notify_published"]
+    assert [m.args for m in sent] == [[claim.pk]]
+    assert tasks.tips_notify_published(*sent[0].args) == 1
+    (mail_file,) = (tmp_path / "mail").iterdir()
+    written = mail_file.read_text()
+    assert "To: leser@example.no" in written
+    assert f"/factchecks/{claim.slug}/" in written
+    assert tip_services.tips_notify_published(claim_id=claim.pk) == 0  # once only
