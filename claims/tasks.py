@@ -183,7 +183,9 @@ def tip_triage(tip_id: int) -> None:
     tip_services.tip_triage(tip_id=tip_id)
 
 
-@shared_task(ignore_result=True, acks_late=True, autoretry_for=(OSError,), retry_backoff=60, max_retries=5)
+@shared_task(
+    ignore_result=True, acks_late=True, autoretry_for=(OSError,), retry_backoff=60, retry_backoff_max=900, max_retries=5
+)
 def tips_notify_published(claim_id: int) -> int:
     """Mail consenting tipsters the public link of their published claim (each once)."""
     return tip_services.tips_notify_published(claim_id=claim_id)
