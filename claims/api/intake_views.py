@@ -56,6 +56,12 @@ from claims.tip_selectors import tips_inbox
 ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)
 
 
+def _routed_action(view: Any) -> str | None:
+    request = getattr(view, "request", None)
+    method = (getattr(request, "method", "") or "").lower()
+    return (getattr(view, "action_map", None) or {}).get(method)
+
+
 def _flag(request: Request, name: str) -> bool:
     return request.query_params.get(name, "").lower() in {"1", "true", "yes"}
 
@@ -109,7 +115,8 @@ class TipViewSet(mixins.ListModelMixin, ApiViewSet):
         super().initial(request, *args, **kwargs)
 
     def get_parsers(self) -> list:
-        if getattr(self, "action", None) == "create" or self.request is None:
+        # Called before DRF sets self.action: the route's action map says which one this is.
+        if _routed_action(self) == "create":
             return [TipJSONParser()]
         return super().get_parsers()
 
@@ -214,13 +221,17 @@ class ImportViewSet(mixins.RetrieveModelMixin, ApiViewSet):
     """Imports of ClaimReviews and claim spreadsheets (editors)."""
 
     serializer_class = ImportJobSerializer
-    parser_classes = [MultiPartParser, LimitedJSONParser]
     lookup_value_regex = r"[0-9]+"
     permission_rules = {
         "create": needs("claims.add_importjob"),
         "retrieve": needs("claims.view_importjob"),
         "metadata": SIGNED_IN,
     }
+
+    def get_parsers(self) -> list:
+        if _routed_action(self) == "create":
+            return [MultiPartParser(), LimitedJSONParser()]  # a file, or JSON {"url"}
+        return super().get_parsers()
 
     def get_queryset(self) -> QuerySet[ImportJob]:
         return ImportJob.objects.select_related("created_by").defer("payload")
