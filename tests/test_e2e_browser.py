@@ -223,7 +223,7 @@ def test_two_readers_send_a_tip_the_desk_records_and_publishes_it(live_server, b
     page.context.close()
 
     # --- The worker sends the notice; the file backend writes it ---------------------------
-    sent = [m for m in drain() if m.task == "claims.tasks.tips_notify_published"]
+    sent = drain("claims.tasks.tips_notify_published")
     assert [m.args for m in sent] == [[claim.pk]]
     assert tasks.tips_notify_published(*sent[0].args) == 1
     (mail_file,) = (tmp_path / "mail").iterdir()

@@ -201,7 +201,7 @@ def test_publishing_enqueues_the_notice(reviewer, editor, django_capture_on_comm
     claim = tip_services.tip_record_as_claim(tip=tip, user=reviewer)
     with django_capture_on_commit_callbacks(execute=True):
         _publish(claim, reviewer, editor)
-    sent = [m for m in drain() if m.task == "claims.tasks.tips_notify_published"]
+    sent = drain("claims.tasks.tips_notify_published")
     assert [m.args for m in sent] == [[claim.pk]]
 
 
