@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import email.utils
 import importlib.util
+import re
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -53,6 +55,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "knox",
     "simple_history",
+    "axes",
     "claims",
 ]
 
@@ -67,6 +70,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes requires: turns a lockout into its response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "factcheck.urls"
@@ -140,6 +145,24 @@ AUTH_PASSWORD_VALIDATORS = [
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LOGIN_URL = "admin:login"
+
+# Login lockout (django-axes): after LOGIN_FAILURE_LIMIT failed sign-ins for one username
+# from one client IP (claims.client_ip), that pair is refused for LOGIN_COOLOFF_MINUTES;
+# every attempt meanwhile restarts the wait. Admins see and lift lockouts in the admin
+# ("Login lockouts") or with `manage.py axes_reset_ip_username IP USERNAME`.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "claims.client_ip.client_ip"
+AXES_LOCKOUT_CALLABLE = "claims.admin.security.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ADMIN = False  # claims.admin.security lists them under the desk's own names
+# Successful sign-ins are not logged: the desk keeps no record of who signed in from where.
+AXES_DISABLE_ACCESS_LOG = True
 
 # --- I18n -----------------------------------------------------------------------------
 LANGUAGE_CODE = "en"
@@ -257,6 +280,10 @@ REST_FRAMEWORK = {
         "user": env_str("API_THROTTLE_USER", "100000/hour" if TESTING else "1200/minute"),
     },
 }
+# Wrong API tokens one client IP may send (per second/minute/hour/day) before it gets 429.
+API_BAD_TOKEN_RATE = env_str("API_BAD_TOKEN_RATE", "10/minute")
+if not re.fullmatch(r"\d+/[smhd][a-z]*", API_BAD_TOKEN_RATE):
+    raise ImproperlyConfigured(f"API_BAD_TOKEN_RATE={API_BAD_TOKEN_RATE!r} must be a rate like 10/minute")
 SPECTACULAR_SETTINGS = {
     "TITLE": "factcheck API",
     "DESCRIPTION": "Claims, reviews and ClaimReview data from a self-hosted fact-checking desk.",

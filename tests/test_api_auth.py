@@ -346,3 +346,38 @@ def test_behind_a_trusted_proxy_clients_are_counted_apart():
         other = client_for().get(f"{API}/claims/", HTTP_X_FORWARDED_FOR="6.6.6.6, 198.51.100.2").status_code
         assert first == [200, 200, 429]
         assert other == 200
+
+
+# --- Wrong tokens -----------------------------------------------------------------------------------
+
+
+@override_settings(API_BAD_TOKEN_RATE="3/minute")
+def test_repeated_wrong_tokens_from_one_client_are_throttled(reviewer):
+    good = issue("keeper", "--group", "reviewer")[0].strip()
+    guesses = [
+        client_for().get(f"{API}/claims/", HTTP_AUTHORIZATION=f"Token {'0' * 63}{i}").status_code for i in range(5)
+    ]
+    assert guesses == [401, 401, 401, 429, 429]
+    refused = client_for().get(f"{API}/claims/", HTTP_AUTHORIZATION=f"Token {good}")
+    assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
+    # Another client is not affected, and anonymous reads of the same client still work.
+    assert (
+        client_for().get(f"{API}/claims/", HTTP_AUTHORIZATION=f"Token {good}", REMOTE_ADDR="198.51.100.3").status_code
+        == 200
+    )
+    assert client_for().get(f"{API}/claims/").status_code == 200
+
+
+@override_settings(API_BAD_TOKEN_RATE="2/minute")
+def test_wrong_bearer_tokens_on_the_google_face_are_throttled_too():
+    statuses = [
+        client_for().get("/v1alpha1/pages", HTTP_AUTHORIZATION="Bearer not-a-token").status_code for _ in range(3)
+    ]
+    assert statuses == [401, 401, 429]
+
+
+def test_a_good_token_is_not_counted():
+    good = issue("steady", "--group", "reviewer")[0].strip()
+    with override_settings(API_BAD_TOKEN_RATE="1/minute"):
+        for _ in range(3):
+            assert token_client(good).get(f"{API}/claims/").status_code == 200

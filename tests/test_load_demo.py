@@ -11,12 +11,19 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import CommandError, call_command
+from django.test import RequestFactory
 
 from claims import services
 from claims.demo import articles, content
 from claims.models import Appearance, Article, Claim, Claimant, Comment, Rating, Review, Source, Tag
 from claims.workflow import LIVE_STATES, ClaimStatus
 from tests.factories import UserFactory
+
+
+def _request():
+    # django-axes's backend checks lockouts per request, so sign-ins always pass one.
+    return RequestFactory().post("/admin/login/", REMOTE_ADDR="127.0.0.1")
+
 
 SEED = Path("/work/shared/seed")
 
@@ -150,15 +157,15 @@ def test_demo_users_have_their_roles_and_can_log_in(demo):
     assert reviewer.has_perm("claims.work_claim") and not reviewer.has_perm("claims.publish_claim")
     assert editor.has_perm("claims.publish_claim")
     for username in ("reviewer", "editor", "admin"):
-        assert authenticate(username=username, password=content.DEFAULT_PASSWORD) is not None
+        assert authenticate(_request(), username=username, password=content.DEFAULT_PASSWORD) is not None
 
 
 def test_password_comes_from_the_environment(db, monkeypatch):
     monkeypatch.setenv("FACTCHECK_DEMO_PASSWORD", "another-secret-99")
     output = load_demo()
     assert "another-secret-99" not in output
-    assert authenticate(username="editor", password="another-secret-99") is not None
-    assert authenticate(username="editor", password=content.DEFAULT_PASSWORD) is None
+    assert authenticate(_request(), username="editor", password="another-secret-99") is not None
+    assert authenticate(_request(), username="editor", password=content.DEFAULT_PASSWORD) is None
 
 
 def test_existing_accounts_are_never_changed(db):
@@ -186,7 +193,7 @@ def test_a_password_set_after_the_demo_is_kept(demo):
     admin.set_password("set-by-make-run-42")
     admin.save()
     load_demo()
-    assert authenticate(username="admin", password="set-by-make-run-42") is not None
+    assert authenticate(_request(), username="admin", password="set-by-make-run-42") is not None
 
 
 def test_without_debug_the_default_password_is_refused(db, settings):

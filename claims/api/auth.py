@@ -18,6 +18,8 @@ from rest_framework import exceptions
 from rest_framework.authentication import get_authorization_header
 from rest_framework.request import Request
 
+from claims.api.throttling import BadTokenGuard
+
 
 class TokenAuthentication(knox_auth.TokenAuthentication):
     """Knox tokens under either keyword, in one query (the token with its user).
@@ -33,6 +35,16 @@ class TokenAuthentication(knox_auth.TokenAuthentication):
         auth = get_authorization_header(request).split()
         if not auth or auth[0].lower() not in self.keywords:
             return None  # not ours; the session (or nothing) may apply
+        # A client that sent too many wrong tokens is refused (429) before its next is checked.
+        guard = BadTokenGuard(request)
+        guard.check()
+        try:
+            return self._check(auth)
+        except exceptions.AuthenticationFailed:
+            guard.record_failure()
+            raise
+
+    def _check(self, auth: list[bytes]) -> tuple[Any, AuthToken]:
         if len(auth) != 2:
             raise exceptions.AuthenticationFailed(
                 _("Invalid Authorization header: give “Token <token>” or “Bearer <token>”.")

@@ -10,10 +10,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from rest_framework import throttling
+from django.conf import settings
+from django.core.cache import cache
+from django.utils.translation import gettext_lazy as _
+from rest_framework import exceptions, throttling
 from rest_framework.settings import api_settings
 
 from claims.client_ip import client_ip
+
+_PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_rate(rate: str) -> tuple[int, int]:
+    """ "10/minute" → (10, 60): DRF's rate syntax (the period's first letter counts)."""
+    num, _sep, period = rate.partition("/")
+    if not num.strip().isdigit() or period[:1] not in _PERIODS:
+        raise ValueError(f"{rate!r} is not a rate like 10/minute")
+    return int(num), _PERIODS[period[:1]]
 
 
 class ClientIdentMixin:
@@ -44,3 +57,29 @@ class UserRateThrottle(ClientIdentMixin, throttling.UserRateThrottle):
         if not (request.user and request.user.is_authenticated):
             return None
         return super().get_cache_key(request, view)
+
+
+class BadTokenGuard:
+    """Counts wrong API tokens per client IP; past API_BAD_TOKEN_RATE the client gets 429.
+
+    A token is 64 random hex characters, so guessing one is hopeless; the limit stops a
+    client from trying anyway (and from making the server hash guesses at full speed).
+    Counts live in the default cache, per fixed window.
+    """
+
+    def __init__(self, request: Any) -> None:
+        self.num, self.duration = parse_rate(settings.API_BAD_TOKEN_RATE)
+        self.key = f"bad-token:{client_ip(request)}"
+
+    def check(self) -> None:
+        if cache.get(self.key, 0) >= self.num:
+            raise exceptions.Throttled(
+                wait=self.duration, detail=str(_("Too many wrong API tokens from your address."))
+            )
+
+    def record_failure(self) -> None:
+        cache.add(self.key, 0, timeout=self.duration)
+        try:
+            cache.incr(self.key)
+        except ValueError:  # expired between add and incr
+            cache.set(self.key, 1, timeout=self.duration)

@@ -17,6 +17,7 @@ from .core import (
 from .discovery import Article, DuplicateSuggestion, Feed, FetchJob, RelatedArticle
 from .imports import ExternalReview, ImportJob, ImportRecord, RatingMapping
 from .intake import CandidateClaim
+from .security import LoginLockout
 from .tips import Tip, TipContact
 from .watch import (
     Delivery,
@@ -45,6 +46,7 @@ __all__ = [
     "FetchJob",
     "ImportJob",
     "ImportRecord",
+    "LoginLockout",
     "Notification",
     "NotificationEvent",
     "NotificationPreference",

@@ -66,6 +66,7 @@ from claims.services.reference import (
     source_update,
     tags_get_or_create,
 )
+from claims.services.security import login_lockouts_lift
 from claims.services.tokens import api_tokens_purge_expired
 
 __all__ = [
@@ -109,6 +110,7 @@ __all__ = [
     "duplicates_refresh",
     "feed_harvest_request",
     "feed_save",
+    "login_lockouts_lift",
     "markup_page_delete",
     "markup_page_save",
     "rating_save",
