@@ -29,6 +29,7 @@ from claims.models import (
     Feed,
     FetchJob,
     ImportJob,
+    LoginLockout,
     Notification,
     Rating,
     Recurrence,
@@ -137,12 +138,13 @@ def desk_data(db, reviewer):
     )
     ExternalReview.objects.create(claim=claim, publisher="Another desk", rating_text="Falso", url="https://x.example/c")
     ImportJob.objects.create(filename="claims.csv", payload=b"text,language\n", created_by=UserFactory(username="ed"))
+    LoginLockout.objects.create(username="someone", ip_address="198.51.100.1", failures_since_start=2, user_agent="")
     return {"claim": claim, "review": review, "feed": feed, "article": article, "page": page}
 
 
 ROLES = ["reviewer", "editor", "desk_admin", "superuser"]
 # The desk's administrators' pages: reviewers and editors are refused them.
-ADMIN_ONLY = {WebhookSubscription, WebhookMessage}
+ADMIN_ONLY = {WebhookSubscription, WebhookMessage, LoginLockout}  # lockouts: who failed to sign in from where
 
 
 def desk_models() -> list[tuple[Any, Any]]:

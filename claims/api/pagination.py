@@ -49,7 +49,7 @@ def _positive_int(request: Request, name: str, default: int) -> int:
 
 
 def encode_cursor(updated_at: dt.datetime, pk: int) -> str:
-    raw = f"{updated_at.isoformat()}|{pk}".encode()
+    raw = f"{updated_at.astimezone(dt.UTC).isoformat()}|{pk}".encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
@@ -58,7 +58,9 @@ def decode_cursor(token: str) -> tuple[dt.datetime, int]:
         raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
         stamp, pk = raw.split("|")
         when = dt.datetime.fromisoformat(stamp)
-        if when.tzinfo is None:
+        # Cursors are written in UTC (encode_cursor); any other offset was not written by us,
+        # and one past ±15:59 would reach PostgreSQL as a 500 ("time zone displacement out of range").
+        if when.utcoffset() != dt.timedelta(0) or not 0 <= int(pk) < 2**63:
             raise ValueError
         return when, int(pk)
     except (ValueError, binascii.Error, UnicodeDecodeError):

@@ -1,4 +1,4 @@
-"""A JSON parser that refuses oversized bodies.
+"""A JSON parser that refuses oversized bodies and NUL characters.
 
 Django's DATA_UPLOAD_MAX_MEMORY_SIZE guards form data and `request.body`; DRF 3.18 happens
 to read JSON through `request.body` (the exception handler turns Django's error into a 413),
@@ -43,6 +43,25 @@ class LimitedJSONParser(JSONParser):
         if limit is not None and len(body) > limit:
             raise PayloadTooLarge()
         try:
-            return super().parse(io.BytesIO(body), media_type, parser_context)
+            data = super().parse(io.BytesIO(body), media_type, parser_context)
         except RecursionError:
             raise ParseError(_("JSON parse error - nested too deeply")) from None
+        if _contains_nul(data):
+            raise ParseError(_("Text may not contain NUL (U+0000) characters."))
+        return data
+
+
+def _contains_nul(data: Any) -> bool:
+    """Whether any string in the decoded JSON, key or value, holds a NUL (PostgreSQL refuses them)."""
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False

@@ -73,9 +73,8 @@ class BadTokenGuard:
 
     def check(self) -> None:
         if cache.get(self.key, 0) >= self.num:
-            raise exceptions.Throttled(
-                wait=self.duration, detail=str(_("Too many wrong API tokens from your address."))
-            )
+            detail = str(_("Too many wrong API tokens from your address."))
+            raise exceptions.Throttled(wait=self.duration, detail=detail)
 
     def record_failure(self) -> None:
         cache.add(self.key, 0, timeout=self.duration)
