@@ -15,7 +15,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import status
-from rest_framework.exceptions import APIException, ParseError
+from rest_framework.exceptions import APIException, ParseError, ValidationError
 from rest_framework.parsers import JSONParser
 
 
@@ -46,13 +46,11 @@ class LimitedJSONParser(JSONParser):
             data = super().parse(io.BytesIO(body), media_type, parser_context)
         except RecursionError:
             raise ParseError(_("JSON parse error - nested too deeply")) from None
-        if _contains_nul(data):
-            raise ParseError(_("Text may not contain NUL (U+0000) characters."))
+        refuse_nul(data)
         return data
 
 
 def _contains_nul(data: Any) -> bool:
-    """Whether any string in the decoded JSON, key or value, holds a NUL (PostgreSQL refuses them)."""
     stack = [data]
     while stack:
         item = stack.pop()
@@ -65,3 +63,19 @@ def _contains_nul(data: Any) -> bool:
         elif isinstance(item, list):
             stack.extend(item)
     return False
+
+
+def refuse_nul(data: Any) -> None:
+    """400 if any string in the decoded JSON, key or value, holds a NUL (PostgreSQL refuses them).
+
+    Reported as an error of the top-level field that holds it, like any other bad value.
+    """
+    message = _("Text may not contain NUL (U+0000) characters.")
+    if isinstance(data, dict):
+        errors = {str(key): [message] for key, value in data.items() if _contains_nul(value)}
+        if any(_contains_nul(key) for key in data):
+            raise ValidationError({"detail": message})
+        if errors:
+            raise ValidationError(errors)
+    elif _contains_nul(data):
+        raise ValidationError({"detail": message})
