@@ -39,8 +39,9 @@ if str(ROOT) not in sys.path:
 
 from bench.corpus import OUTLETS, SECTIONS, TAGS, TextMaker  # noqa: E402
 from bench.database import MARKER, ensure_database, parse_count  # noqa: E402
+from claims.search import index_text  # noqa: E402  (pure: no settings needed)
 
-GENERATOR_VERSION = 5
+GENERATOR_VERSION = 6  # 6: claims carry search_folded (claims.search)
 END = dt.datetime(2025, 12, 1, 12, 0, tzinfo=dt.UTC)
 SPAN_DAYS = 6 * 365
 BENCH_PASSWORD = "bench-password-1"  # noqa: S105 - a throwaway account in a throwaway database
@@ -286,6 +287,7 @@ class Loader:
             claim_row = (
                 cid, text, summary, lang, claim_date, location, status, priority, slug, created, updated,
                 published, version, "\n".join(extra), assignee, creator, None, claimant_id,
+                index_text(summary, text, "\n".join(extra)),
             )  # fmt: skip
             claim_rows.append(claim_row)
             base = (cid, text, summary, lang, claim_date, location)
@@ -318,7 +320,7 @@ class Loader:
                                     "content_hash", "fetched_at", "created_at"], src_rows)  # fmt: skip
         claim_cols = ["id", "text", "claim_reviewed", "language", "claim_date", "location", "status", "priority",
                       "slug", "created_at", "updated_at", "published_at", "version", "search_extra", "assignee_id",
-                      "created_by_id", "duplicate_of_id", "claimant_id"]  # fmt: skip
+                      "created_by_id", "duplicate_of_id", "claimant_id", "search_folded"]  # fmt: skip
         self.copy("claims_claim", claim_cols, claim_rows)
         log(f"COPY claims (trigger builds search_vector): {time.perf_counter() - t:.1f}s")
         hist_cols = [*claim_cols[:13], "history_date", "history_type", "history_change_reason", "assignee_id",

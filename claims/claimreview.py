@@ -138,6 +138,20 @@ def build_claimreview(claim: Claim, *, request: HttpRequest | None = None) -> di
     published = _date(review.published_at) if review is not None else None
     if published:
         data["datePublished"] = published
+    corrections = _corrections(claim)
+    if corrections:
+        # Changes to a published fact-check are public: the latest date and every note.
+        data["dateModified"] = _date(corrections[-1].created_at)
+        data["correction"] = [
+            {"@type": "CorrectionComment", "text": c.note, "datePublished": _date(c.created_at)} for c in corrections
+        ]
     data["url"] = (review.published_url if review is not None else "") or public_url(claim, request=request)
     data["inLanguage"] = claim.language
     return data
+
+
+def _corrections(claim: Claim) -> list[Any]:
+    """The claim's corrections, oldest first, when the caller prefetched them (the selectors
+    for public pages and API details do); a caller that did not gets none rather than a query."""
+    cache = getattr(claim, "_prefetched_objects_cache", {})
+    return list(cache["corrections"]) if "corrections" in cache else []

@@ -6,10 +6,12 @@ from __future__ import annotations
 class ServiceError(Exception):
     """A write was refused; nothing was changed."""
 
-    def __init__(self, message: str, *, errors: list[str] | None = None) -> None:
+    def __init__(self, message: str, *, errors: list[str] | None = None, fields: dict[str, str] | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.errors = errors or [message]
+        # Which input each error is about, when a face can show it beside the field.
+        self.fields = fields or {}
 
 
 class TransitionNotAllowed(ServiceError):

@@ -1,26 +1,157 @@
-"""Full-text search over claims and articles.
+"""Full-text search over claims (folded, stemmed shadow column) and articles.
 
-On PostgreSQL the trigger-maintained, GIN-indexed `search_vector` (migration 0003) is
-matched with a tsquery that ANDs the terms, each stemmed and used as a prefix, OR-ed over
-the Norwegian, English and simple configurations: "denies" finds "denied", "planene"
-finds "planer", and "invasjon" finds the compound "invasjonsplaner". SQLite has no
-tsvector; there every term must appear as a substring of the indexed text.
+Claims: the services keep `Claim.search_folded`, a bag of index tokens built in Python from
+the claim's wording, its claimant, quotes and source titles: every word lower-cased and
+folded ("Genève" → "geneve", "østover" → "ostover"), plus its Norwegian and English
+Snowball stems, its genitive-free form ("Russlands" → "russland") and the known parts
+of compounds. A query word matches a claim when one of the claim's tokens
+
+* equals one of the word's stems ("styrkene" and "styrke" share "styrk"), or
+* starts with the folded word itself ("invasjon" finds "invasjonsplaner"), for words of
+  four letters or more (shorter ones must match a whole token: "us" is not "used"), or
+  with one of its stems of six letters or more ("invasjonen" → "invasjon…").
+
+Every word of a query must match (AND); stop words and single letters are dropped, and a
+query that is left with no word (only stop words, emoji or punctuation) matches nothing.
+
+Both backends answer the same: SQLite matches the space-padded column with LIKE; on
+PostgreSQL a trigger turns the same column into `search_vector` with the `simple`
+configuration (no stemming of its own), GIN-indexed, and the same tokens become a tsquery
+(`stem`, `word:*`). The tokens are built from `[a-z0-9]`-style word characters only, so
+they carry no LIKE or tsquery syntax.
+
+Articles keep the language-configured tsvector of migration 0003 (substring search on SQLite).
 """
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
+from bm25s.stopwords import STOPWORDS_EN_PLUS, STOPWORDS_NORWEGIAN
 from django.db import connections
 from django.db.models import BooleanField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
-_TERM = re.compile(r"\w+", re.UNICODE)
-CONFIGS = ("norwegian", "english", "simple")
+from claims.discovery.text import _stemmer, compound_parts, fold
+
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+# Function words only: a content word such as "onsdag" or "said" stays searchable.
+SEARCH_STOPWORDS = frozenset(STOPWORDS_NORWEGIAN) | frozenset(STOPWORDS_EN_PLUS)
+MAX_QUERY_WORDS = 12
+# A folded word is used as a prefix from this length on; a stem from the longer one (a short
+# stem such as "russi", from "Russia", would also find "russisk").
+PREFIX_MIN = 4
+STEM_PREFIX_MIN = 6
+CONFIGS = ("norwegian", "english", "simple")  # articles' tsvector configurations
 
 
-def search_terms(query: str, *, limit: int = 12) -> list[str]:
-    return [t.lower() for t in _TERM.findall(query or "")][:limit]
+def _folded(word: str) -> str:
+    return fold(word).replace(" ", "")
+
+
+@lru_cache(maxsize=200_000)
+def _stems(word: str) -> frozenset[str]:
+    """A lower-cased word's folded Norwegian and English stems, with and without a genitive -s."""
+    forms = {word}
+    if len(word) >= 5 and word.endswith("s") and not word.endswith("ss"):
+        forms.add(word[:-1])  # "Lavrovs", "Russlands": the stemmers leave some genitives alone
+    stems = set()
+    for form in forms:
+        for lang in ("nb", "en"):
+            stem = _folded(_stemmer(lang).stemWord(form))
+            if stem:
+                stems.add(stem)
+    return frozenset(stems)
+
+
+@lru_cache(maxsize=200_000)
+def word_index_tokens(word: str) -> frozenset[str]:
+    """The index tokens of one word as written (any case)."""
+    low = word.lower()
+    tokens = set(_stems(low))
+    folded = _folded(low)
+    if folded:
+        tokens.add(folded)
+    for part in compound_parts(low):
+        tokens.add(part)
+    return frozenset(t for t in tokens if t)
+
+
+def index_text(*texts: str) -> str:
+    """The shadow column's value: the distinct tokens of all the texts, space-padded for LIKE."""
+    tokens: set[str] = set()
+    for text in texts:
+        for word in _WORD.findall(text or ""):
+            tokens |= word_index_tokens(word)
+    return f" {' '.join(sorted(tokens))} " if tokens else ""
+
+
+def search_terms(query: str, *, limit: int = MAX_QUERY_WORDS) -> list[str]:
+    """The query's searchable words, lower-cased: no stop words, no single letters."""
+    words = [w.lower() for w in _WORD.findall(query or "")]
+    kept = [w for w in words if w not in SEARCH_STOPWORDS and (len(w) > 1 or w.isdigit())]
+    return kept[:limit]
+
+
+Group = tuple[frozenset[str], frozenset[str]]
+
+
+def query_groups(query: str) -> list[Group]:
+    """Per query word: (forms that must equal a token, forms a token may start with)."""
+    groups = []
+    for word in search_terms(query):
+        folded = _folded(word)
+        stems = _stems(word) | {folded}
+        candidates = {folded} if len(folded) >= PREFIX_MIN else set()
+        candidates |= {s for s in stems if len(s) >= STEM_PREFIX_MIN}
+        # Keep the shortest: a prefix that starts with another prefix adds nothing.
+        prefixes = frozenset(p for p in candidates if not any(o != p and p.startswith(o) for o in candidates))
+        exact = frozenset(s for s in stems if s and not any(s.startswith(p) for p in prefixes))
+        groups.append((exact, prefixes))
+    return groups
+
+
+def tsquery_text(groups: list[Group]) -> str:
+    clauses = []
+    for exact, prefixes in groups:
+        alternatives = sorted(exact) + [f"{p}:*" for p in sorted(prefixes)]
+        clauses.append("(" + " | ".join(alternatives) + ")")
+    return " & ".join(clauses)
+
+
+def _like_q(groups: list[Group]) -> Q:
+    condition = Q()
+    for exact, prefixes in groups:
+        any_form = Q()
+        for stem in sorted(exact):
+            any_form |= Q(search_folded__contains=f" {stem} ")
+        for prefix in sorted(prefixes):
+            any_form |= Q(search_folded__contains=f" {prefix}")
+        condition &= any_form
+    return condition
+
+
+def search_claims(queryset: QuerySet, query: str) -> QuerySet:
+    """Claims matching every searchable word of `query`; none when it has no searchable word."""
+    if not (query or "").strip():
+        return queryset
+    groups = query_groups(query)
+    if not groups:
+        return queryset.none()
+    if connections[queryset.db].vendor == "postgresql":
+        table = queryset.model._meta.db_table
+        # Safe: constant SQL and the table name; the tsquery text is a bound parameter.
+        match = RawSQL(  # noqa: S611
+            f'"{table}"."search_vector" @@ to_tsquery(\'simple\', %s)',
+            [tsquery_text(groups)],
+            output_field=BooleanField(),
+        )
+        return queryset.filter(match)
+    return queryset.filter(_like_q(groups))
+
+
+# --- Articles (unchanged: the discovery index's own search) ---------------------------------
 
 
 def prefix_tsquery(terms: list[str]) -> tuple[str, list[str]]:
@@ -29,9 +160,7 @@ def prefix_tsquery(terms: list[str]) -> tuple[str, list[str]]:
     params: list[str] = []
     for config in CONFIGS:
         # plainto_tsquery stems the words, drops stop words and ANDs the rest; the regexp
-        # turns each lexeme into a prefix match: 'invasjon' -> 'invasjon':*. One call per
-        # configuration for all the words rather than one per word: the same tsquery, with
-        # a third of the SQL for PostgreSQL to parse and fold (bench/ case 3).
+        # turns each lexeme into a prefix match: 'invasjon' -> 'invasjon':*.
         clauses.append(
             f"to_tsquery('{config}', regexp_replace(plainto_tsquery('{config}', %s)::text, "
             f"'''([^'']+)''', '''\\1'':*', 'g'))"
@@ -40,28 +169,19 @@ def prefix_tsquery(terms: list[str]) -> tuple[str, list[str]]:
     return "(" + " || ".join(clauses) + ")", params
 
 
-def search_queryset(queryset: QuerySet, query: str, *, text_fields: tuple[str, ...]) -> QuerySet:
-    terms = search_terms(query)
+def search_articles(queryset: QuerySet, query: str) -> QuerySet:
+    terms = [t.lower() for t in _WORD.findall(query or "")][:MAX_QUERY_WORDS]
     if not terms:
         return queryset
     if connections[queryset.db].vendor == "postgresql":
         table = queryset.model._meta.db_table
         sql, params = prefix_tsquery(terms)
-        # Safe: the SQL is built from constants and the table name; user terms are bound params.
         match = RawSQL(f'"{table}"."search_vector" @@ {sql}', params, output_field=BooleanField())  # noqa: S611
         return queryset.filter(match)
     condition = Q()
     for term in terms:
         any_field = Q()
-        for field in text_fields:
+        for field in ("title", "summary", "text"):
             any_field |= Q(**{f"{field}__icontains": term})
         condition &= any_field
     return queryset.filter(condition)
-
-
-def search_claims(queryset: QuerySet, query: str) -> QuerySet:
-    return search_queryset(queryset, query, text_fields=("text", "claim_reviewed", "search_extra"))
-
-
-def search_articles(queryset: QuerySet, query: str) -> QuerySet:
-    return search_queryset(queryset, query, text_fields=("title", "summary", "text"))

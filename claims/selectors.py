@@ -17,6 +17,7 @@ from claims.models import (
     Claim,
     Claimant,
     ClaimReviewPage,
+    Comment,
     FetchJob,
     Rating,
     RelatedArticle,
@@ -48,7 +49,7 @@ def claim_list(*, user: User, query: str = "") -> QuerySet[Claim]:
         claims_visible_to(user=user)
         .select_related("claimant", "assignee", "review__rating")
         .prefetch_related("tags")
-        .defer("search_vector", "search_extra")
+        .defer("search_vector", "search_extra", "search_folded")
     )
     if query:
         qs = search_claims(qs, query)
@@ -59,6 +60,8 @@ def claim_detail(*, user: User) -> QuerySet[Claim]:
     """Claims with everything the detail page and the API detail show."""
     return claim_list(user=user).prefetch_related(
         Prefetch("appearances", queryset=Appearance.objects.select_related("source")),
+        Prefetch("comments", queryset=Comment.objects.select_related("author")),
+        "corrections",
         Prefetch(
             "review",
             queryset=Review.objects.select_related("rating", "author", "approver").prefetch_related("evidence"),
@@ -67,12 +70,21 @@ def claim_detail(*, user: User) -> QuerySet[Claim]:
     )
 
 
+def queue_condition(user: User) -> Q:
+    """What is in the user's queue: open claims assigned to them and, for editors, every
+    claim that waits for approval (in review), whoever has it."""
+    condition = Q(assignee=user, status__in=workflow.OPEN_STATES)
+    if user and user.is_active and user.has_perm(workflow.PUBLISH):
+        condition |= Q(status=workflow.ClaimStatus.IN_REVIEW)
+    return condition
+
+
 def queue_for(*, user: User) -> QuerySet[Claim]:
-    """The user's open work: claims assigned to them that are not finished."""
+    """The user's open work (queue_condition), with the reason of a return or rejection."""
     return (
-        Claim.objects.filter(assignee=user, status__in=workflow.OPEN_STATES)
-        .select_related("claimant")
-        .defer("search_vector", "search_extra")
+        Claim.objects.filter(queue_condition(user))
+        .select_related("claimant", "handoff__author")
+        .defer("search_vector", "search_extra", "search_folded")
         .order_by("-priority", "-updated_at")
     )
 
@@ -119,8 +131,9 @@ def published_factchecks() -> QuerySet[Claim]:
             "tags",
             Prefetch("appearances", queryset=Appearance.objects.select_related("source")),
             Prefetch("review__evidence"),
+            "corrections",
         )
-        .defer("search_vector", "search_extra")
+        .defer("search_vector", "search_extra", "search_folded")
         .order_by("-published_at", "-id")
     )
 
@@ -135,7 +148,7 @@ def retracted_factchecks() -> QuerySet[Claim]:
     return (
         Claim.objects.filter(status=workflow.ClaimStatus.RETRACTED, published_at__isnull=False)
         .select_related("claimant")
-        .defer("search_vector", "search_extra")
+        .defer("search_vector", "search_extra", "search_folded")
     )
 
 
@@ -318,7 +331,7 @@ def _url_on_site(field: str, site: str) -> Q:
     return Q(**{f"{field}__iregex": pattern})
 
 
-def _language_q(language_code: str) -> Q:
+def language_q(language_code: str) -> Q:
     """Claims in the language of a BCP-47 code; like Google, the region is not considered."""
     primary = language_code.split("-")[0].lower()
     condition = Q()
@@ -336,13 +349,17 @@ def factchecks_search(
     `max_age_days` keeps claims made or reviewed within that many days. A query without a
     searchable word matches nothing.
     """
-    qs = _live_claims().select_related("claimant", "review__rating").defer("search_vector", "search_extra")
+    qs = (
+        _live_claims()
+        .select_related("claimant", "review__rating")
+        .defer("search_vector", "search_extra", "search_folded")
+    )
     if query:
         if not search_terms(query):
             return qs.none()
         qs = search_claims(qs, query)
     if language_code:
-        qs = qs.filter(_language_q(language_code))
+        qs = qs.filter(language_q(language_code))
     if site and not _on_site(desk_site(), site):
         qs = qs.filter(_url_on_site("review__published_url", site))
     if max_age_days is not None:
@@ -444,7 +461,14 @@ def duplicate_suggestions_for(*, claim: Claim, include_settled: bool = False) ->
     qs = (
         DuplicateSuggestion.objects.filter(Q(claim=claim) | Q(candidate=claim))
         .select_related("claim", "candidate")
-        .defer("claim__search_vector", "claim__search_extra", "candidate__search_vector", "candidate__search_extra")
+        .defer(
+            "claim__search_vector",
+            "claim__search_extra",
+            "claim__search_folded",
+            "candidate__search_vector",
+            "candidate__search_extra",
+            "candidate__search_folded",
+        )
         .order_by("-score", "id")
     )
     if not include_settled:

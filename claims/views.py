@@ -17,8 +17,10 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import translation
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language_info
 from django.views.generic import DetailView, ListView
 
 from claims import selectors
@@ -65,24 +67,60 @@ def json_ld_script(data: dict[str, Any]) -> SafeString:
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(payload))
 
 
-class PublicPageMixin:
-    """What every public page's frame shows (the desk's name)."""
+def page_language(language: str | None) -> str | None:
+    """The site language a fact-check in `language` is shown in (its chrome too), if the site has it."""
+    code = (language or "").lower().split("-")[0]
+    code = "nb" if code in {"no", "nn", "nob"} else code
+    return code if code in dict(settings.LANGUAGES) else None
 
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)  # type: ignore[misc]
-        context["organization_name"] = settings.FACTCHECK_ORGANIZATION_NAME
-        return context
+
+def other_languages(current: str) -> list[dict[str, str]]:
+    """Links to the fact-checks in the site's other languages, each named in its own language."""
+    return [
+        {"code": code, "name": get_language_info(code)["name_local"]}
+        for code, _name in settings.LANGUAGES
+        if code != current
+    ]
+
+
+class PublicPageMixin:
+    """What every public page's frame shows (the desk's name), rendered in the page's language.
+
+    A fact-check's page speaks the fact-check's language, chrome included ("Vår vurdering",
+    not "Our verdict", around a Norwegian verdict), whatever the visitor's browser asks for.
+    """
+
+    def page_language(self) -> str | None:
+        return None
+
+    def render_to_response(self, context: dict[str, Any], **kwargs: Any) -> HttpResponse:
+        language = self.page_language() or translation.get_language()
+        with translation.override(language):
+            context["organization_name"] = settings.FACTCHECK_ORGANIZATION_NAME
+            context["page_language"] = language
+            context["other_languages"] = other_languages(language)
+            response = super().render_to_response(context, **kwargs)  # type: ignore[misc]
+            response.render()
+        response["Content-Language"] = language
+        return response
 
 
 class FactcheckListView(PublicPageMixin, ListView):
-    """Published fact-checks, newest first."""
+    """Published fact-checks, newest first; `?lang=nb|en` lists one language's, in that language."""
 
     template_name = "claims/factcheck_list.html"
     context_object_name = "factchecks"
     paginate_by = 20
 
+    def page_language(self) -> str | None:
+        return page_language(self.request.GET.get("lang"))
+
     def get_queryset(self):
-        return selectors.published_factchecks()
+        qs = selectors.published_factchecks()
+        language = self.page_language()
+        if language:
+            qs = qs.filter(selectors.language_q(language))
+        return qs
 
 
 class FactcheckDetailView(PublicPageMixin, DetailView):
@@ -94,6 +132,9 @@ class FactcheckDetailView(PublicPageMixin, DetailView):
     def get_queryset(self):
         return selectors.published_factchecks()
 
+    def page_language(self) -> str | None:
+        return page_language(self.object.language)
+
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         try:
             return super().get(request, *args, **kwargs)
@@ -101,8 +142,17 @@ class FactcheckDetailView(PublicPageMixin, DetailView):
             retracted = selectors.retracted_factchecks().filter(slug=kwargs["slug"]).first()
             if retracted is None:
                 raise
-            context = {"claim": retracted, "organization_name": settings.FACTCHECK_ORGANIZATION_NAME}
-            return render(request, "claims/factcheck_retracted.html", context, status=410)
+            language = page_language(retracted.language) or translation.get_language()
+            with translation.override(language):
+                context = {
+                    "claim": retracted,
+                    "organization_name": settings.FACTCHECK_ORGANIZATION_NAME,
+                    "page_language": language,
+                    "other_languages": other_languages(language),
+                }
+                response = render(request, "claims/factcheck_retracted.html", context, status=410)
+            response["Content-Language"] = language
+            return response
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -114,6 +164,7 @@ class FactcheckDetailView(PublicPageMixin, DetailView):
             rationale_html=render_markdown(review.rationale if review else ""),
             evidence=list(review.evidence.all()) if review else [],
             appearances=list(claim.appearances.all()),
+            corrections=list(claim.corrections.all()),
             canonical_url=public_url(claim, request=self.request),
             claimreview_script=json_ld_script(build_claimreview(claim, request=self.request)),
         )

@@ -43,20 +43,38 @@ class Transition:
     publishes: bool = False
     # Sending for review needs at least a drafted verdict.
     needs_draft: bool = False
+    # Sending work back or stopping it needs a reason the assignee will read.
+    needs_reason: bool = False
+    # A live verdict changes only with a public correction note (services.claim_correct).
+    corrects: bool = False
 
 
 TRANSITIONS: tuple[Transition, ...] = (
     Transition(ClaimStatus.NEW, ClaimStatus.TRIAGED, WORK, _("Triage as check-worthy")),
-    Transition(ClaimStatus.NEW, ClaimStatus.REJECTED, WORK, _("Reject as not check-worthy")),
+    Transition(ClaimStatus.NEW, ClaimStatus.REJECTED, WORK, _("Reject as not check-worthy"), needs_reason=True),
     Transition(ClaimStatus.TRIAGED, ClaimStatus.IN_RESEARCH, WORK, _("Start research")),
-    Transition(ClaimStatus.TRIAGED, ClaimStatus.REJECTED, WORK, _("Reject as not check-worthy")),
+    Transition(ClaimStatus.TRIAGED, ClaimStatus.REJECTED, WORK, _("Reject as not check-worthy"), needs_reason=True),
     Transition(ClaimStatus.IN_RESEARCH, ClaimStatus.IN_REVIEW, WORK, _("Send for review"), needs_draft=True),
-    Transition(ClaimStatus.IN_RESEARCH, ClaimStatus.REJECTED, WORK, _("Reject as not check-worthy")),
-    Transition(ClaimStatus.IN_REVIEW, ClaimStatus.IN_RESEARCH, PUBLISH, _("Return to research")),
+    Transition(ClaimStatus.IN_RESEARCH, ClaimStatus.REJECTED, WORK, _("Reject as not check-worthy"), needs_reason=True),
+    Transition(ClaimStatus.IN_REVIEW, ClaimStatus.IN_RESEARCH, PUBLISH, _("Return to research"), needs_reason=True),
     Transition(ClaimStatus.IN_REVIEW, ClaimStatus.PUBLISHED, PUBLISH, _("Approve and publish"), publishes=True),
-    Transition(ClaimStatus.PUBLISHED, ClaimStatus.UPDATED, PUBLISH, _("Publish an update"), publishes=True),
+    Transition(
+        ClaimStatus.PUBLISHED,
+        ClaimStatus.UPDATED,
+        PUBLISH,
+        _("Publish an update / correction"),
+        publishes=True,
+        corrects=True,
+    ),
     Transition(ClaimStatus.PUBLISHED, ClaimStatus.RETRACTED, PUBLISH, _("Retract")),
-    Transition(ClaimStatus.UPDATED, ClaimStatus.UPDATED, PUBLISH, _("Publish another update"), publishes=True),
+    Transition(
+        ClaimStatus.UPDATED,
+        ClaimStatus.UPDATED,
+        PUBLISH,
+        _("Publish another update / correction"),
+        publishes=True,
+        corrects=True,
+    ),
     Transition(ClaimStatus.UPDATED, ClaimStatus.RETRACTED, PUBLISH, _("Retract")),
     Transition(ClaimStatus.RETRACTED, ClaimStatus.IN_RESEARCH, PUBLISH, _("Reopen for research")),
     Transition(ClaimStatus.REJECTED, ClaimStatus.TRIAGED, PUBLISH, _("Reopen as check-worthy")),

@@ -53,6 +53,7 @@ class SourceFactory(factory.django.DjangoModelFactory):
 class ClaimFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Claim
+        skip_postgeneration_save = True
 
     text = factory.Sequence(lambda n: f"Russia has no plans to invade Ukraine (statement {n}).")
     claim_reviewed = factory.Sequence(lambda n: f"Russia denies invasion plans #{n}")
@@ -61,6 +62,14 @@ class ClaimFactory(factory.django.DjangoModelFactory):
     claim_date = dt.date(2022, 1, 21)
     status = ClaimStatus.NEW
     slug = factory.Sequence(lambda n: f"claim-{n}")
+
+    @factory.post_generation
+    def search_index(self, create, extracted, **kwargs):
+        # The services keep the search tokens; a claim made here directly needs them too.
+        if create:
+            from claims.services import claim_refresh_search
+
+            claim_refresh_search(claim=self)
 
 
 class AppearanceFactory(factory.django.DjangoModelFactory):

@@ -405,11 +405,16 @@ def test_live_verdict_is_read_only_for_reviewers_and_editable_for_editors(client
     client.post(change_url(reviewed_claim), data)
     assert Review.objects.get(claim=reviewed_claim).rationale != "Forged change"
 
+    # Editors too: a live verdict changes through "Publish an update / correction", with a note.
     client.force_login(editor)
-    data = change_form_data(client.get(change_url(reviewed_claim)))
-    data["review-0-rationale"] = "Corrected after publication."
-    assert client.post(change_url(reviewed_claim), data).status_code == 302
-    assert Review.objects.get(claim=reviewed_claim).rationale == "Corrected after publication."
+    page = client.get(change_url(reviewed_claim))
+    review_inline = next(i for i in page.context["inline_admin_formsets"] if i.formset.model is Review)
+    assert not review_inline.has_change_permission
+    assert page.context["correction"] is not None
+    data = change_form_data(page)
+    data["review-0-rationale"] = "Silent change"
+    client.post(change_url(reviewed_claim), data)
+    assert Review.objects.get(claim=reviewed_claim).rationale != "Silent change"
 
 
 def test_verdict_of_a_rejected_claim_is_not_editable(client, reviewer, reviewed_claim, editor):
@@ -417,8 +422,8 @@ def test_verdict_of_a_rejected_claim_is_not_editable(client, reviewer, reviewed_
     client.force_login(editor)
     data = change_form_data(client.get(change_url(reviewed_claim)))
     # Meanwhile the claim is returned and rejected; the editor's open page is now out of date.
-    services.claim_transition(claim=reviewed_claim, user=editor, to="in_research")
-    services.claim_transition(claim=reviewed_claim, user=reviewer, to="rejected")
+    services.claim_transition(claim=reviewed_claim, user=editor, to="in_research", reason="More sources.")
+    services.claim_transition(claim=reviewed_claim, user=reviewer, to="rejected", reason="Not checkable.")
     data["review-0-rationale"] = "Late edit"
     data["expected_version"] = str(Claim.objects.get(pk=reviewed_claim.pk).version)
     client.post(change_url(reviewed_claim), data)

@@ -148,7 +148,9 @@ class TestAppearancesAndReviews:
         review = ReviewFactory(claim=ClaimFactory(status="published"))
         with pytest.raises(TransitionForbidden):
             services.review_save(claim=review.claim, user=reviewer, rationale="sneaky edit")
-        services.review_save(claim=review.claim, user=editor, rationale="Correction: a date was wrong.")
+        # Not even an editor edits it in place: corrections go through claim_correct.
+        with pytest.raises(PreconditionFailed, match="correction"):
+            services.review_save(claim=review.claim, user=editor, rationale="Correction: a date was wrong.")
 
     def test_no_verdict_on_rejected_claim(self, reviewer):
         with pytest.raises(PreconditionFailed):
@@ -224,7 +226,7 @@ def test_review_editable_says_what_review_save_does(db, request, status, role):
         saved = True
     assert expected == saved
     live, closed = status in {"published", "updated"}, status in {"rejected", "retracted"}
-    assert expected == {"reviewer": not live and not closed, "editor": not closed, "outsider": False}[role]
+    assert expected == {"reviewer": not live and not closed, "editor": not live and not closed, "outsider": False}[role]
 
 
 def _rename_queries(desk_admin, claims: int) -> tuple[int, Claimant]:

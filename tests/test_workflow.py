@@ -71,7 +71,12 @@ def test_transition_matrix(role, source, target, django_capture_on_commit_callba
         with pytest.raises(TransitionForbidden):
             services.claim_transition(claim=claim, user=user, to=target)
     else:
-        services.claim_transition(claim=claim, user=user, to=target)
+        if target == S.UPDATED:  # a live verdict changes only with a public note
+            with pytest.raises(PreconditionFailed, match="correction"):
+                services.claim_transition(claim=claim, user=user, to=target)
+            services.claim_correct(claim=claim, user=user, note="Clarified the rationale.")
+        else:
+            services.claim_transition(claim=claim, user=user, to=target, reason="Because.")
         fresh = Claim.objects.get(pk=claim.pk)
         assert fresh.status == target
         assert fresh.version == version + 1
@@ -139,7 +144,7 @@ class TestPublishPreconditions:
         claim = self._in_review(reviewer)
         services.claim_transition(claim=claim, user=editor, to=S.PUBLISHED)
         first = Claim.objects.get(pk=claim.pk).published_at
-        services.claim_transition(claim=claim, user=editor, to=S.UPDATED)
+        services.claim_correct(claim=claim, user=editor, note="Added a source.")
         assert Claim.objects.get(pk=claim.pk).published_at == first
 
     def test_send_for_review_needs_draft(self, reviewer):

@@ -51,7 +51,7 @@ def _apply(
 ) -> None:
     """Run `change` on each claim, log it, and report successes and per-claim refusals."""
     done, refused = 0, []
-    for claim in queryset.defer("search_vector", "search_extra").order_by("pk"):
+    for claim in queryset.defer("search_vector", "search_extra", "search_folded").order_by("pk"):
         try:
             changed = change(claim)
         except ServiceError as exc:
@@ -82,7 +82,7 @@ def _intermediate(
     """A confirmation page that posts back to the changelist with the same selection."""
     select_across = request.POST.get("select_across") == "1"
     selected = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
-    preview = list(queryset.select_related("claimant").defer("search_vector", "search_extra")[:20])
+    preview = list(queryset.select_related("claimant").defer("search_vector", "search_extra", "search_folded")[:20])
     count = queryset.order_by().count()
     context = {
         **modeladmin.admin_site.each_context(request),

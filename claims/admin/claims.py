@@ -35,12 +35,12 @@ from claims.admin.filters import (
     RatingFilter,
     TagFilter,
 )
-from claims.admin.forms import ClaimAdminForm
+from claims.admin.forms import ClaimAdminForm, CorrectionForm
 from claims.admin.inlines import AppearanceInline, ReviewInline
 from claims.admin.paginator import EstimatedCountPaginator
 from claims.admin.saving import adopt, save_appearances, save_review
 from claims.exceptions import ServiceError, VersionConflict
-from claims.models import Appearance, Claim, Review
+from claims.models import Appearance, Claim, Comment, Rating, Review
 from claims.search import search_claims
 from claims.urlnorm import normalize_url
 from claims.workflow import ClaimStatus
@@ -152,7 +152,7 @@ class ClaimAdmin(RefusalsAsFormErrors, DeskHistoryAdmin):
     # --- The list --------------------------------------------------------------------
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Claim]:
-        return super().get_queryset(request).defer("search_vector", "search_extra")
+        return super().get_queryset(request).defer("search_vector", "search_extra", "search_folded")
 
     def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str) -> tuple[QuerySet, bool]:
         """Full-text search (PostgreSQL) or substring search (SQLite), plus exact source-URL match."""
@@ -221,17 +221,30 @@ class ClaimAdmin(RefusalsAsFormErrors, DeskHistoryAdmin):
         evidence_count = review.evidence.count() if review else 0
         transitions = services.available_transitions(claim=claim, user=user) if may_change else []
         buttons = []
+        correction = None
         for t in transitions:
             hints = services.transition_blockers(transition=t, review=review, user=user, evidence_count=evidence_count)
+            if t.corrects:  # not a button: the correction form, with its required public note
+                correction = {"label": t.label, "hints": hints, "target": t.target}
+                continue
             buttons.append(
                 {
                     "target": t.target,
                     "label": t.label,
                     "danger": t.target in DANGEROUS_TARGETS,
                     "primary": t.publishes or t.needs_draft,
+                    "needs_reason": t.needs_reason,
                     "hints": hints,
                 }
             )
+        if correction is not None and review is not None:
+            correction.update(
+                url=reverse("admin:claims_claim_correct", args=[claim.pk]),
+                ratings=list(Rating.objects.filter(is_active=True).order_by("order", "id")),
+                review=review,
+            )
+        else:
+            correction = None
         public_url = None
         if claim.status in workflow.LIVE_STATES:
             try:
@@ -257,6 +270,14 @@ class ClaimAdmin(RefusalsAsFormErrors, DeskHistoryAdmin):
                 else None
             ),
             "public_url": public_url,
+            "correction": correction,
+            "claim_corrections": list(claim.corrections.select_related("author")),
+            "handoff": (
+                Comment.objects.select_related("author").filter(pk=claim.handoff_id).first()
+                if claim.handoff_id
+                else None
+            ),
+            "handoff_for_me": claim.assignee_id == user.pk,
         }
 
     # --- Saving through the services -------------------------------------------------
@@ -338,6 +359,11 @@ class ClaimAdmin(RefusalsAsFormErrors, DeskHistoryAdmin):
                 wrap(require_POST(self.assign_me_view)),
                 name="{}_{}_assign_me".format(*info),
             ),
+            path(
+                "<path:object_id>/correct/",
+                wrap(require_POST(self.correct_view)),
+                name="{}_{}_correct".format(*info),
+            ),
             path("<path:object_id>/audit/", wrap(self.audit_view), name="{}_{}_audit".format(*info)),
             *claim_discovery_urls(self),  # the discovery panel's buttons and progress (admin/discovery.py)
             *super().get_urls(),
@@ -360,13 +386,39 @@ class ClaimAdmin(RefusalsAsFormErrors, DeskHistoryAdmin):
         claim = self._claim_for_post(request, object_id)
         target = request.POST.get("to", "")
         try:
-            services.claim_transition(claim=claim, user=request.user, to=target)
+            services.claim_transition(claim=claim, user=request.user, to=target, reason=request.POST.get("reason", ""))
         except ServiceError as exc:
             report_errors(request, exc)
         else:
             label = ClaimStatus(target).label
             self.log_change(request, claim, _("Moved to %(state)s.") % {"state": label})
             messages.success(request, _("The claim is now %(state)s.") % {"state": label})
+        return HttpResponseRedirect(reverse("admin:claims_claim_change", args=[claim.pk]))
+
+    def correct_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """POST only: publish an update / correction of a live verdict, with its public note."""
+        claim = self._claim_for_post(request, object_id)
+        form = CorrectionForm(request.POST)
+        if not form.is_valid():
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, error)
+            return HttpResponseRedirect(reverse("admin:claims_claim_change", args=[claim.pk]))
+        data = form.cleaned_data
+        try:
+            services.claim_correct(
+                claim=claim,
+                user=request.user,
+                note=data["note"],
+                rating=data.get("rating"),
+                headline=data["headline"],
+                rationale=data["rationale"],
+            )
+        except ServiceError as exc:
+            report_errors(request, exc)
+        else:
+            self.log_change(request, claim, _("Published an update / correction."))
+            messages.success(request, _("The update is published with its note."))
         return HttpResponseRedirect(reverse("admin:claims_claim_change", args=[claim.pk]))
 
     def assign_me_view(self, request: HttpRequest, object_id: str) -> HttpResponse:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import admin
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest
@@ -25,6 +26,12 @@ DESK_LANGUAGES = ("nb", "nn", "en", "sv", "da", "fi", "de", "fr", "es", "pl", "u
 SIDEBAR_LIMIT = 25
 
 
+def language_name(code: str) -> Any:
+    """A language's name in the user's language; Bokmål spelled as the settings spell it (Django
+    ships "Norwegian Bokmal" without the å)."""
+    return dict(settings.LANGUAGES).get(code) or get_language_info(code)["name_translated"]
+
+
 class QueueFilter(admin.SimpleListFilter):
     """Quick views: my open work, and open claims nobody has picked up."""
 
@@ -36,7 +43,7 @@ class QueueFilter(admin.SimpleListFilter):
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         if self.value() == "mine":
-            return queryset.filter(assignee=request.user, status__in=workflow.OPEN_STATES)
+            return queryset.filter(selectors.queue_condition(request.user))
         if self.value() == "unassigned":
             return queryset.filter(assignee__isnull=True, status__in=workflow.OPEN_STATES)
         return queryset
@@ -81,7 +88,7 @@ class LanguageFilter(admin.SimpleListFilter):
     parameter_name = "lang"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
-        return [(code, get_language_info(code)["name_translated"]) for code in DESK_LANGUAGES]
+        return [(code, language_name(code)) for code in DESK_LANGUAGES]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         value = self.value()

@@ -64,6 +64,16 @@ class ReviewInlineForm(ServiceErrorsMixin, forms.ModelForm):
             self.fields["rating"].queryset = queryset.order_by("order", "id")
 
 
+class CorrectionForm(forms.Form):
+    """Publish an update / correction: the verdict's new values and the public note (all checked again by
+    services.claim_correct; empty values arrive as "" so the service names them)."""
+
+    note = forms.CharField(max_length=2000, required=False, strip=True)
+    rating = forms.ModelChoiceField(queryset=Rating.objects.filter(is_active=True), required=False)
+    headline = forms.CharField(max_length=300, required=False, strip=False)
+    rationale = forms.CharField(max_length=20000, required=False, strip=False)
+
+
 class BulkAssignForm(forms.Form):
     assignee = forms.ModelChoiceField(
         label=_("Assign to"),

@@ -39,7 +39,7 @@ from claims.models import (
 from claims.search import search_articles
 
 # Claim columns nobody reads in a list of related rows.
-CLAIM_HEAVY = ("claim__search_vector", "claim__search_extra")
+CLAIM_HEAVY = ("claim__search_vector", "claim__search_extra", "claim__search_folded")
 
 
 def _changed(form: Any, allowed: frozenset[str]) -> dict[str, Any]:
@@ -363,7 +363,11 @@ class DuplicateSuggestionAdmin(admin.ModelAdmin):
     ordering = ("-created_at",)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[DuplicateSuggestion]:
-        return super().get_queryset(request).defer(*CLAIM_HEAVY, "candidate__search_vector", "candidate__search_extra")
+        return (
+            super()
+            .get_queryset(request)
+            .defer(*CLAIM_HEAVY, "candidate__search_vector", "candidate__search_extra", "candidate__search_folded")
+        )
 
     @admin.display(description=_("claim"))
     def claim_column(self, obj: DuplicateSuggestion) -> str:

@@ -74,10 +74,13 @@ def save_review(user: Any, claim: Claim, formset: Any) -> None:
             continue
         data = form.cleaned_data
         adding = form.instance._state.adding
+        # "---------" in the rating list is an explicit request to clear the rating, not "keep".
+        clear_rating = data.get("rating") is None and "rating" in form.changed_data
         review = services.review_save(
             claim=claim,
             user=user,
             rating=data.get("rating"),
+            clear_rating=clear_rating,
             headline=data.get("headline") or "",
             rationale=data.get("rationale") or "",
             evidence=list(data.get("evidence") or []),

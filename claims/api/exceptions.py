@@ -56,6 +56,8 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         data: dict[str, Any] = {"detail": exc.message}
         if isinstance(exc, PreconditionFailed):
             data["reasons"] = list(exc.errors)
+        for field, message in exc.fields.items():
+            data[field] = [message]
         return Response(data, status=_service_status(exc))
     if isinstance(exc, RequestDataTooBig):  # Django's own limit, hit when DRF reads request.body
         exc = PayloadTooLarge()

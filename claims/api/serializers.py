@@ -16,7 +16,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from claims import services
+from claims import selectors, services
 from claims.api.fast import CompiledListSerializer
 from claims.api.fields import (
     StrictBooleanField,
@@ -28,7 +28,19 @@ from claims.api.fields import (
     UserRefField,
 )
 from claims.claimreview import review_of
-from claims.models import Appearance, Claim, Claimant, ExternalReview, Priority, Rating, Review, Source, Tag
+from claims.models import (
+    Appearance,
+    Claim,
+    Claimant,
+    Comment,
+    Correction,
+    ExternalReview,
+    Priority,
+    Rating,
+    Review,
+    Source,
+    Tag,
+)
 from claims.models.core import language_validator
 
 # --- Read-side building blocks ------------------------------------------------------------
@@ -242,19 +254,65 @@ class ExternalReviewSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class CommentSerializer(serializers.ModelSerializer):
+    """An internal comment; `return`/`reject` ones are the reasons given with those transitions."""
+
+    author = UserBriefSerializer(read_only=True)
+
+    class Meta:
+        model = Comment
+        fields = ["id", "kind", "body", "author", "from_status", "to_status", "created_at"]
+        read_only_fields = fields
+
+
+class CorrectionSerializer(serializers.ModelSerializer):
+    """A published correction note (public)."""
+
+    class Meta:
+        model = Correction
+        fields = ["id", "note", "created_at"]
+        read_only_fields = fields
+
+
+class CorrectionInputSerializer(StrictSerializer):
+    """The body of `POST /api/v1/claims/{id}/corrections/`."""
+
+    note = StrictCharField(
+        max_length=2000, help_text=_("What changed and why; published with the fact-check. Required.")
+    )
+    rating = serializers.SlugRelatedField(
+        slug_field="slug",
+        queryset=Rating.objects.all(),
+        required=False,
+        help_text=_("New rating slug; a published verdict's rating cannot be cleared."),
+    )
+    headline = StrictCharField(max_length=300, required=False, help_text=_("New headline (not empty)."))
+    rationale = StrictCharField(max_length=20000, required=False, help_text=_("New rationale, Markdown (not empty)."))
+
+
 class ClaimDetailSerializer(ClaimSerializer):
-    """A claim with its full verdict, other desks' reviews and the transitions the caller may attempt."""
+    """A claim with its full verdict, corrections, other desks' reviews, the desk's comments and the transitions."""
 
     # A single claim comes from selectors.claim_detail, with the usual prefetches.
     tags = TagSerializer(many=True, read_only=True)
     appearances = AppearanceSerializer(many=True, read_only=True)
     review = ReviewSerializer(read_only=True, allow_null=True)
     external_reviews = ExternalReviewSerializer(many=True, read_only=True)
+    corrections = CorrectionSerializer(many=True, read_only=True)
+    comments = serializers.SerializerMethodField()
     available_transitions = serializers.SerializerMethodField()
 
     class Meta(ClaimSerializer.Meta):
-        fields = [*ClaimSerializer.Meta.fields, "external_reviews", "available_transitions"]
+        fields = [*ClaimSerializer.Meta.fields, "external_reviews", "corrections", "comments", "available_transitions"]
         read_only_fields = fields
+
+    @extend_schema_field(CommentSerializer(many=True))
+    def get_comments(self, claim: Claim) -> list[dict[str, Any]]:
+        """Internal: desk members only (the public and partners get an empty list)."""
+        request = self.context.get("request")
+        if not selectors.can_see_unpublished(getattr(request, "user", None)):
+            return []
+        return CommentSerializer(claim.comments.all(), many=True, context=self.context).data
 
     @extend_schema_field(TransitionOptionSerializer(many=True))
     def get_available_transitions(self, claim: Claim) -> list[dict[str, str]]:
@@ -329,6 +387,13 @@ class ClaimUpdateSerializer(StrictSerializer):
 
 class TransitionSerializer(StrictSerializer):
     to = StrictCharField(max_length=40, help_text=_("The target workflow state, e.g. “triaged”."))
+    reason = StrictCharField(
+        max_length=10000,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("Why; required (not blank) to return a claim to research or reject it. Kept as a comment."),
+    )
 
 
 class ChangeSerializer(serializers.Serializer):

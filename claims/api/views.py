@@ -34,6 +34,7 @@ from claims.api.serializers import (
     ClaimDetailSerializer,
     ClaimSerializer,
     ClaimUpdateSerializer,
+    CorrectionInputSerializer,
     TransitionSerializer,
 )
 from claims.claimreview import build_claimreview
@@ -148,6 +149,7 @@ class ClaimViewSet(ApiViewSet):
         "history": needs("claims.view_claim", after_lookup=True),
         # Any signed-in user may try; the service decides with the workflow's own rules.
         "transition": SIGNED_IN,
+        "corrections": SIGNED_IN,
     }
 
     def get_queryset(self) -> QuerySet[Claim]:
@@ -208,6 +210,9 @@ class ClaimViewSet(ApiViewSet):
     @extend_schema(
         summary="Move a claim through the workflow",
         description=(
+            'Body `{"to": "…", "reason": "…"}`. Returning to research (`in_review` → `in_research`) and '
+            "rejecting need a non-blank `reason` (400 without); it is kept as a comment of kind `return`/`reject` "
+            "in the claim's `comments`. Publishing an update goes through `corrections/` (409 here). "
             "409 when the workflow has no such transition from the current state, when `to` is not a "
             "workflow state at all, or when preconditions are unmet (`reasons` lists them, e.g. no verdict yet); "
             "403 when your role may not make this transition."
@@ -226,8 +231,30 @@ class ClaimViewSet(ApiViewSet):
         claim = self.get_object()
         serializer = TransitionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.claim_transition(claim=claim, user=request.user, to=serializer.validated_data["to"])
+        data = serializer.validated_data
+        services.claim_transition(claim=claim, user=request.user, to=data["to"], reason=data["reason"])
         return self._detail(claim.pk)
+
+    @extend_schema(
+        summary="Publish an update / correction of a published fact-check",
+        description=(
+            "The only way a published verdict changes: `note` (required, public) says what changed and why; "
+            "`rating`, `headline` and `rationale` are the new values (omit to keep; the headline and rationale "
+            "cannot be emptied and the rating cannot be cleared). Applied at once: the claim becomes `updated` and "
+            "the note appears on the public page and in the ClaimReview. 409 when the claim is not published; "
+            "403 for roles that may not publish."
+        ),
+        parameters=[CLAIM_ID, ETAG_HEADER],
+        request=CorrectionInputSerializer,
+        responses={201: ClaimDetailSerializer, **base.WRITE_ERRORS, 404: base.NOT_FOUND, 409: base.CONFLICT},
+    )
+    @action(detail=True, methods=["post"])
+    def corrections(self, request: Request, pk: str) -> Response:
+        claim = self.get_object()
+        serializer = CorrectionInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.claim_correct(claim=claim, user=request.user, **serializer.validated_data)
+        return self._detail(claim.pk, status_code=status.HTTP_201_CREATED)
 
     @extend_schema(
         summary="The claim's audit trail (desk members)",

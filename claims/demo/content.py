@@ -128,8 +128,11 @@ class DemoClaim:
     priority: int = 2
     appearances: tuple[DemoAppearance, ...] = ()
     verdict: DemoVerdict | None = None
-    # For status "updated": the editor's revision published as the update.
+    # For status "updated": the editor's revision published as the update, with its public note.
     update: DemoVerdict | None = None
+    update_note: str = ""
+    # For "rejected" (and the last transition generally): the reason given with it.
+    reason: str = ""
     comments: tuple[DemoComment, ...] = field(default=())
 
 
@@ -285,6 +288,10 @@ CLAIMS: tuple[DemoClaim, ...] = (
                 "The invasion shows that the denial was not true."
             ),
             evidence=(S_SATELLITE, S_KREMLIN_DENIAL, S_INVASION),
+        ),
+        update_note=(
+            "Updated on 24 February 2022: Russia has invaded Ukraine. The rating is changed from Misleading to "
+            "False and the rationale now cites the invasion."
         ),
     ),
     DemoClaim(
@@ -483,6 +490,7 @@ CLAIMS: tuple[DemoClaim, ...] = (
         tags=("Genève", "Russland"),
         priority=1,
         appearances=(DemoAppearance(S_TALKS_EN, "Lavrov described the talks in positive terms.", GENEVA_DAY),),
+        reason="How talks felt to one side is an opinion; there is no fact here that we could check.",
         comments=(DemoComment("reviewer", "An assessment, not a checkable statement of fact."),),
     ),
 )

@@ -168,6 +168,20 @@ def _draft(claim: Claim, verdict: content.DemoVerdict, user: Any) -> None:
     )
 
 
+def _correct(claim: Claim, spec: content.DemoClaim, editor: Any) -> None:
+    """The published verdict's update: new evidence first (allowed on a live verdict), then the correction."""
+    update = spec.update
+    services.review_save(claim=claim, user=editor, evidence=[_source(s) for s in update.evidence])
+    services.claim_correct(
+        claim=claim,
+        user=editor,
+        note=spec.update_note,
+        rating=Rating.objects.get(slug=update.rating),
+        headline=update.headline,
+        rationale=update.rationale,
+    )
+
+
 def _create(spec: content.DemoClaim, reviewer: Any) -> Claim:
     return services.claim_create(
         user=reviewer,
@@ -223,14 +237,20 @@ def load_claim(spec: content.DemoClaim, users: dict[str, Any], report: Report) -
     }
     if spec.verdict is not None:
         before[ClaimStatus.IN_REVIEW] = lambda: _draft(claim, spec.verdict, reviewer)
-    if spec.update is not None:
-        before[ClaimStatus.UPDATED] = lambda: _draft(claim, spec.update, editor)
     actor = {ClaimStatus.PUBLISHED: editor, ClaimStatus.UPDATED: editor}
 
     for target in remaining:
         if target in before:
             before[target]()
-        services.claim_transition(claim=claim, user=actor.get(target, reviewer), to=target)
+        if target == ClaimStatus.UPDATED and spec.update is not None:
+            _correct(claim, spec, editor)
+        else:
+            services.claim_transition(
+                claim=claim,
+                user=actor.get(target, reviewer),
+                to=target,
+                reason=spec.reason if target == ClaimStatus.REJECTED else "",
+            )
         report.transitions += 1
 
     for note in spec.comments:

@@ -30,6 +30,7 @@ from .watch import (
     WebhookMessage,
     WebhookSubscription,
 )
+from .workplace import Correction, UserPreference
 
 __all__ = [
     "Appearance",
@@ -39,6 +40,7 @@ __all__ = [
     "ClaimReviewPage",
     "Claimant",
     "Comment",
+    "Correction",
     "Delivery",
     "DuplicateSuggestion",
     "ExternalReview",
@@ -60,6 +62,7 @@ __all__ = [
     "Tag",
     "Tip",
     "TipContact",
+    "UserPreference",
     "WebhookDelivery",
     "WebhookEvent",
     "WebhookMessage",

@@ -154,10 +154,20 @@ class Claim(models.Model):
     # Claimant name, appearance quotes and source titles, kept by the services so that the
     # full-text index (a trigger on PostgreSQL) covers them without joins.
     search_extra = models.TextField(editable=False, blank=True, default="")
+    # The folded, stemmed index tokens of all of the above (claims.search builds them; on
+    # PostgreSQL a trigger turns them into search_vector), so both backends search alike.
+    search_folded = models.TextField(editable=False, blank=True, default="")
     search_vector = SearchVectorField(null=True, editable=False)
+    # The reason given with the last return to research or rejection, while the claim is
+    # still where that handoff put it (the assignee's banner); cleared by the next transition.
+    handoff = models.ForeignKey(
+        "Comment", verbose_name=_("handoff"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     objects = AuditedManager()
-    history = HistoricalRecords(excluded_fields=["search_extra", "search_vector", "reader_requests"])
+    history = HistoricalRecords(
+        excluded_fields=["search_extra", "search_folded", "search_vector", "handoff", "reader_requests"]
+    )
 
     class Meta:
         ordering = ["-updated_at", "-id"]
@@ -340,13 +350,25 @@ class Review(models.Model):
 
 
 class Comment(models.Model):
-    """An internal note by a reviewer or editor on a claim; never published."""
+    """An internal note by a reviewer or editor on a claim; never published.
+
+    A comment of kind `return` or `reject` is the reason given with that transition; it
+    records the states it moved the claim between.
+    """
+
+    class Kind(models.TextChoices):
+        NOTE = "note", _("Note")
+        RETURN = "return", _("Returned to research")
+        REJECT = "reject", _("Rejected")
 
     claim = models.ForeignKey(Claim, verbose_name=_("claim"), on_delete=models.CASCADE, related_name="comments")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.PROTECT, related_name="claim_comments"
     )
     body = models.TextField(_("comment"), max_length=10000)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.NOTE)
+    from_status = models.CharField(_("from state"), max_length=20, choices=ClaimStatus.choices, blank=True)
+    to_status = models.CharField(_("to state"), max_length=20, choices=ClaimStatus.choices, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

@@ -29,17 +29,18 @@ from claims.services.claims import (
     claim_transition,
     claim_update,
     comment_create,
-    duplicates_refresh,
     review_add_evidence,
     review_editable,
     review_save,
     transition_blockers,
 )
+from claims.services.corrections import claim_correct
 from claims.services.discovery import (
     FEED_FIELDS,
     claims_merge,
     discovery_request,
     duplicate_dismiss,
+    duplicates_refresh,
     feed_harvest_request,
     feed_save,
     related_article_mark,
@@ -95,6 +96,7 @@ __all__ = [
     "candidates_dismiss",
     "candidates_store",
     "claim_assign",
+    "claim_correct",
     "claim_create",
     "claim_delete",
     "claim_refresh_search",

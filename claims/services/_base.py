@@ -18,6 +18,7 @@ from claims.exceptions import (
     TransitionForbidden,
 )
 from claims.models import Appearance, Claim, Claimant
+from claims.search import index_text
 
 User = Any  # a django.contrib.auth user; typed loosely so AnonymousUser fits too
 
@@ -84,7 +85,8 @@ def _unique_slug(model: Any, base: str, *, max_length: int) -> str:
 
 
 def claim_refresh_search(*, claim: Claim) -> None:
-    """Recompute the denormalised text the full-text index reads (claimant, quotes, sources)."""
+    """Recompute the denormalised text the full-text index reads (claimant, quotes, sources)
+    and the folded, stemmed tokens search matches (wording included)."""
     claims_refresh_search(claims=[claim])
 
 
@@ -112,9 +114,10 @@ def _refresh_search_batch(claims: Sequence[Claim]) -> None:
     for claim in claims:
         parts = [names[claim.claimant_id]] if claim.claimant_id else []
         extra = "\n".join(parts + texts[claim.pk])
-        if extra != claim.search_extra:
-            Claim.objects.filter(pk=claim.pk).update_derived(search_extra=extra)
-            claim.search_extra = extra
+        folded = index_text(claim.claim_reviewed, claim.text, extra)
+        if extra != claim.search_extra or folded != claim.search_folded:
+            Claim.objects.filter(pk=claim.pk).update_derived(search_extra=extra, search_folded=folded)
+            claim.search_extra, claim.search_folded = extra, folded
 
 
 def _delete(obj: Any, user: User, permission: str) -> None:

@@ -226,9 +226,31 @@ def transition_blockers(
 
 
 @transaction.atomic
-def claim_transition(*, claim: Claim, user: User, to: str) -> Claim:
-    """Move a claim to another state if the workflow, the user's role and the verdict allow it."""
+def claim_transition(*, claim: Claim, user: User, to: str, reason: str = "") -> Claim:
+    """Move a claim to another state if the workflow, the user's role and the verdict allow it.
+
+    Returning to research and rejecting need a `reason`; it is kept as a comment of kind
+    `return`/`reject` tied to the transition and shown to the assignee until the next one.
+    Publishing an update goes through `claim_correct`, which needs a public note.
+    """
     locked = Claim.objects.select_for_update().get(pk=claim.pk)
+    transition = _allowed_transition(locked, user, to)
+    if transition.corrects:
+        raise PreconditionFailed(
+            _(
+                "A published fact-check changes only through a correction with a public note: use “Publish an "
+                "update / correction” on the claim page, or POST /api/v1/claims/%(id)s/corrections/."
+            )
+            % {"id": locked.pk}
+        )
+    locked = _apply_transition(locked, transition, user, reason=reason)
+    # Callers keep using the object they passed in; bring it up to date.
+    for field in ("status", "version", "updated_at", "published_at", "handoff_id"):
+        setattr(claim, field, getattr(locked, field))
+    return locked
+
+
+def _allowed_transition(locked: Claim, user: User, to: str) -> workflow.Transition:
     if to not in ClaimStatus.values:
         raise TransitionNotAllowed(_("“%(state)s” is not a workflow state.") % {"state": to})
     transition = workflow.find_transition(locked.status, to)
@@ -241,6 +263,21 @@ def claim_transition(*, claim: Claim, user: User, to: str) -> Claim:
         raise TransitionForbidden(
             _("Your role may not move a claim from %(source)s to %(target)s.")
             % {"source": ClaimStatus(locked.status).label, "target": ClaimStatus(to).label}
+        )
+    return transition
+
+
+def _handoff_kind(transition: workflow.Transition) -> str:
+    return Comment.Kind.REJECT if transition.target == ClaimStatus.REJECTED else Comment.Kind.RETURN
+
+
+def _apply_transition(locked: Claim, transition: workflow.Transition, user: User, *, reason: str = "") -> Claim:
+    """Check the verdict and the reason, then make the transition (the one place status changes)."""
+    reason = (reason or "").strip()
+    if transition.needs_reason and not reason:
+        raise ServiceError(
+            _("Say why (“%(action)s”): the reason is shown to the person who has the claim.")
+            % {"action": transition.label}
         )
     review = Review.objects.filter(claim=locked).first()
     problems = transition_blockers(transition=transition, review=review, user=user)
@@ -258,22 +295,33 @@ def claim_transition(*, claim: Claim, user: User, to: str) -> Claim:
         if locked.published_at is None:
             locked.published_at = now
     source = locked.status
-    locked.status = to
-    _touch(locked, user, "status", "published_at")
-    event_emit(kind="claim.transition", claim_id=locked.pk, actor=user, data={"source": source, "target": to})
+    locked.status = transition.target
+    locked.handoff = None
+    data: dict[str, Any] = {"source": source, "target": transition.target}
+    if reason and not transition.corrects:
+        comment = Comment.objects.create(
+            claim=locked,
+            author=user,
+            body=reason,
+            kind=_handoff_kind(transition) if transition.needs_reason else Comment.Kind.NOTE,
+            from_status=source,
+            to_status=transition.target,
+        )
+        data.update(comment_id=comment.pk, reason=reason)
+        if transition.needs_reason:
+            locked.handoff = comment
+    _touch(locked, user, "status", "published_at", "handoff")
+    event_emit(kind="claim.transition", claim_id=locked.pk, actor=user, data=data)
     if transition.publishes:
         # Articles stored before publication may already repeat the claim.
         enqueue_on_commit("claims.tasks_watch.scan_recent_articles", claim_id=locked.pk)
-    if to == ClaimStatus.IN_RESEARCH:
+    if transition.target == ClaimStatus.IN_RESEARCH:
         _enqueue_discovery(locked.pk, user)
-    if to == ClaimStatus.PUBLISHED and locked.reader_requests:
+    if transition.target == ClaimStatus.PUBLISHED and locked.reader_requests:
         # Readers who sent this claim in and asked to hear back get the link (claims.services.tips).
         from factcheck.celery import app
 
         transaction.on_commit(lambda: app.send_task("claims.tasks.tips_notify_published", args=[locked.pk]))
-    # Callers keep using the object they passed in; bring it up to date.
-    for field in ("status", "version", "updated_at", "published_at"):
-        setattr(claim, field, getattr(locked, field))
     return locked
 
 
@@ -355,10 +403,31 @@ def _review_permission(claim: Claim) -> str:
 
 
 def review_editable(*, claim: Claim, user: User) -> bool:
-    """Whether review_save would let this user edit the claim's verdict (for forms and buttons)."""
-    if claim.status in _VERDICT_CLOSED:
+    """Whether review_save would let this user edit the claim's verdict (for forms and buttons).
+
+    A live verdict is not edited in place: it changes through `claim_correct`.
+    """
+    if claim.status in _VERDICT_CLOSED or claim.status in workflow.LIVE_STATES:
         return False
     return bool(user and user.is_active and user.has_perm(_review_permission(claim)))
+
+
+def _same_text(a: str, b: str) -> bool:
+    # Browsers send textarea line breaks as CRLF; an unchanged rationale is not a change.
+    return a.replace("\r\n", "\n").strip() == b.replace("\r\n", "\n").strip()
+
+
+def _verdict_changes(
+    review: Review, *, rating: Rating | None, clear_rating: bool, headline: str | None, rationale: str | None
+) -> list[str]:
+    changed = []
+    if (clear_rating and review.rating_id is not None) or (rating is not None and rating.pk != review.rating_id):
+        changed.append("rating")
+    if headline is not None and not _same_text(headline, review.headline):
+        changed.append("headline")
+    if rationale is not None and not _same_text(rationale, review.rationale):
+        changed.append("rationale")
+    return changed
 
 
 @transaction.atomic
@@ -371,15 +440,34 @@ def review_save(
     headline: str | None = None,
     evidence: Iterable[Source] | None = None,
     evidence_urls: Iterable[str] = (),
+    clear_rating: bool = False,
 ) -> Review:
-    """Draft or revise the verdict. Reviewers draft; once published only editors may revise it."""
+    """Draft or revise the verdict. Reviewers draft; `rating=None` keeps the rating and
+    `clear_rating=True` removes it. A live verdict's rating, headline and rationale are not
+    edited here (409): they change through `claim_correct`, with a public note; editors may
+    still add evidence to it."""
     _require(user, _review_permission(claim))
     if claim.status in _VERDICT_CLOSED:
         raise PreconditionFailed(_("A rejected or retracted claim has no verdict to edit."))
     if rating is not None and not rating.is_active:
         raise ServiceError(_("This rating is no longer in use."))
+    if clear_rating and rating is not None:
+        raise ServiceError(_("Choose a rating or clear it, not both."))
     review = Review.objects.select_for_update().filter(claim=claim).first() or Review(claim=claim, author=user)
-    if rating is not None:
+    if claim.status in workflow.LIVE_STATES and _verdict_changes(
+        review, rating=rating, clear_rating=clear_rating, headline=headline, rationale=rationale
+    ):
+        raise PreconditionFailed(
+            _(
+                "This fact-check is published: its rating, headline and rationale change only through a "
+                "correction with a public note (“Publish an update / correction”, or POST "
+                "/api/v1/claims/%(id)s/corrections/)."
+            )
+            % {"id": claim.pk}
+        )
+    if clear_rating:
+        review.rating = None
+    elif rating is not None:
         review.rating = rating
     if rationale is not None:
         review.rationale = rationale
@@ -431,35 +519,6 @@ def _enqueue_duplicate_check(claim_id: int) -> None:
     from claims import tasks
 
     transaction.on_commit(lambda: tasks.find_duplicates.delay(claim_id))
-
-
-# --- Duplicates -----------------------------------------------------------------------------
-
-
-@transaction.atomic
-def duplicates_refresh(*, claim_id: int) -> int:
-    """(Re)compute suggested duplicates of a claim; dismissed and merged pairs are kept as they are."""
-    from claims.discovery.duplicates import find_duplicates
-    from claims.models import DuplicateSuggestion
-
-    claim = Claim.objects.filter(pk=claim_id).first()
-    if claim is None:  # deleted before the job ran
-        return 0
-    # A pair the desk already dismissed or merged the other way round is not suggested again.
-    settled = set(
-        DuplicateSuggestion.objects.filter(candidate=claim)
-        .exclude(status=DuplicateSuggestion.Status.SUGGESTED)
-        .values_list("claim_id", flat=True)
-    )
-    found = [(c, score) for c, score in find_duplicates(claim) if c.pk not in settled]
-    for candidate, score in found:
-        suggestion, created = DuplicateSuggestion.objects.get_or_create(
-            claim=claim, candidate=candidate, defaults={"score": score}
-        )
-        if not created and suggestion.status == DuplicateSuggestion.Status.SUGGESTED and suggestion.score != score:
-            suggestion.score = score
-            suggestion.save(update_fields=["score"])
-    return len(found)
 
 
 @transaction.atomic

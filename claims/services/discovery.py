@@ -180,7 +180,8 @@ def claims_merge(*, claim: Claim, into: Claim, user: User) -> Claim:
 
     rejection = workflow.find_transition(duplicate.status, ClaimStatus.REJECTED)
     if rejection is not None and user.has_perm(rejection.permission):
-        duplicate = claim_transition(claim=duplicate, user=user, to=ClaimStatus.REJECTED)
+        reason = _("A duplicate of “%(kept)s” (claim %(id)s); merged into it.") % {"kept": kept, "id": kept.pk}
+        duplicate = claim_transition(claim=duplicate, user=user, to=ClaimStatus.REJECTED, reason=reason)
     duplicate.duplicate_of = kept
     _touch(duplicate, user, "duplicate_of")
     claim_refresh_search(claim=duplicate)
@@ -219,3 +220,32 @@ def feed_save(*, user: User, data: dict[str, Any], feed: Any = None) -> Any:
     feed.full_clean()
     feed.save()
     return feed
+
+
+# --- Duplicates -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def duplicates_refresh(*, claim_id: int) -> int:
+    """(Re)compute suggested duplicates of a claim; dismissed and merged pairs are kept as they are."""
+    from claims.discovery.duplicates import find_duplicates
+    from claims.models import DuplicateSuggestion
+
+    claim = Claim.objects.filter(pk=claim_id).first()
+    if claim is None:  # deleted before the job ran
+        return 0
+    # A pair the desk already dismissed or merged the other way round is not suggested again.
+    settled = set(
+        DuplicateSuggestion.objects.filter(candidate=claim)
+        .exclude(status=DuplicateSuggestion.Status.SUGGESTED)
+        .values_list("claim_id", flat=True)
+    )
+    found = [(c, score) for c, score in find_duplicates(claim) if c.pk not in settled]
+    for candidate, score in found:
+        suggestion, created = DuplicateSuggestion.objects.get_or_create(
+            claim=claim, candidate=candidate, defaults={"score": score}
+        )
+        if not created and suggestion.status == DuplicateSuggestion.Status.SUGGESTED and suggestion.score != score:
+            suggestion.score = score
+            suggestion.save(update_fields=["score"])
+    return len(found)

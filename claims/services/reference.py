@@ -107,7 +107,9 @@ def claimant_update(*, claimant: Claimant, user: User, data: dict[str, Any]) -> 
     renamed = "name" in data and data["name"] != claimant.name
     _save_fields(claimant, user, data, allowed=CLAIMANT_FIELDS)
     if renamed:
-        claims = Claim.objects.filter(claimant=claimant).only("pk", "claimant_id", "search_extra")
+        claims = Claim.objects.filter(claimant=claimant).only(
+            "pk", "claimant_id", "text", "claim_reviewed", "search_extra", "search_folded"
+        )
         claims_refresh_search(claims=list(claims))
     return claimant
 

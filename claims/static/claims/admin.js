@@ -12,7 +12,7 @@
       claimForm.addEventListener("change", markDirty);
       claimForm.addEventListener("submit", function () { dirty = false; });
     }
-    document.querySelectorAll(".fc-workflow form.fc-inline-form").forEach(function (form) {
+    document.querySelectorAll(".fc-workflow form").forEach(function (form) {
       form.addEventListener("submit", function (event) {
         const button = form.querySelector("[data-fc-confirm]");
         const questions = [];
