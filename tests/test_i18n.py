@@ -129,11 +129,18 @@ def test_public_pages_speak_norwegian_when_the_browser_asks(client):
     assert "Publiserte faktasjekker" in listing
     assert "Usant" in listing  # the rating label follows the reader's language
 
-    detail = client.get(f"/factchecks/{claim.slug}/", HTTP_ACCEPT_LANGUAGE="nb").content.decode()
-    assert "Vår konklusjon" in detail
-    assert "Påstanden" in detail
-    assert "A headline that stays as written" in detail  # content is never translated
-
-    english = client.get(f"/factchecks/{claim.slug}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "Our verdict" in english
-    assert "Vår konklusjon" not in english
+    # A fact-check's own page speaks the fact-check's language, chrome included, whatever
+    # the browser asks for; it links to the other language's fact-checks.
+    for accept in ("nb", "en"):
+        english = client.get(f"/factchecks/{claim.slug}/", HTTP_ACCEPT_LANGUAGE=accept)
+        html = english.content.decode()
+        assert '<html lang="en">' in html and "Our verdict" in html and "Vår konklusjon" not in html
+        assert english["Content-Language"] == "en"
+        assert 'href="/factchecks/?lang=nb"' in html
+    norwegian = ClaimFactory(status="published", language="nb")
+    ReviewFactory(claim=norwegian, headline="En tittel som står som skrevet")
+    detail = client.get(f"/factchecks/{norwegian.slug}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<html lang="nb">' in detail and "Vår konklusjon" in detail and "Påstanden" in detail
+    assert "En tittel som står som skrevet" in detail  # content is never translated
+    listing = client.get("/factchecks/?lang=en", HTTP_ACCEPT_LANGUAGE="nb").content.decode()
+    assert '<html lang="en">' in listing and claim.slug in listing and norwegian.slug not in listing
