@@ -3,8 +3,9 @@
 Claims: the services keep `Claim.search_folded`, a bag of index tokens built in Python from
 the claim's wording, its claimant, quotes and source titles: every word lower-cased and
 folded ("Genève" → "geneve", "østover" → "ostover"), plus its Norwegian and English
-Snowball stems, its genitive-free form ("Russlands" → "russland") and the known parts
-of compounds. A query word matches a claim when one of the claim's tokens
+Snowball stems, its genitive-free form ("Russlands" → "russland") and the stems of a
+compound's halves when the lexicon knows both ("strømprisene" → "strom", "pris").
+A query word matches a claim when one of the claim's tokens
 
 * equals one of the word's stems ("styrkene" and "styrke" share "styrk"), or
 * starts with the folded word itself ("invasjon" finds "invasjonsplaner"), for words of
@@ -33,7 +34,9 @@ from django.db import connections
 from django.db.models import BooleanField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
-from claims.discovery.text import _stemmer, compound_parts, fold
+from claims.discovery import lexicon
+from claims.discovery.cognates import NAMES
+from claims.discovery.text import _stemmer, fold
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 # Function words only: a content word such as "onsdag" or "said" stays searchable.
@@ -43,6 +46,8 @@ MAX_QUERY_WORDS = 12
 # stem such as "russi", from "Russia", would also find "russisk").
 PREFIX_MIN = 4
 STEM_PREFIX_MIN = 6
+# Halves of a compound are indexed from this length on (short words would split anything).
+COMPOUND_PART_MIN = 4
 CONFIGS = ("norwegian", "english", "simple")  # articles' tsvector configurations
 
 
@@ -73,9 +78,38 @@ def word_index_tokens(word: str) -> frozenset[str]:
     folded = _folded(low)
     if folded:
         tokens.add(folded)
-    for part in compound_parts(low):
-        tokens.add(part)
+    tokens.update(compound_stems(low))
     return frozenset(t for t in tokens if t)
+
+
+@lru_cache(maxsize=1)
+def _names() -> frozenset[str]:
+    """Place and people names the desk's cognate map knows: never split ("Russland" is not russ + land)."""
+    return frozenset(_folded(v) for canonical, variants in NAMES.items() for v in (canonical, *variants))
+
+
+def _known_nb(stem: str) -> bool:
+    return len(stem) >= COMPOUND_PART_MIN and lexicon.nb_term(stem) is not None
+
+
+@lru_cache(maxsize=200_000)
+def compound_stems(word: str) -> tuple[str, ...]:
+    """The Norwegian stems of a compound's two halves when the lexicon knows both
+    ("strømprisene" → ("strom", "pris")), so "prisene" finds it too. Halves stay
+    Norwegian (no translation: search is not cross-language); unknown halves are not guessed."""
+    if len(word) < 2 * COMPOUND_PART_MIN or not word.isalpha() or _folded(word) in _names():
+        return ()
+    stem = _stemmer("nb").stemWord
+    for cut in range(COMPOUND_PART_MIN, len(word) - COMPOUND_PART_MIN + 1):
+        tail = _folded(stem(word[cut:]))
+        if not _known_nb(tail) or word[cut:] in SEARCH_STOPWORDS:
+            continue
+        left = word[:cut]
+        for head in (left, left[:-1] if left[-1:] in {"s", "e"} else None):
+            head_stem = _folded(stem(head)) if head else ""
+            if head and head not in SEARCH_STOPWORDS and (_known_nb(head_stem) or _known_nb(_folded(head))):
+                return (head_stem, tail)
+    return ()
 
 
 def index_text(*texts: str) -> str:
