@@ -50,7 +50,27 @@ def say(message: str) -> None:
     print(f"==> {message}", flush=True)
 
 
-def dev_env() -> dict[str, str]:
+def site_url(host: str, port: int) -> str:
+    """The public base URL of this local run: where a browser on this machine reaches it."""
+    shown_host = "127.0.0.1" if host in {"0.0.0.0", "::", ""} else host  # noqa: S104 - a name to show, not bind
+    if ":" in shown_host:
+        shown_host = f"[{shown_host}]"
+    return f"http://{shown_host}:{port}"
+
+
+# What a second terminal's manage.py needs to see the same desk as this run (manage.py reads
+# var/run.env for any of these its environment does not set).
+RUN_ENV_KEYS = (
+    "DJANGO_DEBUG",
+    "FACTCHECK_SITE_URL",
+    "EMAIL_BACKEND",
+    "DATABASE_URL",
+    "REDIS_URL",
+    "FACTCHECK_VAR_DIR",
+)
+
+
+def dev_env(host: str = HOST, port: int = PORT) -> dict[str, str]:
     env = dict(os.environ)
     # DEBUG is off by default everywhere else; only this local run switches it on.
     env["DJANGO_DEBUG"] = "1"
@@ -58,7 +78,19 @@ def dev_env() -> dict[str, str]:
     env.setdefault("EMAIL_BACKEND", "console")
     env.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings")
     env["PYTHONUNBUFFERED"] = "1"
+    # Links in published fact-checks and ClaimReview must point where this run serves.
+    env.setdefault("FACTCHECK_SITE_URL", site_url(host, port))
     return env
+
+
+def write_run_env(env: dict[str, str], var_dir: Path) -> Path:
+    """Write var/run.env so `manage.py …` in another terminal uses this run's settings."""
+    path = var_dir / "run.env"
+    lines = [f"{key}={env[key]}" for key in RUN_ENV_KEYS if env.get(key)]
+    path.touch(mode=0o600)
+    header = "# Written by `make run` (scripts/run.py); read by manage.py. Safe to delete.\n"
+    path.write_text(header + "\n".join(lines) + "\n")
+    return path
 
 
 def manage(*args: str, env: dict[str, str], capture: bool = False) -> str:
@@ -230,6 +262,7 @@ def main() -> int:
     if not port_free(HOST, PORT):
         print(f"error: {HOST}:{PORT} is already in use. Stop what runs there or set FACTCHECK_PORT.", file=sys.stderr)
         return 1
+    write_run_env(env, var_dir)
 
     try:
         password, origin, logins = prepare(env, var_dir)
