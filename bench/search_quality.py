@@ -19,4 +19,4 @@ ROOT = Path(__file__).resolve().parent.parent
 if __name__ == "__main__":
     env = {**os.environ, "SEARCH_QUALITY_REPORT": "1"}
     command = [sys.executable, "-m", "pytest", "-q", "-p", "no:randomly", "tests/test_search_quality.py", *sys.argv[1:]]
-    sys.exit(subprocess.call(command, cwd=ROOT, env=env))  # noqa: S603 - our own test module
+    sys.exit(subprocess.call(command, cwd=ROOT, env=env))

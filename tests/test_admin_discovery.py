@@ -80,12 +80,12 @@ def test_panel_shows_ranked_explained_suggestions(client, reviewer, research):
     assert first < second  # best first
     panel = html[html.index('id="fc-discovery"') :]
     assert "87%" in panel and "Atlantic Wire" in panel and "feed" in panel
-    assert "<mark>Russland</mark>" in panel
+    assert "Matches the words" in panel and "“Russland”" in panel  # the why, in plain language
     # Terms and snippets are plain text: escaped, never markup.
-    assert "<mark>&lt;b&gt;Ukraina&lt;/b&gt;</mark>" in panel
+    assert "“&lt;b&gt;Ukraina&lt;/b&gt;”" in panel
     assert "&lt;script&gt;alert(&quot;snippet&quot;)&lt;/script&gt;" in panel
     assert '<script>alert("snippet")' not in panel
-    assert "in another language than the claim" in panel
+    assert "In another language than the claim." in panel
     for label in ("Relevant", "Irrelevant", "Use as evidence", "Find related articles"):
         assert label in panel
     assert admin_url("mark", research["claim"].pk, research["related"].pk) in panel
@@ -151,7 +151,11 @@ def test_mark_buttons(client, reviewer, research):
     client.post(admin_url("mark", claim.pk, research["other"].pk), {"status": "irrelevant"})
     page = client.get(change_url(claim)).content.decode()
     assert "will not be suggested again" in page  # the message
-    assert "Snow in Oslo" not in page[page.index('id="fc-discovery"') :]  # never suggested again
+    suggestions = page[
+        page.index('<ol class="fc-related">') : page.index("</ol>", page.index('<ol class="fc-related">'))
+    ]
+    assert "Snow in Oslo" not in suggestions  # never suggested again; listed apart with Undo
+    assert "1 marked irrelevant" in page
     response = client.post(admin_url("mark", claim.pk, related.pk), {"status": "bogus"}, follow=True)
     assert "Mark an article as relevant or irrelevant." in response.content.decode()
     # A suggestion of another claim cannot be reached through this claim's page.
@@ -309,6 +313,7 @@ def test_live_progress_bar_in_a_browser(live_server):
             page.fill("#id_password", PASSWORD)
             with page.expect_navigation():
                 page.click("input[type=submit]")
+            page.click("#fc-claim-side-tab")  # the related articles' tab
             page.wait_for_selector("#fc-discovery progress")
             assert page.get_attribute("#fc-discovery progress", "value") == "0"
 
@@ -325,3 +330,42 @@ def test_live_progress_bar_in_a_browser(live_server):
             assert page.get_attribute("#fc-discovery .fc-job", "data-running") == "0"
         finally:
             browser.close()
+
+
+# --- In place: the panel's buttons answer with the refreshed panel (issue 12) ------------------
+
+
+def test_marking_in_place_returns_the_panel_with_undo(client, reviewer, research):
+    claim, related = research["claim"], research["related"]
+    client.force_login(reviewer)
+    url = admin_url("mark", claim.pk, related.pk)
+    response = client.post(url, {"status": "irrelevant"}, HTTP_X_FC_PANEL="1")
+    assert response.status_code == 200 and "no-store" in response["Cache-Control"]
+    html = response.content.decode()
+    assert html.lstrip().startswith("<section") and 'id="fc-discovery"' in html  # the panel alone
+    assert "will not be suggested again" in html and "fc-undo" in html
+    response = client.post(url, {"status": "suggested"}, HTTP_X_FC_PANEL="1")  # undo
+    related.refresh_from_db()
+    assert (related.status, related.reviewed_by) == ("suggested", None)
+    # Without the header (no script): the same buttons redirect back, as before.
+    assert client.post(url, {"status": "relevant"}).status_code == 302
+
+
+def test_citing_in_place_shows_the_cited_state(client, reviewer, research):
+    claim, related = research["claim"], research["related"]
+    client.force_login(reviewer)
+    response = client.post(admin_url("evidence", claim.pk, related.pk), HTTP_X_FC_PANEL="1")
+    html = response.content.decode()
+    assert response.status_code == 200 and "Cited as evidence" in html and "fc-related-cited" in html
+    assert 'data-cited-source-id="' in html and 'data-evidence-count="1"' in html
+    assert f'action="{admin_url("evidence", claim.pk, related.pk)}"' not in html  # no second "Use as evidence"
+
+
+def test_score_cut_off_and_show_more(client, reviewer, research, settings):
+    claim = research["claim"]
+    settings.DISCOVERY_SHOW_MIN_PERCENT = 95  # above every suggestion of the fixture
+    client.force_login(reviewer)
+    panel = client.get(admin_url("panel", claim.pk)).content.decode()
+    assert "fc-related-item" not in panel and "Show 2 more" in panel
+    everything = client.get(admin_url("panel", claim.pk) + "?related=all").content.decode()
+    assert everything.count('class="fc-related-item') == 2

@@ -95,7 +95,7 @@ def test_mark_validates_status_and_permission(reviewer, outsider, research_claim
     discover(research_claim, articles)
     related = RelatedArticle.objects.filter(claim=research_claim).first()
     with pytest.raises(ServiceError):
-        services.related_article_mark(related=related, user=reviewer, status="suggested")
+        services.related_article_mark(related=related, user=reviewer, status="bogus")
     with pytest.raises(TransitionForbidden):
         services.related_article_mark(related=related, user=outsider, status="irrelevant")
     related.refresh_from_db()

@@ -40,7 +40,7 @@ from claims.admin.inlines import AppearanceInline, ReviewInline
 from claims.admin.paginator import EstimatedCountPaginator
 from claims.admin.saving import adopt, save_appearances, save_review
 from claims.exceptions import ServiceError, VersionConflict
-from claims.models import Appearance, Claim, Comment, Rating, Review
+from claims.models import Appearance, Claim, Comment, Rating, RelatedArticle, Review
 from claims.search import search_claims
 from claims.urlnorm import normalize_url
 from claims.workflow import ClaimStatus
@@ -214,8 +214,13 @@ class ClaimAdmin(RefusalsAsFormErrors, DeskHistoryAdmin):
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def claim_page_context(self, request: HttpRequest, claim: Claim) -> dict[str, Any]:
-        """Header, workflow buttons, verdict hints and comments for the claim page."""
+        """Header, workflow buttons, verdict hints and comments for the claim page.
+
+        The header shows the claim as stored: after a refused save the form keeps what was
+        typed, but the header must not present those unsaved values as the claim's.
+        """
         user = request.user
+        claim = Claim.objects.select_related("claimant", "assignee").get(pk=claim.pk)
         may_change = self.has_change_permission(request, claim)
         review = Review.objects.filter(claim=claim).select_related("rating").first()
         evidence_count = review.evidence.count() if review else 0
@@ -278,6 +283,7 @@ class ClaimAdmin(RefusalsAsFormErrors, DeskHistoryAdmin):
                 else None
             ),
             "handoff_for_me": claim.assignee_id == user.pk,
+            "related_tab_count": claim.related_articles.exclude(status=RelatedArticle.Status.IRRELEVANT).count(),
         }
 
     # --- Saving through the services -------------------------------------------------

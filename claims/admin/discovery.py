@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 import nh3
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
@@ -24,21 +25,25 @@ from django.template.loader import render_to_string
 from django.urls import URLPattern, path, reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from claims import selectors, services
 from claims.admin.base import can_work, report_errors
 from claims.exceptions import ServiceError
-from claims.models import Claim, DuplicateSuggestion, FetchJob, RelatedArticle
+from claims.models import Claim, DuplicateSuggestion, FetchJob, RelatedArticle, Source
+from claims.urlnorm import normalize_url
 
 PANEL_TEMPLATE = "admin/claims/discovery_panel.html"
 RUNNING = {FetchJob.Status.QUEUED, FetchJob.Status.RUNNING}
-SIGNAL_LABELS = {
-    "lexical": gettext_lazy("words"),
-    "ngram": gettext_lazy("spelling"),
-    "entities": gettext_lazy("names"),
-    "recency": gettext_lazy("date"),
+# Who found an article, in the desk's words rather than the provider's module name.
+PROVIDER_LABELS = {
+    "local": gettext_lazy("the desk's article index"),
+    "feeds": gettext_lazy("the desk's news feeds"),
+    "article_page": gettext_lazy("the claim's own sources"),
+    "factcheck_tools": gettext_lazy("other fact-checkers"),
+    "wikipedia": gettext_lazy("Wikipedia"),
+    "gdelt": gettext_lazy("GDELT news search"),
 }
 SUMMARY_TAGS = {"p", "br", "b", "strong", "i", "em", "ul", "ol", "li", "blockquote", "a", "q", "cite", "span"}
 
@@ -86,27 +91,77 @@ def _admin_url(name: str, *args: Any) -> str:
     return reverse(f"admin:claims_claim_{name}", args=args)
 
 
-def panel_context(request: HttpRequest, claim: Claim) -> dict[str, Any]:
+def plain_why(why: dict[str, Any]) -> list[str]:
+    """Why an article was suggested, as sentences a reviewer reads (no signal percentages)."""
+    reasons = []
+    terms = [str(t) for t in (why.get("terms") or [])][:10]
+    if terms:
+        reasons.append(_("Matches the words %(words)s.") % {"words": ", ".join(f"“{t}”" for t in terms)})
+    names = [str(n) for n in (why.get("entity_terms") or [])][:6]
+    if names:
+        reasons.append(_("Same names: %(names)s.") % {"names": ", ".join(names)})
+    days = why.get("days_from_claim")
+    if isinstance(days, int):
+        if days == 0:
+            reasons.append(_("Published the day the claim was made."))
+        elif days > 0:
+            reasons.append(
+                ngettext("Published %(n)s day after the claim.", "Published %(n)s days after the claim.", days)
+                % {"n": days}
+            )
+        else:
+            reasons.append(
+                ngettext("Published %(n)s day before the claim.", "Published %(n)s days before the claim.", -days)
+                % {"n": -days}
+            )
+    if why.get("cross_language"):
+        reasons.append(_("In another language than the claim."))
+    return reasons
+
+
+def _cited_urls(claim: Claim) -> set[str]:
+    return set(Source.objects.filter(cited_by__claim=claim).values_list("url", flat=True))
+
+
+def _is_cited(url: str, cited: set[str]) -> bool:
+    if url in cited:
+        return True
+    try:
+        return normalize_url(url) in cited
+    except ValueError:
+        return False
+
+
+def panel_context(request: HttpRequest, claim: Claim, *, notice: dict[str, Any] | None = None) -> dict[str, Any]:
     user = request.user
     may_work = can_work(user)
-    related = []
+    show_all = request.GET.get("related") == "all"
+    cut_off = settings.DISCOVERY_SHOW_MIN_PERCENT
+    related, below, irrelevant = [], 0, []
     if user.has_perm("claims.view_relatedarticle"):
-        for item in selectors.related_articles_by_status(claim=claim)[:20]:
+        cited = _cited_urls(claim)
+        for item in selectors.related_articles_by_status(claim=claim, status="all")[:100]:
+            undo_url = _admin_url("discovery_mark", claim.pk, item.pk)
+            if item.status == RelatedArticle.Status.IRRELEVANT:
+                irrelevant.append({"obj": item, "article": item.article, "mark_url": undo_url})
+                continue
+            percent = round(100 * item.score)
+            if percent < cut_off and not show_all and item.status == RelatedArticle.Status.SUGGESTED:
+                below += 1
+                continue
             why = item.why or {}
             related.append(
                 {
                     "obj": item,
                     "article": item.article,
-                    "percent": round(100 * item.score),
+                    "percent": percent,
                     "terms": [str(t) for t in (why.get("terms") or [])][:12],
-                    "signals": [
-                        (label, round(100 * float(why[name])))
-                        for name, label in SIGNAL_LABELS.items()
-                        if isinstance(why.get(name), int | float)
-                    ],
+                    "reasons": plain_why(why),
+                    "found_by": PROVIDER_LABELS.get(item.provider, item.provider),
                     "cross_language": bool(why.get("cross_language")),
+                    "cited": _is_cited(item.article.url, cited),
                     "summary": sanitize_third_party_html(item.article.summary) if item.article.summary else "",
-                    "mark_url": _admin_url("discovery_mark", claim.pk, item.pk),
+                    "mark_url": undo_url,
                     "evidence_url": _admin_url("discovery_evidence", claim.pk, item.pk),
                 }
             )
@@ -125,16 +180,36 @@ def panel_context(request: HttpRequest, claim: Claim) -> dict[str, Any]:
                 }
             )
     job = selectors.latest_job_for(claim=claim) if user.has_perm("claims.view_fetchjob") else None
+    state = job_state(job)
+    if state is not None:
+        state["error_list"] = [_job_error_text(e) for e in (job.errors or [])][:50]
+    panel_url = _admin_url("discovery_panel", claim.pk)
     return {
         "claim": claim,
         "may_work": may_work,
         "related": related,
+        "related_count": len(related),
+        "below_cut_off": below,
+        "cut_off": cut_off,
+        "show_all": show_all,
+        "show_more_url": f"{_admin_url('change', claim.pk)}?related=all#fc-discovery",
+        "show_more_panel_url": f"{panel_url}?related=all",
+        "irrelevant": irrelevant,
         "duplicates": duplicates,
-        "job": job_state(job),
+        "job": state,
+        "notice": notice,
+        "evidence_count": Source.objects.filter(cited_by__claim=claim).count() if notice else None,
         "find_url": _admin_url("discovery_find", claim.pk),
         "job_url": _admin_url("discovery_job", claim.pk),
-        "panel_url": _admin_url("discovery_panel", claim.pk),
+        "panel_url": panel_url,
     }
+
+
+def _job_error_text(error: Any) -> str:
+    if isinstance(error, dict):
+        parts = [str(error.get(k)) for k in ("provider", "url", "error") if error.get(k)]
+        return " · ".join(parts)
+    return str(error)
 
 
 # --- Views ----------------------------------------------------------------------------------
@@ -197,10 +272,8 @@ def find_view(model_admin: Any, request: HttpRequest, object_id: str) -> HttpRes
     try:
         job = services.discovery_request(claim=claim, user=request.user)
     except ServiceError as exc:
-        report_errors(request, exc)
-    else:
-        messages.success(request, _("Looking for related articles (job %(id)s).") % {"id": job.pk})
-    return _back(claim)
+        return _done(request, claim, " ".join(str(e) for e in exc.errors), error=True)
+    return _done(request, claim, _("Looking for related articles (job %(id)s).") % {"id": job.pk})
 
 
 def job_json_view(model_admin: Any, request: HttpRequest, object_id: str) -> JsonResponse:
@@ -222,6 +295,26 @@ def panel_view(model_admin: Any, request: HttpRequest, object_id: str) -> HttpRe
     return response
 
 
+def _in_place(request: HttpRequest) -> bool:
+    """The panel's script asks for the refreshed panel instead of a redirect (no page reload)."""
+    return request.headers.get("X-Fc-Panel") == "1"
+
+
+def _panel_response(request: HttpRequest, claim: Claim, notice: dict[str, Any]) -> HttpResponse:
+    html = render_to_string(PANEL_TEMPLATE, panel_context(request, claim, notice=notice), request=request)
+    response = HttpResponse(html)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _done(request: HttpRequest, claim: Claim, text: str, *, error: bool = False, **extra: Any) -> HttpResponse:
+    """Tell the reviewer what happened: in the refreshed panel, or as a message after a redirect."""
+    if _in_place(request):
+        return _panel_response(request, claim, {"text": text, "error": error, **extra})
+    (messages.error if error else messages.success)(request, text)
+    return _back(claim)
+
+
 def _related(claim: Claim, related_id: int) -> RelatedArticle:
     related = RelatedArticle.objects.filter(pk=related_id, claim=claim).select_related("article").first()
     if related is None:
@@ -233,17 +326,17 @@ def mark_view(model_admin: Any, request: HttpRequest, object_id: str, related_id
     claim = viewable_claim(model_admin, request, object_id)
     related = _related(claim, related_id)
     status = request.POST.get("status", "")
+    title = related.article.title or related.article.url
     try:
         services.related_article_mark(related=related, user=request.user, status=status)
     except ServiceError as exc:
-        report_errors(request, exc)
-    else:
-        if status == RelatedArticle.Status.IRRELEVANT:
-            message = _("“%(title)s” is marked irrelevant and will not be suggested again.")
-        else:
-            message = _("“%(title)s” is marked relevant.")
-        messages.success(request, message % {"title": related.article.title or related.article.url})
-    return _back(claim)
+        return _done(request, claim, " ".join(str(e) for e in exc.errors), error=True)
+    if status == RelatedArticle.Status.IRRELEVANT:
+        message = _("“%(title)s” is marked irrelevant and will not be suggested again.")
+        return _done(request, claim, message % {"title": title}, undo_url=request.path)
+    if status == RelatedArticle.Status.SUGGESTED:
+        return _done(request, claim, _("“%(title)s” is unmarked.") % {"title": title})
+    return _done(request, claim, _("“%(title)s” is marked relevant.") % {"title": title})
 
 
 def evidence_view(model_admin: Any, request: HttpRequest, object_id: str, related_id: int) -> HttpResponse:
@@ -252,11 +345,10 @@ def evidence_view(model_admin: Any, request: HttpRequest, object_id: str, relate
     try:
         source = services.related_article_to_evidence(related=related, user=request.user)
     except ServiceError as exc:
-        report_errors(request, exc)
-    else:
-        model_admin.log_change(request, claim, _("Cited %(url)s as evidence.") % {"url": source.url})
-        messages.success(request, _("“%(title)s” is now cited as evidence.") % {"title": source.title or source.url})
-    return _back(claim)
+        return _done(request, claim, " ".join(str(e) for e in exc.errors), error=True)
+    model_admin.log_change(request, claim, _("Cited %(url)s as evidence.") % {"url": source.url})
+    message = _("“%(title)s” is now cited as evidence.") % {"title": source.title or source.url}
+    return _done(request, claim, message, source_id=source.pk, source_label=str(source))
 
 
 def _suggestion(claim: Claim, suggestion_id: int) -> DuplicateSuggestion:

@@ -56,7 +56,8 @@ def feed_harvest_request(*, feed: Any, user: User) -> Any:
 
 @transaction.atomic
 def related_article_mark(*, related: Any, user: User, status: str) -> Any:
-    """Record the reviewer's verdict on a suggested article: relevant or irrelevant.
+    """Record the reviewer's verdict on a suggested article: relevant or irrelevant, or
+    `suggested` to undo a mark (nobody's verdict any more).
 
     The verdict survives later discovery runs (they refresh score and reasons only), and an
     article marked irrelevant is never suggested for this claim again.
@@ -64,13 +65,14 @@ def related_article_mark(*, related: Any, user: User, status: str) -> Any:
     from claims.models import RelatedArticle
 
     _require(user, workflow.WORK)
-    allowed = {RelatedArticle.Status.RELEVANT, RelatedArticle.Status.IRRELEVANT}
+    allowed = {RelatedArticle.Status.RELEVANT, RelatedArticle.Status.IRRELEVANT, RelatedArticle.Status.SUGGESTED}
     if status not in allowed:
         raise ServiceError(_("Mark an article as relevant or irrelevant."))
     related = RelatedArticle.objects.select_for_update().get(pk=related.pk)
-    if related.status != status or related.reviewed_by_id != getattr(user, "pk", None):
+    reviewer = None if status == RelatedArticle.Status.SUGGESTED else _person(user)
+    if related.status != status or related.reviewed_by_id != getattr(reviewer, "pk", None):
         related.status = status
-        related.reviewed_by = _person(user)
+        related.reviewed_by = reviewer
         related.save(update_fields=["status", "reviewed_by", "updated_at"])
     return related
 
