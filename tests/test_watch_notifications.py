@@ -48,7 +48,11 @@ def test_workflow_events_reach_each_person_once(commit, reviewer, reviewer2, edi
     assert events_of(reviewer2) == [E.STATE_CHANGED]
     assert events_of(reviewer) == []
 
-    commit(lambda: services.claim_transition(claim=claim, user=editor, to=ClaimStatus.IN_RESEARCH))
+    commit(
+        lambda: services.claim_transition(
+            claim=claim, user=editor, to=ClaimStatus.IN_RESEARCH, reason="Needs a second source."
+        )
+    )
     assert events_of(reviewer)[-1] == E.RETURNED and events_of(reviewer2)[-1] == E.RETURNED
     assert events_of(editor) == [E.REVIEW_REQUESTED]
 
