@@ -42,6 +42,8 @@ def find_duplicates(claim_id: int) -> int:
 # only transient fetch errors are retried, with exponential backoff and jitter.
 
 FEED_PAGE_BATCH = 20
+# How many times a delivery that finds its job busy looks again before leaving it to the sweep.
+BUSY_LOOKS = 3
 
 _FETCH_TASK: dict[str, Any] = {
     "bind": True,
@@ -50,7 +52,9 @@ _FETCH_TASK: dict[str, Any] = {
     "reject_on_worker_lost": True,
     "autoretry_for": (TransientFetchError,),
     "retry_backoff": 30,
-    "retry_backoff_max": 900,
+    # Below the broker's visibility timeout (settings), so a retry waiting out its countdown
+    # is not redelivered to another worker meanwhile.
+    "retry_backoff_max": settings.JOB_RETRY_BACKOFF_MAX,
     "retry_jitter": True,
     "max_retries": 3,
     "soft_time_limit": settings.CELERY_TASK_SOFT_TIME_LIMIT,
@@ -62,9 +66,12 @@ def _run_claimed(task: Any, job_id: int, run: Callable[[FetchJob, bool], Any]) -
     """Claim the job and run it; a job still held by a live run is looked at again later."""
     job, state = discovery_jobs.claim_job(job_id)
     if job is None:
-        if state == "busy":
-            # Another delivery holds it; by the hard time limit it has finished or died.
-            raise task.retry(countdown=settings.CELERY_TASK_HARD_TIME_LIMIT + 5, max_retries=task.max_retries + 3)
+        if state == "busy" and task.request.retries < task.max_retries + BUSY_LOOKS:
+            # A run with a live lease holds it (e.g. this message was redelivered while the
+            # run goes on, or its pool child was just killed): look again once that lease
+            # would have expired. A live run acknowledges its own message; if it dies, the
+            # sweep (recover_lost_jobs) re-queues the job, so giving up here loses nothing.
+            raise task.retry(countdown=settings.JOB_LEASE_SECONDS + 5, max_retries=task.max_retries + BUSY_LOOKS)
         logger.info("job %s not run: %s", job_id, state)
         return None
     can_retry = task.request.retries < task.max_retries
@@ -77,7 +84,8 @@ def _run_claimed(task: Any, job_id: int, run: Callable[[FetchJob, bool], Any]) -
 
 def _run(job: FetchJob, job_id: int, run: Callable[[FetchJob, bool], Any], can_retry: bool) -> Any:
     try:
-        return run(job, can_retry)
+        with discovery_jobs.lease(job):
+            return run(job, can_retry)
     except TransientFetchError:
         if not can_retry:
             discovery_jobs.mark_failed(job_id, "gave up after repeated transient errors")
@@ -122,10 +130,11 @@ def harvest_all_feeds(self: Any) -> int:
     """Beat, every 15 minutes: one harvest job per enabled feed. Returns how many were queued."""
     queued = 0
     for feed in Feed.objects.filter(enabled=True).only("id"):
-        if discovery_jobs.open_job(kind=FetchJob.Kind.HARVEST, feed_id=feed.pk):
+        if existing := discovery_jobs.open_job(kind=FetchJob.Kind.HARVEST, feed_id=feed.pk):
+            _reuse(existing)
             continue
         job = discovery_jobs.create_job(kind=FetchJob.Kind.HARVEST, feed=feed)
-        harvest_feed.delay(job.pk)
+        discovery_jobs.send_job(job.pk, job.kind)
         queued += 1
     return queued
 
@@ -145,21 +154,34 @@ def recheck_open_claims(self: Any) -> int:
     return len(due)
 
 
+@shared_task(ignore_result=True)
+def recover_lost_jobs() -> dict[str, int]:
+    """Beat, every JOB_SWEEP_SECONDS: re-queue jobs whose worker died or whose message was lost."""
+    return discovery_jobs.recover_lost_jobs()
+
+
+def _reuse(job: FetchJob) -> FetchJob:
+    if discovery_jobs.needs_resend(job):
+        transaction.on_commit(lambda: discovery_jobs.send_job(job.pk, job.kind))
+    return job
+
+
 def enqueue_discovery(*, claim_id: int, user_id: int | None = None) -> FetchJob | None:
     """Create a discovery job for the claim and queue it once the transaction commits.
 
     Called by services (on commit, when a claim enters research) and by the beat recheck; a
-    job for the claim still waiting in the queue is reused rather than doubled.
+    job for the claim still waiting in the queue is reused rather than doubled (and its
+    message sent again if it may have been lost).
     """
     existing = discovery_jobs.open_job(kind=FetchJob.Kind.DISCOVER, claim_id=claim_id)
     if existing is not None:
-        return existing
+        return _reuse(existing)
     claim = Claim.objects.filter(pk=claim_id).first()
     if claim is None:  # deleted before the commit hook ran
         return None
     user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
     job = discovery_jobs.create_job(kind=FetchJob.Kind.DISCOVER, claim=claim, user=user)
-    transaction.on_commit(lambda: discover_related.delay(job.pk))
+    transaction.on_commit(lambda: discovery_jobs.send_job(job.pk, job.kind))
     return job
 
 
@@ -167,10 +189,10 @@ def enqueue_harvest(*, feed_id: int, user_id: int | None = None) -> FetchJob:
     """Create a harvest job for the feed and queue it once the transaction commits."""
     existing = discovery_jobs.open_job(kind=FetchJob.Kind.HARVEST, feed_id=feed_id)
     if existing is not None:
-        return existing
+        return _reuse(existing)
     user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
     job = discovery_jobs.create_job(kind=FetchJob.Kind.HARVEST, feed=Feed.objects.get(pk=feed_id), user=user)
-    transaction.on_commit(lambda: harvest_feed.delay(job.pk))
+    transaction.on_commit(lambda: discovery_jobs.send_job(job.pk, job.kind))
     return job
 
 

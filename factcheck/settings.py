@@ -226,14 +226,26 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULER = "factcheck.beat:SingleBeatScheduler"
 BEAT_LOCK_TTL = env_int("BEAT_LOCK_TTL", 60, minimum=3)
 BROKER_DIR = VAR_DIR / "broker"
+# Worker loss (claims.discovery.jobs): a running job's heartbeat is written every
+# JOB_HEARTBEAT_SECONDS; one older than JOB_LEASE_SECONDS means its worker died (not that it
+# is busy). Every JOB_SWEEP_SECONDS the beat's sweep re-queues such jobs and re-sends queued
+# jobs whose message went out JOB_REQUEUE_SECONDS ago and was never taken (a broker crash).
+JOB_LEASE_SECONDS = env_int("JOB_LEASE_SECONDS", 60, minimum=4)
+JOB_HEARTBEAT_SECONDS = max(1, JOB_LEASE_SECONDS // 4)
+JOB_SWEEP_SECONDS = env_int("JOB_SWEEP_SECONDS", 30, minimum=1)
+# The longest a retry waits (exponential backoff of transient fetch errors, claims.tasks).
+JOB_RETRY_BACKOFF_MAX = env_int("JOB_RETRY_BACKOFF_MAX", 240, minimum=1)
+JOB_REQUEUE_SECONDS = env_int("JOB_REQUEUE_SECONDS", 300, minimum=JOB_RETRY_BACKOFF_MAX + JOB_LEASE_SECONDS)
 if REDIS_URL:
-    # A message not acknowledged within this time is redelivered; it must outlast the
-    # longest task or a slow task would run twice. Retries with a countdown (up to 15
-    # minutes of backoff in claims.tasks) sit unacknowledged in the worker too, hence the
-    # floor of an hour (Redis's own default) however short the time limits are set.
+    # A message not acknowledged within this time is redelivered. It is matched to the
+    # longest a message may legitimately wait unacknowledged — a retry held until its
+    # countdown (JOB_RETRY_BACKOFF_MAX) — not to the longest task: a run that outlasts it
+    # is redelivered, and the copy finds the job's lease alive ("busy") and is dropped.
+    # Longer would delay recovery after a killed worker; shorter would let retries waiting
+    # out their countdown multiply.
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "visibility_timeout": env_int(
-            "CELERY_VISIBILITY_TIMEOUT", max(CELERY_TASK_HARD_TIME_LIMIT * 2, 3600), minimum=CELERY_TASK_HARD_TIME_LIMIT
+            "CELERY_VISIBILITY_TIMEOUT", JOB_RETRY_BACKOFF_MAX + JOB_LEASE_SECONDS, minimum=JOB_RETRY_BACKOFF_MAX + 1
         ),
         # Look for messages a dead worker left unacknowledged every 10 s (kombu's default
         # scans only every 100 s), so they run again soon after the visibility timeout.
@@ -473,6 +485,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "claims.tasks_watch.send_notification_digests",
         "schedule": crontab(hour=NOTIFICATION_DIGEST_HOUR, minute=0),
     },
+    "recover-lost-jobs": {"task": "claims.tasks.recover_lost_jobs", "schedule": JOB_SWEEP_SECONDS},
 }
 
 LOG_LEVEL = env_choice("LOG_LEVEL", "INFO", {"DEBUG", "INFO", "WARNING", "ERROR"})

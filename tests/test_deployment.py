@@ -141,6 +141,10 @@ def deployment(transactional_db, tmp_path):
         CELERY_TASK_HARD_TIME_LIMIT=str(HARD_LIMIT),
         CELERY_TASK_SOFT_TIME_LIMIT=str(HARD_LIMIT - 2),
         CELERY_VISIBILITY_TIMEOUT=str(VISIBILITY),
+        # Retries wait less than the visibility timeout; a short lease lets the redelivered
+        # message find the killed run dead rather than busy (claims.discovery.jobs).
+        JOB_RETRY_BACKOFF_MAX=str(VISIBILITY - 5),
+        JOB_LEASE_SECONDS="8",
         BEAT_LOCK_TTL="5",
     )
     collect = subprocess.run(

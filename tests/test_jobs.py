@@ -140,16 +140,18 @@ def test_a_job_is_claimed_once(claim):
 def test_a_running_job_whose_worker_died_is_reclaimed(claim, settings):
     job = create_job(kind=FetchJob.Kind.DISCOVER, claim=claim)
     claim_job(job.pk)
-    long_ago = timezone.now() - dt.timedelta(seconds=settings.CELERY_TASK_HARD_TIME_LIMIT + 1)
-    FetchJob.objects.filter(pk=job.pk).update(started_at=long_ago)
+    long_ago = timezone.now() - dt.timedelta(seconds=settings.JOB_LEASE_SECONDS + 1)
+    FetchJob.objects.filter(pk=job.pk).update(started_at=long_ago, heartbeat_at=long_ago)
     again, state = claim_job(job.pk)
     assert state == "claimed" and again.attempts == 2
 
 
 def test_a_job_that_keeps_dying_is_given_up(claim, settings):
     job = create_job(kind=FetchJob.Kind.DISCOVER, claim=claim)
-    long_ago = timezone.now() - dt.timedelta(seconds=settings.CELERY_TASK_HARD_TIME_LIMIT + 1)
-    FetchJob.objects.filter(pk=job.pk).update(status=Status.RUNNING, attempts=MAX_ATTEMPTS, started_at=long_ago)
+    long_ago = timezone.now() - dt.timedelta(seconds=settings.JOB_LEASE_SECONDS + 1)
+    FetchJob.objects.filter(pk=job.pk).update(
+        status=Status.RUNNING, attempts=MAX_ATTEMPTS, started_at=long_ago, heartbeat_at=long_ago
+    )
     assert claim_job(job.pk) == (None, "gave up")
     job.refresh_from_db()
     assert job.status == Status.FAILED and "gave up" in job.errors[-1]["error"]
@@ -159,7 +161,7 @@ def test_a_stale_run_cannot_overwrite_the_next_attempt(claim, settings):
     job = create_job(kind=FetchJob.Kind.DISCOVER, claim=claim)
     old_run, _ = claim_job(job.pk)
     recorder = JobRecorder(old_run)
-    FetchJob.objects.filter(pk=job.pk).update(started_at=timezone.now() - dt.timedelta(hours=1))
+    FetchJob.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now() - dt.timedelta(hours=1))
     claim_job(job.pk)  # attempt 2 takes over
     recorder.set_total(99)
     recorder.finish()

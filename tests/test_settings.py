@@ -44,6 +44,8 @@ print(json.dumps({
     "accept_content": list(app.conf.accept_content),
     "queues": sorted(q.name for q in app.conf.task_queues),
     "beat_schedule_filename": app.conf.beat_schedule_filename,
+    "job_lease": settings.JOB_LEASE_SECONDS,
+    "job_requeue": settings.JOB_REQUEUE_SECONDS,
     "longest_retry_backoff": max(
         [
             task.retry_backoff_max
@@ -152,13 +154,18 @@ def test_celery_is_configured_not_to_lose_tasks_on_redis(tmp_path, hard, soft):
     assert loaded["broker_url"] == "redis://127.0.0.1:6379/4"
     assert loaded["task_time_limit"] == int(hard)
     assert loaded["task_soft_time_limit"] == int(soft)
-    # An unacknowledged message is redelivered after visibility_timeout: a task still
-    # running then would run twice, so it must outlast the hard limit, and a retry
-    # waiting out its countdown in the worker (also unacknowledged) must not be redelivered.
+    # An unacknowledged message is redelivered after visibility_timeout. A run still going
+    # then is not doubled (its copy finds the lease alive and is dropped), but a retry
+    # waiting out its countdown in the worker (also unacknowledged) must not be redelivered,
+    # nor the "job busy" look-again after the lease; and the sweep re-sends a queued job's
+    # message only once any retry countdown has passed.
     visibility_timeout = loaded["transport_options"]["visibility_timeout"]
-    assert visibility_timeout > loaded["task_time_limit"] + 5  # the "job busy" retry countdown
     assert loaded["longest_retry_backoff"] > 0, "the fetch tasks retry with a backoff"
     assert visibility_timeout > loaded["longest_retry_backoff"]
+    assert visibility_timeout > loaded["job_lease"] + 5
+    assert loaded["job_requeue"] > loaded["longest_retry_backoff"]
+    # Fast enough to recover a killed worker's job within minutes, not the hour it was.
+    assert visibility_timeout <= 600
     assert loaded["task_acks_late"] is True
     assert loaded["task_reject_on_worker_lost"] is True
     assert loaded["worker_prefetch_multiplier"] == 1

@@ -137,6 +137,10 @@ def workers(transactional_db, broker, tmp_path):
         "CELERY_TASK_HARD_TIME_LIMIT": str(HARD_LIMIT),
         "CELERY_TASK_SOFT_TIME_LIMIT": str(HARD_LIMIT - 2),
         "CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY),
+        # Retries must wait less than the visibility timeout; the lease is short so the
+        # redelivered message finds the killed run dead rather than busy.
+        "JOB_RETRY_BACKOFF_MAX": str(VISIBILITY - 5),
+        "JOB_LEASE_SECONDS": "8",
         "DB_CONN_MAX_AGE": "0",
     }
     started: list[Worker] = []

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
@@ -16,12 +16,14 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from claims import services
 from claims.admin.base import URL_FIELDS_HTTPS, DeskHistoryAdmin, RefusalsAsFormErrors
 from claims.admin.claims import looks_like_url
 from claims.admin.paginator import EstimatedCountPaginator
 from claims.admin.saving import adopt
+from claims.discovery.jobs import is_stuck, stuck_jobs
 from claims.models import (
     Article,
     Claimant,
@@ -386,13 +388,29 @@ class DuplicateSuggestionAdmin(admin.ModelAdmin):
         return False
 
 
+class StuckJobFilter(admin.SimpleListFilter):
+    """Jobs nobody is working on although they are not finished (claims.discovery.jobs.stuck_jobs)."""
+
+    title = _("stuck")
+    parameter_name = "stuck"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [("yes", _("Stuck"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[FetchJob]) -> QuerySet[FetchJob]:
+        if self.value() == "yes":
+            return queryset.filter(pk__in=stuck_jobs().values("pk"))
+        return queryset
+
+
 @admin.register(FetchJob)
 class FetchJobAdmin(admin.ModelAdmin):
     """Background jobs and how far they got; read-only, the workers write them."""
 
-    list_display = ("__str__", "kind", "status", "claim_column", "feed", "progress", "attempts", "created_at")
+    list_display = ("__str__", "kind", "status", "stuck", "claim_column", "feed", "progress", "attempts", "created_at")
     list_select_related = ("claim", "feed")
-    list_filter = ("kind", "status", ("created_at", admin.DateFieldListFilter))
+    list_filter = (StuckJobFilter, "kind", "status", ("created_at", admin.DateFieldListFilter))
+    actions = ("retry",)
     ordering = ("-created_at", "-id")
     paginator = EstimatedCountPaginator
     show_full_result_count = False
@@ -404,6 +422,25 @@ class FetchJobAdmin(admin.ModelAdmin):
     @admin.display(description=_("claim"))
     def claim_column(self, obj: FetchJob) -> str:
         return claim_link(obj.claim)
+
+    @admin.display(boolean=True, description=_("stuck"))
+    def stuck(self, obj: FetchJob) -> bool:
+        return is_stuck(obj)
+
+    @admin.action(description=_("Retry the selected stuck or failed jobs"))
+    def retry(self, request: HttpRequest, queryset: QuerySet[FetchJob]) -> None:
+        retried, refused = 0, []
+        for job in queryset:
+            try:
+                services.job_retry(job=job, user=request.user)
+                retried += 1
+            except services.ServiceError as exc:
+                refused.append(f"#{job.pk}: {exc.message}")
+        if retried:
+            message = ngettext("Queued %(count)d job again.", "Queued %(count)d jobs again.", retried)
+            self.message_user(request, message % {"count": retried}, messages.SUCCESS)
+        for line in refused:
+            self.message_user(request, line, messages.WARNING)
 
     @admin.display(description=_("progress"))
     def progress(self, obj: FetchJob) -> str:

@@ -10,6 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
+from claims.discovery.jobs import is_stuck
 from claims.models import Article, Claim, DuplicateSuggestion, Feed, FetchJob, RelatedArticle
 
 MARK_CHOICES = [
@@ -51,11 +52,20 @@ class JobSerializer(serializers.ModelSerializer):
             "claim",
             "feed",
             "provider_stats",
+            "stuck",
             "created_at",
             "started_at",
             "finished_at",
         ]
         read_only_fields = fields
+
+    stuck = serializers.SerializerMethodField(
+        help_text="Nobody is working on it although it is not finished (its worker died, or its message was lost); "
+        "POST …/retry/ to run it again."
+    )
+
+    def get_stuck(self, job: FetchJob) -> bool:
+        return is_stuck(job)
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, job: FetchJob) -> str:

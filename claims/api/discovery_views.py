@@ -168,7 +168,20 @@ class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _DiscoveryVie
         "list": needs("claims.view_fetchjob"),
         "retrieve": needs("claims.view_fetchjob"),
         "metadata": SIGNED_IN,
+        "retry": needs("claims.work_claim"),
     }
+
+    @extend_schema(
+        summary="Run a stuck or failed job again",
+        description="409 when the job is neither stuck nor failed (it is queued, running with a live worker, or done).",
+        parameters=[ID],
+        request=None,
+        responses={202: JobAcceptedSerializer, **DESK_WRITE_ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def retry(self, request: Request, pk: str) -> Response:
+        job = services.job_retry(job=self.get_object(), user=request.user)
+        return _accepted(request, job)
 
     def get_queryset(self) -> QuerySet[FetchJob]:
         qs = selectors.jobs_visible_to(user=self.request.user)

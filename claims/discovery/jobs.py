@@ -1,21 +1,31 @@
 """The discovery engine's own records: FetchJob lifecycle, the Article index, suggestions.
 
 Everything here is safe to run twice. A job is claimed with a status-gated UPDATE (queued →
-running, or a running job whose worker died, after the hard time limit has passed), so two
-deliveries of one message cannot both work on it; articles and suggestions are written
-with `update_or_create` on their unique keys, so a re-run adds nothing twice.
+running, or a running job whose lease expired), so two deliveries of one message cannot
+both work on it; articles and suggestions are written with `update_or_create` on their
+unique keys, so a re-run adds nothing twice.
+
+A running job holds a lease: its run writes `heartbeat_at` every JOB_HEARTBEAT_SECONDS
+(from a thread, so a long fetch or ranking step does not starve it). A heartbeat older
+than JOB_LEASE_SECONDS means the run is dead — its worker or pool child was killed — and
+not merely busy. The periodic sweep (`recover_lost_jobs`, beat) re-queues such jobs and
+re-sends queued jobs whose message was sent long ago and never taken (a broker that lost
+it); a job that keeps losing its worker is failed and reported.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
+from celery import current_app
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Max, Q
 from django.utils import timezone
 
@@ -44,21 +54,49 @@ def create_job(
 
 
 def stale_before() -> dt.datetime:
-    """A running job started before this has lost its worker: the hard time limit killed any live run."""
-    return timezone.now() - dt.timedelta(seconds=settings.CELERY_TASK_HARD_TIME_LIMIT)
+    """A running job whose heartbeat is older than this has lost its worker (dead, not busy)."""
+    return timezone.now() - dt.timedelta(seconds=settings.JOB_LEASE_SECONDS)
+
+
+def _dead_run() -> Q:
+    # Jobs claimed before heartbeats existed have none: their start time stands in for it.
+    cutoff = stale_before()
+    return Q(status=Status.RUNNING) & (Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, started_at__lt=cutoff))
+
+
+def _lost_message() -> Q:
+    """Queued, and its message was sent longer ago than JOB_REQUEUE_SECONDS without a worker taking it."""
+    cutoff = timezone.now() - dt.timedelta(seconds=settings.JOB_REQUEUE_SECONDS)
+    return Q(status=Status.QUEUED) & (Q(enqueued_at__lt=cutoff) | Q(enqueued_at__isnull=True, created_at__lt=cutoff))
+
+
+def stuck_jobs() -> Any:
+    """Jobs nobody is working on although they are not finished: a dead run, or a message never taken."""
+    return FetchJob.objects.filter(_dead_run() | _lost_message())
+
+
+def is_stuck(job: FetchJob) -> bool:
+    now = timezone.now()
+    if job.status == Status.RUNNING:
+        beat = job.heartbeat_at or job.started_at
+        return beat is not None and beat < now - dt.timedelta(seconds=settings.JOB_LEASE_SECONDS)
+    if job.status == Status.QUEUED:
+        sent = job.enqueued_at or job.created_at
+        return sent is not None and sent < now - dt.timedelta(seconds=settings.JOB_REQUEUE_SECONDS)
+    return False
 
 
 def claim_job(job_id: int) -> tuple[FetchJob | None, str]:
     """Take the job for this run, or say why not: "finished", "busy", "missing" or "gave up".
 
-    "busy" means another run holds it and may still be alive; the caller should look again
-    once that run would have hit the hard time limit.
+    "busy" means another run holds a live lease on it; the caller may look again once that
+    lease would have expired.
     """
     now = timezone.now()
     taken = (
         FetchJob.objects.filter(pk=job_id, attempts__lt=MAX_ATTEMPTS)
-        .filter(Q(status=Status.QUEUED) | Q(status=Status.RUNNING, started_at__lt=stale_before()))
-        .update(status=Status.RUNNING, attempts=F("attempts") + 1, started_at=now, finished_at=None)
+        .filter(Q(status=Status.QUEUED) | _dead_run())
+        .update(status=Status.RUNNING, attempts=F("attempts") + 1, started_at=now, heartbeat_at=now, finished_at=None)
     )
     job = FetchJob.objects.filter(pk=job_id).first()
     if job is None:
@@ -67,12 +105,85 @@ def claim_job(job_id: int) -> tuple[FetchJob | None, str]:
         return job, "claimed"
     if job.status in FINISHED:
         return None, "finished"
-    if job.attempts >= MAX_ATTEMPTS and (
-        job.status == Status.QUEUED or (job.started_at and job.started_at < stale_before())
-    ):
+    if job.attempts >= MAX_ATTEMPTS and (job.status == Status.QUEUED or is_stuck(job)):
         _close_failed(job, {"error": f"gave up after {job.attempts} attempts", "permanent": True})
         return None, "gave up"
     return None, "busy"
+
+
+@contextmanager
+def lease(job: FetchJob) -> Iterator[None]:
+    """Keep the job's heartbeat fresh while the block runs (the run's proof of life)."""
+    attempt = job.attempts
+    stop = threading.Event()
+
+    def beat() -> None:
+        try:
+            while not stop.wait(settings.JOB_HEARTBEAT_SECONDS):
+                FetchJob.objects.filter(pk=job.pk, status=Status.RUNNING, attempts=attempt).update(
+                    heartbeat_at=timezone.now()
+                )
+        except Exception:  # a missed beat only makes the job look dead sooner; never crash the run
+            logger.exception("heartbeat of job %s failed", job.pk)
+        finally:
+            connection.close()  # this thread's own connection
+
+    thread = threading.Thread(target=beat, name=f"job-{job.pk}-heartbeat", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=settings.JOB_HEARTBEAT_SECONDS + 5)
+
+
+# The task that runs each kind of job, by name (this module must not import claims.tasks).
+JOB_TASKS = {
+    FetchJob.Kind.DISCOVER: "claims.tasks.discover_related",
+    FetchJob.Kind.HARVEST: "claims.tasks.harvest_feed",
+    FetchJob.Kind.FETCH_ARTICLE: "claims.tasks.fetch_article",
+}
+
+
+def send_job(job_id: int, kind: str) -> None:
+    """Send the job's message now (callers use transaction.on_commit) and note when."""
+    FetchJob.objects.filter(pk=job_id).update(enqueued_at=timezone.now())
+    task = JOB_TASKS[kind]
+    if kind == FetchJob.Kind.FETCH_ARTICLE:
+        current_app.send_task(task, kwargs={"job_id": job_id})
+    else:
+        current_app.send_task(task, args=[job_id])
+
+
+def requeue(job: FetchJob, *, reset_attempts: bool = False) -> bool:
+    """Put an unfinished job whose run is dead (or whose message is lost) back in the queue.
+
+    Gated on the job still being stuck, so a run that came back to life or finished keeps
+    it. The message is sent once the caller's transaction commits.
+    """
+    fields: dict[str, Any] = {"status": Status.QUEUED, "enqueued_at": timezone.now(), "finished_at": None}
+    if reset_attempts:
+        fields["attempts"] = 0
+    gate = Q(status=Status.FAILED) if reset_attempts else Q(pk__in=[])
+    if not FetchJob.objects.filter(pk=job.pk).filter(gate | _dead_run() | _lost_message()).update(**fields):
+        return False
+    transaction.on_commit(lambda: send_job(job.pk, job.kind))
+    return True
+
+
+def recover_lost_jobs(*, limit: int = 500) -> dict[str, int]:
+    """The periodic sweep: re-queue dead runs, re-send lost messages, fail jobs that keep dying."""
+    counts = {"requeued": 0, "resent": 0, "failed": 0}
+    for job in stuck_jobs().filter(kind__in=list(JOB_TASKS)).order_by("pk")[:limit]:
+        was_running = job.status == Status.RUNNING
+        if job.attempts >= MAX_ATTEMPTS:
+            _close_failed(job, {"error": f"worker lost {job.attempts} times; gave up", "permanent": True})
+            counts["failed"] += 1
+        elif requeue(job):
+            counts["requeued" if was_running else "resent"] += 1
+    if any(counts.values()):
+        logger.warning("job sweep: %s", counts)
+    return counts
 
 
 class JobRecorder:
@@ -95,6 +206,7 @@ class JobRecorder:
         self._started = time.monotonic()
 
     def _write(self, **fields: Any) -> None:
+        fields.setdefault("heartbeat_at", timezone.now())
         FetchJob.objects.filter(pk=self.job.pk, status=Status.RUNNING, attempts=self.attempt).update(**fields)
         for key, value in fields.items():
             setattr(self.job, key, value)
@@ -153,7 +265,7 @@ class JobRecorder:
     def release(self) -> None:
         """Give the job back (queued) so a retry of the task can claim it again."""
         self.flush()
-        self._write(status=Status.QUEUED)
+        self._write(status=Status.QUEUED, enqueued_at=timezone.now())
 
 
 def mark_failed(job_id: int, message: str) -> None:
@@ -176,14 +288,21 @@ def open_job(*, kind: str, claim_id: int | None = None, feed_id: int | None = No
     """A queued job of this kind for the claim/feed that a worker has yet to take, if any.
 
     Asking twice in a row (a double click, a beat tick while the last job waits) then
-    reuses that job instead of queueing the same work again.
+    reuses that job instead of queueing the same work again. A job whose message may be
+    lost is never reused as it is: `enqueue_*` sends it again (see `needs_resend`).
     """
     return (
         FetchJob.objects.filter(kind=kind, claim_id=claim_id, feed_id=feed_id, status=Status.QUEUED, attempts=0)
-        .filter(created_at__gte=stale_before())
         .order_by("-created_at")
         .first()
     )
+
+
+def needs_resend(job: FetchJob) -> bool:
+    """A reused queued job whose message went out more than a heartbeat ago may have been lost
+    with a broker or a worker: a new request sends it again (a duplicate message is a no-op)."""
+    sent = job.enqueued_at or job.created_at
+    return sent < timezone.now() - dt.timedelta(seconds=settings.JOB_HEARTBEAT_SECONDS)
 
 
 def claims_due_for_recheck(*, limit: int = 200) -> list[int]:

@@ -157,6 +157,10 @@ class FetchJob(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    # The running attempt's proof of life (claims.discovery.jobs.lease): stale means its worker died.
+    heartbeat_at = models.DateTimeField(_("last heartbeat"), null=True, blank=True)
+    # When the latest message for the job was sent; a queued job not taken long after was lost.
+    enqueued_at = models.DateTimeField(_("queued at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -43,6 +43,7 @@ from claims.services.discovery import (
     duplicates_refresh,
     feed_harvest_request,
     feed_save,
+    job_retry,
     related_article_mark,
     related_article_to_evidence,
 )
@@ -112,6 +113,7 @@ __all__ = [
     "duplicates_refresh",
     "feed_harvest_request",
     "feed_save",
+    "job_retry",
     "login_lockouts_lift",
     "markup_page_delete",
     "markup_page_save",

@@ -51,6 +51,24 @@ def feed_harvest_request(*, feed: Any, user: User) -> Any:
     return tasks.enqueue_harvest(feed_id=feed.pk, user_id=user.pk)
 
 
+@transaction.atomic
+def job_retry(*, job: Any, user: User) -> Any:
+    """Run a stuck or failed job again (the admin's and the API's "retry"); returns the job.
+
+    Stuck: its worker died and the sweep has not revived it, or its message was lost. A job
+    that is running with a live lease, queued normally or finished well is not retried.
+    """
+    from claims.discovery import jobs as discovery_jobs
+
+    _require(user, workflow.WORK)
+    if job.kind not in discovery_jobs.JOB_TASKS:
+        raise PreconditionFailed(_("This kind of job cannot be retried."))
+    if not discovery_jobs.requeue(job, reset_attempts=True):
+        raise PreconditionFailed(_("Only a stuck or failed job can be retried; this one is not."))
+    job.refresh_from_db()
+    return job
+
+
 # --- Discovery feedback: related articles and duplicate claims (reviewers' buttons) ----------
 
 
