@@ -206,7 +206,12 @@ def tip_triage(tip_id: int) -> None:
 
 
 @shared_task(
-    ignore_result=True, acks_late=True, autoretry_for=(OSError,), retry_backoff=60, retry_backoff_max=900, max_retries=5
+    ignore_result=True,
+    acks_late=True,
+    autoretry_for=(OSError,),
+    retry_backoff=60,
+    retry_backoff_max=settings.JOB_RETRY_BACKOFF_MAX,
+    max_retries=5,
 )
 def tips_notify_published(claim_id: int) -> int:
     """Mail consenting tipsters the public link of their published claim (each once)."""
