@@ -243,10 +243,10 @@ if REDIS_URL:
     # is redelivered, and the copy finds the job's lease alive ("busy") and is dropped.
     # Longer would delay recovery after a killed worker; shorter would let retries waiting
     # out their countdown multiply.
+    # (The value is set below, once WEBHOOK_RETRY_DELAYS is known: a webhook retry waits out
+    # its countdown unacknowledged too.)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "visibility_timeout": env_int(
-            "CELERY_VISIBILITY_TIMEOUT", JOB_RETRY_BACKOFF_MAX + JOB_LEASE_SECONDS, minimum=JOB_RETRY_BACKOFF_MAX + 1
-        ),
+        "visibility_timeout": 0,
         # Look for messages a dead worker left unacknowledged every 10 s (kombu's default
         # scans only every 100 s), so they run again soon after the visibility timeout.
         "unacked_restore_throttle": 1,
@@ -453,6 +453,15 @@ def _delays(name: str, default: str) -> list[float]:
 
 WEBHOOK_RETRY_DELAYS = _delays("WEBHOOK_RETRY_DELAYS", "30,300,1200,2400")
 WEBHOOK_DISABLE_AFTER = env_int("WEBHOOK_DISABLE_AFTER", 10, minimum=1)
+if REDIS_URL:
+    # The longest a message may wait unacknowledged on purpose: a fetch retry's backoff or a
+    # webhook retry's delay. A shorter visibility timeout would have Redis hand the waiting
+    # message to a second worker (a webhook sent twice); recovery after a killed worker does
+    # not wait for it, the jobs' sweep does that.
+    _LONGEST_WAIT = int(max([JOB_RETRY_BACKOFF_MAX, *WEBHOOK_RETRY_DELAYS]))
+    CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] = env_int(
+        "CELERY_VISIBILITY_TIMEOUT", _LONGEST_WAIT + JOB_LEASE_SECONDS, minimum=_LONGEST_WAIT + 1
+    )
 
 # Recurrences: the score (0-1) from which an article's passage counts as repeating a
 # published claim, and how far back a newly published claim is matched against the index.

@@ -141,6 +141,7 @@ def deployment(transactional_db, tmp_path):
         CELERY_TASK_HARD_TIME_LIMIT=str(HARD_LIMIT),
         CELERY_TASK_SOFT_TIME_LIMIT=str(HARD_LIMIT - 2),
         CELERY_VISIBILITY_TIMEOUT=str(VISIBILITY),
+        WEBHOOK_RETRY_DELAYS="1,2",  # the visibility timeout must outlast every retry's wait
         # Retries wait less than the visibility timeout; a short lease lets the redelivered
         # message find the killed run dead rather than busy (claims.discovery.jobs).
         JOB_RETRY_BACKOFF_MAX=str(VISIBILITY - 5),

@@ -137,6 +137,7 @@ def workers(transactional_db, broker, tmp_path):
         "CELERY_TASK_HARD_TIME_LIMIT": str(HARD_LIMIT),
         "CELERY_TASK_SOFT_TIME_LIMIT": str(HARD_LIMIT - 2),
         "CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY),
+        "WEBHOOK_RETRY_DELAYS": "1,2",  # the visibility timeout must outlast every retry's wait
         # Retries must wait less than the visibility timeout; the lease is short so the
         # redelivered message finds the killed run dead rather than busy.
         "JOB_RETRY_BACKOFF_MAX": str(VISIBILITY - 5),
