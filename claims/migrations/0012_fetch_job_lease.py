@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('claims', '0010_login_lockout_proxy'),
+        ('claims', '0011_corrections_handoffs_folded_search'),
     ]
 
     operations = [
