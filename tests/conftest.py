@@ -168,3 +168,15 @@ def commit(django_capture_on_commit_callbacks, queued_tasks):
         return result
 
     return run
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language: a request handled in Norwegian leaves its
+    translation active on the thread, and stored texts (job reasons) would follow it."""
+    from django.conf import settings as django_settings
+    from django.utils import translation
+
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
