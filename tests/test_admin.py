@@ -20,6 +20,7 @@ from claims import services
 from claims.admin.paginator import EstimatedCountPaginator
 from claims.models import (
     Appearance,
+    CandidateClaim,
     Claim,
     Claimant,
     ClaimReviewPage,
@@ -126,6 +127,7 @@ def desk_data(db, reviewer):
     feed = FeedFactory()
     article = ArticleFactory(feed=feed)
     RelatedArticle.objects.create(claim=claim, article=article, score=0.8, provider="local")
+    CandidateClaim.objects.create(article=article, start=0, end=7, text=article.text[:7], score=0.9, language="en")
     DuplicateSuggestion.objects.create(claim=other, candidate=claim, score=0.9)
     FetchJob.objects.create(kind=FetchJob.Kind.DISCOVER, claim=claim, progress_total=3, progress_done=1)
     page = ClaimReviewPage.objects.create(page_url="https://factcheck.example.org/p/1")

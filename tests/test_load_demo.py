@@ -15,7 +15,7 @@ from django.test import RequestFactory
 
 from claims import services
 from claims.demo import articles, content
-from claims.models import Appearance, Article, Claim, Claimant, Comment, Rating, Review, Source, Tag
+from claims.models import Appearance, Article, CandidateClaim, Claim, Claimant, Comment, Rating, Review, Source, Tag
 from claims.workflow import LIVE_STATES, ClaimStatus
 from tests.factories import UserFactory
 
@@ -52,6 +52,8 @@ def snapshot() -> dict[str, object]:
         "comments": Comment.objects.count(),
         "ratings": Rating.objects.count(),
         "articles": list(Article.objects.order_by("id").values_list("id", "url", "text")),
+        "candidates": list(CandidateClaim.objects.order_by("id").values_list("id", "status", "score", "claim_id")),
+        "candidate_history": CandidateClaim.history.count(),
     }
 
 
@@ -71,7 +73,7 @@ def test_second_run_changes_nothing(demo):
     before = snapshot()
     output = load_demo()
     assert snapshot() == before
-    assert "Claims created: 0, workflow steps taken: 0, articles added: 0." in output
+    assert "Claims created: 0, workflow steps taken: 0, articles added: 0, candidate claims found: 0." in output
 
 
 def test_first_run_creates_everything_and_prints_the_logins(demo):
@@ -280,3 +282,11 @@ def test_demo_text_is_not_copied_from_the_seed_article():
     seed = set().union(*(_shingles(p.read_text()) for p in SEED.glob("*.txt")))
     copied = [t for t in _demo_texts() if _shingles(t) & seed]
     assert copied == []
+
+
+def test_the_demo_desk_has_candidate_claims_some_already_tracked(demo):
+    assert "candidate claims found:" in demo
+    candidates = CandidateClaim.objects.all()
+    assert candidates.filter(status="new").count() >= 3
+    assert candidates.filter(status="tracked", claim__isnull=False).exists()
+    assert {c.language for c in candidates} == {"nb", "en"}

@@ -10,7 +10,15 @@ from django.conf import settings
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from claims.admin import claims, imports, other, security, tips, watch  # noqa: F401  (registration side effects)
+from claims.admin import (  # noqa: F401  (registration side effects)
+    candidates,
+    claims,
+    imports,
+    other,
+    security,
+    tips,
+    watch,
+)
 
 # The product and desk names are proper nouns; the index title reuses the app's label.
 admin.site.site_header = f"{settings.FACTCHECK_ORGANIZATION_NAME} · factcheck"

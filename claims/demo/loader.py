@@ -57,6 +57,7 @@ class Report:
     transitions: int = 0
     left_alone: list[str] = field(default_factory=list)
     articles_created: int = 0
+    candidates_created: int = 0
 
 
 class DemoRefused(RuntimeError):
@@ -299,4 +300,14 @@ def load(*, with_articles: bool = True) -> Report:
     if with_articles:
         with transaction.atomic():
             load_articles(report)
+        load_candidates(report)
     return report
+
+
+def load_candidates(report: Report) -> None:
+    """Score the demo articles as the fetch pipeline would, so the desk has candidate claims
+    (some of them already tracked by the demo claims). Safe to repeat: nothing is doubled."""
+    from claims.intake.candidates import extract_for_article
+
+    for article in Article.objects.filter(url__in=[spec.url for spec in articles.ARTICLES]).order_by("id"):
+        report.candidates_created += extract_for_article(article)

@@ -63,10 +63,12 @@ def candidates_store(
             CandidateClaim.objects.create(article=article, start=sentence.start, status=status, **values)
             created += 1
         elif candidate.status in _OPEN:
-            for key, value in values.items():
-                setattr(candidate, key, value)
-            candidate.status = status
-            candidate.save()
+            values["status"] = status
+            changed = [k for k, v in values.items() if getattr(candidate, k) != v]
+            if changed:  # an unchanged re-score writes nothing (and no history row)
+                for key in changed:
+                    setattr(candidate, key, values[key])
+                candidate.save()
         if match:
             best = suggest.get(match[0])
             if best is None or match[1] > best[0]:

@@ -30,7 +30,7 @@ class Command(BaseCommand):
 
         self.stdout.write(
             f"Claims created: {report.claims_created}, workflow steps taken: {report.transitions}, "
-            f"articles added: {report.articles_created}."
+            f"articles added: {report.articles_created}, candidate claims found: {report.candidates_created}."
         )
         for slug in report.left_alone:
             self.stdout.write(self.style.WARNING(f"Left as it is (moved off the demo path): {slug}"))
