@@ -13,6 +13,7 @@ from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework import routers
 
+from claims.api.candidate_views import CandidateViewSet, CheckworthinessViewSet
 from claims.api.discovery_views import discovery_urls
 from claims.api.intake_views import intake_urls
 from claims.api.permissions import OPEN, ActionPermissions
@@ -72,6 +73,8 @@ router.register("sources", SourceViewSet, basename="source")
 router.register("ratings", RatingViewSet, basename="rating")
 router.register("reviews", ReviewViewSet, basename="review")
 router.register("tags", TagViewSet, basename="tag")
+router.register("checkworthiness", CheckworthinessViewSet, basename="checkworthiness")
+router.register("candidates", CandidateViewSet, basename="candidate")
 
 urlpatterns = [
     path("v1/", include(router.urls)),
