@@ -13,15 +13,12 @@ from `claims.services`.
 
 from __future__ import annotations
 
-import io
-from typing import Any
-
 from django.core.exceptions import RequestDataTooBig
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
@@ -29,6 +26,7 @@ from rest_framework.response import Response
 
 from claims import selectors, services, workflow
 from claims.api import base
+from claims.api.base import ApiViewSet
 from claims.api.candidate_serializers import (
     MAX_TEXT_CHARS,
     CandidateSerializer,
@@ -36,20 +34,15 @@ from claims.api.candidate_serializers import (
     CheckworthinessResultSerializer,
     scored_payload,
 )
-from claims.api.discovery_views import DESK_READ_ERRORS, DESK_WRITE_ERRORS, ID, _DiscoveryView
-from claims.api.exceptions import PayloadTooLarge
+from claims.api.discovery_views import DESK_READ_ERRORS, DESK_WRITE_ERRORS, ID
 from claims.api.filters import parse_id
-from claims.api.pagination import PagePagination
-from claims.api.parsers import LimitedJSONParser
+from claims.api.parsers import PayloadTooLarge
+from claims.api.permissions import SIGNED_IN, needs
 from claims.api.serializers import ClaimDetailSerializer
 from claims.intake import checkworthiness
 from claims.intake.candidates import score_text
 from claims.models import CandidateClaim
 from claims.selectors_candidates import candidates
-
-# JSON may spell a character as a six-byte \uXXXX escape; anything beyond that cannot hold
-# a text within the limit, so it is refused before it is read.
-MAX_BODY_BYTES = 6 * MAX_TEXT_CHARS + 4096
 
 
 def _too_long() -> PayloadTooLarge:
@@ -58,35 +51,18 @@ def _too_long() -> PayloadTooLarge:
     )
 
 
-class TextBodyParser(LimitedJSONParser):
-    """JSON bodies up to MAX_BODY_BYTES (413 with the text limit beyond)."""
-
-    def parse(self, stream: Any, media_type: str | None = None, parser_context: dict | None = None) -> Any:
-        request = (parser_context or {}).get("request")
-        try:
-            declared = int(request.META.get("CONTENT_LENGTH") or 0) if request is not None else 0
-        except ValueError:
-            declared = 0
-        if declared > MAX_BODY_BYTES:
-            raise _too_long()
-        body = stream.read(MAX_BODY_BYTES + 1)
-        if len(body) > MAX_BODY_BYTES:
-            raise _too_long()
-        return super().parse(io.BytesIO(body), media_type, parser_context)
-
-
-class CheckworthinessViewSet(_DiscoveryView, viewsets.GenericViewSet):
+class CheckworthinessViewSet(ApiViewSet):
     """Score a text's sentences for check-worthiness, as the desk's harvest does."""
 
-    parser_classes = [TextBodyParser]
     serializer_class = CheckworthinessRequestSerializer
-    required_permissions = {"create": workflow.WORK}
+    permission_rules = {"create": needs(workflow.WORK), "metadata": SIGNED_IN}
 
     def get_queryset(self) -> QuerySet:
         return CandidateClaim.objects.none()
 
     def handle_exception(self, exc: Exception) -> Response:
-        # Django's own body limit or the parser's: either way the answer names the text limit.
+        # The body limit (DJANGO_MAX_BODY_BYTES, 1 MB by default: room for any text within the
+        # limit, even with every character \u-escaped) answers with the text limit too.
         if isinstance(exc, RequestDataTooBig | PayloadTooLarge):
             exc = _too_long()
         return super().handle_exception(exc)
@@ -135,16 +111,18 @@ STATUS_PARAM = OpenApiParameter(
         summary="One candidate claim", parameters=[ID], responses={200: CandidateSerializer, **DESK_READ_ERRORS}
     ),
 )
-class CandidateViewSet(_DiscoveryView, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class CandidateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
     """The candidates queue: read it, record a candidate as a claim, or dismiss it."""
 
     serializer_class = CandidateSerializer
-    pagination_class = PagePagination
-    required_permissions = {
-        "list": workflow.WORK,
-        "retrieve": workflow.WORK,
-        "accept": workflow.WORK,
-        "dismiss": workflow.WORK,
+    lookup_value_regex = r"[0-9]+"
+    # Candidates are the desk's: every member sees all of them, so the role is checked first.
+    permission_rules = {
+        "list": needs(workflow.WORK),
+        "retrieve": needs(workflow.WORK),
+        "accept": needs(workflow.WORK),
+        "dismiss": needs(workflow.WORK),
+        "metadata": SIGNED_IN,
     }
 
     def get_queryset(self) -> QuerySet[CandidateClaim]:
