@@ -9,12 +9,13 @@ what it needs and hands the result to `claims.services.candidates.candidates_sto
 from __future__ import annotations
 
 import logging
+from collections import OrderedDict
 from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import QuerySet
 
 from claims.discovery import duplicates
 from claims.intake import checkworthiness, language, sentences, speakers
@@ -74,6 +75,26 @@ def _probe(text: str, lang: str, claimant_id: int | None = None) -> Any:
     return SimpleNamespace(text=text, claim_reviewed="", language=lang, claimant_id=claimant_id)
 
 
+# Claims compared per article: the most recently updated of those sharing a telling word.
+POOL_LIMIT = 200
+_FEATURES_CACHE_SIZE = 20_000
+_features_cache: OrderedDict[tuple[int, int], duplicates.ClaimFeatures] = OrderedDict()
+
+
+def _claim_features(claim: Any) -> duplicates.ClaimFeatures:
+    """A claim's comparison features, kept per (id, version): a harvest meets the same claims
+    article after article, and every write to a claim bumps its version."""
+    key = (claim.pk, claim.version)
+    found = _features_cache.get(key)
+    if found is None:
+        found = _features_cache[key] = duplicates.ClaimFeatures.of(claim)
+        if len(_features_cache) > _FEATURES_CACHE_SIZE:
+            _features_cache.popitem(last=False)
+    else:
+        _features_cache.move_to_end(key)
+    return found
+
+
 def tracked_claims(found: list[ScoredSentence], *, threshold: float = duplicates.THRESHOLD) -> dict[int, Tracked]:
     """For each sentence (by index) that repeats an existing claim, in any language, that claim.
 
@@ -86,19 +107,24 @@ def tracked_claims(found: list[ScoredSentence], *, threshold: float = duplicates
     if not found:
         return {}
     combined = _probe(" ".join(s.text for s in found), found[0].language)
-    condition = Q()
+    base = Claim.objects.filter(duplicate_of__isnull=True)
+    matching: QuerySet[Claim] | None = None
     for term in duplicates._pool_terms(combined):
-        condition |= Q(pk__in=search_claims(Claim.objects.all(), term).values("pk"))
-    if not condition:
+        # OR-ed at the top level, not as `pk__in` subqueries: on PostgreSQL the search SQL
+        # names the claims table, which inside a subquery binds to the outer row and turns
+        # each subquery into a correlated scan (minutes at 20k claims).
+        hits = search_claims(base, term)
+        matching = hits if matching is None else matching | hits
+    if matching is None:
         return {}
     pool = list(
-        Claim.objects.filter(condition, duplicate_of__isnull=True)
-        .only("id", "text", "claim_reviewed", "language", "claimant_id")
-        .order_by("-updated_at", "-id")[: duplicates.POOL_LIMIT]
+        matching.only("id", "text", "claim_reviewed", "language", "claimant_id", "version").order_by(
+            "-updated_at", "-id"
+        )[:POOL_LIMIT]
     )
     if not pool:
         return {}
-    pool_features = [(c.pk, duplicates.ClaimFeatures.of(c)) for c in pool]
+    pool_features = [(c.pk, _claim_features(c)) for c in pool]
     matches: dict[int, Tracked] = {}
     for index, sentence in enumerate(found):
         probe = duplicates.ClaimFeatures.of(_probe(sentence.text, sentence.language))
