@@ -78,13 +78,14 @@ def _probe(text: str, lang: str, claimant_id: int | None = None) -> Any:
 # Claims compared per article: the most recently updated of those sharing a telling word.
 POOL_LIMIT = 200
 _FEATURES_CACHE_SIZE = 20_000
-_features_cache: OrderedDict[tuple[int, int], duplicates.ClaimFeatures] = OrderedDict()
+_features_cache: OrderedDict[tuple[int, int, int], duplicates.ClaimFeatures] = OrderedDict()
 
 
 def _claim_features(claim: Any) -> duplicates.ClaimFeatures:
     """A claim's comparison features, kept per (id, version): a harvest meets the same claims
     article after article, and every write to a claim bumps its version."""
-    key = (claim.pk, claim.version)
+    # The wording is part of the key: a row id can come back (a test database, a restore).
+    key = (claim.pk, claim.version, hash((claim.text, claim.claim_reviewed, claim.language, claim.claimant_id)))
     found = _features_cache.get(key)
     if found is None:
         found = _features_cache[key] = duplicates.ClaimFeatures.of(claim)
