@@ -195,7 +195,7 @@ def test_the_admin_lists_stuck_jobs_and_retries_them(claim, broker, desk_admin, 
     assert stuck.status == Status.QUEUED
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_running_job_keeps_its_lease_fresh(settings):
     settings.JOB_HEARTBEAT_SECONDS = 0.2
     job = jobs.create_job(kind=FetchJob.Kind.DISCOVER, claim=ClaimFactory())
