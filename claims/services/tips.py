@@ -184,7 +184,7 @@ def _claims_recount(claim_ids: Iterable[int]) -> None:
     """Readers asked = the requests of every tip attached to the claim."""
     for claim_id in set(claim_ids):
         total = Tip.objects.filter(claim_id=claim_id).exclude(status=Tip.Status.SPAM).aggregate(n=Sum("requests"))["n"]
-        Claim.objects.filter(pk=claim_id).update_derived(reader_requests=total or 0)
+        Claim.objects.filter(pk=claim_id).update_without_history(reader_requests=total or 0)
 
 
 def _settle(tip: Tip, *, user: User, status: str, claim: Claim | None) -> list[Tip]:
