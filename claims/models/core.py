@@ -153,6 +153,7 @@ class Claim(models.Model):
     search_extra = models.TextField(editable=False, blank=True, default="")
     search_vector = SearchVectorField(null=True, editable=False)
 
+    # `.update()` writes history too (four queries); `.update_without_history()` does not.
     objects = AuditedManager()
     history = HistoricalRecords(excluded_fields=["search_extra", "search_vector"])
 
@@ -188,6 +189,7 @@ class Appearance(models.Model):
     is_first_appearance = models.BooleanField(_("first appearance"), default=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
+    # `.update()` writes history too (four queries); `.update_without_history()` does not.
     objects = AuditedManager()
     history = HistoricalRecords()
 
@@ -226,6 +228,7 @@ class Rating(models.Model):
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
 
+    # `.update()` writes history too (four queries); `.update_without_history()` does not.
     objects = AuditedManager()
     history = HistoricalRecords()
 
@@ -325,6 +328,7 @@ class Review(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
+    # `.update()` writes history too (four queries); `.update_without_history()` does not.
     objects = AuditedManager()
     history = HistoricalRecords(m2m_fields=[evidence])
 

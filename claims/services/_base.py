@@ -113,7 +113,7 @@ def _refresh_search_batch(claims: Sequence[Claim]) -> None:
         parts = [names[claim.claimant_id]] if claim.claimant_id else []
         extra = "\n".join(parts + texts[claim.pk])
         if extra != claim.search_extra:
-            Claim.objects.filter(pk=claim.pk).update_derived(search_extra=extra)
+            Claim.objects.filter(pk=claim.pk).update_without_history(search_extra=extra)
             claim.search_extra = extra
 
 
