@@ -26,8 +26,7 @@ from claims.models import (
 )
 from claims.search import search_claims, search_terms
 from claims.urlnorm import normalize_url
-
-User = Any
+from claims.users import AuthUser, User
 
 
 def can_see_unpublished(user: User) -> bool:
@@ -44,6 +43,8 @@ def claims_visible_to(*, user: User) -> QuerySet[Claim]:
 
 def queue_for(*, user: User) -> QuerySet[Claim]:
     """The user's open work: claims assigned to them that are not finished."""
+    if not isinstance(user, AuthUser):
+        return Claim.objects.none()
     return (
         Claim.objects.filter(assignee=user, status__in=workflow.OPEN_STATES)
         .select_related("claimant")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import email.utils
 import importlib.util
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from celery.schedules import crontab
@@ -202,7 +203,7 @@ if REDIS_URL:
     # longest task or a slow task would run twice. Retries with a countdown (up to 15
     # minutes of backoff in claims.tasks) sit unacknowledged in the worker too, hence the
     # floor of an hour (Redis's own default) however short the time limits are set.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, Any] = {
         "visibility_timeout": env_int(
             "CELERY_VISIBILITY_TIMEOUT", max(CELERY_TASK_HARD_TIME_LIMIT * 2, 3600), minimum=CELERY_TASK_HARD_TIME_LIMIT
         ),
@@ -291,7 +292,7 @@ EMAIL_BACKEND_ALIASES = {
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "console" if DEBUG else "smtp").strip()
 EMAIL_BACKEND = EMAIL_BACKEND_ALIASES.get(EMAIL_BACKEND, EMAIL_BACKEND)
 if EMAIL_BACKEND not in EMAIL_BACKEND_ALIASES.values():
-    _module, _, _cls = EMAIL_BACKEND.rpartition(".")
+    _module, _dot, _cls = EMAIL_BACKEND.rpartition(".")
     try:
         _found = bool(_module) and importlib.util.find_spec(_module) is not None
     except (ImportError, ValueError):

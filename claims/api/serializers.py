@@ -65,7 +65,7 @@ class SourceBriefSerializer(serializers.ModelSerializer):
 
 
 class AppearanceSerializer(serializers.ModelSerializer):
-    source = SourceBriefSerializer(read_only=True)
+    source = SourceBriefSerializer(read_only=True)  # type: ignore[assignment]  # a field named like Field.source
 
     class Meta:
         model = Appearance
@@ -93,7 +93,7 @@ def _user(serializer: serializers.BaseSerializer, user: Any) -> dict[str, Any] |
 class ReviewSerializer(serializers.ModelSerializer):
     """A verdict with its rationale and evidence; author and approver for desk members only."""
 
-    claim = serializers.PrimaryKeyRelatedField(read_only=True)
+    claim: serializers.PrimaryKeyRelatedField = serializers.PrimaryKeyRelatedField(read_only=True)
     claim_status = serializers.CharField(source="claim.status", read_only=True)
     rating = RatingBriefSerializer(read_only=True, allow_null=True)
     evidence = SourceBriefSerializer(many=True, read_only=True)
@@ -260,14 +260,14 @@ class ClaimSerializer(serializers.ModelSerializer):
 
 class TransitionOptionSerializer(serializers.Serializer):
     to = serializers.CharField(read_only=True)
-    label = serializers.CharField(read_only=True)
+    label = serializers.CharField(read_only=True)  # type: ignore[assignment]  # a field named like Field.label
 
 
 class ClaimDetailSerializer(ClaimSerializer):
     """A claim with its full verdict and the transitions the caller may attempt.
     Feed it `ClaimDetailSerializer.load(claims, desk=…)`."""
 
-    review = ReviewSerializer(read_only=True, allow_null=True)
+    review = ReviewSerializer(read_only=True, allow_null=True)  # type: ignore[assignment]  # the full verdict
     available_transitions = serializers.SerializerMethodField()
 
     class Meta(ClaimSerializer.Meta):
@@ -324,7 +324,7 @@ class ClaimCreateSerializer(StrictSerializer):
     claim_date = serializers.DateField(required=False, allow_null=True)
     claim_reviewed = StrictCharField(max_length=200, required=False, allow_blank=True, default="")
     location = StrictCharField(max_length=200, required=False, allow_blank=True, default="")
-    appearances = AppearanceInputSerializer(many=True, required=False, max_length=50)
+    appearances = AppearanceInputSerializer(many=True, required=False, max_length=50)  # type: ignore[call-arg]  # a ListSerializer argument
     tags = serializers.ListField(child=StrictCharField(max_length=60), required=False, max_length=30)
     priority = StrictChoiceField(choices=Priority.choices, required=False)
 
@@ -419,7 +419,7 @@ class SourceSerializer(StrictModelSerializer):
         fields = ["id", "url", "title", "outlet", "author", "published_at", "language", "created_at", "fetched_at"]
         read_only_fields = ["id", "created_at", "fetched_at"]
         # The service normalises the URL and returns the existing source for a known one.
-        extra_kwargs = {"url": {"validators": []}}
+        extra_kwargs: dict[str, dict[str, Any]] = {"url": {"validators": []}}
 
 
 class SourceUpdateSerializer(SourceSerializer):
@@ -430,7 +430,7 @@ class SourceUpdateSerializer(SourceSerializer):
 
 
 class RatingSerializer(StrictModelSerializer):
-    label = serializers.CharField(read_only=True, help_text=_("The label in the request's language."))
+    label = serializers.CharField(read_only=True, help_text=_("The label in the request's language."))  # type: ignore[assignment]  # a field named like Field.label
 
     class Meta:
         model = Rating
@@ -473,7 +473,7 @@ class ReviewWriteSerializer(StrictSerializer):
         if self.instance is not None:
             del self.fields["claim"]
         elif "claims" in self.context:  # the claims the caller may see; none when building the schema
-            self.fields["claim"].queryset = self.context["claims"]
+            self.fields["claim"].queryset = self.context["claims"]  # type: ignore[attr-defined]
 
     def validate_claim(self, claim: Claim) -> Claim:
         if review_of(claim) is not None:
