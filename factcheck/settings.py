@@ -473,6 +473,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "claims.tasks_watch.send_notification_digests",
         "schedule": crontab(hour=NOTIFICATION_DIGEST_HOUR, minute=0),
     },
+    "train-ranker": {"task": "claims.tasks.train_ranker", "schedule": 24 * 60 * 60},
 }
 
 LOG_LEVEL = env_choice("LOG_LEVEL", "INFO", {"DEBUG", "INFO", "WARNING", "ERROR"})
