@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.management import create_permissions
+from django.utils import translation
 
 from tests.factories import ClaimFactory, ReviewFactory, UserFactory
 
@@ -25,6 +26,19 @@ def pytest_collection_modifyitems(config, items):
 
 
 _SEED = importlib.import_module("claims.migrations.0002_roles_and_ratings")
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Start every test in the default language.
+
+    LocaleMiddleware activates the request's language for the thread and nothing resets it, so a
+    Norwegian request in one test would make the next test's messages Norwegian, depending on
+    which tests a worker happened to run before it.
+    """
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
