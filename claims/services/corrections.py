@@ -57,7 +57,7 @@ def claim_correct(
     if errors:
         raise ServiceError(" ".join(errors.values()), errors=list(errors.values()), fields=errors)
     transition = _allowed_transition(locked, user, ClaimStatus.UPDATED)
-    review = Review.objects.select_for_update().select_related("rating").get(claim=locked)
+    review = Review.objects.select_for_update(of=("self",)).select_related("rating").get(claim=locked)
     changes: dict[str, list[str]] = {}
     if rating is not None and rating.pk != review.rating_id:
         changes["rating"] = [review.rating.slug if review.rating else "", rating.slug]
