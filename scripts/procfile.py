@@ -18,7 +18,7 @@ import threading
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from run import ROOT, Child, say
+from run import ROOT, Child, say, supervise
 
 LINE = re.compile(r"^([A-Za-z0-9_-]+):\s*(.+)$")
 
@@ -64,14 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     for child in children:
         child.pump.start()
 
-    exit_code = 0
-    while not stopping.is_set():
-        for child in children:
-            if child.proc.poll() is not None:
-                say(f"{child.name} exited with code {child.proc.returncode}; stopping the rest")
-                exit_code = 1
-                stopping.set()
-        stopping.wait(0.5)
+    exit_code = supervise(children, stopping)
 
     say("Stopping")
     for child in reversed(children):

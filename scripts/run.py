@@ -254,6 +254,19 @@ def port_free(host: str, port: int) -> bool:
     return True
 
 
+def supervise(children: list[Child], stopping: threading.Event) -> int:
+    """Wait until asked to stop or until a child exits on its own (then 1: the rest must stop too)."""
+    exit_code = 0
+    while not stopping.is_set():
+        for child in children:
+            if child.proc.poll() is not None:
+                say(f"{child.name} exited with code {child.proc.returncode}; stopping the rest")
+                exit_code = 1
+                stopping.set()
+        stopping.wait(0.5)
+    return exit_code
+
+
 def main() -> int:
     env = dev_env()
     var_dir = Path(env.get("FACTCHECK_VAR_DIR", ROOT / "var"))
@@ -308,14 +321,7 @@ def main() -> int:
             flush=True,
         )
 
-    exit_code = 0
-    while not stopping.is_set():
-        for child in children:
-            if child.proc.poll() is not None:
-                say(f"{child.name} exited with code {child.proc.returncode}; stopping the rest")
-                exit_code = 1
-                stopping.set()
-        stopping.wait(0.5)
+    exit_code = supervise(children, stopping)
 
     say("Stopping")
     # The worker first, SIGTERM to its main process only: a warm shutdown that lets the task

@@ -104,6 +104,20 @@ class RefusalsAsFormErrors:
             return HttpResponseRedirect(request.get_full_path())
 
 
+class ReadOnlyAdmin:
+    """For rows that only services and background jobs write (verdicts, candidates,
+    recurrences): the admin lists and shows them, and its own add, change and delete are off."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 class DeskHistoryAdmin(SimpleHistoryAdmin):
     """SimpleHistoryAdmin whose history is for reading: who changed what, when.
 

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from claims import services
-from claims.admin.base import report_errors
+from claims.admin.base import ReadOnlyAdmin, report_errors
 from claims.exceptions import ServiceError
 from claims.intake.sentences import paragraph_of
 from claims.models import CandidateClaim
@@ -90,7 +90,7 @@ def sentence_in_paragraph(candidate: CandidateClaim, *, limit: int = PARAGRAPH_L
 
 
 @admin.register(CandidateClaim)
-class CandidateClaimAdmin(admin.ModelAdmin):
+class CandidateClaimAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = ("score_column", "sentence_column", "language", "speaker_column", "article_column", "status_column")
     list_display_links = ("score_column",)
     list_filter = (
@@ -130,15 +130,6 @@ class CandidateClaimAdmin(admin.ModelAdmin):
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return can_see_candidates(request.user)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     def get_actions(self, request: HttpRequest) -> dict[str, Any]:
         # Django offers actions only to users with a change/delete permission by default.

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from claims import services
-from claims.admin.base import URL_FIELDS_HTTPS, DeskHistoryAdmin, RefusalsAsFormErrors
+from claims.admin.base import URL_FIELDS_HTTPS, DeskHistoryAdmin, ReadOnlyAdmin, RefusalsAsFormErrors
 from claims.admin.claims import looks_like_url
 from claims.admin.paginator import EstimatedCountPaginator
 from claims.admin.saving import adopt
@@ -164,7 +164,7 @@ class TagAdmin(admin.ModelAdmin):
 
 
 @admin.register(Review)
-class ReviewAdmin(DeskHistoryAdmin):
+class ReviewAdmin(ReadOnlyAdmin, DeskHistoryAdmin):
     """Verdicts across claims, for reading; they are written on the claim page."""
 
     list_display = ("claim_column", "rating", "headline", "author", "approver", "published_at", "updated_at")
@@ -194,15 +194,6 @@ class ReviewAdmin(DeskHistoryAdmin):
     @admin.display(description=_("claim"), ordering="claim__claim_reviewed")
     def claim_column(self, obj: Review) -> str:
         return claim_link(obj.claim)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Comment)

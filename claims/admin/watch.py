@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from claims import selectors_watch, workflow
+from claims.admin.base import ReadOnlyAdmin
 from claims.exceptions import ServiceError
 from claims.models import (
     Delivery,
@@ -288,7 +289,7 @@ class WebhookMessageAdmin(admin.ModelAdmin):
 
 
 @admin.register(Recurrence)
-class RecurrenceAdmin(admin.ModelAdmin):
+class RecurrenceAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = ("created_at", "claim_column", "article_column", "passage_column", "score", "status")
     list_filter = ("status", "article__language", "article__outlet")
     search_fields = ("passage", "article__title", "claim__claim_reviewed")
@@ -305,15 +306,6 @@ class RecurrenceAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return desk_member(request.user)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     @admin.display(description=_("claim"), ordering="claim")
     def claim_column(self, obj: Recurrence) -> str:
