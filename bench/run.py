@@ -1,6 +1,6 @@
 """The benchmark suite (issue 5): `make bench`, or
 
-    .venv/bin/python bench/run.py [--scale 20k,200k] [--cases api,growth,search,admin,discovery,celery]
+    .venv/bin/python bench/run.py [--scale 20k,200k] [--cases api,compiled,growth,search,admin,discovery,celery]
                                   [--repeat 15] [--quick] [--regenerate | --no-generate]
 
 For each scale it makes sure the database `fc_bench_<scale>` holds the generated data set
@@ -30,7 +30,7 @@ from bench.database import parse_count, read_marker  # noqa: E402
 from bench.generate import GENERATOR_VERSION  # noqa: E402
 from bench.harness import CaseResult, Scale, fmt_value, write_results  # noqa: E402
 
-ALL_CASES = ("api", "growth", "search", "admin", "discovery", "celery")
+ALL_CASES = ("api", "compiled", "growth", "search", "admin", "discovery", "celery")
 DEFAULT_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/fc_bench_{scale}")
 DEFAULT_REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/10")
 RESULTS = ROOT / "bench" / "results"

@@ -6,8 +6,8 @@ REST API, the Google Fact Check Tools compatibility face), so they cannot disagr
 `build_claimreview` is a pure function over an already-loaded claim: it reads
 `claim.review` (with `rating`), `claim.appearances.all()` (with `source`) and
 `claim.claimant`, and expects the caller to have prefetched them (see
-`claims.selectors.claim_detail` / `published_factchecks`). It never writes and, given a
-prefetched claim, never queries.
+`claims.selectors.published_factchecks`, or the API detail's `ClaimDetailSerializer.load`).
+It never writes and, given a prefetched claim, never queries.
 """
 
 from __future__ import annotations

@@ -17,7 +17,6 @@ from claims.models import (
     Claim,
     Claimant,
     ClaimReviewPage,
-    Comment,
     FetchJob,
     Rating,
     RelatedArticle,
@@ -41,33 +40,6 @@ def claims_visible_to(*, user: User) -> QuerySet[Claim]:
     if not can_see_unpublished(user):
         qs = qs.filter(status__in=workflow.LIVE_STATES)
     return qs
-
-
-def claim_list(*, user: User, query: str = "") -> QuerySet[Claim]:
-    """Claims with what a list row shows (claimant, rating, assignee, tags) in fixed queries."""
-    qs = (
-        claims_visible_to(user=user)
-        .select_related("claimant", "assignee", "review__rating")
-        .prefetch_related("tags")
-        .defer("search_vector", "search_extra", "search_folded")
-    )
-    if query:
-        qs = search_claims(qs, query)
-    return qs
-
-
-def claim_detail(*, user: User) -> QuerySet[Claim]:
-    """Claims with everything the detail page and the API detail show."""
-    return claim_list(user=user).prefetch_related(
-        Prefetch("appearances", queryset=Appearance.objects.select_related("source")),
-        Prefetch("comments", queryset=Comment.objects.select_related("author")),
-        "corrections",
-        Prefetch(
-            "review",
-            queryset=Review.objects.select_related("rating", "author", "approver").prefetch_related("evidence"),
-        ),
-        "external_reviews",
-    )
 
 
 def queue_condition(user: User) -> Q:
@@ -113,11 +85,6 @@ def users_who_can_work() -> QuerySet:
     )
 
 
-def related_articles_for(*, claim: Claim) -> QuerySet[RelatedArticle]:
-    """A claim's suggestions as the desk sees them: best first, none marked irrelevant."""
-    return related_articles_by_status(claim=claim)
-
-
 def latest_job_for(*, claim: Claim) -> FetchJob | None:
     return FetchJob.objects.filter(claim=claim).order_by("-created_at", "-id").first()
 
@@ -150,59 +117,6 @@ def retracted_factchecks() -> QuerySet[Claim]:
         .select_related("claimant")
         .defer("search_vector", "search_extra", "search_folded")
     )
-
-
-# --- The REST API's reads ---------------------------------------------------------------------
-
-
-# What a row of the API's claim list shows (claims.api.serializers.ClaimSerializer), and
-# nothing else: a page of 50 then builds small model instances from short rows. A field
-# added to the serializer must be added here too, or each row fetches it with a query of
-# its own; tests/test_perf_guards.py counts the queries and fails on that.
-_FEED_COLUMNS = (
-    *("id", "slug", "text", "claim_reviewed", "language", "claimant", "claim_date", "location", "status"),
-    *("priority", "assignee", "created_at", "updated_at", "published_at", "version"),
-    *("claimant__id", "claimant__name", "claimant__kind"),
-    *("review__id", "review__claim", "review__rating", "review__headline", "review__published_url"),
-    "review__published_at",
-    *(f"review__rating__{f}" for f in ("id", "slug", "label_en", "label_nb", "rating_value", "best_rating")),
-    "review__rating__worst_rating",
-)
-_FEED_DESK_COLUMNS = ("assignee__id", "assignee__username")
-_FEED_APPEARANCE_COLUMNS = (
-    *("id", "claim", "source", "quote", "appeared_on", "is_first_appearance"),
-    *(f"source__{f}" for f in ("id", "url", "title", "outlet", "author", "published_at", "language")),
-)
-
-
-def claim_feed(*, user: User, query: str = "") -> QuerySet[Claim]:
-    """Claims as API lists and exports show them, with appearances and their sources.
-
-    Three queries whatever the page size: the claims (with claimant, review and rating
-    joined, and the assignee for desk members, who are the only ones shown it), their
-    tags (in `feed_tags`), and their appearances with sources (in `feed_appearances`).
-    Only the columns the rows show are read: no verdict Markdown, claimant description or
-    extracted source text (kilobytes each).
-    """
-    desk = can_see_unpublished(user)
-    qs = (
-        claims_visible_to(user=user)
-        .select_related("claimant", "review__rating", *(["assignee"] if desk else []))
-        .only(*_FEED_COLUMNS, *(_FEED_DESK_COLUMNS if desk else ()))
-        .prefetch_related(
-            # Plain lists (to_attr), which ClaimSerializer reads: Django would otherwise build
-            # a related manager and a queryset per claim and relation just to hold each list.
-            Prefetch("tags", queryset=Tag.objects.all(), to_attr="feed_tags"),
-            Prefetch(
-                "appearances",
-                queryset=Appearance.objects.select_related("source").only(*_FEED_APPEARANCE_COLUMNS),
-                to_attr="feed_appearances",
-            ),
-        )
-    )
-    if query:
-        qs = search_claims(qs, query)
-    return qs
 
 
 def _desk_may_view(user: User, model: str) -> bool:

@@ -13,14 +13,12 @@ from typing import Any
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.db import transaction
 
 from claims import services
 from claims.discovery import jobs as discovery_jobs
 from claims.discovery import pipeline
 from claims.discovery.http import TransientFetchError
-from claims.models import Claim, Feed, FetchJob
+from claims.models import Feed, FetchJob
 from claims.services import imports as import_services
 from claims.services import notifications as notification_services
 from claims.services import tips as tip_services
@@ -117,10 +115,8 @@ def harvest_feed(self: Any, job_id: int) -> None:
 
 
 @shared_task(**_FETCH_TASK)
-def fetch_article(self: Any, article_ids: list[int] | None = None, job_id: int | None = None) -> None:
-    """Fetch and extract article pages: a batch of index ids, or the URL of a fetch_article job."""
-    if job_id is not None:
-        _run_claimed(self, job_id, lambda job, can_retry: pipeline.run_fetch_url(job, can_retry=can_retry))
+def fetch_article(self: Any, article_ids: list[int] | None = None) -> None:
+    """Fetch and extract a batch of the index's article pages (queued by feed harvests)."""
     if article_ids:
         pipeline.fetch_articles(list(article_ids))
 
@@ -130,11 +126,10 @@ def harvest_all_feeds(self: Any) -> int:
     """Beat, every 15 minutes: one harvest job per enabled feed. Returns how many were queued."""
     queued = 0
     for feed in Feed.objects.filter(enabled=True).only("id"):
-        if existing := discovery_jobs.open_job(kind=FetchJob.Kind.HARVEST, feed_id=feed.pk):
-            _reuse(existing)
+        if discovery_jobs.open_job(kind=FetchJob.Kind.HARVEST, feed_id=feed.pk):
+            services.harvest_job_start(feed_id=feed.pk)  # reuses it (sent again if it may be lost)
             continue
-        job = discovery_jobs.create_job(kind=FetchJob.Kind.HARVEST, feed=feed)
-        discovery_jobs.send_job(job.pk, job.kind)
+        services.harvest_job_start(feed_id=feed.pk)
         queued += 1
     return queued
 
@@ -150,7 +145,7 @@ def recheck_open_claims(self: Any) -> int:
     """Beat, hourly: a new discovery job for open claims whose last one is old."""
     due = discovery_jobs.claims_due_for_recheck()
     for claim_id in due:
-        enqueue_discovery(claim_id=claim_id, user_id=None)
+        services.discovery_job_start(claim_id=claim_id)
     return len(due)
 
 
@@ -158,42 +153,6 @@ def recheck_open_claims(self: Any) -> int:
 def recover_lost_jobs() -> dict[str, int]:
     """Beat, every JOB_SWEEP_SECONDS: re-queue jobs whose worker died or whose message was lost."""
     return discovery_jobs.recover_lost_jobs()
-
-
-def _reuse(job: FetchJob) -> FetchJob:
-    if discovery_jobs.needs_resend(job):
-        transaction.on_commit(lambda: discovery_jobs.send_job(job.pk, job.kind))
-    return job
-
-
-def enqueue_discovery(*, claim_id: int, user_id: int | None = None) -> FetchJob | None:
-    """Create a discovery job for the claim and queue it once the transaction commits.
-
-    Called by services (on commit, when a claim enters research) and by the beat recheck; a
-    job for the claim still waiting in the queue is reused rather than doubled (and its
-    message sent again if it may have been lost).
-    """
-    existing = discovery_jobs.open_job(kind=FetchJob.Kind.DISCOVER, claim_id=claim_id)
-    if existing is not None:
-        return _reuse(existing)
-    claim = Claim.objects.filter(pk=claim_id).first()
-    if claim is None:  # deleted before the commit hook ran
-        return None
-    user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
-    job = discovery_jobs.create_job(kind=FetchJob.Kind.DISCOVER, claim=claim, user=user)
-    transaction.on_commit(lambda: discovery_jobs.send_job(job.pk, job.kind))
-    return job
-
-
-def enqueue_harvest(*, feed_id: int, user_id: int | None = None) -> FetchJob:
-    """Create a harvest job for the feed and queue it once the transaction commits."""
-    existing = discovery_jobs.open_job(kind=FetchJob.Kind.HARVEST, feed_id=feed_id)
-    if existing is not None:
-        return _reuse(existing)
-    user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
-    job = discovery_jobs.create_job(kind=FetchJob.Kind.HARVEST, feed=Feed.objects.get(pk=feed_id), user=user)
-    transaction.on_commit(lambda: discovery_jobs.send_job(job.pk, job.kind))
-    return job
 
 
 # --- Reader tips ------------------------------------------------------------------------------

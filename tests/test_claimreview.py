@@ -10,9 +10,15 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from claims import selectors, services
+from claims.api.serializers import ClaimDetailSerializer
 from claims.claimreview import build_claimreview
 from claims.models import Claimant
 from tests.factories import SourceFactory, rating
+
+
+def loaded_for(user, claim):
+    """The claim as the API detail loads it (the prefetches build_claimreview expects)."""
+    return ClaimDetailSerializer.load(selectors.claims_visible_to(user=user), desk=True).get(pk=claim.pk)
 
 
 def _publish(*, reviewer, editor, verdict: str = "false", language: str = "en", claimant=None, appearances=()):
@@ -41,14 +47,14 @@ def _publish(*, reviewer, editor, verdict: str = "false", language: str = "en", 
 
 @pytest.fixture
 def org_claimant(db):
-    return services.claimant_get_or_create(
+    return services.claimant_for_name(
         name="Government of Russia", kind=Claimant.Kind.ORGANIZATION, job_title="ignored", wikidata_id="Q1"
     )
 
 
 @pytest.mark.django_db
 def test_full_claimreview_for_a_published_claim(reviewer, editor, django_assert_num_queries):
-    blinken = services.claimant_get_or_create(
+    blinken = services.claimant_for_name(
         name="Antony Blinken",
         job_title="US Secretary of State",
         wikidata_id="Q4773585",
@@ -65,7 +71,7 @@ def test_full_claimreview_for_a_published_claim(reviewer, editor, django_assert_
             ),
         ],
     )
-    loaded = selectors.claim_detail(user=editor).get(pk=claim.pk)
+    loaded = loaded_for(editor, claim)
     with django_assert_num_queries(0):
         data = build_claimreview(loaded)
 
@@ -109,7 +115,7 @@ def test_full_claimreview_for_a_published_claim(reviewer, editor, django_assert_
 @pytest.mark.django_db
 def test_label_follows_claim_language_and_off_scale_rating_has_no_numbers(reviewer, editor, org_claimant):
     claim = _publish(reviewer=reviewer, editor=editor, verdict="misleading", language="nb", claimant=org_claimant)
-    data = build_claimreview(selectors.claim_detail(user=editor).get(pk=claim.pk))
+    data = build_claimreview(loaded_for(editor, claim))
     assert data["reviewRating"] == {"@type": "Rating", "alternateName": "Villedende"}
     assert data["inLanguage"] == "nb"
     # Organisations carry no jobTitle in schema.org.
@@ -129,6 +135,6 @@ def test_url_falls_back_to_the_public_page_from_the_request(reviewer, editor, se
     claim.review.published_url = ""
     claim.review.save()
     request = RequestFactory().get("/", HTTP_HOST="desk.example")
-    data = build_claimreview(selectors.claim_detail(user=editor).get(pk=claim.pk), request=request)
+    data = build_claimreview(loaded_for(editor, claim), request=request)
     assert data["url"] == f"http://desk.example/factchecks/{claim.slug}/"
     assert "author" not in data["itemReviewed"]

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from claims.discovery.http import TransientFetchError
 from claims.discovery.jobs import MAX_ATTEMPTS, JobRecorder, claim_job, create_job, store_suggestions
-from claims.discovery.pipeline import run_discovery, run_fetch_url, run_harvest
+from claims.discovery.pipeline import run_discovery, run_harvest
 from claims.models import Article, FetchJob, RelatedArticle
 from tests.factories import ArticleFactory, ClaimFactory, FeedFactory, UserFactory
 from tests.fixtures.web.server import LOOPBACK, serve
@@ -215,28 +215,16 @@ def test_harvest_job_for_a_broken_feed_fails_with_the_reason(httpserver):
     assert job.errors[0]["type"] == "FeedRejected" and job.errors[0]["permanent"]
 
 
-def test_a_transient_failure_gives_a_harvest_or_url_job_back_while_retries_are_left(httpserver, claim):
+def test_a_transient_failure_gives_a_harvest_job_back_while_retries_are_left(httpserver, claim):
     httpserver.expect_request("/busy").respond_with_data("busy", status=503)
     url = httpserver.url_for("/busy")
     harvest_job = create_job(kind=FetchJob.Kind.HARVEST, feed=FeedFactory(url=url))
-    url_job = create_job(kind=FetchJob.Kind.FETCH_ARTICLE, claim=claim, url=url)
-    for job_id, run in ((harvest_job.pk, run_harvest), (url_job.pk, run_fetch_url)):
-        job, _ = claim_job(job_id)
-        with pytest.raises(TransientFetchError):
-            run(job, can_retry=True)
-        job.refresh_from_db()
-        assert job.status == Status.QUEUED and job.errors[0]["status"] == 503
-        # The last try records the error and closes the job instead of raising.
-        job, _ = claim_job(job_id)
-        result = run(job, can_retry=False)
-        finished = result[0] if isinstance(result, tuple) else result
-        assert finished.status == Status.FAILED and len(finished.errors) == 2
-
-
-def test_a_pasted_url_becomes_a_suggestion(httpserver, claim):
-    serve(httpserver, "/en", "pages/geneva_talks_en.html")
-    job = create_job(kind=FetchJob.Kind.FETCH_ARTICLE, claim=claim, url=httpserver.url_for("/en"))
-    job, _ = claim_job(job.pk)
-    assert run_fetch_url(job).status == Status.SUCCEEDED
-    suggestion = RelatedArticle.objects.get(claim=claim)
-    assert suggestion.provider == "article_page" and "Geneva" in suggestion.article.title
+    job, _ = claim_job(harvest_job.pk)
+    with pytest.raises(TransientFetchError):
+        run_harvest(job, can_retry=True)
+    job.refresh_from_db()
+    assert job.status == Status.QUEUED and job.errors[0]["status"] == 503
+    # The last try records the error and closes the job instead of raising.
+    job, _ = claim_job(harvest_job.pk)
+    finished, _created = run_harvest(job, can_retry=False)
+    assert finished.status == Status.FAILED and len(finished.errors) == 2

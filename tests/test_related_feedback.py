@@ -84,7 +84,7 @@ def test_marks_are_kept_across_runs_and_irrelevant_is_never_suggested_again(revi
     assert (first.status, first.reviewed_by) == ("relevant", reviewer)
     assert first.score != 0.123 and first.why["terms"]  # score and reasons refreshed, the verdict kept
     assert (third.status, third.reviewed_by) == ("irrelevant", reviewer)
-    shown = list(selectors.related_articles_for(claim=research_claim))
+    shown = list(selectors.related_articles_by_status(claim=research_claim))
     assert third.pk not in {r.pk for r in shown}
     assert [r.rank for r in shown] == sorted(r.rank for r in shown)
     assert RelatedArticle.objects.filter(claim=research_claim).count() == 3  # no duplicates

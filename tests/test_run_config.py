@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 
 from claims import services
+from claims.api.serializers import ClaimDetailSerializer
 from claims.claimreview import build_claimreview
 from claims.models import Claim
-from claims.selectors import claim_detail
+from claims.selectors import claims_visible_to
 
 ROOT = Path(__file__).resolve().parent.parent
 _spec = importlib.util.spec_from_file_location("run_script", ROOT / "scripts" / "run.py")
@@ -22,7 +23,15 @@ run_script = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(run_script)
 
 # Variables a fresh terminal does not have.
-UNSET = ("DJANGO_DEBUG", "DJANGO_SECRET_KEY", "DATABASE_URL", "REDIS_URL", "FACTCHECK_SITE_URL", "EMAIL_BACKEND")
+UNSET = (
+    "DJANGO_SETTINGS_MODULE",
+    "DJANGO_DEBUG",
+    "DJANGO_SECRET_KEY",
+    "DATABASE_URL",
+    "REDIS_URL",
+    "FACTCHECK_SITE_URL",
+    "EMAIL_BACKEND",
+)
 
 
 def test_site_url_follows_host_and_port(monkeypatch):
@@ -38,7 +47,7 @@ def test_site_url_follows_host_and_port(monkeypatch):
 def test_published_links_use_the_configured_site(settings, reviewed_claim, editor):
     settings.FACTCHECK_SITE_URL = "http://127.0.0.1:8123"
     services.claim_transition(claim=reviewed_claim, user=editor, to="published")
-    claim = claim_detail(user=editor).get(pk=reviewed_claim.pk)
+    claim = ClaimDetailSerializer.load(claims_visible_to(user=editor), desk=True).get(pk=reviewed_claim.pk)
     assert claim.review.published_url == f"http://127.0.0.1:8123/factchecks/{claim.slug}/"
     assert build_claimreview(claim)["url"].startswith("http://127.0.0.1:8123/")
     assert Claim.objects.get(pk=claim.pk).status == "published"

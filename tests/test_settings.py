@@ -1,8 +1,8 @@
 """Settings come from the environment and refuse bad values at start-up.
 
 Each case starts a fresh interpreter (settings are read once per process) with a clean,
-production-like environment — no pytest in sys.modules, so none of the test conveniences
-apply — and changes one variable.
+production-like environment and `factcheck.settings` — the test conveniences live in
+`factcheck.settings_test`, which only pytest's config names — and changes one variable.
 """
 
 from __future__ import annotations
@@ -133,6 +133,17 @@ def test_production_defaults(tmp_path):
     assert loaded["SECURE_SSL_REDIRECT"] is True
     assert loaded["ENGINE"] == "django.db.backends.sqlite3"
     assert loaded["DB_NAME"] == str(tmp_path / "var" / "db.sqlite3")
+
+
+def test_the_test_settings_are_chosen_explicitly_and_importing_pytest_changes_nothing(tmp_path, settings):
+    assert settings.SETTINGS_MODULE == "factcheck.settings_test"
+    assert settings.API_CHECK_SERIALIZER_QUERIES is True
+    # The production settings stay production settings in a process that has pytest loaded.
+    code = "import pytest\n" + PRINT_SETTINGS
+    result = run(production_env(tmp_path), "-c", code)
+    assert result.returncode == 0, result.stderr
+    loaded = json.loads(result.stdout.strip().splitlines()[-1])
+    assert loaded["SECURE_SSL_REDIRECT"] is True and loaded["broker_url"].startswith("filesystem://")
 
 
 def test_database_url_selects_postgresql(tmp_path):

@@ -137,7 +137,7 @@ def test_feed_harvest_request(reviewer, sent, django_capture_on_commit_callbacks
 
 
 def test_discover_related_task_runs_a_job(claim, feeds):
-    job = tasks.enqueue_discovery(claim_id=claim.pk)
+    job = services.discovery_job_start(claim_id=claim.pk)
     tasks.discover_related.apply(args=[job.pk]).get()
     job.refresh_from_db()
     assert job.status in {Status.SUCCEEDED, Status.PARTIAL} and job.attempts == 1
@@ -152,7 +152,7 @@ def test_transient_errors_are_retried_then_the_job_fails(claim, httpserver, sett
     settings.DISCOVERY_PROVIDERS = ["wikipedia"]
     settings.DISCOVERY_WIKIPEDIA_API_URL = httpserver.url_for("/{lang}/w/api.php")
     httpserver.expect_request("/no/w/api.php").respond_with_data("busy", status=503)
-    job = tasks.enqueue_discovery(claim_id=claim.pk)
+    job = services.discovery_job_start(claim_id=claim.pk)
     # Retried eager runs read this setting rather than apply()'s throw argument.
     propagates, app.conf.task_eager_propagates = app.conf.task_eager_propagates, False
     try:
@@ -168,7 +168,7 @@ def test_transient_errors_are_retried_then_the_job_fails(claim, httpserver, sett
 
 
 def test_harvest_feed_task_queues_page_batches(feeds, sent):
-    job = tasks.enqueue_harvest(feed_id=feeds[1].pk)
+    job = services.harvest_job_start(feed_id=feeds[1].pk)
     sent()
     tasks.harvest_feed.apply(args=[job.pk]).get()
     job.refresh_from_db()
@@ -190,11 +190,12 @@ def test_fetch_article_task_fetches_pages_once(feeds, httpserver):
     assert len(httpserver.log) == requests_before
 
 
-def test_harvest_all_feeds_queues_one_job_per_feed_once(sent):
+def test_harvest_all_feeds_queues_one_job_per_feed_once(sent, django_capture_on_commit_callbacks):
     FeedFactory()
     FeedFactory()
     FeedFactory(enabled=False)
-    assert tasks.harvest_all_feeds.apply().get() == 2
+    with django_capture_on_commit_callbacks(execute=True):  # sent once the jobs are committed
+        assert tasks.harvest_all_feeds.apply().get() == 2
     assert tasks.harvest_all_feeds.apply().get() == 0  # the first jobs still wait in the queue
     assert FetchJob.objects.filter(kind="harvest").count() == 2
     assert len([m for m in sent() if m[0] == "claims.tasks.harvest_feed"]) == 2

@@ -114,3 +114,19 @@ def test_refused_claim_create_enqueues_nothing(outsider, broker, django_capture_
         create_claim(outsider)
     assert callbacks == []
     assert broker() == []
+
+
+def test_services_never_import_the_tasks():
+    """Tasks call services; services name the tasks they start (claims/services/_queue.py)."""
+    import ast
+    from pathlib import Path
+
+    import claims.services
+
+    for path in Path(claims.services.__file__).parent.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom):
+                names = {f"{node.module}.{alias.name}" for alias in node.names}
+                assert node.module != "claims.tasks" and "claims.tasks" not in names, path.name
+            elif isinstance(node, ast.Import):
+                assert not any(alias.name.startswith("claims.tasks") for alias in node.names), path.name

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bench.cases.admin import run_admin
-from bench.cases.api import run_api, run_growth
+from bench.cases.api import run_api, run_compiled, run_growth
 from bench.cases.discovery import run_discovery
 from bench.cases.search import run_search
 from bench.cases.tasks import run_tasks
@@ -13,6 +13,7 @@ from bench.harness import CaseResult, Context
 
 REGISTRY: dict[str, Callable[[Context], CaseResult]] = {
     "api": run_api,
+    "compiled": run_compiled,
     "growth": run_growth,
     "search": run_search,
     "admin": run_admin,

@@ -29,7 +29,7 @@ def run_tasks(ctx: Context) -> CaseResult:
     import redis
 
     from bench.celery_tasks import noop
-    from claims import tasks
+    from claims import services, tasks
     from claims.models import Claim, DuplicateSuggestion, FetchJob
     from factcheck.celery import app
 
@@ -67,7 +67,7 @@ def run_tasks(ctx: Context) -> CaseResult:
         for _ in range(2 if ctx.quick else 3):
             _reset(claim, feeds)
             for feed in feeds:
-                tasks.enqueue_harvest(feed_id=feed.pk)
+                services.harvest_job_start(feed_id=feed.pk)
             wait_for(
                 lambda: (
                     not FetchJob.objects.filter(kind="harvest", finished_at__isnull=True).exists()

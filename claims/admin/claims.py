@@ -13,7 +13,7 @@ from typing import Any
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.html import format_html
@@ -39,7 +39,7 @@ from claims.admin.forms import ClaimAdminForm, CorrectionForm
 from claims.admin.inlines import AppearanceInline, ReviewInline
 from claims.admin.paginator import EstimatedCountPaginator
 from claims.admin.saving import adopt, save_appearances, save_review
-from claims.exceptions import ServiceError, VersionConflict
+from claims.exceptions import ServiceError
 from claims.models import Appearance, Claim, Comment, Rating, RelatedArticle, Review
 from claims.search import search_claims
 from claims.urlnorm import normalize_url
@@ -319,12 +319,8 @@ class ClaimAdmin(RefusalsAsFormErrors, DeskHistoryAdmin):
             )
             adopt(obj, updated)
         elif expected is not None:
-            # Only the verdict or sources may have changed. Check and bump the version in one
-            # UPDATE, so of two editors saving the same page only the first gets through.
-            bumped = Claim.objects.filter(pk=obj.pk, version=expected).update_derived(version=F("version") + 1)
-            if not bumped:
-                raise VersionConflict(_("The claim was changed by someone else; reload it and try again."))
-            obj.version = expected + 1
+            # Only the verdict or sources may have changed.
+            services.claim_version_bump(claim=obj, user=request.user, expected_version=expected)
 
     def save_related(self, request: HttpRequest, form: Any, formsets: list, change: bool) -> None:
         # No form.save_m2m(): the tags were written by claim_create/claim_update.

@@ -83,7 +83,7 @@ class ClaimantAdmin(RefusalsAsFormErrors, DeskHistoryAdmin):
             adopt(obj, services.claimant_update(claimant=fresh, user=request.user, data=data))
         else:
             data = _given(form, services.CLAIMANT_FIELDS)
-            adopt(obj, services.claimant_create(user=request.user, **data))
+            adopt(obj, services.claimant_get_or_create(user=request.user, **data))
 
 
 @admin.register(Source)
@@ -125,7 +125,7 @@ class SourceAdmin(RefusalsAsFormErrors, admin.ModelAdmin):
             )
         else:
             data = _given(form, services.SOURCE_FIELDS)
-            adopt(obj, services.source_create(user=request.user, url=form.cleaned_data["url"], **data))
+            adopt(obj, services.source_get_or_create(user=request.user, url=form.cleaned_data["url"], **data))
 
 
 @admin.register(Rating)

@@ -154,7 +154,8 @@ class CandidateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiView
         )
 
     def _claim(self, request: Request, claim_id: int, status_code: int) -> Response:
-        claim = selectors.claim_detail(user=request.user).get(pk=claim_id)
+        visible = selectors.claims_visible_to(user=request.user)
+        claim = ClaimDetailSerializer.load(visible, desk=selectors.can_see_unpublished(request.user)).get(pk=claim_id)
         data = ClaimDetailSerializer(claim, context=self.get_serializer_context()).data
         return Response(data, status=status_code)
 

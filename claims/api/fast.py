@@ -15,22 +15,32 @@ columns). `CompiledListSerializer` does that once per page, and for a serializer
 nested fields are all such stock fields it keeps the compiled structure per class, so
 later pages only bind the request's timezone and the top-level method fields.
 
-The output is DRF's, key for key; tests/test_perf_guards.py compares the two on a
-realistic page. A nested serializer that overrides `to_representation`, or a field of
-another kind, is left to DRF.
+The output is DRF's, byte for byte; tests/test_fast.py compares the two on realistic
+pages and pins the few private DRF/Django attributes used here to the pinned versions. A
+nested serializer that overrides `to_representation`, or a field of another kind, is left
+to DRF.
 
-Use it with `class Meta: list_serializer_class = CompiledListSerializer`.
+One switch: `API_COMPILED_SERIALIZERS` (settings, default on). Off, lists and exports go
+through DRF's own `to_representation` and the API answers the same bytes, only slower
+(bench/, case 1b measures the difference with the same paginator on both sides).
+
+Use it with `class Meta: list_serializer_class = CompiledListSerializer`. The same list
+serializer checks, when `API_CHECK_SERIALIZER_QUERIES` is on (the test settings), that the
+first row is serialized without a database query: a queryset that was not given the
+serializer's `load()` fails there, loudly, instead of costing a query per row.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack, contextmanager
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ImproperlyConfigured, ObjectDoesNotExist
+from django.db import connections
 from django.db.models.manager import BaseManager
 from django.utils import timezone
 from rest_framework import serializers
@@ -236,7 +246,9 @@ def compile_serializer(serializer: serializers.Serializer) -> Represent:
 # A blueprint is the compiled structure without anything tied to one request: field names,
 # sources, nested blueprints, converter factories. Binding one to a request (its timezone,
 # the serializer instance's method fields) takes microseconds; building DRF's fields for
-# eight nested serializers took milliseconds on every page.
+# eight nested serializers took milliseconds on every page. It is built from an instance
+# of its own, without context, so the cache never holds a request (or anything else of
+# the first page's).
 
 Blueprint = list[tuple[str, str, Any]]
 _BLUEPRINTS: dict[type, Blueprint | None] = {}
@@ -305,7 +317,7 @@ def plan_for(serializer: serializers.Serializer) -> Represent:
     """The compiled representation for this serializer instance, from the class's blueprint if it has one."""
     cls = type(serializer)
     if cls not in _BLUEPRINTS:
-        blueprint = _blueprint(serializer, top=True) if _static_fields(cls) else None
+        blueprint = _blueprint(cls(), top=True) if _static_fields(cls) else None
         with _LOCK:
             _BLUEPRINTS.setdefault(cls, blueprint)
     blueprint = _BLUEPRINTS[cls]
@@ -314,10 +326,42 @@ def plan_for(serializer: serializers.Serializer) -> Represent:
     return _bind(blueprint, serializer, timezone.get_current_timezone())
 
 
+def representer(serializer: serializers.Serializer) -> Represent:
+    """How to represent one instance: the compiled plan, or DRF's own with the switch off."""
+    if settings.API_COMPILED_SERIALIZERS:
+        return plan_for(serializer)
+    return serializer.to_representation
+
+
+@contextmanager
+def _no_queries(what: str) -> Iterator[None]:
+    def refuse(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        raise ImproperlyConfigured(
+            f"{what} ran a query while serializing a row; give the queryset the serializer's load(): {sql[:300]}"
+        )
+
+    with ExitStack() as stack:
+        for connection in connections.all():
+            stack.enter_context(connection.execute_wrapper(refuse))
+        yield
+
+
+def represent_rows(serializer: serializers.Serializer, items: Iterable[Any]) -> list[dict[str, Any]]:
+    represent = representer(serializer)
+    rows = iter(items)
+    out = []
+    if settings.API_CHECK_SERIALIZER_QUERIES:
+        first = next(rows, None)
+        if first is not None:
+            with _no_queries(type(serializer).__name__):
+                out.append(represent(first))
+    out.extend(represent(item) for item in rows)
+    return out
+
+
 class CompiledListSerializer(serializers.ListSerializer):
-    """`many=True` serialization through a compiled plan of the child serializer."""
+    """`many=True` serialization through a compiled plan of the child serializer (or DRF's, switched off)."""
 
     def to_representation(self, data: Any) -> list[dict[str, Any]]:
         items = data.all() if isinstance(data, BaseManager) else data
-        represent = plan_for(self.child)
-        return [represent(item) for item in items]
+        return represent_rows(self.child, items)

@@ -87,7 +87,7 @@ class ClaimantViewSet(_Resource):
     def create(self, request: Request) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        claimant = services.claimant_create(user=request.user, **serializer.validated_data)
+        claimant = services.claimant_get_or_create(user=request.user, **serializer.validated_data)
         return Response(self.get_serializer(claimant).data, status=status.HTTP_201_CREATED)
 
     def partial_update(self, request: Request, pk: str) -> Response:
@@ -115,7 +115,7 @@ class SourceViewSet(_Resource):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        source = services.source_create(user=request.user, url=data.pop("url"), **data)
+        source = services.source_get_or_create(user=request.user, url=data.pop("url"), **data)
         return Response(self.get_serializer(source).data, status=status.HTTP_201_CREATED)
 
     def partial_update(self, request: Request, pk: str) -> Response:

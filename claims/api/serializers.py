@@ -1,6 +1,9 @@
 """How claims and the desk's other records look in JSON, and what a request body may contain.
 
-Output serializers read prefetched objects (no queries of their own); input serializers
+Output serializers read prefetched objects (no queries of their own); a serializer whose
+rows need joins, prefetches or a column list states them in its `load(queryset)` method,
+and every queryset that feeds it goes through that method (under tests a list whose first
+row still queries the database fails loudly: see `claims.api.fast`). Input serializers
 validate strictly (see `fields.py`) and hand plain values to `claims.services`.
 Internal details (who is assigned, who drafted or approved a verdict) are shown to desk
 members only; the `desk` context flag says whether the caller is one.
@@ -10,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -152,17 +156,35 @@ class ReviewBriefSerializer(serializers.ModelSerializer):
 # --- Claims ---------------------------------------------------------------------------------
 
 
+# What a row of the claim list shows (ClaimSerializer), and nothing else: a page of 50 then
+# builds small model instances from short rows. A field added to the serializer must be
+# added here too, or each row fetches it with a query of its own (the tests fail on that).
+_LIST_COLUMNS = (
+    *("id", "slug", "text", "claim_reviewed", "language", "claimant", "claim_date", "location", "status"),
+    *("priority", "assignee", "created_at", "updated_at", "published_at", "version"),
+    *("claimant__id", "claimant__name", "claimant__kind"),
+    *("review__id", "review__claim", "review__rating", "review__headline", "review__published_url"),
+    "review__published_at",
+    *(f"review__rating__{f}" for f in ("id", "slug", "label_en", "label_nb", "rating_value", "best_rating")),
+    "review__rating__worst_rating",
+)
+_LIST_DESK_COLUMNS = ("assignee__id", "assignee__username")
+_LIST_APPEARANCE_COLUMNS = (
+    *("id", "claim", "source", "quote", "appeared_on", "is_first_appearance"),
+    *(f"source__{f}" for f in ("id", "url", "title", "outlet", "author", "published_at", "language")),
+)
+
+
 class ClaimSerializer(serializers.ModelSerializer):
-    """A claim as lists, exports and sync clients see it."""
+    """A claim as lists, exports and sync clients see it. Feed it `ClaimSerializer.load(claims, desk=…)`."""
 
     url = serializers.SerializerMethodField()
     history = serializers.SerializerMethodField()
     claimreview = serializers.SerializerMethodField()
     claimant = ClaimantBriefSerializer(read_only=True, allow_null=True)
     assignee = serializers.SerializerMethodField()
-    # Lists come from selectors.claim_feed, which prefetches these into plain lists.
-    tags = TagSerializer(many=True, read_only=True, source="feed_tags")
-    appearances = AppearanceSerializer(many=True, read_only=True, source="feed_appearances")
+    tags = TagSerializer(many=True, read_only=True)
+    appearances = AppearanceSerializer(many=True, read_only=True)
     # Declared (not method) fields: built once per page instead of once per row, and
     # compiled by CompiledListSerializer. DRF reads a missing review as None.
     review = ReviewBriefSerializer(read_only=True, allow_null=True)
@@ -198,6 +220,24 @@ class ClaimSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
+    @staticmethod
+    def load(claims: QuerySet[Claim], *, desk: bool) -> QuerySet[Claim]:
+        """What a row reads, in three queries whatever the page size: the claims (claimant,
+        review and rating joined, and the assignee for desk members, the only ones shown it),
+        their tags, and their appearances with sources. Only the columns the rows show are
+        read: no verdict Markdown, claimant description or extracted source text."""
+        return (
+            claims.select_related("claimant", "review__rating", *(["assignee"] if desk else []))
+            .only(*_LIST_COLUMNS, *(_LIST_DESK_COLUMNS if desk else ()))
+            .prefetch_related(
+                "tags",
+                Prefetch(
+                    "appearances",
+                    queryset=Appearance.objects.select_related("source").only(*_LIST_APPEARANCE_COLUMNS),
+                ),
+            )
+        )
+
     def _link(self, name: str, claim: Claim) -> str:
         # reverse() costs more than the rest of a row; resolve each route once per
         # serializer (i.e. once per page) and fill in the id.
@@ -226,7 +266,7 @@ class ClaimSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(UserBriefSerializer(allow_null=True))
     def get_assignee(self, claim: Claim) -> dict[str, Any] | None:
-        # Outside the desk the assignee is not shown, and not loaded (see selectors.claim_feed).
+        # Outside the desk the assignee is not shown, and not loaded (see load()).
         return _user(self, claim.assignee) if _is_desk(self) else None
 
 
@@ -291,11 +331,9 @@ class CorrectionInputSerializer(StrictSerializer):
 
 
 class ClaimDetailSerializer(ClaimSerializer):
-    """A claim with its full verdict, corrections, other desks' reviews, the desk's comments and the transitions."""
+    """A claim with its full verdict, corrections, other desks' reviews, the desk's comments and the transitions.
+    Feed it `ClaimDetailSerializer.load(claims, desk=…)`."""
 
-    # A single claim comes from selectors.claim_detail, with the usual prefetches.
-    tags = TagSerializer(many=True, read_only=True)
-    appearances = AppearanceSerializer(many=True, read_only=True)
     review = ReviewSerializer(read_only=True, allow_null=True)
     external_reviews = ExternalReviewSerializer(many=True, read_only=True)
     corrections = CorrectionSerializer(many=True, read_only=True)
@@ -305,6 +343,27 @@ class ClaimDetailSerializer(ClaimSerializer):
     class Meta(ClaimSerializer.Meta):
         fields = [*ClaimSerializer.Meta.fields, "external_reviews", "corrections", "comments", "available_transitions"]
         read_only_fields = fields
+
+    @staticmethod
+    def load(claims: QuerySet[Claim], *, desk: bool) -> QuerySet[Claim]:
+        """Everything the detail (and its ClaimReview JSON-LD) shows: every column but the
+        search index's, the whole verdict with author, approver and evidence, the comments with
+        their authors, corrections and other desks' reviews."""
+        return (
+            claims.select_related("claimant", "assignee", "review__rating")
+            .defer("search_vector", "search_extra", "search_folded")
+            .prefetch_related(
+                "tags",
+                Prefetch("appearances", queryset=Appearance.objects.select_related("source")),
+                Prefetch("comments", queryset=Comment.objects.select_related("author")),
+                "corrections",
+                Prefetch(
+                    "review",
+                    queryset=Review.objects.select_related("rating", "author", "approver").prefetch_related("evidence"),
+                ),
+                "external_reviews",
+            )
+        )
 
     @extend_schema_field(CommentSerializer(many=True))
     def get_comments(self, claim: Claim) -> list[dict[str, Any]]:

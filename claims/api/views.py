@@ -153,12 +153,12 @@ class ClaimViewSet(ApiViewSet):
     }
 
     def get_queryset(self) -> QuerySet[Claim]:
-        if self.action in ("list", "export"):
-            return selectors.claim_feed(user=self.request.user)
-        return selectors.claim_detail(user=self.request.user)
+        # Each serializer loads what it shows (its load()); the selector decides what is visible.
+        visible = selectors.claims_visible_to(user=self.request.user)
+        return self.get_serializer_class().load(visible, desk=selectors.can_see_unpublished(self.request.user))
 
-    def get_serializer_class(self) -> type:
-        return {"list": ClaimSerializer, "export": ClaimSerializer}.get(self.action, ClaimDetailSerializer)
+    def get_serializer_class(self) -> type[ClaimSerializer]:
+        return ClaimSerializer if self.action in ("list", "export") else ClaimDetailSerializer
 
     def filter_queryset(self, queryset: QuerySet[Claim]) -> QuerySet[Claim]:
         # The FilterSet is a bound form of a dozen fields (about a millisecond to build and
@@ -169,7 +169,9 @@ class ClaimViewSet(ApiViewSet):
         return super().filter_queryset(queryset)
 
     def _detail(self, pk: int, *, status_code: int = status.HTTP_200_OK) -> Response:
-        claim = selectors.claim_detail(user=self.request.user).get(pk=pk)
+        user = self.request.user
+        visible = selectors.claims_visible_to(user=user)
+        claim = ClaimDetailSerializer.load(visible, desk=selectors.can_see_unpublished(user)).get(pk=pk)
         data = ClaimDetailSerializer(claim, context=self.get_serializer_context()).data
         return Response(data, status=status_code, headers={"ETag": etag_for(claim)})
 

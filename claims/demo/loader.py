@@ -143,13 +143,13 @@ def ensure_users(report: Report) -> dict[str, Any]:
 
 
 def _source(spec: content.DemoSource) -> Source:
-    return services.source_get_or_create(url=spec.url, title=spec.title, outlet=spec.outlet, language=spec.language)
+    return services.source_for_url(url=spec.url, title=spec.title, outlet=spec.outlet, language=spec.language)
 
 
 def _claimant(spec: content.DemoClaimant | None) -> Any:
     if spec is None:
         return None
-    return services.claimant_get_or_create(
+    return services.claimant_for_name(
         name=spec.name,
         kind=spec.kind,
         job_title=spec.job_title,

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 
 from claims.discovery import text as tx
-from claims.discovery.text import cosine, fold, ngram_profile  # noqa: F401  (re-exported)
+from claims.discovery.text import cosine, ngram_profile
 from claims.models import Claim
 from claims.search import search_claims
 

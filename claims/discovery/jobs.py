@@ -141,18 +141,13 @@ def lease(job: FetchJob) -> Iterator[None]:
 JOB_TASKS = {
     FetchJob.Kind.DISCOVER: "claims.tasks.discover_related",
     FetchJob.Kind.HARVEST: "claims.tasks.harvest_feed",
-    FetchJob.Kind.FETCH_ARTICLE: "claims.tasks.fetch_article",
 }
 
 
 def send_job(job_id: int, kind: str) -> None:
     """Send the job's message now (callers use transaction.on_commit) and note when."""
     FetchJob.objects.filter(pk=job_id).update(enqueued_at=timezone.now())
-    task = JOB_TASKS[kind]
-    if kind == FetchJob.Kind.FETCH_ARTICLE:
-        current_app.send_task(task, kwargs={"job_id": job_id})
-    else:
-        current_app.send_task(task, args=[job_id])
+    current_app.send_task(JOB_TASKS[kind], args=[job_id])
 
 
 def requeue(job: FetchJob, *, reset_attempts: bool = False) -> bool:
@@ -289,7 +284,8 @@ def open_job(*, kind: str, claim_id: int | None = None, feed_id: int | None = No
 
     Asking twice in a row (a double click, a beat tick while the last job waits) then
     reuses that job instead of queueing the same work again. A job whose message may be
-    lost is never reused as it is: `enqueue_*` sends it again (see `needs_resend`).
+    lost is never reused as it is: `services.discovery_job_start`/`harvest_job_start`
+    send it again (see `needs_resend`).
     """
     return (
         FetchJob.objects.filter(kind=kind, claim_id=claim_id, feed_id=feed_id, status=Status.QUEUED, attempts=0)

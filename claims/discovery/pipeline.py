@@ -15,7 +15,6 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.utils import timezone
 
 from claims.discovery import text as tx
 from claims.discovery.feeds import harvest
@@ -294,26 +293,3 @@ def _fetch_pages(
         if recorder is not None:
             recorder.advance()
     return fetched, failed, first_transient
-
-
-def run_fetch_url(
-    job: FetchJob,
-    *,
-    fetcher: Fetcher | None = None,
-    on_progress: ProgressCallback | None = None,
-    can_retry: bool = False,
-) -> FetchJob:
-    """Fetch one URL a reviewer pasted; with a claim on the job, suggest it for that claim."""
-    recorder = JobRecorder(job, on_progress=on_progress)
-    recorder.set_total(1)
-    try:
-        article = fetch_page(job.url, fetcher=fetcher or Fetcher())
-    except FetchError as exc:
-        return _fetch_failed(recorder, "article_page", exc, url=job.url, can_retry=can_retry)
-    _after_store(article)
-    if article is not None and job.claim is not None:
-        ranked = _rank(job.claim, [article], limit=1) or [(article, 0.0, {"terms": [], "snippet": article.text[:300]})]
-        store_suggestions(claim=job.claim, ranked=ranked, provider_of={article.pk: "article_page"})
-    recorder.stat("article_page", article=article.pk if article else None, fetched_at=timezone.now().isoformat())
-    recorder.advance()
-    return recorder.finish()

@@ -21,6 +21,9 @@ def _current_user() -> Any:
 
 
 class AuditedQuerySet(models.QuerySet):
+    """`update()` writes a history row per changed object: four queries (the ids, the UPDATE,
+    the changed rows, the history INSERT). `update_without_history()` is the bare UPDATE."""
+
     def update(self, **kwargs: Any) -> int:
         with transaction.atomic(using=self.db):
             pks = list(self.values_list("pk", flat=True))
@@ -32,8 +35,9 @@ class AuditedQuerySet(models.QuerySet):
                 )
         return count
 
-    def update_derived(self, **kwargs: Any) -> int:
-        """Update columns derived from other rows (search text) without a history row."""
+    def update_without_history(self, **kwargs: Any) -> int:
+        """One UPDATE and no history row: for columns history does not track (the search text)
+        and for the version bump that the write recording the change follows."""
         return super().update(**kwargs)
 
     def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[Any]:

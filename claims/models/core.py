@@ -164,6 +164,7 @@ class Claim(models.Model):
         "Comment", verbose_name=_("handoff"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
+    # `.update()` writes history too (four queries); `.update_without_history()` does not.
     objects = AuditedManager()
     history = HistoricalRecords(
         excluded_fields=["search_extra", "search_folded", "search_vector", "handoff", "reader_requests"]
@@ -201,6 +202,7 @@ class Appearance(models.Model):
     is_first_appearance = models.BooleanField(_("first appearance"), default=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
+    # `.update()` writes history too (four queries); `.update_without_history()` does not.
     objects = AuditedManager()
     history = HistoricalRecords()
 
@@ -239,6 +241,7 @@ class Rating(models.Model):
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
 
+    # `.update()` writes history too (four queries); `.update_without_history()` does not.
     objects = AuditedManager()
     history = HistoricalRecords()
 
@@ -338,6 +341,7 @@ class Review(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
+    # `.update()` writes history too (four queries); `.update_without_history()` does not.
     objects = AuditedManager()
     history = HistoricalRecords(m2m_fields=[evidence])
 

@@ -128,8 +128,6 @@ class FetchJob(models.Model):
     class Kind(models.TextChoices):
         DISCOVER = "discover", _("Find related articles")
         HARVEST = "harvest", _("Harvest feed")
-        FETCH_ARTICLE = "fetch_article", _("Fetch article")
-        DUPLICATES = "duplicates", _("Find duplicate claims")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")

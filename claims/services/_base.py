@@ -116,7 +116,7 @@ def _refresh_search_batch(claims: Sequence[Claim]) -> None:
         extra = "\n".join(parts + texts[claim.pk])
         folded = index_text(claim.claim_reviewed, claim.text, extra)
         if extra != claim.search_extra or folded != claim.search_folded:
-            Claim.objects.filter(pk=claim.pk).update_derived(search_extra=extra, search_folded=folded)
+            Claim.objects.filter(pk=claim.pk).update_without_history(search_extra=extra, search_folded=folded)
             claim.search_extra, claim.search_folded = extra, folded
 
 

@@ -35,7 +35,7 @@ from claims.services._base import (
 )
 from claims.services._queue import enqueue_on_commit
 from claims.services.events import event_emit
-from claims.services.reference import claimant_get_or_create, source_get_or_create, tags_get_or_create
+from claims.services.reference import claimant_for_name, source_for_url, tags_get_or_create
 from claims.workflow import ClaimStatus
 
 # --- Claims ----------------------------------------------------------------------------
@@ -85,7 +85,7 @@ def claim_create(
     if not text:
         raise ServiceError(_("The claim text is empty."))
     if isinstance(claimant, str):
-        claimant = claimant_get_or_create(name=claimant) if claimant.strip() else None
+        claimant = claimant_for_name(name=claimant) if claimant.strip() else None
     claim = Claim(
         text=text,
         claim_reviewed=claim_reviewed.strip(),
@@ -119,6 +119,21 @@ EDITABLE_CLAIM_FIELDS = frozenset(
 
 
 @transaction.atomic
+def claim_version_bump(*, claim: Claim, user: User, expected_version: int) -> int:
+    """Check the claim's version and bump it in one UPDATE, for a save that changed only what
+    hangs off the claim (its verdict, appearances): of two editors saving the same page,
+    only the first gets through. Returns the new version; VersionConflict if it was stale."""
+    _require(user, workflow.WORK)
+    bumped = Claim.objects.filter(pk=claim.pk, version=expected_version).update_without_history(
+        version=F("version") + 1
+    )
+    if not bumped:
+        raise VersionConflict(_("The claim was changed by someone else; reload it and try again."))
+    claim.version = expected_version + 1
+    return claim.version
+
+
+@transaction.atomic
 def claim_update(
     *,
     claim: Claim,
@@ -135,10 +150,12 @@ def claim_update(
     _require(user, workflow.WORK)
     _reject_unknown_fields(data, EDITABLE_CLAIM_FIELDS)
     if isinstance(data.get("claimant"), str):
-        data = {**data, "claimant": claimant_get_or_create(name=data["claimant"]) if data["claimant"].strip() else None}
+        data = {**data, "claimant": claimant_for_name(name=data["claimant"]) if data["claimant"].strip() else None}
     _check_assignee(data.get("assignee"))
     if expected_version is not None:
-        bumped = Claim.objects.filter(pk=claim.pk, version=expected_version).update_derived(version=F("version") + 1)
+        bumped = Claim.objects.filter(pk=claim.pk, version=expected_version).update_without_history(
+            version=F("version") + 1
+        )
         if not bumped:
             raise VersionConflict(_("The claim was changed by someone else; reload it and try again."))
         claim.refresh_from_db()
@@ -319,9 +336,7 @@ def _apply_transition(locked: Claim, transition: workflow.Transition, user: User
         _enqueue_discovery(locked.pk, user)
     if transition.target == ClaimStatus.PUBLISHED and locked.reader_requests:
         # Readers who sent this claim in and asked to hear back get the link (claims.services.tips).
-        from factcheck.celery import app
-
-        transaction.on_commit(lambda: app.send_task("claims.tasks.tips_notify_published", args=[locked.pk]))
+        enqueue_on_commit("claims.tasks.tips_notify_published", locked.pk)
     return locked
 
 
@@ -343,7 +358,7 @@ def _unmark_first_appearances(*, claim_id: int, user: User, keep_source: Source 
 def appearance_add(*, user: User, claim: Claim, item: AppearanceInput, refresh: bool = True) -> Appearance:
     """Record that the claim appears in a source; at most one appearance is the first."""
     _require(user, workflow.WORK)
-    source = source_get_or_create(url=item.url, title=item.title, outlet=item.outlet)
+    source = source_for_url(url=item.url, title=item.title, outlet=item.outlet)
     if item.is_first_appearance:
         _unmark_first_appearances(claim_id=claim.pk, user=user, keep_source=source)
     appearance = Appearance.objects.filter(claim=claim, source=source).first() or Appearance(claim=claim, source=source)
@@ -478,7 +493,7 @@ def review_save(
     _mark_history_user(review, user)
     review.save()
     sources = list(evidence) if evidence is not None else None
-    extra = [source_get_or_create(url=url) for url in evidence_urls]
+    extra = [source_for_url(url=url) for url in evidence_urls]
     if sources is not None:
         review.evidence.set(sources + extra)
     elif extra:
@@ -509,16 +524,14 @@ def comment_create(*, claim: Claim, user: User, body: str) -> Comment:
 
 
 def _enqueue_discovery(claim_id: int, user: User) -> None:
-    from claims import tasks  # tasks import services; import here to avoid the cycle
+    from claims.services.discovery import discovery_job_start  # discovery imports this module
 
     user_id = user.pk if getattr(user, "is_authenticated", False) else None
-    transaction.on_commit(lambda: tasks.enqueue_discovery(claim_id=claim_id, user_id=user_id))
+    transaction.on_commit(lambda: discovery_job_start(claim_id=claim_id, user_id=user_id))
 
 
 def _enqueue_duplicate_check(claim_id: int) -> None:
-    from claims import tasks
-
-    transaction.on_commit(lambda: tasks.find_duplicates.delay(claim_id))
+    enqueue_on_commit("claims.tasks.find_duplicates", claim_id)
 
 
 @transaction.atomic

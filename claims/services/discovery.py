@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from claims import workflow
+from claims.discovery import jobs as discovery_jobs
 from claims.exceptions import (
     PreconditionFailed,
     ServiceError,
 )
-from claims.models import Appearance, Claim, Source
+from claims.models import Appearance, Claim, Feed, FetchJob, Source
 from claims.services._base import (
     User,
     _mark_history_user,
@@ -22,7 +24,7 @@ from claims.services._base import (
     claim_refresh_search,
 )
 from claims.services.claims import _touch, claim_transition, review_add_evidence
-from claims.services.reference import source_get_or_create
+from claims.services.reference import source_for_url
 from claims.workflow import ClaimStatus
 
 # --- Related-article discovery: jobs on request (the API's and admin's "fetch related" buttons) ---
@@ -34,21 +36,59 @@ def discovery_request(*, claim: Claim, user: User) -> Any:
 
     A job for the claim still waiting in the queue is returned instead of a second one.
     """
-    from claims import tasks
-
     _require(user, workflow.WORK)
-    return tasks.enqueue_discovery(claim_id=claim.pk, user_id=user.pk)
+    return discovery_job_start(claim_id=claim.pk, user_id=user.pk)
 
 
 @transaction.atomic
 def feed_harvest_request(*, feed: Any, user: User) -> Any:
     """Queue a harvest of one feed now; returns its FetchJob."""
-    from claims import tasks
-
     _require(user, workflow.WORK)
     if not feed.enabled:
         raise PreconditionFailed(_("This feed is disabled; enable it before harvesting."))
-    return tasks.enqueue_harvest(feed_id=feed.pk, user_id=user.pk)
+    return harvest_job_start(feed_id=feed.pk, user_id=user.pk)
+
+
+def _job_send_on_commit(job: FetchJob) -> FetchJob:
+    # By task name through claims.discovery.jobs (which notes when the message went out).
+    transaction.on_commit(lambda: discovery_jobs.send_job(job.pk, job.kind))
+    return job
+
+
+def _job_reuse(job: FetchJob) -> FetchJob:
+    # A waiting job whose message may have been lost is sent again (a duplicate is a no-op).
+    return _job_send_on_commit(job) if discovery_jobs.needs_resend(job) else job
+
+
+@transaction.atomic
+def discovery_job_start(*, claim_id: int, user_id: int | None = None) -> FetchJob | None:
+    """Create a discovery job for the claim and queue it once the transaction commits.
+
+    For the services (when a claim enters research, on commit), the request above and the
+    beat's recheck; a job for the claim still waiting in the queue is reused, not doubled
+    (and its message sent again if it may have been lost). None if the claim was deleted
+    before this ran.
+    """
+    existing = discovery_jobs.open_job(kind=FetchJob.Kind.DISCOVER, claim_id=claim_id)
+    if existing is not None:
+        return _job_reuse(existing)
+    claim = Claim.objects.filter(pk=claim_id).first()
+    if claim is None:
+        return None
+    user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
+    return _job_send_on_commit(discovery_jobs.create_job(kind=FetchJob.Kind.DISCOVER, claim=claim, user=user))
+
+
+@transaction.atomic
+def harvest_job_start(*, feed_id: int, user_id: int | None = None) -> FetchJob:
+    """Create a harvest job for the feed and queue it once the transaction commits (an open
+    one is reused, and sent again if its message may have been lost)."""
+    existing = discovery_jobs.open_job(kind=FetchJob.Kind.HARVEST, feed_id=feed_id)
+    if existing is not None:
+        return _job_reuse(existing)
+    user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
+    feed = Feed.objects.get(pk=feed_id)
+    return _job_send_on_commit(discovery_jobs.create_job(kind=FetchJob.Kind.HARVEST, feed=feed, user=user))
 
 
 @transaction.atomic
@@ -58,8 +98,6 @@ def job_retry(*, job: Any, user: User) -> Any:
     Stuck: its worker died and the sweep has not revived it, or its message was lost. A job
     that is running with a live lease, queued normally or finished well is not retried.
     """
-    from claims.discovery import jobs as discovery_jobs
-
     _require(user, workflow.WORK)
     if job.kind not in discovery_jobs.JOB_TASKS:
         raise PreconditionFailed(_("This kind of job cannot be retried."))
@@ -107,7 +145,7 @@ def related_article_to_evidence(*, related: Any, user: User) -> Source:
     _require(user, workflow.WORK)
     related = RelatedArticle.objects.select_related("claim", "article").get(pk=related.pk)
     article = related.article
-    source = source_get_or_create(
+    source = source_for_url(
         url=article.url,
         title=article.title[:500],
         outlet=article.outlet[:200],

@@ -31,6 +31,7 @@ from claims.intake.matching import closest_claim
 from claims.intake.tips import normalize_text
 from claims.models import Appearance, Claim, ExternalReview, ImportJob, ImportRecord, Rating, RatingMapping
 from claims.services._base import User, _require, _url_validator
+from claims.services._queue import enqueue_on_commit
 from claims.services.claims import AppearanceInput, appearance_add, claim_create, claim_update, review_save
 from claims.urlnorm import normalize_url
 
@@ -49,9 +50,7 @@ class ImportRefused(ServiceError):
 
 
 def _enqueue_run(job_id: int) -> None:
-    from factcheck.celery import app
-
-    transaction.on_commit(lambda: app.send_task("claims.tasks.run_import", args=[job_id]))
+    enqueue_on_commit("claims.tasks.run_import", job_id)
 
 
 def check_import_url(url: str) -> str:

@@ -36,7 +36,7 @@ from claims.services.claims import (
     _unmark_first_appearances,
     appearance_add,
 )
-from claims.services.reference import claimant_get_or_create
+from claims.services.reference import claimant_for_name
 from claims.urlnorm import normalize_url
 from claims.workflow import ClaimStatus
 
@@ -123,7 +123,7 @@ def _markup_apply(
     """Write one markup: a new published claim and verdict, or the changes to an existing one."""
     claimant = None
     if item.author_name:
-        claimant = claimant_get_or_create(
+        claimant = claimant_for_name(
             name=item.author_name, job_title=item.author_job_title, same_as_url=item.author_same_as
         )
     summary_max = Claim._meta.get_field("claim_reviewed").max_length

@@ -27,7 +27,7 @@ from claims.urlnorm import normalize_url
 # --- Claimants, sources, tags ------------------------------------------------------------
 
 
-def claimant_get_or_create(*, name: str, kind: str = Claimant.Kind.PERSON, **fields: Any) -> Claimant:
+def claimant_for_name(*, name: str, kind: str = Claimant.Kind.PERSON, **fields: Any) -> Claimant:
     """The claimant with this name (case-insensitive), created if the desk has none yet."""
     name = " ".join(name.split())
     if not name:
@@ -42,7 +42,7 @@ def claimant_get_or_create(*, name: str, kind: str = Claimant.Kind.PERSON, **fie
         return Claimant.objects.get(name__iexact=name)
 
 
-def source_get_or_create(*, url: str, **fields: Any) -> Source:
+def source_for_url(*, url: str, **fields: Any) -> Source:
     """The source for this URL after normalisation; new metadata fills only empty fields."""
     _url_validator(url)
     normalized = normalize_url(url)
@@ -95,9 +95,10 @@ RATING_FIELDS = frozenset(
 )
 
 
-def claimant_create(*, user: User, name: str, **fields: Any) -> Claimant:
+def claimant_get_or_create(*, user: User, name: str, **fields: Any) -> Claimant:
+    """The claimant with this name if the desk has one (fields ignored), else a new one; needs add_claimant."""
     _require(user, "claims.add_claimant")
-    return claimant_get_or_create(name=name, **fields)
+    return claimant_for_name(name=name, **fields)
 
 
 @transaction.atomic
@@ -114,9 +115,11 @@ def claimant_update(*, claimant: Claimant, user: User, data: dict[str, Any]) -> 
     return claimant
 
 
-def source_create(*, user: User, url: str, **fields: Any) -> Source:
+def source_get_or_create(*, user: User, url: str, **fields: Any) -> Source:
+    """The source for this URL if the desk has one (new metadata fills its empty fields), else a
+    new one; needs add_source."""
     _require(user, "claims.add_source")
-    return source_get_or_create(url=url, **fields)
+    return source_for_url(url=url, **fields)
 
 
 @transaction.atomic

@@ -24,6 +24,7 @@ from claims.intake import tips as engine
 from claims.models import Claim, Tip, TipContact
 from claims.models.core import language_validator
 from claims.services._base import User, _person, _require, _url_validator
+from claims.services._queue import enqueue_on_commit
 from claims.services.claims import AppearanceInput, claim_create
 
 logger = logging.getLogger(__name__)
@@ -55,9 +56,7 @@ class TipReceipt:
 
 def _enqueue(task_name: str, *args: int) -> None:
     """Send a task by name once the transaction commits (services never import tasks)."""
-    from factcheck.celery import app
-
-    transaction.on_commit(lambda: app.send_task(task_name, args=list(args)))
+    enqueue_on_commit(task_name, *args)
 
 
 def tip_validate(*, text: str, url: str = "", language: str = "", contact: str = "") -> dict[str, list[str]]:
@@ -184,7 +183,7 @@ def _claims_recount(claim_ids: Iterable[int]) -> None:
     """Readers asked = the requests of every tip attached to the claim."""
     for claim_id in set(claim_ids):
         total = Tip.objects.filter(claim_id=claim_id).exclude(status=Tip.Status.SPAM).aggregate(n=Sum("requests"))["n"]
-        Claim.objects.filter(pk=claim_id).update_derived(reader_requests=total or 0)
+        Claim.objects.filter(pk=claim_id).update_without_history(reader_requests=total or 0)
 
 
 def _settle(tip: Tip, *, user: User, status: str, claim: Claim | None) -> list[Tip]:
