@@ -136,7 +136,7 @@ def test_production_defaults(tmp_path):
 
 
 def test_the_test_settings_are_chosen_explicitly_and_importing_pytest_changes_nothing(tmp_path, settings):
-    assert settings.SETTINGS_MODULE == "factcheck.settings_test"
+    assert os.environ["DJANGO_SETTINGS_MODULE"] == "factcheck.settings_test"  # from pyproject.toml
     assert settings.API_CHECK_SERIALIZER_QUERIES is True
     # The production settings stay production settings in a process that has pytest loaded.
     code = "import pytest\n" + PRINT_SETTINGS
