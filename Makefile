@@ -21,7 +21,7 @@ help:
 	@echo "make test          the whole test suite twice: on SQLite, then on PostgreSQL with Redis"
 	@echo "make test-sqlite   the suite on SQLite only (needs no services)"
 	@echo "make test-pg       the suite on PostgreSQL + Redis only (starts them if installed but stopped)"
-	@echo "make lint          ruff check + ruff format --check"
+	@echo "make lint          ruff check + ruff format --check + mypy (claims/, factcheck/)"
 	@echo "make format        ruff format + ruff check --fix"
 	@echo "make check-deploy  Django's deployment checks with production-like settings"
 	@echo "make services      start PostgreSQL and Redis if installed but stopped (CI=true: install them)"
@@ -50,6 +50,7 @@ services:
 lint: venv
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(PY) -m mypy
 
 format: venv
 	$(PY) -m ruff format .

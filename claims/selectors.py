@@ -26,8 +26,7 @@ from claims.models import (
 )
 from claims.search import search_claims, search_terms
 from claims.urlnorm import normalize_url
-
-User = Any
+from claims.users import AuthUser, User
 
 
 def can_see_unpublished(user: User) -> bool:
@@ -53,6 +52,8 @@ def queue_condition(user: User) -> Q:
 
 def queue_for(*, user: User) -> QuerySet[Claim]:
     """The user's open work (queue_condition), with the reason of a return or rejection."""
+    if not isinstance(user, AuthUser):
+        return Claim.objects.none()
     return (
         Claim.objects.filter(queue_condition(user))
         .select_related("claimant", "handoff__author")

@@ -51,7 +51,7 @@ class TipForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("contact") and not data.get("consent"):
             self.add_error(
                 "consent",

@@ -65,7 +65,7 @@ class BeatLease:
 
     def current_holder(self) -> str | None:
         value = self.client.get(LOCK_KEY)
-        return value.decode() if value else None
+        return value.decode() if isinstance(value, bytes) else value or None
 
 
 class LeaseLostError(SystemExit):
@@ -76,6 +76,7 @@ class SingleBeatScheduler(PersistentScheduler):
     """Celery's persistent scheduler, run only by the beat that holds the lease."""
 
     lease: BeatLease | None = None
+    max_interval: float
 
     def setup_schedule(self) -> None:
         redis_url = getattr(settings, "REDIS_URL", "")

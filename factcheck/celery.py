@@ -43,7 +43,7 @@ def _configure_limits() -> None:
     app.conf.task_soft_time_limit = settings.CELERY_TASK_SOFT_TIME_LIMIT
     if str(settings.CELERY_BROKER_URL).startswith("filesystem://"):
         for key in ("data_folder_in", "processed_folder", "control_folder"):
-            os.makedirs(settings.CELERY_BROKER_TRANSPORT_OPTIONS[key], exist_ok=True)
+            os.makedirs(str(settings.CELERY_BROKER_TRANSPORT_OPTIONS[key]), exist_ok=True)
 
 
 app.autodiscover_tasks()

@@ -12,6 +12,7 @@ import importlib.util
 import re
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from celery.schedules import crontab
@@ -239,7 +240,7 @@ if REDIS_URL:
     # out their countdown multiply.
     # (The value is set below, once WEBHOOK_RETRY_DELAYS is known: a webhook retry waits out
     # its countdown unacknowledged too.)
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, Any] = {
         "visibility_timeout": 0,
         # Look for messages a dead worker left unacknowledged every 10 s (kombu's default
         # scans only every 100 s), so they run again soon after the visibility timeout.
@@ -330,7 +331,7 @@ EMAIL_BACKEND_ALIASES = {
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "console" if DEBUG else "smtp").strip()
 EMAIL_BACKEND = EMAIL_BACKEND_ALIASES.get(EMAIL_BACKEND, EMAIL_BACKEND)
 if EMAIL_BACKEND not in EMAIL_BACKEND_ALIASES.values():
-    _module, _, _cls = EMAIL_BACKEND.rpartition(".")
+    _module, _dot, _cls = EMAIL_BACKEND.rpartition(".")
     try:
         _found = bool(_module) and importlib.util.find_spec(_module) is not None
     except (ImportError, ValueError):

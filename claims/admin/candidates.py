@@ -154,7 +154,7 @@ class CandidateClaimAdmin(ReadOnlyAdmin, admin.ModelAdmin):
 
     @admin.display(description=gettext_lazy("speaker"), ordering="speaker")
     def speaker_column(self, obj: CandidateClaim) -> str:
-        if obj.claimant_id:
+        if obj.claimant is not None:
             url = reverse("admin:claims_claimant_change", args=[obj.claimant_id])
             return format_html('<a href="{}">{}</a>', url, obj.claimant.name)
         return obj.speaker or "—"

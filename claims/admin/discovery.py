@@ -181,7 +181,7 @@ def panel_context(request: HttpRequest, claim: Claim, *, notice: dict[str, Any] 
             )
     job = selectors.latest_job_for(claim=claim) if user.has_perm("claims.view_fetchjob") else None
     state = job_state(job)
-    if state is not None:
+    if state is not None and job is not None:
         state["error_list"] = [_job_error_text(e) for e in (job.errors or [])][:50]
     panel_url = _admin_url("discovery_panel", claim.pk)
     return {

@@ -36,7 +36,7 @@ class ImportForm(forms.Form):
     atomic = forms.BooleanField(label=gettext_lazy("All or nothing: import nothing if any item fails"), required=False)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if bool(data.get("file")) == bool(data.get("url")):
             raise forms.ValidationError(_("Give either a file or a URL."))
         return data
@@ -120,7 +120,9 @@ class ImportJobAdmin(admin.ModelAdmin):
         }
         return TemplateResponse(request, "admin/claims/importjob/import_form.html", context)
 
-    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None):
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
+    ) -> HttpResponse:
         job = ImportJob.objects.filter(pk=object_id).first() if object_id.isdigit() else None
         extra = {
             "job": job,

@@ -8,6 +8,7 @@ only (the TipContact view permission).
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from django import forms
@@ -57,7 +58,7 @@ class TipContactInline(admin.TabularInline):
         return False
 
 
-def _report(request: HttpRequest, done: int, refused: list[tuple[Tip, Exception]], message: str) -> None:
+def _report(request: HttpRequest, done: int, refused: Sequence[tuple[Tip, Exception]], message: str) -> None:
     if done:
         messages.success(request, message)
     for tip, exc in refused:
@@ -123,10 +124,10 @@ class StatusFilter(admin.SimpleListFilter):
     title = gettext_lazy("status")
     parameter_name = "status"
 
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
         return [*Tip.Status.choices, ("all", _("All"))]
 
-    def choices(self, changelist: Any):
+    def choices(self, changelist: Any) -> Iterator[Any]:  # django-stubs: _ListFilterChoices dicts
         value = self.value() or Tip.Status.NEW
         for lookup, title in self.lookup_choices:
             yield {
@@ -174,7 +175,7 @@ class TipAdmin(admin.ModelAdmin):
         return obj is None and super().has_change_permission(request, obj)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Tip]:
-        if request.resolver_match and request.resolver_match.url_name.endswith("changelist"):
+        if request.resolver_match and (request.resolver_match.url_name or "").endswith("changelist"):
             return tip_selectors.tips_inbox()
         return super().get_queryset(request)
 

@@ -36,9 +36,9 @@ class JobSerializer(serializers.ModelSerializer):
 
     url = serializers.SerializerMethodField()
     progress = serializers.SerializerMethodField()
-    errors = JobErrorSerializer(many=True, read_only=True)
-    claim = serializers.PrimaryKeyRelatedField(read_only=True)
-    feed = serializers.PrimaryKeyRelatedField(read_only=True)
+    errors = JobErrorSerializer(many=True, read_only=True)  # type: ignore[assignment]  # a field named like Serializer.errors
+    claim: serializers.PrimaryKeyRelatedField = serializers.PrimaryKeyRelatedField(read_only=True)
+    feed: serializers.PrimaryKeyRelatedField = serializers.PrimaryKeyRelatedField(read_only=True)
 
     class Meta:
         model = FetchJob
@@ -127,7 +127,7 @@ class RelatedArticleMarkSerializer(serializers.Serializer):
 
 
 class EvidenceResultSerializer(serializers.Serializer):
-    source = serializers.IntegerField(help_text=_("The id of the Source now cited as evidence."))
+    source = serializers.IntegerField(help_text=_("The id of the Source now cited as evidence."))  # type: ignore[assignment]  # a field named like Field.source
     source_url = serializers.URLField()
     related = RelatedArticleSerializer()
 

@@ -16,6 +16,7 @@ from django.http import StreamingHttpResponse
 from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import ValidationError
 from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
 from rest_framework.utils.encoders import JSONEncoder
 
@@ -51,7 +52,10 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 class ExportNegotiation(DefaultContentNegotiation):
     """`?format=` names the export's format here; it must not pick (or reject) a DRF renderer."""
 
-    def select_renderer(self, request: Request, renderers: list, format_suffix: str | None = None) -> tuple:
+    def select_renderer(
+        self, request: Request, renderers: Iterable[BaseRenderer], format_suffix: str | None = None
+    ) -> tuple[BaseRenderer, str]:
+        renderers = list(renderers)
         return renderers[0], renderers[0].media_type
 
 

@@ -36,15 +36,15 @@ import datetime as dt
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, contextmanager
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, ObjectDoesNotExist
 from django.db import connections
 from django.db.models.manager import BaseManager
 from django.utils import timezone
-from rest_framework import serializers
-from rest_framework.fields import ISO_8601, SkipField, is_simple_callable
+from rest_framework import ISO_8601, serializers
+from rest_framework.fields import SkipField, is_simple_callable
 from rest_framework.relations import PKOnlyObject
 from rest_framework.settings import api_settings
 
@@ -91,12 +91,12 @@ def _leaf_factory(field: serializers.Field) -> Callable[[Any], Convert] | None:
         return lambda tz: _string
     if kind is serializers.IntegerField:
         return lambda tz: _integer
-    if kind is serializers.BigIntegerField:
+    if kind is serializers.BigIntegerField:  # type: ignore[attr-defined]  # DRF 3.17+; the stubs are 3.16's
         if getattr(field, "coerce_to_string", api_settings.COERCE_BIGINT_TO_STRING):
             return lambda tz: str
         return lambda tz: _integer
     if kind is serializers.ChoiceField:
-        choices = field.choice_strings_to_values
+        choices = cast(serializers.ChoiceField, field).choice_strings_to_values
         return lambda tz: lambda value: value if value == "" else choices.get(str(value), value)
     if kind is serializers.BooleanField:
         return lambda tz: lambda value: value if type(value) is bool else field.to_representation(value)
@@ -134,7 +134,7 @@ def _plain_attrs(field: serializers.Field) -> tuple[str, ...]:
     return () if field.source == "*" else tuple(field.source_attrs)
 
 
-def _drf_serializes_itself_cls(cls: type) -> bool:
+def _drf_serializes_itself_cls(cls: type[serializers.BaseSerializer]) -> bool:
     return cls.to_representation is serializers.Serializer.to_representation
 
 
@@ -154,7 +154,7 @@ def _step(field: serializers.Field, parent: serializers.Serializer, tz: Any) -> 
         return getattr(parent, field.method_name)
     get = _getter(field)
     if isinstance(field, serializers.ListSerializer) and _drf_serializes_itself(field):
-        return _many(get, _compile(field.child, tz), _plain_attrs(field))
+        return _many(get, _compile(_child(field), tz), _plain_attrs(field))
     if isinstance(field, serializers.Serializer) and _drf_serializes_itself(field):
         return _one(get, _compile(field, tz))
     factory = _leaf_factory(field)
@@ -232,8 +232,16 @@ def _represent(steps: list[tuple[str, Callable[[Any], Any]]]) -> Represent:
     return represent
 
 
+def _child(many: serializers.ListSerializer) -> serializers.Serializer:
+    return cast(serializers.Serializer, many.child)
+
+
+def _name(field: serializers.Field) -> str:
+    return cast(str, field.field_name)  # set when the field was bound to its serializer
+
+
 def _compile(serializer: serializers.Serializer, tz: Any) -> Represent:
-    return _represent([(field.field_name, _step(field, serializer, tz)) for field in serializer._readable_fields])
+    return _represent([(_name(field), _step(field, serializer, tz)) for field in serializer._readable_fields])
 
 
 def compile_serializer(serializer: serializers.Serializer) -> Represent:
@@ -255,12 +263,13 @@ _BLUEPRINTS: dict[type, Blueprint | None] = {}
 _LOCK = threading.Lock()
 
 
-def _static_fields(cls: type) -> bool:
+def _static_fields(cls: type[serializers.BaseSerializer]) -> bool:
     """The class builds the same fields for every instance (no per-instance field tailoring)."""
     return (
         cls.__init__ is serializers.BaseSerializer.__init__
-        and cls.get_fields in (serializers.ModelSerializer.get_fields, serializers.Serializer.get_fields)
-        and cls.fields is serializers.Serializer.fields
+        and getattr(cls, "get_fields", None)
+        in (serializers.ModelSerializer.get_fields, serializers.Serializer.get_fields)
+        and getattr(cls, "fields", None) is serializers.Serializer.fields
         and _drf_serializes_itself_cls(cls)
     )
 
@@ -269,7 +278,7 @@ def _blueprint(serializer: serializers.Serializer, *, top: bool) -> Blueprint | 
     """The serializer's structure, or None if some part of it cannot be reused across requests."""
     entries: Blueprint = []
     for field in serializer._readable_fields:
-        name = field.field_name
+        name = _name(field)
         if isinstance(field, serializers.SerializerMethodField):
             if not top:
                 return None  # bound to a nested instance we would not have
@@ -279,8 +288,8 @@ def _blueprint(serializer: serializers.Serializer, *, top: bool) -> Blueprint | 
             return None
         get = _getter(field)
         if isinstance(field, serializers.ListSerializer):
-            child = _blueprint(field.child, top=False) if _drf_serializes_itself(field) else None
-            if child is None or not _static_fields(type(field.child)):
+            child = _blueprint(_child(field), top=False) if _drf_serializes_itself(field) else None
+            if child is None or not _static_fields(type(_child(field))):
                 return None
             entries.append((name, "many", (get, child, _plain_attrs(field))))
         elif isinstance(field, serializers.Serializer):
@@ -364,4 +373,4 @@ class CompiledListSerializer(serializers.ListSerializer):
 
     def to_representation(self, data: Any) -> list[dict[str, Any]]:
         items = data.all() if isinstance(data, BaseManager) else data
-        return represent_rows(self.child, items)
+        return represent_rows(_child(self), items)

@@ -34,7 +34,7 @@ class UTCDateTimeFilter(filters.IsoDateTimeFilter):
             try:
                 value = value.astimezone(dt.UTC)
             except OverflowError:
-                before_year_one = value.utcoffset() > dt.timedelta(0)
+                before_year_one = (value.utcoffset() or dt.timedelta(0)) > dt.timedelta(0)
                 value = (dt.datetime.min if before_year_one else dt.datetime.max).replace(tzinfo=dt.UTC)
         return super().filter(qs, value)
 

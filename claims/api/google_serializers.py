@@ -234,7 +234,7 @@ class GoogleClaimReviewMarkupSerializer(StrictSerializer):
     """One ClaimReview on the page: it becomes one published claim with its verdict."""
 
     claimReviewed = StrictCharField(
-        max_length=Claim._meta.get_field("text").max_length,
+        max_length=_field_max(Claim, "text"),
         help_text=_("The claim as checked (stored as the claim's text)."),
     )
     claimDate = FlexibleDateField(required=False, allow_blank=True)
@@ -262,7 +262,7 @@ class GoogleClaimReviewMarkupPageSerializer(StrictSerializer):
         20, help_text=_("Set by the server. Sent back on update, the update fails (409) if the page changed since.")
     )
     claimReviewAuthor = GoogleClaimReviewAuthorSerializer(required=False)
-    claimReviewMarkups = GoogleClaimReviewMarkupSerializer(many=True, allow_empty=False, max_length=MAX_MARKUPS)
+    claimReviewMarkups = GoogleClaimReviewMarkupSerializer(many=True, allow_empty=False, max_length=MAX_MARKUPS)  # type: ignore[call-arg]
 
     def validate_versionId(self, value: str) -> int | None:
         value = value.strip()
@@ -278,7 +278,10 @@ class GoogleClaimReviewMarkupPagePatchSerializer(GoogleClaimReviewMarkupPageSeri
 
     pageUrl = StrictURLField(max_length=_field_max(ClaimReviewPage, "page_url"), required=False)
     claimReviewMarkups = GoogleClaimReviewMarkupSerializer(
-        many=True, allow_empty=False, max_length=MAX_MARKUPS, required=False
+        many=True,
+        allow_empty=False,
+        max_length=MAX_MARKUPS,
+        required=False,  # type: ignore[call-arg]
     )
 
 

@@ -48,7 +48,7 @@ class TipItemSerializer(serializers.ModelSerializer):
     urls = serializers.SerializerMethodField()
     requests = serializers.SerializerMethodField()
     last_seen = serializers.SerializerMethodField()
-    claim = serializers.PrimaryKeyRelatedField(read_only=True)
+    claim: serializers.PrimaryKeyRelatedField = serializers.PrimaryKeyRelatedField(read_only=True)
 
     class Meta:
         model = Tip

@@ -15,6 +15,7 @@ against the client IP's tip limits before its body is even read.
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
@@ -209,7 +210,7 @@ class TipViewSet(mixins.ListModelMixin, ApiViewSet):
 class TipJSONParser(LimitedJSONParser):
     """JSON up to TIPS_MAX_BODY_BYTES (413 beyond), however the body arrives."""
 
-    def parse(self, stream: Any, media_type: str | None = None, parser_context: dict | None = None) -> Any:
+    def parse(self, stream: Any, media_type: str | None = None, parser_context: Mapping[str, Any] | None = None) -> Any:
         limit = settings.TIPS_MAX_BODY_BYTES
         body = stream.read(limit + 1)
         if len(body) > limit:
@@ -266,7 +267,7 @@ class ImportViewSet(mixins.RetrieveModelMixin, ApiViewSet):
     )
     def create(self, request: Request) -> Response:
         upload = request.FILES.get("file") if hasattr(request, "FILES") else None
-        options = {"dry_run": _flag(request, "dry_run"), "atomic": _flag(request, "atomic")}
+        dry_run, atomic = _flag(request, "dry_run"), _flag(request, "atomic")
         if upload is not None:
             if upload.size > import_services.MAX_IMPORT_BYTES:
                 raise PayloadTooLarge(_("Files over 20 MiB are not accepted."))
@@ -274,14 +275,14 @@ class ImportViewSet(mixins.RetrieveModelMixin, ApiViewSet):
             if extra:
                 raise ValidationError({key: [_("Unknown or read-only field.")] for key in sorted(extra)})
             job = import_services.import_job_create(
-                user=request.user, content=upload.read(), filename=upload.name or "", **options
+                user=request.user, content=upload.read(), filename=upload.name or "", dry_run=dry_run, atomic=atomic
             )
         else:
             serializer = ImportUrlSerializer(data=request.data)
             serializer.is_valid(raise_exception=True)
             try:
                 job = import_services.import_job_create(
-                    user=request.user, url=serializer.validated_data["url"], **options
+                    user=request.user, url=serializer.validated_data["url"], dry_run=dry_run, atomic=atomic
                 )
             except import_services.ImportRefused as exc:
                 raise ValidationError({"url": [exc.message]}) from None

@@ -37,7 +37,7 @@ COUNT_CAP = 10_000
 
 def _positive_int(request: Request, name: str, default: int) -> int:
     raw = request.query_params.get(name)
-    if raw in (None, ""):
+    if raw is None or raw == "":
         return default
     try:
         value = int(raw)

@@ -9,6 +9,7 @@ the same limit whichever way the body arrives.
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
@@ -28,7 +29,7 @@ class PayloadTooLarge(APIException):
 class LimitedJSONParser(JSONParser):
     """JSON up to DATA_UPLOAD_MAX_MEMORY_SIZE bytes (413 beyond); deep nesting is a parse error."""
 
-    def parse(self, stream: Any, media_type: str | None = None, parser_context: dict | None = None) -> Any:
+    def parse(self, stream: Any, media_type: str | None = None, parser_context: Mapping[str, Any] | None = None) -> Any:
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         request = (parser_context or {}).get("request")
         if limit is not None and request is not None:

@@ -77,7 +77,7 @@ class SourceBriefSerializer(serializers.ModelSerializer):
 
 
 class AppearanceSerializer(serializers.ModelSerializer):
-    source = SourceBriefSerializer(read_only=True)
+    source = SourceBriefSerializer(read_only=True)  # type: ignore[assignment]  # a field named like Field.source
 
     class Meta:
         model = Appearance
@@ -105,7 +105,7 @@ def _user(serializer: serializers.BaseSerializer, user: Any) -> dict[str, Any] |
 class ReviewSerializer(serializers.ModelSerializer):
     """A verdict with its rationale and evidence; author and approver for desk members only."""
 
-    claim = serializers.PrimaryKeyRelatedField(read_only=True)
+    claim: serializers.PrimaryKeyRelatedField = serializers.PrimaryKeyRelatedField(read_only=True)
     claim_status = serializers.CharField(source="claim.status", read_only=True)
     rating = RatingBriefSerializer(read_only=True, allow_null=True)
     evidence = SourceBriefSerializer(many=True, read_only=True)
@@ -272,7 +272,7 @@ class ClaimSerializer(serializers.ModelSerializer):
 
 class TransitionOptionSerializer(serializers.Serializer):
     to = serializers.CharField(read_only=True)
-    label = serializers.CharField(read_only=True)
+    label = serializers.CharField(read_only=True)  # type: ignore[assignment]  # a field named like Field.label
 
 
 class ExternalReviewSerializer(serializers.ModelSerializer):
@@ -334,7 +334,7 @@ class ClaimDetailSerializer(ClaimSerializer):
     """A claim with its full verdict, corrections, other desks' reviews, the desk's comments and the transitions.
     Feed it `ClaimDetailSerializer.load(claims, desk=…)`."""
 
-    review = ReviewSerializer(read_only=True, allow_null=True)
+    review = ReviewSerializer(read_only=True, allow_null=True)  # type: ignore[assignment]  # the full verdict
     external_reviews = ExternalReviewSerializer(many=True, read_only=True)
     corrections = CorrectionSerializer(many=True, read_only=True)
     comments = serializers.SerializerMethodField()
@@ -371,7 +371,7 @@ class ClaimDetailSerializer(ClaimSerializer):
         request = self.context.get("request")
         if not selectors.can_see_unpublished(getattr(request, "user", None)):
             return []
-        return CommentSerializer(claim.comments.all(), many=True, context=self.context).data
+        return list(CommentSerializer(claim.comments.all(), many=True, context=self.context).data)
 
     @extend_schema_field(TransitionOptionSerializer(many=True))
     def get_available_transitions(self, claim: Claim) -> list[dict[str, str]]:
@@ -406,7 +406,7 @@ class ClaimCreateSerializer(StrictSerializer):
     claim_date = serializers.DateField(required=False, allow_null=True)
     claim_reviewed = StrictCharField(max_length=200, required=False, allow_blank=True, default="")
     location = StrictCharField(max_length=200, required=False, allow_blank=True, default="")
-    appearances = AppearanceInputSerializer(many=True, required=False, max_length=50)
+    appearances = AppearanceInputSerializer(many=True, required=False, max_length=50)  # type: ignore[call-arg]  # a ListSerializer argument
     tags = serializers.ListField(child=StrictCharField(max_length=60), required=False, max_length=30)
     priority = StrictChoiceField(choices=Priority.choices, required=False)
 
@@ -508,7 +508,7 @@ class SourceSerializer(StrictModelSerializer):
         fields = ["id", "url", "title", "outlet", "author", "published_at", "language", "created_at", "fetched_at"]
         read_only_fields = ["id", "created_at", "fetched_at"]
         # The service normalises the URL and returns the existing source for a known one.
-        extra_kwargs = {"url": {"validators": []}}
+        extra_kwargs: dict[str, dict[str, Any]] = {"url": {"validators": []}}
 
 
 class SourceUpdateSerializer(SourceSerializer):
@@ -519,7 +519,7 @@ class SourceUpdateSerializer(SourceSerializer):
 
 
 class RatingSerializer(StrictModelSerializer):
-    label = serializers.CharField(read_only=True, help_text=_("The label in the request's language."))
+    label = serializers.CharField(read_only=True, help_text=_("The label in the request's language."))  # type: ignore[assignment]  # a field named like Field.label
 
     class Meta:
         model = Rating
@@ -562,7 +562,7 @@ class ReviewWriteSerializer(StrictSerializer):
         if self.instance is not None:
             del self.fields["claim"]
         elif "claims" in self.context:  # the claims the caller may see; none when building the schema
-            self.fields["claim"].queryset = self.context["claims"]
+            self.fields["claim"].queryset = self.context["claims"]  # type: ignore[attr-defined]
 
     def validate_claim(self, claim: Claim) -> Claim:
         if review_of(claim) is not None:

@@ -8,7 +8,7 @@ X-Forwarded-For the client sends, so a new header per request escaped the limit.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.cache import cache
@@ -40,16 +40,16 @@ class AnonRateThrottle(ClientIdentMixin, throttling.AnonRateThrottle):
     """Limits clients that are not signed in, per client IP (scope `anon`)."""
 
     @property
-    def THROTTLE_RATES(self) -> dict[str, str | None]:
-        return api_settings.DEFAULT_THROTTLE_RATES
+    def THROTTLE_RATES(self) -> dict[str, str | None]:  # type: ignore[override]  # DRF's is read once at import
+        return cast(dict[str, str | None], api_settings.DEFAULT_THROTTLE_RATES)
 
 
 class UserRateThrottle(ClientIdentMixin, throttling.UserRateThrottle):
     """Limits signed-in clients, per user (scope `user`)."""
 
     @property
-    def THROTTLE_RATES(self) -> dict[str, str | None]:
-        return api_settings.DEFAULT_THROTTLE_RATES
+    def THROTTLE_RATES(self) -> dict[str, str | None]:  # type: ignore[override]  # DRF's is read once at import
+        return cast(dict[str, str | None], api_settings.DEFAULT_THROTTLE_RATES)
 
     def get_cache_key(self, request: Any, view: Any) -> str | None:
         # DRF would also count anonymous clients here, by IP, next to AnonRateThrottle's own

@@ -19,8 +19,7 @@ from claims.exceptions import (
 )
 from claims.models import Appearance, Claim, Claimant
 from claims.search import index_text
-
-User = Any  # a django.contrib.auth user; typed loosely so AnonymousUser fits too
+from claims.users import AuthUser, User
 
 
 def _require(user: User, permission: str) -> None:
@@ -34,9 +33,9 @@ def _reject_unknown_fields(names: Iterable[str], allowed: frozenset[str]) -> Non
         raise ServiceError(_("These fields cannot be changed here: %s") % ", ".join(sorted(unknown)))
 
 
-def _person(user: User) -> Any:
+def _person(user: User) -> AuthUser | None:
     """The user to record as author, creator or reviewer; None for anonymous and system callers."""
-    return user if user is not None and getattr(user, "is_authenticated", False) else None
+    return user if isinstance(user, AuthUser) and user.is_authenticated else None
 
 
 def _mark_history_user(obj: Any, user: User) -> None:
@@ -107,7 +106,7 @@ def _refresh_search_batch(claims: Sequence[Claim]) -> None:
     # The model's ordering within each claim: the first appearance, then by date.
     for claim_id, quote, title, outlet in (
         Appearance.objects.filter(claim__in=[c.pk for c in claims])
-        .order_by("claim_id", *Appearance._meta.ordering)
+        .order_by("claim_id", *(Appearance._meta.ordering or ()))
         .values_list("claim_id", "quote", "source__title", "source__outlet")
     ):
         texts[claim_id].extend(p for p in (quote, title, outlet) if p)

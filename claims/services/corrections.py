@@ -14,11 +14,11 @@ from django.utils.translation import gettext as _
 from claims import workflow
 from claims.exceptions import PreconditionFailed, ServiceError
 from claims.models import Claim, Correction, Rating, Review
-from claims.services._base import User, _mark_history_user, _require
+from claims.services._base import User, _mark_history_user, _person, _require
 from claims.services.claims import _allowed_transition, _apply_transition
 from claims.workflow import ClaimStatus
 
-NOTE_MAX_LENGTH = Correction._meta.get_field("note").max_length
+NOTE_MAX_LENGTH: int = Correction._meta.get_field("note").max_length or 2000
 
 
 @transaction.atomic
@@ -72,4 +72,4 @@ def claim_correct(
     _apply_transition(locked, transition, user)
     for field in ("status", "version", "updated_at", "published_at", "handoff_id"):
         setattr(claim, field, getattr(locked, field))
-    return Correction.objects.create(claim=locked, note=note, changes=changes, author=user)
+    return Correction.objects.create(claim=locked, note=note, changes=changes, author=_person(user))

@@ -30,7 +30,7 @@ from claims.intake import csv_import
 from claims.intake.matching import closest_claim
 from claims.intake.tips import normalize_text
 from claims.models import Appearance, Claim, ExternalReview, ImportJob, ImportRecord, Rating, RatingMapping
-from claims.services._base import User, _require, _url_validator
+from claims.services._base import AuthUser, User, _require, _url_validator
 from claims.services._queue import enqueue_on_commit
 from claims.services.claims import AppearanceInput, appearance_add, claim_create, claim_update, review_save
 from claims.urlnorm import normalize_url
@@ -85,6 +85,7 @@ def import_job_create(
 ) -> ImportJob:
     """Queue an import of a file or a URL (editors)."""
     _require(user, workflow.PUBLISH)
+    assert isinstance(user, AuthUser)  # _require let only a signed-in editor through
     if bool(url) == (content is not None):
         raise ImportRefused(_("Give either a file or a URL."))
     if content is not None and len(content) > MAX_IMPORT_BYTES:
