@@ -7,6 +7,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from claims.textcut import cut_at_word
+
 from .core import Claim, Claimant
 from .discovery import Article
 
@@ -62,4 +64,4 @@ class CandidateClaim(models.Model):
         indexes = [models.Index(fields=["status", "-score"], name="candidate_status_score")]
 
     def __str__(self) -> str:
-        return self.text[:80]
+        return cut_at_word(self.text, 80)
