@@ -76,3 +76,7 @@ messages: venv
 
 audit: venv
 	@$(PY) scripts/audit.py
+
+reliability: venv
+	@scripts/services.sh postgres redis || true
+	@$(PY) scripts/reliability.py

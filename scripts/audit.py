@@ -50,7 +50,9 @@ class Verdict:
             for vuln in vulns:
                 fixes = ", ".join(vuln.get("fix_versions") or []) or "no fixed release yet"
                 aliases = ", ".join(vuln.get("aliases") or [])
-                out.append(f"VULNERABLE {name} {vuln.get('version', '')}: {vuln.get('id')} ({aliases}) — fixed in {fixes}")
+                out.append(
+                    f"VULNERABLE {name} {vuln.get('version', '')}: {vuln.get('id')} ({aliases}) — fixed in {fixes}"
+                )
         if not self.audited:
             reasons = sorted(set(self.skipped.values()))[:1]
             out.append(
@@ -110,7 +112,7 @@ def run_pip_audit(requirements: Path) -> dict[str, Any]:
         "--format",
         "json",
     ]
-    proc = subprocess.run(args, capture_output=True, text=True, timeout=600, check=False)
+    proc = subprocess.run(args, capture_output=True, text=True, timeout=600, check=False)  # noqa: S603 - no shell
     try:
         return json.loads(proc.stdout)
     except json.JSONDecodeError:
