@@ -30,7 +30,16 @@ from claims.intake import claimreview_import as cr
 from claims.intake import csv_import
 from claims.intake.matching import closest_claim
 from claims.intake.tips import normalize_text
-from claims.models import Appearance, Claim, ExternalReview, ImportJob, ImportRecord, Rating, RatingMapping
+from claims.models import (
+    Appearance,
+    CandidateClaim,
+    Claim,
+    ExternalReview,
+    ImportJob,
+    ImportRecord,
+    Rating,
+    RatingMapping,
+)
 from claims.services._base import User, _require, _url_validator
 from claims.services.claims import AppearanceInput, appearance_add, claim_create, claim_update, review_save
 from claims.urlnorm import normalize_url
@@ -238,6 +247,10 @@ def _apply_item(item: cr.ImportItem, *, user: User, table: RatingTable) -> dict[
         if item.review is not None:
             fields = _review_fields(item, table)
             external = ExternalReview.objects.create(claim=claim, **fields)
+            # Open candidates already tracking this claim now say who checked it.
+            CandidateClaim.objects.filter(
+                claim=claim, external_review__isnull=True, status__in=CandidateClaim.OPEN
+            ).update(external_review=external)
             if fields["rating_unmapped"]:
                 notes.append(_flag(item.review.rating_text))
         if verdict is not None:
