@@ -216,6 +216,9 @@ def claim_audit_trail(*, claim: Claim) -> list[dict[str, Any]]:
                     "history_id": row.history_id,
                     "date": row.history_date,
                     "user": row.history_user.get_username() if row.history_user else None,
+                    "user_name": (row.history_user.get_full_name() or row.history_user.get_username())
+                    if row.history_user
+                    else None,
                     "type": row.history_type,
                     "reason": row.history_change_reason or "",
                     "changes": changes,

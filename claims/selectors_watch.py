@@ -9,6 +9,7 @@ from django.db.models import Prefetch, QuerySet
 from claims.models import (
     Appearance,
     Claim,
+    DeskEvent,
     Notification,
     NotificationEvent,
     NotificationPreference,
@@ -94,3 +95,7 @@ def recurrences_list(
     if outlet:
         qs = qs.filter(article__outlet=outlet)
     return qs.order_by("-created_at", "-id")
+
+
+def desk_event(*, event_id: int) -> DeskEvent | None:
+    return DeskEvent.objects.filter(pk=event_id).first()

@@ -15,7 +15,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 
 from claims.discovery import duplicates
 from claims.intake import checkworthiness, language, sentences, speakers
@@ -64,10 +64,15 @@ def score_text(
 
 @dataclass(frozen=True)
 class Tracked:
-    """An existing claim a candidate sentence repeats, and how close the match is."""
+    """An existing claim a candidate sentence repeats, and how close the match is.
+
+    `external_review_id`: another desk's fact-check of that claim, if there is one — the
+    one whose reviewed claim the sentence matches best, else the newest on the claim.
+    """
 
     claim_id: int
     score: float
+    external_review_id: int | None = None
 
 
 def _probe(text: str, lang: str, claimant_id: int | None = None) -> Any:
@@ -101,6 +106,8 @@ def tracked_claims(found: list[ScoredSentence], *, threshold: float = duplicates
 
     One pool query per article: the claims sharing a telling word (or its cognate) with
     any of the sentences, compared with each sentence by the duplicate finder's similarity.
+    Other desks' reviews count too: a sentence matching the claim an external review
+    reviewed (another wording, another language) tracks the claim the review is attached to.
     """
     from claims.models import Claim
     from claims.search import search_claims
@@ -108,9 +115,10 @@ def tracked_claims(found: list[ScoredSentence], *, threshold: float = duplicates
     if not found:
         return {}
     combined = _probe(" ".join(s.text for s in found), found[0].language)
+    terms = duplicates._pool_terms(combined)
     base = Claim.objects.filter(duplicate_of__isnull=True)
     matching: QuerySet[Claim] | None = None
-    for term in duplicates._pool_terms(combined):
+    for term in terms:
         # OR-ed at the top level, not as `pk__in` subqueries: on PostgreSQL the search SQL
         # names the claims table, which inside a subquery binds to the outer row and turns
         # each subquery into a correlated scan (minutes at 20k claims).
@@ -123,9 +131,11 @@ def tracked_claims(found: list[ScoredSentence], *, threshold: float = duplicates
             "-updated_at", "-id"
         )[:POOL_LIMIT]
     )
-    if not pool:
+    reviews = _external_pool(terms, [c.pk for c in pool])
+    if not pool and not reviews:
         return {}
     pool_features = [(c.pk, _claim_features(c)) for c in pool]
+    review_features = [(r, _review_features(r)) for r in reviews]
     matches: dict[int, Tracked] = {}
     for index, sentence in enumerate(found):
         probe = duplicates.ClaimFeatures.of(_probe(sentence.text, sentence.language))
@@ -134,9 +144,71 @@ def tracked_claims(found: list[ScoredSentence], *, threshold: float = duplicates
             score, _signals = duplicates.similarity(probe, other)
             if score >= threshold and (best is None or score > best.score):
                 best = Tracked(claim_id=claim_id, score=round(score, 4))
+        checked: tuple[float, Any] | None = None
+        for review, other in review_features:
+            score, _signals = duplicates.similarity(probe, other)
+            if score >= threshold and (checked is None or score > checked[0]):
+                checked = (score, review)
+        if checked is not None:
+            score, review = checked
+            if best is None or (review.claim_id != best.claim_id and score > best.score):
+                best = Tracked(claim_id=review.claim_id, score=round(score, 4))
+            best = Tracked(claim_id=best.claim_id, score=best.score, external_review_id=review.pk)
         if best is not None:
             matches[index] = best
-    return matches
+    return _with_newest_reviews(matches)
+
+
+def _external_pool(terms: list[str], claim_ids: list[int]) -> list[Any]:
+    """Other desks' reviews worth comparing: those of the pooled claims and those whose
+    reviewed claim contains one of the telling words."""
+    from django.db.models import Q
+
+    from claims.models import ExternalReview
+
+    condition = Q(claim_id__in=claim_ids)
+    for term in terms:
+        condition |= Q(claim_reviewed__icontains=term)
+    return list(
+        ExternalReview.objects.exclude(claim_reviewed="")
+        .filter(condition, claim__duplicate_of__isnull=True)
+        .only("id", "claim_id", "claim_reviewed", "language", "updated_at")
+        .order_by(F("date").desc(nulls_last=True), "-id")[:POOL_LIMIT]
+    )
+
+
+def _review_features(review: Any) -> duplicates.ClaimFeatures:
+    key = (-review.pk, int(review.updated_at.timestamp()), hash((review.claim_reviewed, review.language)))
+    found = _features_cache.get(key)
+    if found is None:
+        found = _features_cache[key] = duplicates.ClaimFeatures.of(
+            _probe(review.claim_reviewed, review.language or settings.LANGUAGE_CODE)
+        )
+        if len(_features_cache) > _FEATURES_CACHE_SIZE:
+            _features_cache.popitem(last=False)
+    return found
+
+
+def _with_newest_reviews(matches: dict[int, Tracked]) -> dict[int, Tracked]:
+    """A sentence that tracks a claim another desk has checked shows that desk's review."""
+    from claims.models import ExternalReview
+
+    wanting = {t.claim_id for t in matches.values() if t.external_review_id is None}
+    if not wanting:
+        return matches
+    newest: dict[int, int] = {}
+    for review_id, claim_id in (
+        ExternalReview.objects.filter(claim_id__in=wanting)
+        .order_by(F("date").desc(nulls_last=True), "-id")
+        .values_list("id", "claim_id")
+    ):
+        newest.setdefault(claim_id, review_id)
+    return {
+        index: t
+        if t.external_review_id or t.claim_id not in newest
+        else Tracked(claim_id=t.claim_id, score=t.score, external_review_id=newest[t.claim_id])
+        for index, t in matches.items()
+    }
 
 
 def claimant_index() -> speakers.ClaimantIndex:
@@ -169,6 +241,7 @@ def extract_for_article(article: Any) -> int:
         article=article,
         found=kept,
         tracked={i: (t.claim_id, t.score) for i, t in tracked.items()},
+        checked={i: t.external_review_id for i, t in tracked.items() if t.external_review_id},
         claimants={i: people.match(s.speaker) for i, s in enumerate(kept)},
         model_version=model.version,
     )

@@ -21,6 +21,7 @@ from .security import LoginLockout
 from .tips import Tip, TipContact
 from .watch import (
     Delivery,
+    DeskEvent,
     Notification,
     NotificationEvent,
     NotificationPreference,
@@ -42,6 +43,7 @@ __all__ = [
     "Comment",
     "Correction",
     "Delivery",
+    "DeskEvent",
     "DuplicateSuggestion",
     "ExternalReview",
     "Feed",

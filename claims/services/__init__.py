@@ -58,6 +58,7 @@ from claims.services.markup import (
     markup_page_delete,
     markup_page_save,
 )
+from claims.services.preferences import user_language_set
 from claims.services.reference import (
     CLAIMANT_FIELDS,
     RATING_FIELDS,
@@ -134,4 +135,5 @@ __all__ = [
     "source_update",
     "tags_get_or_create",
     "transition_blockers",
+    "user_language_set",
 ]

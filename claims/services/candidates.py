@@ -34,11 +34,13 @@ def candidates_store(
     tracked: dict[int, tuple[int, float]],
     claimants: dict[int, int | None],
     model_version: int,
+    checked: dict[int, int] | None = None,
 ) -> int:
     """Save the article's check-worthy sentences (system write, from the fetch pipeline).
 
     `found` are `ScoredSentence`s; `tracked` maps an index in it to (claim id, match score),
-    `claimants` to a matched claimant id. Re-scoring refreshes the score of undecided
+    `claimants` to a matched claimant id, `checked` to another desk's review of the claim
+    (an ExternalReview id: "already checked by …"). Re-scoring refreshes the score of undecided
     candidates and never touches a decision. Returns how many candidates are new.
     """
     existing = {c.start: c for c in CandidateClaim.objects.filter(article=article)}
@@ -56,6 +58,7 @@ def candidates_store(
             "claimant_id": claimants.get(index),
             "claim_id": match[0] if match else None,
             "match_score": match[1] if match else None,
+            "external_review_id": (checked or {}).get(index),
             "model_version": model_version,
         }
         candidate = existing.get(sentence.start)
