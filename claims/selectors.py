@@ -14,11 +14,13 @@ from django.utils import timezone
 from claims import workflow
 from claims.models import (
     Appearance,
+    Article,
     Claim,
     Claimant,
     ClaimReviewPage,
     Comment,
     FetchJob,
+    RankerModel,
     Rating,
     RelatedArticle,
     Review,
@@ -515,3 +517,35 @@ def jobs_waiting() -> dict[str, Any]:
         "running": counts.get(FetchJob.Status.RUNNING, 0),
         "oldest_queued": oldest,
     }
+
+
+# --- What the desk's marks teach the ranker ------------------------------------------------
+
+
+def marked_articles(*, claim: Claim) -> tuple[list[Article], list[Article]]:
+    """The articles reviewers marked relevant and irrelevant for `claim` (for re-ranking)."""
+    rows = (
+        RelatedArticle.objects.filter(
+            claim=claim, status__in=[RelatedArticle.Status.RELEVANT, RelatedArticle.Status.IRRELEVANT]
+        )
+        .select_related("article")
+        .defer("article__search_vector")
+        .order_by("id")
+    )
+    relevant, irrelevant = [], []
+    for row in rows:
+        (relevant if row.status == RelatedArticle.Status.RELEVANT else irrelevant).append(row.article)
+    return relevant, irrelevant
+
+
+def active_ranker() -> Any:
+    """The desk re-ranker in use (claims.discovery.feedback.DeskModel), or None."""
+    from claims.discovery.feedback import DeskModel
+
+    row = RankerModel.objects.filter(active=True).only("params").first()
+    if row is None:
+        return None
+    try:
+        return DeskModel.from_dict(row.params)
+    except (KeyError, TypeError, ValueError):
+        return None  # stored by an older version: the default weights until the next training
