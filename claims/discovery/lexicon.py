@@ -145,6 +145,30 @@ def phrase_terms(words: list[str]) -> list[tuple[int, int, str]]:
     return found
 
 
+@lru_cache(maxsize=1)
+def _norwegian_for() -> dict[str, tuple[str, ...]]:
+    """Canonical term → the written Norwegian words for it (for searching Norwegian text)."""
+    out: dict[str, list[str]] = {}
+    for source, target, *_ in _rows("news_nb_en.tsv"):
+        if not source.startswith("=") and " " not in source:
+            out.setdefault(english_term(target), []).append(source)
+    return {term: tuple(words[:3]) for term, words in out.items()}
+
+
+def other_language_words(word: str, language: str) -> list[str]:
+    """Words to search the other language's text for: a Norwegian word's English translation
+    ("oppsigelser" → "layoff"), an English word's Norwegian ones ("layoffs" → "oppsigelse")."""
+    from claims.discovery.text import _stemmer, fold, word_token
+
+    if language == "nb":
+        term = word_token(word.lower(), "nb")
+        if not term or term == fold(_stemmer("nb").stemWord(word.lower())):
+            return []
+        return [part for part in term.split("_") if len(part) >= 4]
+    term = word_token(word.lower(), "en")
+    return list(_norwegian_for().get(term or "", ()))
+
+
 # --- Aliases -------------------------------------------------------------------------------
 
 

@@ -3,8 +3,9 @@
 Four signals, each normalised to 0–1 over the candidate set, then combined:
 
 * **lexical** — BM25 (bm25s) over canonical tokens: stemmed in each text's own language
-  (Norwegian or English, PyStemmer), folded, and mapped through the cognate map in
-  `claims.discovery.text`, so "invasjonen" and "invasion" are one term;
+  (Norwegian or English, PyStemmer), folded, and mapped through the cognate map and the
+  Norwegian–English lexicon (`claims.discovery.lexicon`), so "invasjonen" and "invasion",
+  "makspris" and "price cap" are one term; names in either language are one alias term;
 * **ngram** — BM25 over character 4-grams of the folded title and lead: language
   independent, it catches cognates nobody listed ("sanksjoner"/"sanctions");
 * **entities** — the idf-weighted share of the claim's names, acronyms and numbers that
