@@ -465,7 +465,7 @@ def duplicate_suggestions_for(*, claim: Claim, include_settled: bool = False) ->
 
     qs = (
         DuplicateSuggestion.objects.filter(Q(claim=claim) | Q(candidate=claim))
-        .select_related("claim", "candidate")
+        .select_related("claim", "candidate", "via_review")
         .defer(
             "claim__search_vector",
             "claim__search_extra",
