@@ -32,6 +32,14 @@ def find_duplicates(claim_id: int) -> int:
     return services.duplicates_refresh(claim_id=claim_id)
 
 
+@shared_task(ignore_result=True, acks_late=True)
+def train_ranker() -> int:
+    """Retrain the desk re-ranker from all marks (periodic); returns the marks it saw."""
+    from claims.services.ranker import ranker_train
+
+    return ranker_train().marks
+
+
 # --- Related-article discovery (the `fetch` queue) ------------------------------------------
 #
 # The tasks take ids and leave the work to claims.discovery.pipeline. Each claims its

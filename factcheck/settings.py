@@ -502,6 +502,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "recover-lost-jobs": {"task": "claims.tasks.recover_lost_jobs", "schedule": JOB_SWEEP_SECONDS},
     "sweep-watch": {"task": "claims.tasks_watch.sweep_watch", "schedule": WATCH_SWEEP_SECONDS},
+    "train-ranker": {"task": "claims.tasks.train_ranker", "schedule": 24 * 60 * 60},
 }
 
 LOG_LEVEL = env_choice("LOG_LEVEL", "INFO", {"DEBUG", "INFO", "WARNING", "ERROR"})

@@ -42,7 +42,7 @@ from claims.exceptions import ServiceError
 from claims.models import Appearance, Claim, Comment, Rating, RelatedArticle, Review
 from claims.search import search_claims
 from claims.textcut import cut_at_word
-from claims.urlnorm import normalize_url
+from claims.urlnorm import normalize_url, url_variants
 from claims.workflow import ClaimStatus
 
 # Transitions that end or undo work get a confirmation prompt and a warning colour.
@@ -166,7 +166,9 @@ class ClaimAdmin(RefusalsAsFormErrors, DeskHistoryAdmin):
         # index-friendly conditions (an OR with EXISTS would scan every claim). A claim
         # matching both ways is still one row.
         by_url = list(
-            Appearance.objects.filter(source__url=url).values_list("claim_id", flat=True).distinct()[:URL_MATCH_LIMIT]
+            Appearance.objects.filter(source__url__in=url_variants(url))
+            .values_list("claim_id", flat=True)
+            .distinct()[:URL_MATCH_LIMIT]
         )
         return queryset.filter(pk__in=by_url) | search_claims(queryset, term), False
 

@@ -179,6 +179,7 @@ def panel_context(request: HttpRequest, claim: Claim, *, notice: dict[str, Any] 
                     "other": other,
                     "other_url": _admin_url("change", other.pk),
                     "percent": round(100 * suggestion.score),
+                    "via_review": suggestion.via_review,
                     "merge_url": _admin_url("discovery_merge", claim.pk, suggestion.pk),
                     "dismiss_url": _admin_url("discovery_dismiss", claim.pk, suggestion.pk),
                 }

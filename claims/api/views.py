@@ -112,7 +112,7 @@ def expected_version(request: Request, claim: Claim) -> int:
             200: ClaimDetailSerializer,
             **base.WRITE_ERRORS,
             404: base.NOT_FOUND,
-            412: base._error("StaleVersion", "The claim changed since you read it; nothing was written."),
+            412: base.STALE_VERSION,
             428: base._error("PreconditionRequired", "Send If-Match with the claim's ETag."),
         },
     ),

@@ -75,9 +75,13 @@ def keyword_query(claim: Any, *, words: int = 4) -> str:
 
 
 def _rank(claim: Any, articles: list[Article], *, limit: int) -> list[tuple[Article, float, dict[str, Any]]]:
+    """Rank with what the desk has taught: this claim's marks and the desk re-ranker, if any."""
     from claims.discovery.ranking import rank_for_claim
+    from claims.selectors import active_ranker, marked_articles
 
-    return rank_for_claim(claim, articles, limit=limit)
+    relevant, irrelevant = marked_articles(claim=claim) if claim.pk else ([], [])
+    model = active_ranker()
+    return rank_for_claim(claim, articles, limit=limit, relevant=relevant, irrelevant=irrelevant, model=model)
 
 
 # --- Discovery for a claim ------------------------------------------------------------------------

@@ -101,7 +101,13 @@ def _claim_features(claim: Any) -> duplicates.ClaimFeatures:
     return found
 
 
-def tracked_claims(found: list[ScoredSentence], *, threshold: float = duplicates.THRESHOLD) -> dict[int, Tracked]:
+# A sentence in an article that repeats a claim: stricter than the duplicate-suggestion
+# threshold between two claims (duplicates.THRESHOLD, lowered for paraphrases in issue 16),
+# since an article holds many sentences on the claim's topic that are not the claim.
+TRACK_THRESHOLD = 0.6
+
+
+def tracked_claims(found: list[ScoredSentence], *, threshold: float = TRACK_THRESHOLD) -> dict[int, Tracked]:
     """For each sentence (by index) that repeats an existing claim, in any language, that claim.
 
     One pool query per article: the claims sharing a telling word (or its cognate) with

@@ -17,6 +17,7 @@ from .core import (
 from .discovery import Article, DuplicateSuggestion, Feed, FetchJob, RelatedArticle
 from .imports import ExternalReview, ImportJob, ImportRecord, RatingMapping
 from .intake import CandidateClaim
+from .ranker import RankerModel
 from .security import LoginLockout
 from .tips import Tip, TipContact
 from .watch import (
@@ -55,6 +56,7 @@ __all__ = [
     "NotificationEvent",
     "NotificationPreference",
     "Priority",
+    "RankerModel",
     "Rating",
     "RatingMapping",
     "Recurrence",

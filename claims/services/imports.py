@@ -28,7 +28,7 @@ from claims.discovery import http
 from claims.exceptions import ServiceError
 from claims.intake import claimreview_import as cr
 from claims.intake import csv_import
-from claims.intake.matching import closest_claim
+from claims.intake.matching import closest_match
 from claims.intake.tips import normalize_text
 from claims.models import (
     Appearance,
@@ -183,11 +183,16 @@ def _existing_claim(item: cr.ImportItem) -> tuple[Claim | None, str]:
         appearance = Appearance.objects.filter(source__url__in=urls).select_related("claim").first()
         if appearance is not None:
             return appearance.claim, _("same appearance URL as claim #%(id)d") % {"id": appearance.claim_id}
-    match = closest_claim(item.claim_text, item.language)
-    if match is not None:
-        claim, score = match
-        return claim, _("the duplicate finder matched claim #%(id)d (%(score).2f)") % {"id": claim.pk, "score": score}
-    return None, ""
+    match = closest_match(item.claim_text, item.language)
+    if match is None:
+        return None, ""
+    values: dict[str, Any] = {"id": match.claim.pk, "score": match.score}
+    if match.review is not None:
+        values["publisher"] = match.review.publisher or match.review.url
+        return match.claim, _(
+            "the duplicate finder matched claim #%(id)d through %(publisher)s's wording of it (%(score).2f)"
+        ) % values
+    return match.claim, _("the duplicate finder matched claim #%(id)d (%(score).2f)") % values
 
 
 def _review_fields(item: cr.ImportItem, table: RatingTable) -> dict[str, Any]:
