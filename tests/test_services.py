@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from claims import services
 from claims.exceptions import PreconditionFailed, ServiceError, TransitionForbidden, VersionConflict
 from claims.models import Appearance, Claim, Claimant, DuplicateSuggestion, Source
-from claims.services.reference import source_get_or_create
+from claims.services.reference import source_for_url
 from claims.urlnorm import normalize_url, url_variants
 from tests.factories import ClaimantFactory, ClaimFactory, ReviewFactory, rating
 
@@ -97,7 +97,7 @@ def test_a_pasted_url_differing_by_www_scheme_or_slash_is_the_same_source(review
         appearances=[services.AppearanceInput(url="https://www.news.example/bridge-closed", quote="")],
     )
     for pasted in ("http://news.example/bridge-closed/", "https://news.example/bridge-closed"):
-        source = source_get_or_create(url=pasted)
+        source = source_for_url(url=pasted)
         assert source.url == "https://www.news.example/bridge-closed"
     assert Source.objects.count() == 1
     assert first.appearances.get().source == source

@@ -475,7 +475,9 @@ def review_save(
     if clear_rating and rating is not None:
         raise ServiceError(_("Choose a rating or clear it, not both."))
     if expected_version is not None:
-        bumped = Claim.objects.filter(pk=claim.pk, version=expected_version).update_derived(version=F("version") + 1)
+        bumped = Claim.objects.filter(pk=claim.pk, version=expected_version).update_without_history(
+            version=F("version") + 1
+        )
         if not bumped:
             raise VersionConflict(_("The claim was changed by someone else; reload it and try again."))
         claim.version = expected_version + 1
