@@ -231,6 +231,7 @@ class ClaimViewSet(ApiViewSet):
     @action(detail=True, methods=["post"])
     def transition(self, request: Request, pk: str) -> Response:
         claim = self.get_object()
+        services.workflow_role_require(user=request.user)  # 403 before the body is looked at
         serializer = TransitionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data

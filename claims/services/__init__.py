@@ -34,6 +34,7 @@ from claims.services.claims import (
     review_editable,
     review_save,
     transition_blockers,
+    workflow_role_require,
 )
 from claims.services.corrections import claim_correct
 from claims.services.discovery import (
@@ -136,4 +137,5 @@ __all__ = [
     "tags_get_or_create",
     "transition_blockers",
     "user_language_set",
+    "workflow_role_require",
 ]

@@ -243,6 +243,16 @@ def transition_blockers(
 
 
 @transaction.atomic
+def workflow_role_require(*, user: User) -> None:
+    """Refuse (TransitionForbidden, 403) a user whose role makes no workflow transition at all.
+
+    Checked before anything about the request or the claim, so such a user learns nothing
+    about the claim's state (a 409 would tell it) and gets 403 whatever the body says."""
+    permissions = {t.permission for t in workflow.TRANSITIONS}
+    if not (user and user.is_active and any(user.has_perm(p) for p in permissions)):
+        raise TransitionForbidden(_("Your role may not move claims through the workflow."))
+
+
 def claim_transition(*, claim: Claim, user: User, to: str, reason: str = "") -> Claim:
     """Move a claim to another state if the workflow, the user's role and the verdict allow it.
 
@@ -250,6 +260,7 @@ def claim_transition(*, claim: Claim, user: User, to: str, reason: str = "") -> 
     `return`/`reject` tied to the transition and shown to the assignee until the next one.
     Publishing an update goes through `claim_correct`, which needs a public note.
     """
+    workflow_role_require(user=user)
     locked = Claim.objects.select_for_update().get(pk=claim.pk)
     transition = _allowed_transition(locked, user, to)
     if transition.corrects:
