@@ -31,7 +31,7 @@ from functools import lru_cache
 
 from bm25s.stopwords import STOPWORDS_EN_PLUS, STOPWORDS_NORWEGIAN
 from django.db import connections
-from django.db.models import BooleanField, Q, QuerySet
+from django.db.models import BooleanField, FloatField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from claims.discovery import lexicon
@@ -183,6 +183,34 @@ def search_claims(queryset: QuerySet, query: str) -> QuerySet:
         )
         return queryset.filter(match)
     return queryset.filter(_like_q(groups))
+
+
+def search_claims_any(queryset: QuerySet, words: list[str]) -> QuerySet:
+    """Claims matching at least one of `words`, those matching most first (on PostgreSQL).
+
+    For comparison pools (the duplicate finder, candidate tracking): one index scan for all
+    the words, instead of one OR-ed subquery per word, which PostgreSQL runs as a
+    correlated scan per claim. On PostgreSQL the rows carry `pool_rank` (ts_rank of the
+    matched words) and come best first; on SQLite, newest first.
+    """
+    groups = [group for word in words for group in query_groups(word)]
+    if not groups:
+        return queryset.none()
+    if connections[queryset.db].vendor == "postgresql":
+        table = queryset.model._meta.db_table
+        text = " | ".join(tsquery_text([group]) for group in groups)
+        # Safe: constant SQL and the table name; the tsquery text is a bound parameter.
+        match = RawSQL(  # noqa: S611
+            f'"{table}"."search_vector" @@ to_tsquery(\'simple\', %s)', [text], output_field=BooleanField()
+        )
+        rank = RawSQL(  # noqa: S611
+            f'ts_rank("{table}"."search_vector", to_tsquery(\'simple\', %s))', [text], output_field=FloatField()
+        )
+        return queryset.filter(match).annotate(pool_rank=rank).order_by("-pool_rank", "-id")
+    condition = Q()
+    for group in groups:
+        condition |= _like_q([group])
+    return queryset.filter(condition).order_by("-updated_at", "-id")
 
 
 # --- Articles (unchanged: the discovery index's own search) ---------------------------------
