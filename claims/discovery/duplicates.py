@@ -140,21 +140,41 @@ def similarity(a: ClaimFeatures, b: ClaimFeatures) -> tuple[float, dict[str, flo
 
 def _pool_terms(claim: Claim) -> list[str]:
     """The claim's most telling words and their spellings in the other language."""
+    terms: list[str] = []
+    for concept in pool_concepts(claim, limit=POOL_TERMS):
+        terms.extend(t for t in concept if t not in terms)
+    return terms[:POOL_TERMS]
+
+
+def pool_concepts(claim: Claim, *, limit: int) -> list[list[str]]:
+    """The claim's telling words, each with its other spellings: [["russland", "russia", …], …].
+
+    Names first (they cross languages), then long words (they are rare); about `limit`
+    spellings in all. A concept is one word of the claim however it is spelt, so "shares
+    two words" means two different words, not "Russland" and "Russia".
+    """
     source = claim_text(claim)
     words = [w for w in tx.cased_words(source) if len(w) >= 4 and w.lower() not in tx.STOPWORDS]
-    # Names first (they cross languages), then long words (they are rare).
     words.sort(key=lambda w: (not w[:1].isupper(), -len(w)))
     groups = tx.cognate_spellings()
     language = tx.base_language(claim.language)
-    terms: list[str] = []
+    seen: set[str] = set()
+    concepts: list[list[str]] = []
+    count = 0
     for word in words:
         translated = lx.other_language_words(word, language)
+        concept: list[str] = []
         for spelling in (word, *groups.get(word.lower(), ()), *translated):
-            if " " not in spelling and len(spelling) >= 3 and spelling.lower() not in terms:
-                terms.append(spelling.lower())
-        if len(terms) >= POOL_TERMS:
+            lowered = spelling.lower()
+            if " " not in spelling and len(spelling) >= 3 and lowered not in seen:
+                seen.add(lowered)
+                concept.append(lowered)
+        if concept:
+            concepts.append(concept)
+            count += len(concept)
+        if count >= limit:
             break
-    return terms[:POOL_TERMS]
+    return concepts
 
 
 def candidate_pool(claim: Claim, *, limit: int = POOL_LIMIT) -> QuerySet[Claim]:

@@ -105,6 +105,9 @@ def _claim_features(claim: Any) -> duplicates.ClaimFeatures:
 # threshold between two claims (duplicates.THRESHOLD, lowered for paraphrases in issue 16),
 # since an article holds many sentences on the claim's topic that are not the claim.
 TRACK_THRESHOLD = 0.6
+# How many spellings of the most telling words of an article's candidate sentences its
+# tracking pool is drawn from (names first, then long words: duplicates.pool_concepts).
+TRACK_POOL_TERMS = 24
 
 
 def tracked_claims(found: list[ScoredSentence], *, threshold: float = TRACK_THRESHOLD) -> dict[int, Tracked]:
@@ -124,9 +127,10 @@ def tracked_claims(found: list[ScoredSentence], *, threshold: float = TRACK_THRE
     terms = duplicates._pool_terms(combined)
     if not terms:
         return {}
-    # One index scan for all the telling words, the claims matching most of them first.
+    # One index scan for the claims sharing two of the telling words (a sentence that
+    # repeats a claim shares more than one word with it), those sharing most first.
     pool = list(
-        search_claims_any(Claim.objects.filter(duplicate_of__isnull=True), terms).only(
+        search_claims_any(Claim.objects.filter(duplicate_of__isnull=True), terms[:TRACK_POOL_TERMS], at_least=2).only(
             "id", "text", "claim_reviewed", "language", "claimant_id", "version"
         )[:POOL_LIMIT]
     )
