@@ -81,7 +81,7 @@ def _probe(text: str, lang: str, claimant_id: int | None = None) -> Any:
 
 
 # Claims compared per article: the most recently updated of those sharing a telling word.
-POOL_LIMIT = 200
+POOL_LIMIT = 100  # the claims sharing most telling words with the sentences (ranked on PostgreSQL)
 _FEATURES_CACHE_SIZE = 20_000
 _features_cache: OrderedDict[tuple[int, int, int], duplicates.ClaimFeatures] = OrderedDict()
 
