@@ -31,7 +31,7 @@ from claims.discovery import lexicon as lx
 from claims.discovery import text as tx
 from claims.discovery.text import cosine, ngram_profile
 from claims.models import Claim
-from claims.search import search_claims
+from claims.search import search_claims_any
 
 # Chosen on the tuning half of the labelled pairs (bench/duplicates.py; held-out figures in
 # bench/results/duplicates.md), as are the weights and multipliers below.
@@ -90,6 +90,36 @@ def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / min(len(a), len(b)) if a and b else 0.0
 
 
+def _weights(a: ClaimFeatures, b: ClaimFeatures) -> dict[str, float]:
+    weights = dict(WEIGHTS)
+    if a.language and b.language and a.language != b.language:
+        weights["ngrams"] *= CROSS_LANGUAGE_NGRAMS
+    if not (a.entities or b.entities):
+        # Neither claim names anyone: judge on the words alone rather than count a zero.
+        weights["entities"] = 0.0
+    return weights
+
+
+def similarity_at_least(a: ClaimFeatures, b: ClaimFeatures, threshold: float) -> float | None:
+    """`similarity(a, b)`'s score when it reaches `threshold`, else None — usually without
+    computing the n-gram cosine: the word overlap (two set operations) bounds the score.
+
+    For the many-to-many comparisons of a harvest (every candidate sentence against a pool
+    of claims), where almost every pair is far below the threshold.
+    """
+    weights = _weights(a, b)
+    words = (1 - OVERLAP_MIX) * _dice(a.tokens, b.tokens) + OVERLAP_MIX * _overlap(a.tokens, b.tokens)
+    entities = _dice(a.entities, b.entities) if a.entities or b.entities else 0.0
+    # The best the n-grams could add is a cosine of 1; the multipliers are at most 1.
+    bound = (weights["words"] * words + weights["ngrams"] + weights["entities"] * entities) / sum(weights.values())
+    if a.claimant_id and a.claimant_id == b.claimant_id:
+        bound += SAME_CLAIMANT_BONUS
+    if min(1.0, bound) < threshold:
+        return None
+    score, _signals = similarity(a, b)
+    return score if score >= threshold else None
+
+
 def similarity(a: ClaimFeatures, b: ClaimFeatures) -> tuple[float, dict[str, float]]:
     """The 0–1 duplicate score of two claims and the signals behind it."""
     signals = {
@@ -97,12 +127,7 @@ def similarity(a: ClaimFeatures, b: ClaimFeatures) -> tuple[float, dict[str, flo
         "ngrams": cosine(a.grams, b.grams),
         "entities": _dice(a.entities, b.entities) if a.entities or b.entities else 0.0,
     }
-    weights = dict(WEIGHTS)
-    if a.language and b.language and a.language != b.language:
-        weights["ngrams"] *= CROSS_LANGUAGE_NGRAMS
-    if not (a.entities or b.entities):
-        # Neither claim names anyone: judge on the words alone rather than count a zero.
-        weights["entities"] = 0.0
+    weights = _weights(a, b)
     score = sum(weights[k] * v for k, v in signals.items()) / sum(weights.values())
     if a.numbers and b.numbers and not (a.numbers & b.numbers):
         score *= NUMBER_MISMATCH
@@ -115,32 +140,53 @@ def similarity(a: ClaimFeatures, b: ClaimFeatures) -> tuple[float, dict[str, flo
 
 def _pool_terms(claim: Claim) -> list[str]:
     """The claim's most telling words and their spellings in the other language."""
+    terms: list[str] = []
+    for concept in pool_concepts(claim, limit=POOL_TERMS):
+        terms.extend(t for t in concept if t not in terms)
+    return terms[:POOL_TERMS]
+
+
+def pool_concepts(claim: Claim, *, limit: int) -> list[list[str]]:
+    """The claim's telling words, each with its other spellings: [["russland", "russia", …], …].
+
+    Names first (they cross languages), then long words (they are rare); about `limit`
+    spellings in all. A concept is one word of the claim however it is spelt, so "shares
+    two words" means two different words, not "Russland" and "Russia".
+    """
     source = claim_text(claim)
     words = [w for w in tx.cased_words(source) if len(w) >= 4 and w.lower() not in tx.STOPWORDS]
-    # Names first (they cross languages), then long words (they are rare).
     words.sort(key=lambda w: (not w[:1].isupper(), -len(w)))
     groups = tx.cognate_spellings()
     language = tx.base_language(claim.language)
-    terms: list[str] = []
+    seen: set[str] = set()
+    concepts: list[list[str]] = []
+    count = 0
     for word in words:
         translated = lx.other_language_words(word, language)
+        concept: list[str] = []
         for spelling in (word, *groups.get(word.lower(), ()), *translated):
-            if " " not in spelling and len(spelling) >= 3 and spelling.lower() not in terms:
-                terms.append(spelling.lower())
-        if len(terms) >= POOL_TERMS:
+            lowered = spelling.lower()
+            if " " not in spelling and len(spelling) >= 3 and lowered not in seen:
+                seen.add(lowered)
+                concept.append(lowered)
+        if concept:
+            concepts.append(concept)
+            count += len(concept)
+        if count >= limit:
             break
-    return terms[:POOL_TERMS]
+    return concepts
 
 
 def candidate_pool(claim: Claim, *, limit: int = POOL_LIMIT) -> QuerySet[Claim]:
     """Claims worth comparing, from the full-text index: any shared telling word or cognate,
     the same claimant, or among the most recent claims. Any language, any status."""
     base = Claim.objects.exclude(pk=claim.pk).exclude(duplicate_of=claim)
-    condition = Q()
-    for term in _pool_terms(claim):
-        # search_claims uses the GIN-indexed tsvector on PostgreSQL (prefix-matched, so
-        # "invasjon" finds "invasjonsplaner") and substring matching on SQLite.
-        condition |= Q(pk__in=search_claims(Claim.objects.all(), term).values("pk"))
+    terms = _pool_terms(claim)
+    # The word matches first, in one index scan (best first on PostgreSQL), then OR-ed in as
+    # ids: the search SQL names the claims table, so as a subquery it would be correlated
+    # with the outer row (a scan per claim).
+    matched = list(search_claims_any(base, terms).values_list("pk", flat=True)[:limit]) if terms else []
+    condition = Q(pk__in=matched)
     if claim.claimant_id:
         condition |= Q(claimant_id=claim.claimant_id)
     recent = list(base.order_by("-created_at", "-id").values_list("pk", flat=True)[:RECENT_FALLBACK])

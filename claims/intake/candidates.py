@@ -15,7 +15,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from django.conf import settings
-from django.db.models import F, QuerySet
+from django.db.models import F
 
 from claims.discovery import duplicates
 from claims.intake import checkworthiness, language, sentences, speakers
@@ -81,7 +81,7 @@ def _probe(text: str, lang: str, claimant_id: int | None = None) -> Any:
 
 
 # Claims compared per article: the most recently updated of those sharing a telling word.
-POOL_LIMIT = 200
+POOL_LIMIT = 100  # the claims sharing most telling words with the sentences (ranked on PostgreSQL)
 _FEATURES_CACHE_SIZE = 20_000
 _features_cache: OrderedDict[tuple[int, int, int], duplicates.ClaimFeatures] = OrderedDict()
 
@@ -105,6 +105,9 @@ def _claim_features(claim: Any) -> duplicates.ClaimFeatures:
 # threshold between two claims (duplicates.THRESHOLD, lowered for paraphrases in issue 16),
 # since an article holds many sentences on the claim's topic that are not the claim.
 TRACK_THRESHOLD = 0.6
+# How many spellings of the most telling words of an article's candidate sentences its
+# tracking pool is drawn from (names first, then long words: duplicates.pool_concepts).
+TRACK_POOL_TERMS = 24
 
 
 def tracked_claims(found: list[ScoredSentence], *, threshold: float = TRACK_THRESHOLD) -> dict[int, Tracked]:
@@ -116,25 +119,19 @@ def tracked_claims(found: list[ScoredSentence], *, threshold: float = TRACK_THRE
     reviewed (another wording, another language) tracks the claim the review is attached to.
     """
     from claims.models import Claim
-    from claims.search import search_claims
+    from claims.search import search_claims_any
 
     if not found:
         return {}
     combined = _probe(" ".join(s.text for s in found), found[0].language)
     terms = duplicates._pool_terms(combined)
-    base = Claim.objects.filter(duplicate_of__isnull=True)
-    matching: QuerySet[Claim] | None = None
-    for term in terms:
-        # OR-ed at the top level, not as `pk__in` subqueries: on PostgreSQL the search SQL
-        # names the claims table, which inside a subquery binds to the outer row and turns
-        # each subquery into a correlated scan (minutes at 20k claims).
-        hits = search_claims(base, term)
-        matching = hits if matching is None else matching | hits
-    if matching is None:
+    if not terms:
         return {}
+    # One index scan for the claims sharing two of the telling words (a sentence that
+    # repeats a claim shares more than one word with it), those sharing most first.
     pool = list(
-        matching.only("id", "text", "claim_reviewed", "language", "claimant_id", "version").order_by(
-            "-updated_at", "-id"
+        search_claims_any(Claim.objects.filter(duplicate_of__isnull=True), terms[:TRACK_POOL_TERMS], at_least=2).only(
+            "id", "text", "claim_reviewed", "language", "claimant_id", "version"
         )[:POOL_LIMIT]
     )
     reviews = _external_pool(terms, [c.pk for c in pool])
@@ -147,13 +144,13 @@ def tracked_claims(found: list[ScoredSentence], *, threshold: float = TRACK_THRE
         probe = duplicates.ClaimFeatures.of(_probe(sentence.text, sentence.language))
         best: Tracked | None = None
         for claim_id, other in pool_features:
-            score, _signals = duplicates.similarity(probe, other)
-            if score >= threshold and (best is None or score > best.score):
+            score = duplicates.similarity_at_least(probe, other, threshold)
+            if score is not None and (best is None or score > best.score):
                 best = Tracked(claim_id=claim_id, score=round(score, 4))
         checked: tuple[float, Any] | None = None
         for review, other in review_features:
-            score, _signals = duplicates.similarity(probe, other)
-            if score >= threshold and (checked is None or score > checked[0]):
+            score = duplicates.similarity_at_least(probe, other, threshold)
+            if score is not None and (checked is None or score > checked[0]):
                 checked = (score, review)
         if checked is not None:
             score, review = checked
@@ -217,10 +214,27 @@ def _with_newest_reviews(matches: dict[int, Tracked]) -> dict[int, Tracked]:
     }
 
 
-def claimant_index() -> speakers.ClaimantIndex:
+def claimant_index(speaker_names: set[str] | None = None) -> speakers.ClaimantIndex:
+    """Claimants as `ClaimantIndex` matches them; with names, only those the names could be.
+
+    A harvest asks about the few speakers of one article, so it reads the claimants with
+    that full name or that surname (all of them: a surname is used only when one claimant
+    has it), not the desk's whole claimant table for every article.
+    """
+    from django.db.models import Q
+
     from claims.models import Claimant
 
-    return speakers.ClaimantIndex.build(Claimant.objects.values_list("pk", "name"))
+    claimants = Claimant.objects.all()
+    if speaker_names is not None:
+        condition = Q()
+        for name in {n.strip() for n in speaker_names if n and n.strip()}:
+            last = name.split()[-1]
+            condition |= Q(name__iexact=name) | Q(name__iexact=last) | Q(name__iendswith=f" {last}")
+        if not condition:
+            return speakers.ClaimantIndex.build([])
+        claimants = claimants.filter(condition)
+    return speakers.ClaimantIndex.build(claimants.values_list("pk", "name"))
 
 
 def extract_for_article(article: Any) -> int:
@@ -242,7 +256,7 @@ def extract_for_article(article: Any) -> int:
     if not kept:
         return 0
     tracked = tracked_claims(kept)
-    people = claimant_index()
+    people = claimant_index({s.speaker for s in kept if s.speaker})
     return candidates_store(
         article=article,
         found=kept,
