@@ -17,7 +17,7 @@ from rest_framework.request import Request
 
 from claims import selectors
 from claims.api import fast
-from claims.api.serializers import ClaimSerializer
+from claims.api.serializers import ClaimDetailSerializer, ClaimSerializer
 from claims.models import Claim
 from tests.test_api_support import API, client_for, fresh_throttle_counts  # noqa: F401
 from tests.test_perf_guards import make_claims
@@ -105,5 +105,10 @@ def test_the_private_attributes_fast_relies_on():
     assert choice.choice_strings_to_values == {"a": "a"}
     claim = make_claims(1)[0]
     loaded = ClaimSerializer.load(Claim.objects.filter(pk=claim.pk), desk=False).get()
-    assert set(loaded._prefetched_objects_cache) == {"tags", "appearances"}
+    # load()'s to-many relations arrive as plain lists (fast.prefetch_rows), not in the cache
+    # Django keeps under the relation's name (which fast._many reads for other querysets).
+    assert isinstance(loaded.__dict__[fast.rows_attr("tags")], list)
+    assert isinstance(loaded.__dict__[fast.rows_attr("appearances")], list)
+    detail = ClaimDetailSerializer.load(Claim.objects.filter(pk=claim.pk), desk=True).get()
+    assert {"tags", "appearances"} <= set(detail._prefetched_objects_cache)
     assert serializers.Serializer.to_representation is not serializers.ListSerializer.to_representation

@@ -41,6 +41,7 @@ from typing import Any, cast
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, ObjectDoesNotExist
 from django.db import connections
+from django.db.models import Prefetch, QuerySet
 from django.db.models.manager import BaseManager
 from django.utils import timezone
 from rest_framework import ISO_8601, serializers
@@ -52,6 +53,31 @@ _SKIP = object()
 Represent = Callable[[Any], dict[str, Any]]
 Convert = Callable[[Any], Any]
 _STRINGS = (serializers.CharField, serializers.SlugField, serializers.URLField, serializers.EmailField)
+
+
+# --- Prefetched lists ---------------------------------------------------------------------------
+
+
+def rows_attr(relation: str) -> str:
+    """Where `prefetch_rows(relation)` leaves the related rows: a plain list on the instance."""
+    return f"_{relation}_rows"
+
+
+def prefetch_rows(relation: str, queryset: QuerySet | None = None) -> Prefetch:
+    """Prefetch a to-many relation into a plain list for the serializers' many fields.
+
+    Django's plain prefetch stores each instance's rows in a queryset made from a related
+    manager: two objects and a query clone per instance and relation (a page of 50 claims
+    with tags and appearances: 100 clones, a fifth of the page's ORM time) only to hold a
+    list. A `many=True` field whose list serializer is `CompiledListSerializer` reads the
+    list first and falls back to the relation, so nothing is dropped without it (and under
+    the test settings a fallback that queries fails: see `represent_rows`).
+    """
+    return Prefetch(relation, queryset=queryset, to_attr=rows_attr(relation))
+
+
+def _prefetched(instance: Any, relation: str) -> Any:
+    return getattr(instance, "__dict__", {}).get(rows_attr(relation))
 
 
 # --- Values ---------------------------------------------------------------------------------
@@ -205,6 +231,9 @@ def _many(get: Callable[[Any], Any], child: Represent, attrs: tuple[str, ...] = 
 
     def many(instance: Any) -> Any:
         if cache_key is not None:
+            rows = _prefetched(instance, cache_key)  # prefetch_rows()'s list
+            if rows is not None:
+                return [child(item) for item in rows]
             cached = getattr(instance, "_prefetched_objects_cache", None)
             if cached is not None and cache_key in cached:
                 return [child(item) for item in cached[cache_key]]
@@ -369,7 +398,17 @@ def represent_rows(serializer: serializers.Serializer, items: Iterable[Any]) -> 
 
 
 class CompiledListSerializer(serializers.ListSerializer):
-    """`many=True` serialization through a compiled plan of the child serializer (or DRF's, switched off)."""
+    """`many=True` serialization through a compiled plan of the child serializer (or DRF's, switched off).
+
+    As a nested field it reads the list `prefetch_rows()` left on the instance, if any,
+    instead of the relation (with the compiled plan and with DRF's alike)."""
+
+    def get_attribute(self, instance: Any) -> Any:
+        if len(self.source_attrs) == 1:
+            rows = _prefetched(instance, self.source_attrs[0])
+            if rows is not None:
+                return rows
+        return super().get_attribute(instance)
 
     def to_representation(self, data: Any) -> list[dict[str, Any]]:
         items = data.all() if isinstance(data, BaseManager) else data

@@ -21,7 +21,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from claims import selectors, services
-from claims.api.fast import CompiledListSerializer
+from claims.api.fast import CompiledListSerializer, prefetch_rows
 from claims.api.fields import (
     StrictBooleanField,
     StrictCharField,
@@ -60,6 +60,7 @@ class TagSerializer(serializers.ModelSerializer):
         model = Tag
         fields = ["id", "slug", "name"]
         read_only_fields = fields
+        list_serializer_class = CompiledListSerializer  # reads load()'s prefetched list
 
 
 class ClaimantBriefSerializer(serializers.ModelSerializer):
@@ -83,6 +84,7 @@ class AppearanceSerializer(serializers.ModelSerializer):
         model = Appearance
         fields = ["id", "source", "quote", "appeared_on", "is_first_appearance"]
         read_only_fields = fields
+        list_serializer_class = CompiledListSerializer  # reads load()'s prefetched list
 
 
 class RatingBriefSerializer(serializers.ModelSerializer):
@@ -230,8 +232,9 @@ class ClaimSerializer(serializers.ModelSerializer):
             claims.select_related("claimant", "review__rating", *(["assignee"] if desk else []))
             .only(*_LIST_COLUMNS, *(_LIST_DESK_COLUMNS if desk else ()))
             .prefetch_related(
-                "tags",
-                Prefetch(
+                # Plain lists (fast.prefetch_rows): no related manager built per row to hold them.
+                prefetch_rows("tags"),
+                prefetch_rows(
                     "appearances",
                     queryset=Appearance.objects.select_related("source").only(*_LIST_APPEARANCE_COLUMNS),
                 ),
