@@ -11,7 +11,6 @@ from typing import Any
 
 from celery import shared_task
 
-from claims import selectors_watch
 from claims.services import notifications as notification_services
 from claims.services import recurrences as recurrence_services
 from claims.services import webhooks as webhook_services
@@ -22,8 +21,9 @@ def _claim_payload(claim_id: int | None) -> dict[str, Any] | None:
     if claim_id is None:
         return None
     from claims.api.serializers import ClaimDetailSerializer
+    from claims.models import Claim
 
-    claim = selectors_watch.claim_for_payload(claim_id=claim_id)
+    claim = ClaimDetailSerializer.load(Claim.objects.filter(pk=claim_id), desk=True).first()
     return dict(ClaimDetailSerializer(claim).data) if claim is not None else None
 
 

@@ -17,6 +17,24 @@ def display_name(user: Any) -> str:
     return user.get_full_name() or user.get_username()
 
 
+def _model_choices(field: forms.Field) -> forms.ModelChoiceField:
+    if not isinstance(field, forms.ModelChoiceField):
+        raise TypeError(f"{field!r} is not a ModelChoiceField")
+    return field
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    """A choice of desk member, shown by display name."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return display_name(obj)
+
+
+def _people(field: forms.Field) -> None:
+    """An assignee choice: the desk's working members (read per request)."""
+    _model_choices(field).queryset = selectors.users_who_can_work()
+
+
 class ClaimAdminForm(ServiceErrorsMixin, forms.ModelForm):
     """The claim's own fields, plus the version it was loaded at and a new comment."""
 
@@ -31,6 +49,7 @@ class ClaimAdminForm(ServiceErrorsMixin, forms.ModelForm):
     class Meta:
         model = Claim
         fields = ["text", "claim_reviewed", "language", "claimant", "claim_date", "location", "priority", "assignee"]
+        field_classes = {"assignee": PersonChoiceField}
         widgets = {
             "text": forms.Textarea(attrs={"rows": 3, "class": "vLargeTextField fc-claim-text-input"}),
             "claim_reviewed": forms.TextInput(attrs={"class": "vTextField", "maxlength": 200}),
@@ -42,8 +61,7 @@ class ClaimAdminForm(ServiceErrorsMixin, forms.ModelForm):
         if self.instance.pk and "expected_version" in self.fields:
             self.fields["expected_version"].initial = self.instance.version
         if "assignee" in self.fields:
-            self.fields["assignee"].queryset = selectors.users_who_can_work()
-            self.fields["assignee"].label_from_instance = display_name
+            _people(self.fields["assignee"])
 
 
 class ReviewInlineForm(ServiceErrorsMixin, forms.ModelForm):
@@ -61,7 +79,7 @@ class ReviewInlineForm(ServiceErrorsMixin, forms.ModelForm):
             queryset = Rating.objects.filter(is_active=True)
             if current:
                 queryset = Rating.objects.filter(pk=current) | queryset
-            self.fields["rating"].queryset = queryset.order_by("order", "id")
+            _model_choices(self.fields["rating"]).queryset = queryset.order_by("order", "id")
 
 
 class CorrectionForm(forms.Form):
@@ -75,7 +93,7 @@ class CorrectionForm(forms.Form):
 
 
 class BulkAssignForm(forms.Form):
-    assignee = forms.ModelChoiceField(
+    assignee = PersonChoiceField(
         label=_("Assign to"),
         queryset=selectors.users_who_can_work(),
         required=False,
@@ -85,8 +103,7 @@ class BulkAssignForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Evaluated per request: people join and leave the desk.
-        self.fields["assignee"].queryset = selectors.users_who_can_work()
-        self.fields["assignee"].label_from_instance = display_name
+        _people(self.fields["assignee"])
 
 
 class BulkTransitionForm(forms.Form):

@@ -103,7 +103,7 @@ def feature_rows(signals: dict[str, Any]) -> list[float]:
     """The re-ranker's inputs from one suggestion's signals (a stored "why" has them all)."""
     lex = float(signals.get("lexical") or 0.0)
     ent = float(signals.get("entities") or 0.0)
-    rec = float(signals.get("recency") if signals.get("recency") is not None else 0.5)
+    rec = float(signals["recency"]) if signals.get("recency") is not None else 0.5
     return [
         lex,
         float(signals.get("ngram") or 0.0),

@@ -185,7 +185,7 @@ def _bm25_scores(model: bm25s.BM25, terms: list[str], n: int, *, max_df: float =
     bounds = list(zip(starts.tolist(), (starts + lengths).tolist(), strict=True))
     rows = np.concatenate([indices[a:b] for a, b in bounds])
     weights = np.concatenate([data[a:b] for a, b in bounds])
-    scores = np.bincount(rows, weights=weights, minlength=n)
+    scores = np.bincount(rows, weights=weights, minlength=n).astype(np.float64, copy=False)
     if model.nonoccurrence_array is not None:  # BM25L/BM25+ only
         scores += float(model.nonoccurrence_array[ids].sum())
     return scores[:n]

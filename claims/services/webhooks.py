@@ -8,6 +8,7 @@ a message waits until every earlier one for the same claim is delivered or given
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from typing import Any
 
@@ -102,7 +103,7 @@ def webhook_update(
 # --- Messages from events ---------------------------------------------------------------------
 
 
-def webhook_events_for(kind: str, data: dict[str, Any]) -> list[str]:
+def webhook_events_for(kind: str, data: dict[str, Any]) -> list[WebhookEvent]:
     """The webhook event types a desk event makes (a publish is a state change and a publish)."""
     if kind == "claim.created":
         return [WebhookEvent.CLAIM_CREATED]
@@ -223,7 +224,7 @@ def webhook_deliver(*, message_id: int, attempt: int) -> dict[str, Any]:
     delay = engine.retry_delay(attempt, list(settings.WEBHOOK_RETRY_DELAYS)) if outcome.retry else None
     if delay is not None:
         WebhookMessage.objects.filter(pk=message.pk).update(
-            status=WebhookMessage.Status.PENDING, next_attempt_at=timezone.now() + timezone.timedelta(seconds=delay)
+            status=WebhookMessage.Status.PENDING, next_attempt_at=timezone.now() + dt.timedelta(seconds=delay)
         )
         return {"outcome": "retry", "retry_in": delay, "next": None}
     _finish(message, WebhookMessage.Status.FAILED)
