@@ -14,7 +14,7 @@ PYTEST_ARGS ?=
 BENCH_ARGS ?=
 export PG_DATABASE_URL PG_REDIS_URL PYTEST_ARGS
 
-.PHONY: help venv run test test-sqlite test-pg services lint format check-deploy bench messages
+.PHONY: help venv run test test-sqlite test-pg services lint format check-deploy bench messages audit reliability
 
 help:
 	@echo "make run           set up (venv, migrate, demo data, admin login) and start the web app + Celery worker"
@@ -27,6 +27,8 @@ help:
 	@echo "make services      start PostgreSQL and Redis if installed but stopped (CI=true: install them)"
 	@echo "make bench         the benchmark suite (bench/run.py)"
 	@echo "make messages     update locale/nb from the sources (then translate the new entries)"
+	@echo "make audit         known vulnerabilities in requirements.txt (says NOT AUDITED when it could not look)"
+	@echo "make reliability   run the tests behind docs/reliability.md and regenerate it with their figures"
 
 venv:
 	@scripts/venv.sh
@@ -72,3 +74,10 @@ messages: venv
 	DJANGO_DEBUG=1 $(PY) manage.py makemessages -l nb --no-location --no-obsolete \
 		--ignore=.venv --ignore=var --ignore=tests --ignore=bench --ignore=scripts
 	DJANGO_DEBUG=1 $(PY) manage.py compilemessages -l nb --ignore=.venv --ignore=var
+
+audit: venv
+	@$(PY) scripts/audit.py
+
+reliability: venv
+	@scripts/services.sh postgres redis || true
+	@$(PY) scripts/reliability.py

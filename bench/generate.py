@@ -41,7 +41,7 @@ from bench.corpus import OUTLETS, SECTIONS, TAGS, TextMaker  # noqa: E402
 from bench.database import MARKER, ensure_database, parse_count  # noqa: E402
 from claims.search import index_text  # noqa: E402  (pure: no settings needed)
 
-GENERATOR_VERSION = 6  # 6: claims carry search_folded (claims.search)
+GENERATOR_VERSION = 7  # 7: claims carry reader_requests (tips); 6: search_folded (claims.search)
 END = dt.datetime(2025, 12, 1, 12, 0, tzinfo=dt.UTC)
 SPAN_DAYS = 6 * 365
 BENCH_PASSWORD = "bench-password-1"  # noqa: S105 - a throwaway account in a throwaway database
@@ -105,12 +105,24 @@ class Loader:
             return pool[-1]
         return self.rng.choice(pool)
 
-    def copy(self, table: str, columns: Iterable[str], rows: Iterable[tuple[Any, ...]]) -> int:
-        cols = ", ".join(f'"{c}"' for c in columns)
+    def copy(
+        self,
+        table: str,
+        columns: Iterable[str],
+        rows: Iterable[tuple[Any, ...]],
+        constants: dict[str, Any] | None = None,
+    ) -> int:
+        """COPY rows in; `constants` are columns with the same value on every row.
+
+        Django's field defaults are not database defaults: a NOT NULL column the generator
+        does not fill must be given here, or COPY writes NULL and fails.
+        """
+        extra = tuple((constants or {}).values())
+        cols = ", ".join(f'"{c}"' for c in [*columns, *(constants or {})])
         n = 0
         with self.conn.cursor() as cur, cur.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
             for row in rows:
-                copy.write_row(row)
+                copy.write_row((*row, *extra) if extra else row)
                 n += 1
         return n
 
@@ -321,7 +333,7 @@ class Loader:
         claim_cols = ["id", "text", "claim_reviewed", "language", "claim_date", "location", "status", "priority",
                       "slug", "created_at", "updated_at", "published_at", "version", "search_extra", "assignee_id",
                       "created_by_id", "duplicate_of_id", "claimant_id", "search_folded"]  # fmt: skip
-        self.copy("claims_claim", claim_cols, claim_rows)
+        self.copy("claims_claim", claim_cols, claim_rows, constants={"reader_requests": 0})
         log(f"COPY claims (trigger builds search_vector): {time.perf_counter() - t:.1f}s")
         hist_cols = [*claim_cols[:13], "history_date", "history_type", "history_change_reason", "assignee_id",
                      "created_by_id", "claimant_id", "history_user_id"]  # fmt: skip

@@ -26,12 +26,13 @@ Articles keep the language-configured tsvector of migration 0003 (substring sear
 
 from __future__ import annotations
 
+import itertools
 import re
 from functools import lru_cache
 
 from bm25s.stopwords import STOPWORDS_EN_PLUS, STOPWORDS_NORWEGIAN
 from django.db import connections
-from django.db.models import BooleanField, Q, QuerySet
+from django.db.models import BooleanField, FloatField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from claims.discovery import lexicon
@@ -183,6 +184,53 @@ def search_claims(queryset: QuerySet, query: str) -> QuerySet:
         )
         return queryset.filter(match)
     return queryset.filter(_like_q(groups))
+
+
+def search_claims_any(queryset: QuerySet, words: list[str] | list[list[str]], *, at_least: int = 1) -> QuerySet:
+    """Claims matching at least one of `words` (or, with `at_least=2`, two of them), best first.
+
+    A word may be given as a list of its spellings ("Russland", "Russia"): any of them
+    matches, and they count as one word.
+
+    For comparison pools (the duplicate finder, candidate tracking): one index scan for all
+    the words, instead of one OR-ed subquery per word, which PostgreSQL runs as a
+    correlated scan per claim. Asking for two shared words keeps a harvest's pool small and
+    lets PostgreSQL use the GIN index where one common word would make it read the table.
+    On PostgreSQL the rows carry `pool_rank` (ts_rank of the matched words) and come best
+    first; on SQLite, newest first.
+    """
+    groups: list[Group] = []
+    for word in words:
+        spellings = [word] if isinstance(word, str) else word
+        found = [group for spelling in spellings for group in query_groups(spelling)]
+        if isinstance(word, str):
+            groups.extend(found)
+        elif found:
+            # One word however spelt: its forms are alternatives of one group.
+            groups.append((frozenset().union(*(g[0] for g in found)), frozenset().union(*(g[1] for g in found))))
+    if not groups:
+        return queryset.none()
+    combos: list[list[Group]] = (
+        [list(pair) for pair in itertools.combinations(groups, 2)] if at_least >= 2 and len(groups) >= 2 else []
+    )
+    if connections[queryset.db].vendor == "postgresql":
+        table = queryset.model._meta.db_table
+        if combos:
+            text = " | ".join(f"({tsquery_text(pair)})" for pair in combos)
+        else:
+            text = " | ".join(tsquery_text([group]) for group in groups)
+        # Safe: constant SQL and the table name; the tsquery text is a bound parameter.
+        match = RawSQL(  # noqa: S611
+            f'"{table}"."search_vector" @@ to_tsquery(\'simple\', %s)', [text], output_field=BooleanField()
+        )
+        rank = RawSQL(  # noqa: S611
+            f'ts_rank("{table}"."search_vector", to_tsquery(\'simple\', %s))', [text], output_field=FloatField()
+        )
+        return queryset.filter(match).annotate(pool_rank=rank).order_by("-pool_rank", "-id")
+    condition = Q()
+    for combo in combos or [[group] for group in groups]:
+        condition |= _like_q(combo)
+    return queryset.filter(condition).order_by("-updated_at", "-id")
 
 
 # --- Articles (unchanged: the discovery index's own search) ---------------------------------

@@ -14,10 +14,12 @@ from django.utils import timezone
 from claims import workflow
 from claims.models import (
     Appearance,
+    Article,
     Claim,
     Claimant,
     ClaimReviewPage,
     FetchJob,
+    RankerModel,
     Rating,
     RelatedArticle,
     Review,
@@ -216,6 +218,9 @@ def claim_audit_trail(*, claim: Claim) -> list[dict[str, Any]]:
                     "history_id": row.history_id,
                     "date": row.history_date,
                     "user": row.history_user.get_username() if row.history_user else None,
+                    "user_name": (row.history_user.get_full_name() or row.history_user.get_username())
+                    if row.history_user
+                    else None,
                     "type": row.history_type,
                     "reason": row.history_change_reason or "",
                     "changes": changes,
@@ -375,7 +380,7 @@ def duplicate_suggestions_for(*, claim: Claim, include_settled: bool = False) ->
 
     qs = (
         DuplicateSuggestion.objects.filter(Q(claim=claim) | Q(candidate=claim))
-        .select_related("claim", "candidate")
+        .select_related("claim", "candidate", "via_review")
         .defer(
             "claim__search_vector",
             "claim__search_extra",
@@ -427,3 +432,36 @@ def jobs_waiting() -> dict[str, Any]:
         "running": counts.get(FetchJob.Status.RUNNING, 0),
         "oldest_queued": oldest,
     }
+
+
+# --- What the desk's marks teach the ranker ------------------------------------------------
+
+
+def marked_articles(*, claim: Claim) -> tuple[list[Article], list[Article]]:
+    """The articles reviewers marked relevant and irrelevant for `claim` (for re-ranking)."""
+    rows = (
+        RelatedArticle.objects.filter(
+            claim=claim, status__in=[RelatedArticle.Status.RELEVANT, RelatedArticle.Status.IRRELEVANT]
+        )
+        .select_related("article")
+        .defer("article__search_vector")
+        .order_by("id")
+    )
+    relevant: list[Article] = []
+    irrelevant: list[Article] = []
+    for row in rows:
+        (relevant if row.status == RelatedArticle.Status.RELEVANT else irrelevant).append(row.article)
+    return relevant, irrelevant
+
+
+def active_ranker() -> Any:
+    """The desk re-ranker in use (claims.discovery.feedback.DeskModel), or None."""
+    from claims.discovery.feedback import DeskModel
+
+    row = RankerModel.objects.filter(active=True).only("params").first()
+    if row is None:
+        return None
+    try:
+        return DeskModel.from_dict(row.params)
+    except (KeyError, TypeError, ValueError):
+        return None  # stored by an older version: the default weights until the next training

@@ -21,9 +21,12 @@ def candidates(
     language: str | None = None,
     min_score: float | None = None,
     article_id: int | None = None,
+    checked_elsewhere: bool | None = None,
 ) -> QuerySet[CandidateClaim]:
-    """Candidates best first, with their article (and its feed) and claimant in the same query."""
-    qs = CandidateClaim.objects.select_related("article", "article__feed", "claimant", "claim")
+    """Candidates best first, with their article (and its feed), claimant and any other
+    desk's review of the same claim in the same query. `checked_elsewhere`: only those
+    another desk has already checked (True) or not (False)."""
+    qs = CandidateClaim.objects.select_related("article", "article__feed", "claimant", "claim", "external_review")
     if status:
         qs = qs.filter(status=status)
     if language:
@@ -32,6 +35,8 @@ def candidates(
         qs = qs.filter(score__gte=min_score)
     if article_id is not None:
         qs = qs.filter(article_id=article_id)
+    if checked_elsewhere is not None:
+        qs = qs.filter(external_review__isnull=not checked_elsewhere)
     return qs.order_by("-score", "-id")
 
 

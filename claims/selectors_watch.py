@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from claims.models import (
+    DeskEvent,
     Notification,
     NotificationEvent,
     NotificationPreference,
@@ -73,3 +74,7 @@ def recurrences_list(
     if outlet:
         qs = qs.filter(article__outlet=outlet)
     return qs.order_by("-created_at", "-id")
+
+
+def desk_event(*, event_id: int) -> DeskEvent | None:
+    return DeskEvent.objects.filter(pk=event_id).first()

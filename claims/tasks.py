@@ -32,6 +32,14 @@ def find_duplicates(claim_id: int) -> int:
     return services.duplicates_refresh(claim_id=claim_id)
 
 
+@shared_task(ignore_result=True, acks_late=True)
+def train_ranker() -> int:
+    """Retrain the desk re-ranker from all marks (periodic); returns the marks it saw."""
+    from claims.services.ranker import ranker_train
+
+    return ranker_train().marks
+
+
 # --- Related-article discovery (the `fetch` queue) ------------------------------------------
 #
 # The tasks take ids and leave the work to claims.discovery.pipeline. Each claims its
@@ -99,7 +107,9 @@ def _run(job: FetchJob, job_id: int, run: Callable[[FetchJob, bool], Any], can_r
 @shared_task(**_FETCH_TASK)
 def discover_related(self: Any, job_id: int) -> None:
     """Find, rank and store related articles for the job's claim."""
-    _run_claimed(self, job_id, lambda job, can_retry: pipeline.run_discovery(job, can_retry=can_retry))
+    _run_claimed(
+        self, job_id, lambda job, can_retry: pipeline.run_discovery(job, can_retry=can_retry, on_stored=_queue_analysis)
+    )
 
 
 @shared_task(**_FETCH_TASK)
@@ -118,7 +128,21 @@ def harvest_feed(self: Any, job_id: int) -> None:
 def fetch_article(self: Any, article_ids: list[int] | None = None) -> None:
     """Fetch and extract a batch of the index's article pages (queued by feed harvests)."""
     if article_ids:
-        pipeline.fetch_articles(list(article_ids))
+        pipeline.fetch_articles(list(article_ids), on_stored=_queue_analysis)
+
+
+def _queue_analysis(article_ids: list[int]) -> None:
+    analyse_articles.delay(article_ids=list(article_ids))
+
+
+@shared_task(ignore_result=True, acks_late=True)
+def analyse_articles(*, article_ids: list[int]) -> int:
+    """Candidate claims and recurrences for newly stored articles, apart from their fetching.
+
+    On the default queue: CPU work that should not hold up the fetch queue's network work,
+    and that more worker processes can share. Safe to repeat (keyed results).
+    """
+    return pipeline.analyse_articles(list(article_ids))
 
 
 @shared_task(bind=True, ignore_result=True, acks_late=True)

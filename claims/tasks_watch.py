@@ -11,7 +11,10 @@ from typing import Any
 
 from celery import shared_task
 
+from claims import selectors_watch
+from claims.services import events as event_services
 from claims.services import notifications as notification_services
+from claims.services import outbox
 from claims.services import recurrences as recurrence_services
 from claims.services import webhooks as webhook_services
 
@@ -29,20 +32,43 @@ def _claim_payload(claim_id: int | None) -> dict[str, Any] | None:
 
 @shared_task(bind=True, ignore_result=True, acks_late=True, max_retries=5)
 def process_event(
-    self: Any, *, key: str, kind: str, claim_id: int | None, actor_id: int | None, data: dict[str, Any]
+    self: Any,
+    *,
+    event_id: int | None = None,
+    key: str = "",
+    kind: str = "",
+    claim_id: int | None = None,
+    actor_id: int | None = None,
+    data: dict[str, Any] | None = None,
 ) -> None:
-    """Turn one committed desk event into notifications and webhook messages, then send what is due."""
-    pending = notification_services.notifications_for_event(
-        key=key, kind=kind, claim_id=claim_id, actor_id=actor_id, data=data
-    )
-    if pending:
-        send_notification_emails.delay(notification_ids=pending)
-    if webhook_services.webhook_events_for(kind, data):
-        ready = webhook_services.webhook_messages_for_event(
-            key=key, kind=kind, claim_id=claim_id, data=data, claim_payload=_claim_payload(claim_id)
-        )
-        for message_id in ready:
-            deliver_webhook.delay(message_id=message_id, attempt=1)
+    """Turn one committed desk event into notifications and webhook messages, then send what is due.
+
+    Takes the event's id; the other arguments are how a release before the outbox queued
+    events, still accepted so that messages already in the broker are not lost on upgrade.
+    """
+    if event_id is None:
+        event_id = outbox.event_adopt(key=key, kind=kind, claim_id=claim_id, actor_id=actor_id, data=data or {})
+    event = selectors_watch.desk_event(event_id=event_id)
+    if event is None or event.processed_at is not None:
+        return
+    payload = _claim_payload(event.claim_id) if outbox.event_needs_claim_payload(event) else None
+    done = outbox.event_process(event_id=event_id, claim_payload=payload)
+    if done.notification_ids:
+        send_notification_emails.delay(notification_ids=done.notification_ids)
+    for message_id in done.ready_messages:
+        deliver_webhook.delay(message_id=message_id, attempt=1)
+
+
+@shared_task(ignore_result=True, acks_late=True)
+def sweep_watch() -> dict[str, int]:
+    """Beat: re-send events whose task was lost, and webhook messages a lost task or worker left behind."""
+    events = event_services.events_lost()
+    for event_id in events:
+        process_event.delay(event_id=event_id)
+    due = webhook_services.webhooks_sweep()
+    for message_id, attempt in due:
+        deliver_webhook.delay(message_id=message_id, attempt=attempt)
+    return {"events": len(events), "webhook_messages": len(due)}
 
 
 @shared_task(ignore_result=True, acks_late=True)

@@ -29,3 +29,20 @@ def normalize_url(url: str) -> str:
     )
     path = parts.path or "/"
     return urlunsplit((scheme, netloc, path, query, ""))
+
+
+def url_variants(url: str) -> list[str]:
+    """The normalised forms of `url` that are the same page to a reader: http or https, with
+    or without "www.", with or without a trailing slash. For looking a pasted link up among
+    stored ones (which keep whatever form was first stored)."""
+    base = urlsplit(normalize_url(url))
+    host = base.netloc.removeprefix("www.")
+    hosts = [host] if not host or "@" in host else [host, f"www.{host}"]
+    path = base.path.rstrip("/")
+    paths: list[str] = [path or "/"] if not path else [path, f"{path}/"]
+    forms = []
+    for scheme in (base.scheme, *({"http", "https"} - {base.scheme})):
+        for netloc in hosts:
+            for each in paths:
+                forms.append(urlunsplit((scheme, netloc, each, base.query, "")))
+    return list(dict.fromkeys([normalize_url(url), *forms]))

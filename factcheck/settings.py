@@ -65,6 +65,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After auth: the signed-in member's chosen workplace language wins over the browser's.
+    "claims.admin.language.WorkplaceLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -452,6 +454,11 @@ def _delays(name: str, default: str) -> list[float]:
 
 WEBHOOK_RETRY_DELAYS = _delays("WEBHOOK_RETRY_DELAYS", "30,300,1200,2400")
 WEBHOOK_DISABLE_AFTER = env_int("WEBHOOK_DISABLE_AFTER", 10, minimum=1)
+# Desk events and webhook messages whose task should have run this many seconds ago are
+# re-sent by the watch sweep (every WATCH_SWEEP_SECONDS): a broker crash or a killed worker
+# delays a notification or a webhook, it does not lose it.
+EVENT_REQUEUE_SECONDS = env_int("EVENT_REQUEUE_SECONDS", 120, minimum=1)
+WATCH_SWEEP_SECONDS = env_int("WATCH_SWEEP_SECONDS", 60, minimum=1)
 if REDIS_URL:
     # The longest a message may wait unacknowledged on purpose: a fetch retry's backoff or a
     # webhook retry's delay. A shorter visibility timeout would have Redis hand the waiting
@@ -465,7 +472,7 @@ if REDIS_URL:
 # Recurrences: the score (0-1) from which an article's passage counts as repeating a
 # published claim, and how far back a newly published claim is matched against the index.
 try:
-    RECURRENCE_THRESHOLD = float(env_str("RECURRENCE_THRESHOLD", "0.63"))
+    RECURRENCE_THRESHOLD = float(env_str("RECURRENCE_THRESHOLD", "0.66"))
 except ValueError:
     raise ImproperlyConfigured("RECURRENCE_THRESHOLD must be a number between 0 and 1") from None
 if not 0.0 < RECURRENCE_THRESHOLD <= 1.0:
@@ -494,6 +501,8 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=NOTIFICATION_DIGEST_HOUR, minute=0),
     },
     "recover-lost-jobs": {"task": "claims.tasks.recover_lost_jobs", "schedule": JOB_SWEEP_SECONDS},
+    "sweep-watch": {"task": "claims.tasks_watch.sweep_watch", "schedule": WATCH_SWEEP_SECONDS},
+    "train-ranker": {"task": "claims.tasks.train_ranker", "schedule": 24 * 60 * 60},
 }
 
 LOG_LEVEL = env_choice("LOG_LEVEL", "INFO", {"DEBUG", "INFO", "WARNING", "ERROR"})

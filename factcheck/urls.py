@@ -7,6 +7,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from claims.admin.language import workplace_language_view
 from claims.tip_views import tip_page
 from claims.watch.feeds import SITEMAPS
 from factcheck import health
@@ -15,6 +16,7 @@ urlpatterns = [
     # Probes for the load balancer and the process manager: unauthenticated, cheap, no internals.
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    path("admin/language/", admin.site.admin_view(workplace_language_view), name="workplace-language"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("factchecks/", include("claims.urls")),

@@ -180,3 +180,35 @@ def _default_language():
     translation.activate(django_settings.LANGUAGE_CODE)
     yield
     translation.deactivate()
+
+
+# --- Figures for docs/reliability.md (`make reliability`) ---------------------------------
+
+_FIGURES = pytest.StashKey[list]()
+
+
+@pytest.fixture
+def figure(request):
+    """`figure(promise, name, value, unit="")` records a measured value for the reliability report.
+
+    Collected per test session and written as JSON where $RELIABILITY_FIGURES points
+    (scripts/reliability.py sets it); an ordinary test run records and writes nothing.
+    """
+    store = request.config.stash.setdefault(_FIGURES, [])
+
+    def record(promise: str, name: str, value: object, unit: str = "") -> None:
+        store.append({"promise": promise, "name": name, "value": value, "unit": unit, "test": request.node.nodeid})
+
+    return record
+
+
+def pytest_sessionfinish(session, exitstatus):
+    target = os.environ.get("RELIABILITY_FIGURES")
+    figures = session.config.stash.get(_FIGURES, [])
+    if target and figures:
+        import json
+
+        worker = os.environ.get("PYTEST_XDIST_WORKER")
+        path = Path(f"{target[: -len('.json')]}-{worker}.json" if worker else target)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(figures, indent=1, default=str), encoding="utf-8")

@@ -8,7 +8,19 @@ import factory
 from django.contrib.auth.models import Group, User
 
 from claims.intake import tips as tip_engine
-from claims.models import Appearance, Article, Claim, Claimant, Comment, Feed, Rating, Review, Source, Tip
+from claims.models import (
+    Appearance,
+    Article,
+    Claim,
+    Claimant,
+    Comment,
+    Feed,
+    Rating,
+    RelatedArticle,
+    Review,
+    Source,
+    Tip,
+)
 from claims.workflow import ClaimStatus
 
 
@@ -140,3 +152,14 @@ class TipFactory(factory.django.DjangoModelFactory):
     url = ""
     url_key = factory.LazyAttribute(lambda t: tip_engine.url_key(t.url))
     language = "en"
+
+
+class RelatedArticleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RelatedArticle
+
+    claim = factory.SubFactory(ClaimFactory)
+    article = factory.SubFactory(ArticleFactory)
+    score = 0.5
+    provider = "local"
+    why = factory.LazyFunction(lambda: {"lexical": 0.5, "ngram": 0.5, "entities": 0.5, "recency": 1.0})

@@ -565,6 +565,7 @@ def test_changelist_query_count_does_not_grow_with_rows(client, reviewer, editor
 
     client.force_login(editor)
     url = changelist_url(Claim)
+    client.get(url)  # a session's first admin page also reads the member's language preference once
     make(5)
     small = _changelist_queries(client, url)
     make(55)
@@ -655,6 +656,9 @@ def test_search_by_words_claimant_and_source_url(client, editor, searchable):
     assert _search(client, "no plans") == [geneva]  # matches two quotes, listed once
     assert _search(client, "https://news.example/geneva?utm_source=other") == [geneva]
     assert _search(client, "https://news.example/elsewhere") == []
+    # The same link pasted without https, with "www." or a trailing slash.
+    assert _search(client, "http://www.other.example/geneva-talks/") == [geneva]
+    assert _search(client, "www.other.example/geneva-talks") == [geneva]
     assert _search(client, "nothing-matches-this") == []
 
 

@@ -112,7 +112,7 @@ def test_candidate_list_shape_order_and_filters(reviewer, found):
     item = results[0]
     assert set(item) == {
         "id", "text", "score", "language", "status", "article", "article_url", "start", "end", "speaker", "claim",
-        "created_at",
+        "checked_elsewhere", "created_at",
     }  # fmt: skip
     article = found[0].article
     assert item["article"] == article.pk and item["article_url"] == article.url

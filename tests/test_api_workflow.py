@@ -230,3 +230,13 @@ def test_create_then_read_back_through_every_face(reviewer):
     claim = Claim.objects.get(pk=response.json()["id"])
     lines = _lines(client_for(reviewer).get(f"{API}/claims/export/?claimant=Kremlin"))
     assert json.loads(lines[0])["id"] == claim.pk
+
+
+@pytest.mark.parametrize("body", [{"to": "triaged"}, {"to": "published"}, {"to": 5}, {}])
+def test_a_user_without_a_desk_role_is_refused_before_the_body_or_state_is_looked_at(outsider, body):
+    """Finding 7: 403 whatever the body and the claim's state (a 409 or 400 would tell them apart)."""
+    claim = live_claim()
+    response = client_for(outsider).post(f"{API}/claims/{claim.pk}/transition/", body, format="json")
+    assert response.status_code == 403, response.content
+    claim.refresh_from_db()
+    assert claim.status == "published"

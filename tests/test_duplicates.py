@@ -243,3 +243,39 @@ def test_merge_without_a_suggestion_records_the_pair(reviewer):
     # A reviewer may not reject a published fact-check: it stays published, marked as a duplicate.
     assert (a.status, a.duplicate_of) == ("published", b)
     assert Source.objects.count() == 0  # no appearances were invented
+
+
+# --- Paraphrases and translations (issue 16): the labelled pairs in bench/duplicates.py ---
+
+
+def test_paraphrases_and_translations_are_found_on_the_held_out_pairs():
+    from bench import duplicates as bench_duplicates
+
+    report = bench_duplicates.report()
+    held = report["held_out"]
+    assert held["pairs"] >= 50 and report["all"]["pairs"] >= 100
+    assert held["precision"] >= 0.9, report["held_out"]
+    assert held["recall"] >= 0.8, report["held_out"]
+    assert held["by_kind"]["unrelated"]["suggested"] == 0
+
+
+@pytest.mark.parametrize(
+    ("a", "a_lang", "b", "b_lang"),
+    [
+        ("Vestfjord Verft is laying off 350 workers.", "en", "Vestfjord Verft sier opp 350 ansatte.", "nb"),
+        (
+            "The World Health Organization says COVID-19 is no longer a global emergency.",
+            "en",
+            "WHO has ended the global health emergency over COVID-19.",
+            "en",
+        ),
+        (
+            "Bomprisene i Oslo øker med 10 prosent fra 1. mars.",
+            "nb",
+            "Oslo road tolls rise by 10 percent on 1 March.",
+            "en",
+        ),
+    ],
+)
+def test_paraphrase_through_lexicon_aliases_and_dates(a, a_lang, b, b_lang):
+    assert score(a, a_lang, b, b_lang) >= duplicates.THRESHOLD

@@ -110,3 +110,24 @@ def test_reviewer_marks_in_place_and_editor_returns_with_a_reason(live_server, b
     page.context.close()
     comment = Comment.objects.get(claim=claim, kind="return")
     assert comment.author.username == "erik" and comment.to_status == "in_research"
+
+
+def test_counter_warns_about_a_long_paste_and_the_switcher_changes_the_language(live_server, browser):
+    rita = UserFactory(username="rita", first_name="Rita", last_name="Reviewer", role="Reviewer")
+    claim = ClaimFactory(status="in_research", assignee=rita, text="Russia says it has no plans to invade Ukraine.")
+    page = login(browser, live_server, "rita", f"/admin/claims/claim/{claim.pk}/change/")
+
+    counter = page.locator("#id_text-counter")
+    assert "of 5,000 characters" in counter.inner_text()
+    page.fill("#id_text", "x" * 5100)  # more than the limit: kept whole, not cut by the browser
+    assert page.eval_on_selector("#id_text", "el => el.value.length") == 5100
+    assert "5,100 characters, 100 too many" in counter.inner_text()
+    assert "fc-counter-over" in (counter.get_attribute("class") or "")
+
+    # The language switcher in the header: choosing submits at once (no button with JavaScript).
+    assert not page.locator(".fc-language-go").is_visible()
+    with page.expect_navigation():
+        page.select_option("#fc-language", "nb")
+    assert page.locator("html").get_attribute("lang") == "nb"
+    assert page.url.endswith(f"/admin/claims/claim/{claim.pk}/change/")
+    page.context.close()

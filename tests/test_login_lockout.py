@@ -25,7 +25,7 @@ def _post(client: Client, username: str, password: str, ip: str = "198.51.100.5"
     return client.post(LOGIN, {"username": username, "password": password}, REMOTE_ADDR=ip, **extra)
 
 
-def test_wrong_passwords_lock_the_username_out_even_for_the_right_one(boss, settings):
+def test_wrong_passwords_lock_the_username_out_even_for_the_right_one(boss, settings, figure):
     client = Client()
     statuses = [_post(client, "boss", f"wrong-{i}").status_code for i in range(settings.AXES_FAILURE_LIMIT)]
     # The failures before the limit get the login form again; the one reaching it is refused.
@@ -37,6 +37,8 @@ def test_wrong_passwords_lock_the_username_out_even_for_the_right_one(boss, sett
     text = refused.content.decode()
     assert "locked" in text and "15 minutes" in text
     assert LoginLockout.objects.get(username="boss").failures_since_start >= settings.AXES_FAILURE_LIMIT
+    figure("lockout", "wrong passwords before the username + IP is locked out", settings.AXES_FAILURE_LIMIT)
+    figure("lockout", "the right password during the lockout", f"refused ({refused.status_code})")
 
 
 def test_the_lockout_is_per_username_and_client_ip(boss, db, settings):

@@ -10,7 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from claims import services
 from claims.exceptions import PreconditionFailed, ServiceError, TransitionForbidden, VersionConflict
 from claims.models import Appearance, Claim, Claimant, DuplicateSuggestion, Source
-from claims.urlnorm import normalize_url
+from claims.services.reference import source_for_url
+from claims.urlnorm import normalize_url, url_variants
 from tests.factories import ClaimantFactory, ClaimFactory, ReviewFactory, rating
 
 
@@ -73,6 +74,33 @@ class TestClaimCreate:
         a = services.claim_create(user=reviewer, text="Same words", language="en")
         b = services.claim_create(user=reviewer, text="Same words", language="en")
         assert a.slug != b.slug
+
+
+def test_url_variants_cover_scheme_www_and_trailing_slash():
+    variants = url_variants("http://www.news.example/a/b/?id=3")
+    for same in (
+        "https://news.example/a/b?id=3",
+        "http://news.example/a/b/?id=3",
+        "https://www.news.example/a/b/?id=3",
+    ):
+        assert same in variants
+    assert "https://news.example/a/c?id=3" not in variants
+    assert "https://news.example/a/b?id=4" not in variants
+
+
+@pytest.mark.django_db
+def test_a_pasted_url_differing_by_www_scheme_or_slash_is_the_same_source(reviewer):
+    first = services.claim_create(
+        user=reviewer,
+        text="The bridge is closed.",
+        language="en",
+        appearances=[services.AppearanceInput(url="https://www.news.example/bridge-closed", quote="")],
+    )
+    for pasted in ("http://news.example/bridge-closed/", "https://news.example/bridge-closed"):
+        source = source_for_url(url=pasted)
+        assert source.url == "https://www.news.example/bridge-closed"
+    assert Source.objects.count() == 1
+    assert first.appearances.get().source == source
 
 
 def test_normalize_url():
@@ -142,7 +170,9 @@ class TestAppearancesAndReviews:
         services.appearance_add(
             user=reviewer, claim=claim, item=services.AppearanceInput(url="https://A.example/1", quote="q2")
         )
-        assert claim.appearances.count() == 2  # trailing slash is a different path
+        # A trailing slash, "www." or another scheme is the same page (issue 16): one appearance.
+        assert claim.appearances.count() == 1
+        assert claim.appearances.get().quote == "q2"
 
     def test_reviewer_cannot_revise_a_published_verdict(self, reviewer, editor):
         review = ReviewFactory(claim=ClaimFactory(status="published"))

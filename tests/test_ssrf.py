@@ -64,6 +64,13 @@ BLOCKED = [
 ]
 
 
+def test_every_reserved_range_is_refused(figure):
+    refused = [a for a in BLOCKED if refusal_reason(ipaddress.ip_address(a))]
+    assert refused == BLOCKED
+    figure("no_ssrf", "reserved addresses refused (IPv4, IPv6, mapped, NAT64, 6to4, Teredo)", len(refused))
+    figure("no_ssrf", "spellings of loopback refused before connecting", len(LOOPBACK_SPELLINGS))
+
+
 @pytest.mark.parametrize("address", BLOCKED)
 def test_block_list(address):
     assert refusal_reason(ipaddress.ip_address(address)) is not None

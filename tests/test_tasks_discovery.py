@@ -101,6 +101,7 @@ def test_beat_schedule(settings):
     assert schedule["claims.tasks.purge_expired_tokens"] == 86400
     assert schedule["claims.tasks.tip_contacts_purge"] == 86400
     assert schedule["claims.tasks.recover_lost_jobs"] == settings.JOB_SWEEP_SECONDS
+    assert schedule["claims.tasks.train_ranker"] == 86400
 
 
 def test_entering_research_queues_a_discovery_job(claim, reviewer, sent, django_capture_on_commit_callbacks):

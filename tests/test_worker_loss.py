@@ -165,7 +165,7 @@ def _finished_once(job: FetchJob, claim, server_requests: list[str], *, attempts
     assert english.pk in pairs and "Russia has no intention of attacking Ukraine" in english.text
 
 
-def test_a_killed_pool_child_is_retried_when_its_lease_expires(start, broker, claim):
+def test_a_killed_pool_child_is_retried_when_its_lease_expires(start, broker, claim, figure):
     with SlowServer(slow_once={SLOW_PAGE}, slow_seconds=120) as server:
         make_feeds(server)
         job = create_job(kind=FetchJob.Kind.DISCOVER, claim=claim)
@@ -185,9 +185,10 @@ def test_a_killed_pool_child_is_retried_when_its_lease_expires(start, broker, cl
     _finished_once(job, claim, requests, attempts=2)
     assert took < RECOVERY_BUDGET
     print(f"pool child killed → finished in {took:.1f} s")
+    figure("no_lost_job", "pool child SIGKILLed mid-discovery → job finished once, after", took, "s")
 
 
-def test_a_killed_worker_is_recovered_by_the_sweep_long_before_the_visibility_timeout(start, broker, claim):
+def test_a_killed_worker_is_recovered_by_the_sweep_long_before_the_visibility_timeout(start, broker, claim, figure):
     with SlowServer(slow_once={SLOW_PAGE}, slow_seconds=120) as server:
         make_feeds(server)
         job = create_job(kind=FetchJob.Kind.DISCOVER, claim=claim)
@@ -204,6 +205,7 @@ def test_a_killed_worker_is_recovered_by_the_sweep_long_before_the_visibility_ti
     _finished_once(job, claim, requests, attempts=2)
     assert took < 300  # the default visibility timeout: Redis did not redeliver it, the sweep did
     print(f"worker killed → finished {took:.1f} s after the new worker started")
+    figure("no_lost_job", "whole worker SIGKILLed → finished once, after a new worker started", took, "s")
 
 
 def _free_port() -> int:
@@ -271,7 +273,7 @@ def private_redis(tmp_path):
 
 
 @pytest.mark.parametrize("appendonly", [False, True], ids=["stock", "appendonly"])
-def test_a_redis_crash_with_a_job_queued(start, private_redis, claim, appendonly):
+def test_a_redis_crash_with_a_job_queued(start, private_redis, claim, appendonly, figure):
     redis_server = private_redis(appendonly=appendonly)
     with SlowServer() as server:
         make_feeds(server)
@@ -289,9 +291,11 @@ def test_a_redis_crash_with_a_job_queued(start, private_redis, claim, appendonly
     job.refresh_from_db()
     assert job.status in DONE and job.attempts == 1, job.errors
     print(f"redis crash ({'appendonly' if appendonly else 'stock'}) → finished in {took:.1f} s")
+    kind = "append-only file" if appendonly else "stock, message lost"
+    figure("no_lost_job", f"Redis SIGKILLed with a job queued ({kind}) → job finished, after", took, "s")
 
 
-def test_the_embedded_broker_loses_nothing_when_its_worker_is_killed(start, claim):
+def test_the_embedded_broker_loses_nothing_when_its_worker_is_killed(start, claim, figure):
     with SlowServer(slow_once={SLOW_PAGE}, slow_seconds=120) as server:
         make_feeds(server)
         job = create_job(kind=FetchJob.Kind.DISCOVER, claim=claim)
@@ -306,6 +310,7 @@ def test_the_embedded_broker_loses_nothing_when_its_worker_is_killed(start, clai
         requests = list(server.requests)
     _finished_once(job, claim, requests, attempts=2)
     print(f"embedded broker, worker killed → finished {took:.1f} s after the new worker started")
+    figure("no_lost_job", "embedded broker, worker SIGKILLed → finished once, after a new worker started", took, "s")
 
 
 def _send_filesystem(var_dir: Path, job: FetchJob) -> None:

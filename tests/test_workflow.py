@@ -64,7 +64,12 @@ def test_transition_matrix(role, source, target, django_capture_on_commit_callba
     version = claim.version
     allowed_roles = EXPECTED.get((source, target))
 
-    if allowed_roles is None:
+    if role in {"outsider", "inactive"}:
+        # Permission first (issue 11, finding 7): a user whose role makes no transition is refused
+        # before the workflow is consulted, so the answer does not tell the claim's state.
+        with pytest.raises(TransitionForbidden):
+            services.claim_transition(claim=claim, user=user, to=target)
+    elif allowed_roles is None:
         with pytest.raises(TransitionNotAllowed):
             services.claim_transition(claim=claim, user=user, to=target)
     elif role not in allowed_roles:

@@ -13,7 +13,7 @@ from typing import Any
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
@@ -69,6 +69,19 @@ class SpeakerFilter(admin.SimpleListFilter):
         return queryset
 
 
+class CheckedElsewhereFilter(admin.SimpleListFilter):
+    title = gettext_lazy("already checked elsewhere")
+    parameter_name = "checked"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [("yes", _("Checked by another desk")), ("no", _("Not checked elsewhere"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value() in ("yes", "no"):
+            return queryset.filter(external_review__isnull=self.value() == "no")
+        return queryset
+
+
 def sentence_in_paragraph(candidate: CandidateClaim, *, limit: int = PARAGRAPH_LIMIT) -> str:
     """The candidate's paragraph with the sentence marked; escaped, cut around the sentence."""
     text = candidate.article.text or ""
@@ -91,17 +104,26 @@ def sentence_in_paragraph(candidate: CandidateClaim, *, limit: int = PARAGRAPH_L
 
 @admin.register(CandidateClaim)
 class CandidateClaimAdmin(ReadOnlyAdmin, admin.ModelAdmin):
-    list_display = ("score_column", "sentence_column", "language", "speaker_column", "article_column", "status_column")
+    list_display = (
+        "score_column",
+        "sentence_column",
+        "language",
+        "speaker_column",
+        "article_column",
+        "status_column",
+        "checked_column",
+    )
     list_display_links = ("score_column",)
     list_filter = (
         "status",
         "language",
         ScoreFilter,
         SpeakerFilter,
+        CheckedElsewhereFilter,
         ("article__feed", admin.RelatedOnlyFieldListFilter),
         ("created_at", admin.DateFieldListFilter),
     )
-    search_fields = ("text", "speaker", "article__title")
+    search_fields = ("text", "speaker", "article__title", "external_review__publisher")
     ordering = ("-score", "-id")
     list_per_page = 50
     show_facets = admin.ShowFacets.NEVER
@@ -114,6 +136,7 @@ class CandidateClaimAdmin(ReadOnlyAdmin, admin.ModelAdmin):
         "claimant",
         "status",
         "claim_column",
+        "checked_column",
         "article_column",
         "model_version",
         "decided_by",
@@ -178,6 +201,20 @@ class CandidateClaimAdmin(ReadOnlyAdmin, admin.ModelAdmin):
             url = reverse("admin:claims_claim_change", args=[obj.claim_id])
             return format_html('{}<br><a href="{}">{}</a>', label, url, _("claim %(id)s") % {"id": obj.claim_id})
         return str(label)
+
+    @admin.display(
+        description=gettext_lazy("already checked by"),
+        ordering=F("external_review__date").desc(nulls_last=True),
+    )
+    def checked_column(self, obj: CandidateClaim) -> str:
+        review = obj.external_review
+        if review is None:
+            return "—"
+        if not review.url:
+            return review.summary
+        return format_html(
+            '<a href="{}" rel="noopener noreferrer nofollow" target="_blank">{}</a>', review.url, review.summary
+        )
 
     @admin.display(description=gettext_lazy("claim"))
     def claim_column(self, obj: CandidateClaim) -> str:

@@ -17,7 +17,6 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import NoReverseMatch, URLPattern, URLResolver, path, reverse
 from django.utils.html import format_html
-from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -42,7 +41,8 @@ from claims.admin.saving import adopt, save_appearances, save_review
 from claims.exceptions import ServiceError
 from claims.models import Appearance, Claim, Comment, Rating, RelatedArticle, Review
 from claims.search import search_claims
-from claims.urlnorm import normalize_url
+from claims.textcut import cut_at_word
+from claims.urlnorm import normalize_url, url_variants
 from claims.workflow import ClaimStatus
 
 # Transitions that end or undo work get a confirmation prompt and a warning colour.
@@ -166,13 +166,15 @@ class ClaimAdmin(RefusalsAsFormErrors, DeskHistoryAdmin):
         # index-friendly conditions (an OR with EXISTS would scan every claim). A claim
         # matching both ways is still one row.
         by_url = list(
-            Appearance.objects.filter(source__url=url).values_list("claim_id", flat=True).distinct()[:URL_MATCH_LIMIT]
+            Appearance.objects.filter(source__url__in=url_variants(url))
+            .values_list("claim_id", flat=True)
+            .distinct()[:URL_MATCH_LIMIT]
         )
         return queryset.filter(pk__in=by_url) | search_claims(queryset, term), False
 
     @admin.display(description=gettext_lazy("claim"), ordering="claim_reviewed")
     def claim_title(self, obj: Claim) -> str:
-        return obj.claim_reviewed or Truncator(obj.text).chars(100)
+        return obj.claim_reviewed or cut_at_word(obj.text, 100)
 
     @admin.display(description=gettext_lazy("status"), ordering="status")
     def status_badge(self, obj: Claim) -> str:

@@ -30,6 +30,7 @@ from django.views.decorators.http import require_POST
 
 from claims import selectors, services
 from claims.admin.base import can_work, report_errors
+from claims.discovery.why import entity_names
 from claims.exceptions import ServiceError
 from claims.models import Claim, DuplicateSuggestion, FetchJob, RelatedArticle, Source
 from claims.urlnorm import normalize_url
@@ -91,13 +92,16 @@ def _admin_url(name: str, *args: Any) -> str:
     return reverse(f"admin:claims_claim_{name}", args=args)
 
 
-def plain_why(why: dict[str, Any]) -> list[str]:
+def plain_why(why: dict[str, Any], claim: Claim | None = None) -> list[str]:
     """Why an article was suggested, as sentences a reviewer reads (no signal percentages)."""
     reasons = []
     terms = [str(t) for t in (why.get("terms") or [])][:10]
     if terms:
         reasons.append(_("Matches the words %(words)s.") % {"words": ", ".join(f"“{t}”" for t in terms)})
-    names = [str(n) for n in (why.get("entity_terms") or [])][:6]
+    names = [str(n) for n in (why.get("entity_terms") or [])]
+    if names and claim is not None:
+        names = entity_names(names, f"{claim.claim_reviewed}\n{claim.text}", claim.language)
+    names = names[:6]
     if names:
         reasons.append(_("Same names: %(names)s.") % {"names": ", ".join(names)})
     days = why.get("days_from_claim")
@@ -156,7 +160,7 @@ def panel_context(request: HttpRequest, claim: Claim, *, notice: dict[str, Any] 
                     "article": item.article,
                     "percent": percent,
                     "terms": [str(t) for t in (why.get("terms") or [])][:12],
-                    "reasons": plain_why(why),
+                    "reasons": plain_why(why, claim),
                     "found_by": PROVIDER_LABELS.get(item.provider, item.provider),
                     "cross_language": bool(why.get("cross_language")),
                     "cited": _is_cited(item.article.url, cited),
@@ -175,6 +179,7 @@ def panel_context(request: HttpRequest, claim: Claim, *, notice: dict[str, Any] 
                     "other": other,
                     "other_url": _admin_url("change", other.pk),
                     "percent": round(100 * suggestion.score),
+                    "via_review": suggestion.via_review,
                     "merge_url": _admin_url("discovery_merge", claim.pk, suggestion.pk),
                     "dismiss_url": _admin_url("discovery_dismiss", claim.pk, suggestion.pk),
                 }

@@ -35,7 +35,27 @@ def _people(field: forms.Field) -> None:
     _model_choices(field).queryset = selectors.users_who_can_work()
 
 
-class ClaimAdminForm(ServiceErrorsMixin, forms.ModelForm):
+class CountedTextMixin:
+    """Long texts get a live character counter instead of the browser's silent cut.
+
+    A textarea's `maxlength` makes the browser drop whatever a paste brings beyond it, with
+    no sign. The limit moves to `data-fc-maxlength` (claims/static/claims/workplace.js counts
+    and warns), and the form's own max_length check refuses an over-long text with its length.
+    """
+
+    fields: dict[str, forms.Field]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.Textarea) and "maxlength" in widget.attrs:
+                widget.attrs["data-fc-maxlength"] = widget.attrs.pop("maxlength")
+                widget.attrs["data-fc-count"] = _("%(count)s of %(max)s characters")
+                widget.attrs["data-fc-over"] = _("%(count)s characters, %(over)s too many (at most %(max)s)")
+
+
+class ClaimAdminForm(CountedTextMixin, ServiceErrorsMixin, forms.ModelForm):
     """The claim's own fields, plus the version it was loaded at and a new comment."""
 
     expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -64,7 +84,7 @@ class ClaimAdminForm(ServiceErrorsMixin, forms.ModelForm):
             _people(self.fields["assignee"])
 
 
-class ReviewInlineForm(ServiceErrorsMixin, forms.ModelForm):
+class ReviewInlineForm(CountedTextMixin, ServiceErrorsMixin, forms.ModelForm):
     """The verdict: only active ratings can be chosen (the current one stays selectable)."""
 
     class Meta:

@@ -163,6 +163,7 @@ UNAUTHENTICATED = _error("Unauthenticated", "Not signed in: send `Authorization:
 FORBIDDEN = _error("Forbidden", "Signed in, but the role may not do this.")
 NOT_FOUND = _error("NotFound", "No such resource, or not visible to you.")
 TOO_LARGE = _error("PayloadTooLarge", "The request body is larger than the server accepts.")
+STALE_VERSION = _error("StaleVersion", "The claim changed since you read it; nothing was written.")
 THROTTLED = _error("Throttled", "Too many requests; retry after the number of seconds in Retry-After.")
 
 READ_ERRORS = {404: NOT_FOUND, 429: THROTTLED}

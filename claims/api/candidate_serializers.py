@@ -9,7 +9,7 @@ from rest_framework import serializers
 
 from claims.api.fields import StrictCharField, StrictSerializer
 from claims.intake.language import SUPPORTED
-from claims.models import CandidateClaim
+from claims.models import CandidateClaim, ExternalReview
 
 MAX_TEXT_CHARS = 100_000
 
@@ -42,9 +42,40 @@ class CheckworthinessResultSerializer(serializers.Serializer):
     sentences = ScoredSentenceSerializer(many=True, help_text="Every sentence, in document order.")
 
 
+class CheckedElsewhereSerializer(serializers.ModelSerializer):
+    """Another desk's fact-check of the claim a candidate repeats."""
+
+    summary = serializers.CharField(read_only=True, help_text="“already checked by <publisher>: <rating text>”")
+    rating: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, help_text="Their rating on this desk's scale, when mapped."
+    )
+
+    class Meta:
+        model = ExternalReview
+        fields = [
+            "id",
+            "summary",
+            "publisher",
+            "publisher_url",
+            "url",
+            "claim_reviewed",
+            "rating_text",
+            "rating",
+            "date",
+            "language",
+        ]
+        read_only_fields = fields
+
+
 class CandidateSerializer(serializers.ModelSerializer):
     article_url = serializers.URLField(source="article.url", read_only=True)
     speaker = serializers.SerializerMethodField()
+    checked_elsewhere = CheckedElsewhereSerializer(
+        source="external_review",
+        read_only=True,
+        allow_null=True,
+        help_text="Another desk's fact-check of the same claim (an imported ClaimReview), or null.",
+    )
 
     class Meta:
         model = CandidateClaim
@@ -60,6 +91,7 @@ class CandidateSerializer(serializers.ModelSerializer):
             "end",
             "speaker",
             "claim",
+            "checked_elsewhere",
             "created_at",
         ]
         read_only_fields = fields

@@ -1,7 +1,7 @@
 """Check-worthiness and candidate claims in the REST API.
 
     POST /api/v1/checkworthiness/              {"text", "language"?} → every sentence scored
-    GET  /api/v1/candidates/                   ?language= &min_score= &article= &status=, best first
+    GET  /api/v1/candidates/                   ?language= &min_score= &article= &status= &checked_elsewhere=, best first
     GET  /api/v1/candidates/{id}/
     POST /api/v1/candidates/{id}/accept/       201 + the new claim, or 200 + the claim it already is
     POST /api/v1/candidates/{id}/dismiss/      200 + the candidate (idempotent)
@@ -90,6 +90,7 @@ class CheckworthinessViewSet(ApiViewSet):
         return Response(scored_payload(language, checkworthiness.threshold(), found))
 
 
+BOOLEANS = {"1": True, "true": True, "yes": True, "0": False, "false": False, "no": False}
 STATUS_PARAM = OpenApiParameter(
     "status", OpenApiTypes.STR, OpenApiParameter.QUERY, enum=CandidateClaim.Status.values, description="Only these."
 )
@@ -103,6 +104,13 @@ STATUS_PARAM = OpenApiParameter(
             OpenApiParameter("language", OpenApiTypes.STR, OpenApiParameter.QUERY, description="nb or en."),
             OpenApiParameter("min_score", OpenApiTypes.FLOAT, OpenApiParameter.QUERY, description="0–1."),
             OpenApiParameter("article", OpenApiTypes.INT, OpenApiParameter.QUERY, description="An article id."),
+            OpenApiParameter(
+                "checked_elsewhere",
+                OpenApiTypes.BOOL,
+                OpenApiParameter.QUERY,
+                description="true: only sentences another desk has already checked (an external review); "
+                "false: only the others.",
+            ),
             STATUS_PARAM,
         ],
         responses={200: CandidateSerializer(many=True), **DESK_READ_ERRORS, 400: base.VALIDATION_ERROR},
@@ -147,10 +155,17 @@ class CandidateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiView
             article = parse_id(params["article"])
             if article is None:
                 errors["article"] = [_("An article id.")]
+        checked = params.get("checked_elsewhere", "").lower() or None
+        if checked is not None and checked not in BOOLEANS:
+            errors["checked_elsewhere"] = [_("true or false.")]
         if errors:
             raise ValidationError(errors)
         return candidates(
-            status=wanted, language=params.get("language") or None, min_score=min_score, article_id=article
+            status=wanted,
+            language=params.get("language") or None,
+            min_score=min_score,
+            article_id=article,
+            checked_elsewhere=BOOLEANS[checked] if checked is not None else None,
         )
 
     def _claim(self, request: Request, claim_id: int, status_code: int) -> Response:

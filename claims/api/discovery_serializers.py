@@ -11,7 +11,7 @@ from rest_framework import serializers
 from rest_framework.reverse import reverse
 
 from claims.discovery.jobs import is_stuck
-from claims.models import Article, Claim, DuplicateSuggestion, Feed, FetchJob, RelatedArticle
+from claims.models import Article, Claim, DuplicateSuggestion, ExternalReview, Feed, FetchJob, RelatedArticle
 
 MARK_CHOICES = [
     (RelatedArticle.Status.RELEVANT.value, RelatedArticle.Status.RELEVANT.label),
@@ -179,14 +179,33 @@ class SimilarClaimSerializer(serializers.ModelSerializer):
         return reverse("api:claim-detail", kwargs={"pk": claim.pk}, request=self.context.get("request"))
 
 
+class ViaReviewSerializer(serializers.ModelSerializer):
+    """The other desk's review whose wording of the claim matched."""
+
+    summary = serializers.CharField(read_only=True, help_text="“already checked by <publisher>: <rating text>”")
+
+    class Meta:
+        model = ExternalReview
+        fields = ["id", "summary", "publisher", "url", "claim_reviewed", "rating_text", "language"]
+        read_only_fields = fields
+
+
 class DuplicateSuggestionSerializer(serializers.ModelSerializer):
     """A claim that seems to say the same thing as the one asked about, with a 0–1 score."""
 
     claim = serializers.SerializerMethodField(help_text=_("The other claim of the pair."))
+    via_review = ViaReviewSerializer(
+        read_only=True,
+        allow_null=True,
+        help_text=_(
+            "When the pair was found through another desk's wording of the older claim (an imported "
+            "ClaimReview's claim reviewed), that review; otherwise null."
+        ),
+    )
 
     class Meta:
         model = DuplicateSuggestion
-        fields = ["id", "score", "status", "claim", "created_at"]
+        fields = ["id", "score", "status", "claim", "via_review", "created_at"]
         read_only_fields = fields
 
     @extend_schema_field(SimilarClaimSerializer)

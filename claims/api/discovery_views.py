@@ -343,7 +343,7 @@ class DuplicateSuggestionViewSet(_DiscoveryView):
     def get_queryset(self) -> QuerySet[DuplicateSuggestion]:
         visible = selectors.claims_visible_to(user=self.request.user)
         return DuplicateSuggestion.objects.filter(claim__in=visible, candidate__in=visible).select_related(
-            "claim", "candidate"
+            "claim", "candidate", "via_review"
         )
 
     @extend_schema(

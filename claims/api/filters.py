@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from claims.models import Claim, Review, Source, Tag
 from claims.search import search_claims
-from claims.urlnorm import normalize_url
+from claims.urlnorm import url_variants
 from claims.workflow import ClaimStatus
 
 _MAX_ID = 2**63 - 1
@@ -157,7 +157,7 @@ class SourceFilter(filters.FilterSet):
 
     def filter_url(self, qs: QuerySet, name: str, value: str) -> QuerySet:
         try:
-            return qs.filter(url=normalize_url(value))
+            return qs.filter(url__in=url_variants(value))
         except ValueError:  # e.g. a port that is not a number
             return qs.none()
 

@@ -29,7 +29,8 @@ from claims.api.serializers import (
     SourceUpdateSerializer,
     TagSerializer,
 )
-from claims.models import Claimant, Rating, Review, Source, Tag
+from claims.api.views import etag_for, expected_version
+from claims.models import Claim, Claimant, Rating, Review, Source, Tag
 
 ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)
 
@@ -152,7 +153,51 @@ class RatingViewSet(_Resource):
         return Response(self.get_serializer(rating).data)
 
 
-@extend_schema_view(**_crud_schema("review", ReviewSerializer, write=ReviewWriteSerializer))
+def _review_schema() -> dict[str, Any]:
+    """The review operations, with the claim's ETag: sent back in If-Match (optional), 412 when stale."""
+    views = _crud_schema("review", ReviewSerializer, write=ReviewWriteSerializer)
+    etag = OpenApiParameter(
+        "ETag",
+        OpenApiTypes.STR,
+        OpenApiParameter.HEADER,
+        response=[200, 201],
+        description='The version tag of the review\'s claim (the verdict is part of it), e.g. `"42-7"`.',
+    )
+    if_match = OpenApiParameter(
+        "If-Match",
+        {"type": "string", "pattern": r'^(W/)?"[0-9]+-[0-9]+"$'},
+        OpenApiParameter.HEADER,
+        required=False,
+        description=(
+            "The claim's ETag from your last read. Stale: 412 and nothing changes. Without it, the version "
+            "this request reads is expected, so of two concurrent writers one gets 412."
+        ),
+    )
+    views["retrieve"] = extend_schema(
+        summary="One review", parameters=[ID, etag], responses={200: ReviewSerializer, **base.READ_ERRORS}
+    )
+    views["create"] = extend_schema(
+        summary="Add a review",
+        parameters=[if_match, etag],
+        request=ReviewWriteSerializer,
+        responses={201: ReviewSerializer, **base.WRITE_ERRORS, 409: base.CONFLICT, 412: base.STALE_VERSION},
+    )
+    views["partial_update"] = extend_schema(
+        summary="Change a review",
+        parameters=[ID, if_match, etag],
+        request=ReviewWriteSerializer,
+        responses={
+            200: ReviewSerializer,
+            **base.WRITE_ERRORS,
+            404: base.NOT_FOUND,
+            409: base.CONFLICT,
+            412: base.STALE_VERSION,
+        },
+    )
+    return views
+
+
+@extend_schema_view(**_review_schema())
 class ReviewViewSet(_Resource):
     """Verdicts. Reviewers draft them; once a fact-check is published only editors may revise it."""
 
@@ -172,18 +217,31 @@ class ReviewViewSet(_Resource):
 
     def _show(self, review: Review, status_code: int = status.HTTP_200_OK) -> Response:
         review = self.get_queryset().get(pk=review.pk)
-        return Response(self.get_serializer(review).data, status=status_code)
+        return Response(self.get_serializer(review).data, status=status_code, headers={"ETag": etag_for(review.claim)})
+
+    def retrieve(self, request: Request, pk: str) -> Response:
+        review = self.get_object()
+        return Response(self.get_serializer(review).data, headers={"ETag": etag_for(review.claim)})
+
+    def _save(self, request: Request, claim: Claim, serializer: ReviewWriteSerializer) -> Review:
+        # The verdict is part of its claim's page and shares the claim's ETag. If-Match is
+        # optional here; without it the version this request read is the one expected, so of
+        # two concurrent writers one still gets 412 instead of overwriting the other.
+        header = request.headers.get("If-Match", "").strip()
+        version = expected_version(request, claim) if header else claim.version
+        return services.review_save(
+            claim=claim, user=request.user, expected_version=version, **serializer.service_kwargs()
+        )
 
     def create(self, request: Request) -> Response:
         serializer = self._write(request, None)
-        claim = serializer.validated_data["claim"]
-        review = services.review_save(claim=claim, user=request.user, **serializer.service_kwargs())
+        review = self._save(request, serializer.validated_data["claim"], serializer)
         return self._show(review, status.HTTP_201_CREATED)
 
     def partial_update(self, request: Request, pk: str) -> Response:
         review = self.get_object()
         serializer = self._write(request, review)
-        review = services.review_save(claim=review.claim, user=request.user, **serializer.service_kwargs())
+        review = self._save(request, review.claim, serializer)
         return self._show(review)
 
 

@@ -112,7 +112,7 @@ def expected_version(request: Request, claim: Claim) -> int:
             200: ClaimDetailSerializer,
             **base.WRITE_ERRORS,
             404: base.NOT_FOUND,
-            412: base._error("StaleVersion", "The claim changed since you read it; nothing was written."),
+            412: base.STALE_VERSION,
             428: base._error("PreconditionRequired", "Send If-Match with the claim's ETag."),
         },
     ),
@@ -231,6 +231,7 @@ class ClaimViewSet(ApiViewSet):
     @action(detail=True, methods=["post"])
     def transition(self, request: Request, pk: str) -> Response:
         claim = self.get_object()
+        services.workflow_role_require(user=request.user)  # 403 before the body is looked at
         serializer = TransitionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data

@@ -26,6 +26,9 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
 _WINDOWS_1252_LABELS = {"latin-1", "iso8859-1", "ascii", "cp1252"}
+# Python codecs a label can name that are no character encoding of a web document: host-name
+# and mail transforms (idna, punycode, utf-7, which browsers refuse too) and Python's "undefined".
+_NOT_DOCUMENT_ENCODINGS = {"idna", "punycode", "utf-7", "undefined", "raw-unicode-escape", "unicode-escape"}
 # Single-byte Latin encodings a detector may confuse with windows-1252 on Nordic text.
 _LATIN_FAMILY = {
     "cp1250", "cp1252", "cp1257", "latin_1", "iso8859_1", "iso8859_2", "iso8859_3", "iso8859_4",
@@ -59,8 +62,13 @@ def normalise_label(label: str | None, *, in_document: bool = False) -> str | No
     if not label:
         return None
     try:
-        name = codecs.lookup(label.strip().strip("\"'").lower()).name
-    except LookupError:
+        info = codecs.lookup(label.strip().strip("\"'").lower())
+    except (LookupError, ValueError):  # ValueError: a label with a NUL in it
+        return None
+    name = info.name
+    # bytes-to-bytes transforms (zlib, base64, hex, bz2) and str-to-str ones (rot13) are codecs
+    # too; a Content-Type or <meta> naming one must not reach bytes.decode().
+    if not getattr(info, "_is_text_encoding", True) or name in _NOT_DOCUMENT_ENCODINGS:
         return None
     if name in _WINDOWS_1252_LABELS:
         return "cp1252"

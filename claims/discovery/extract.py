@@ -160,7 +160,7 @@ def _json_ld_dates(tree: Any) -> list[str]:
     for node in tree.xpath("//script[@type='application/ld+json']"):
         try:
             data = json.loads(node.text_content() or "null")
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nested past Python's limit
             continue
         stack = [data]
         while stack:

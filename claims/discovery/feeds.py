@@ -31,6 +31,8 @@ from claims.urlnorm import normalize_url
 _ENTITY_DECLARATION = re.compile(r"<!ENTITY", re.IGNORECASE)
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 _SPACE = re.compile(r"\s+")
+# Lone surrogates: a character reference like &#xD800; that the feed parser turned into one.
+_SURROGATES = re.compile(r"[\ud800-\udfff]")
 # Dates outside this window are treated as wrong rather than stored (a feed saying 1970 or 2099).
 _EARLIEST = dt.datetime(1990, 1, 1, tzinfo=dt.UTC)
 _FUTURE_SLACK = dt.timedelta(days=2)
@@ -72,6 +74,7 @@ def plain_text(value: str | None, *, limit: int = 5000) -> str:
     """HTML fragment → plain text (tags dropped, scripts and styles removed, entities decoded)."""
     if not value:
         return ""
+    value = _SURROGATES.sub("\ufffd", value)  # nh3 (Rust) takes only valid Unicode
     text = html.unescape(nh3.clean(value, tags=set(), clean_content_tags={"script", "style"}))
     return _SPACE.sub(" ", text).strip()[:limit]
 
@@ -116,13 +119,19 @@ def parse_feed(content: bytes, *, url: str, content_type: str | None = None) -> 
     text = decode_xml(content, charset_from_content_type(content_type)).text
     if _ENTITY_DECLARATION.search(text):
         raise FeedRejected("The feed declares XML entities; such feeds are refused.", url=url)
-    data = feedparser.parse(
-        _utf8_stream(text),
-        # content-location makes relative links resolve against the feed's own URL.
-        response_headers={"content-type": "application/xml; charset=utf-8", "content-location": url},
-        sanitize_html=True,
-        resolve_relative_uris=True,
-    )
+    try:
+        data = feedparser.parse(
+            _utf8_stream(text),
+            # content-location makes relative links resolve against the feed's own URL.
+            response_headers={"content-type": "application/xml; charset=utf-8", "content-location": url},
+            sanitize_html=True,
+            resolve_relative_uris=True,
+        )
+    except Exception as exc:
+        # feedparser's loose parser has its own bugs on broken markup (AttributeError, KeyError,
+        # a character reference past U+10FFFF or to a surrogate, found by tests/test_parser_properties.py);
+        # to the job that is a feed we cannot use, not a crash.
+        raise FeedRejected(f"Not a usable feed ({type(exc).__name__} in the feed parser).", url=url) from exc
     result = ParsedFeed(
         title=plain_text(data.feed.get("title"), limit=200),
         link=data.feed.get("link", ""),
@@ -133,7 +142,7 @@ def parse_feed(content: bytes, *, url: str, content_type: str | None = None) -> 
         if not data.entries:
             raise FeedRejected(f"Not a usable feed ({problem}).", url=url)
         result.warnings.append(f"malformed feed, parsed leniently ({problem})")
-    if not data.entries and not data.feed.get("title") and data.version == "":
+    if not data.entries and not data.feed.get("title") and not data.get("version"):
         raise FeedRejected("The document is not an RSS or Atom feed.", url=url)
     for entry in data.entries:
         link = _entry_link(entry)

@@ -19,7 +19,6 @@ Everything is loaded once per process and looked up through plain dicts.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -53,6 +52,7 @@ class Lexicon:
     en: dict[str, str]  # folded English stem → canonical term (synonyms only)
     phrases: dict[tuple[str, ...], str]  # folded words (either language) → canonical term
     pairs: int  # distinct Norwegian–English pairs loaded, for the record
+    starts: frozenset[str] = frozenset()  # first words of the phrases, to skip most positions
 
 
 def english_term(phrase: str) -> str:
@@ -114,7 +114,8 @@ def lexicon() -> Lexicon:
         key = _nb_key(norwegian)
         if key not in nb:
             nb[key] = english_term(min(options)[3])
-    return Lexicon(nb=nb, en=en, phrases=phrases, pairs=len(pairs))
+    starts = frozenset(words[0] for words in phrases)
+    return Lexicon(nb=nb, en=en, phrases=phrases, pairs=len(pairs), starts=starts)
 
 
 def nb_term(stem: str) -> str | None:
@@ -129,9 +130,12 @@ def en_term(stem: str) -> str | None:
 
 def phrase_terms(words: list[str]) -> list[tuple[int, int, str]]:
     """Known phrases in a list of folded words: (start, end, term), longest first at each start."""
-    table = lexicon().phrases
+    lex = lexicon()
+    table, starts = lex.phrases, lex.starts
     found = []
-    for i in range(len(words)):
+    for i, word in enumerate(words):
+        if word not in starts:
+            continue
         for size in range(MAX_PHRASE, 1, -1):
             if i + size <= len(words):
                 term = table.get(tuple(words[i : i + size]))
@@ -141,67 +145,86 @@ def phrase_terms(words: list[str]) -> list[tuple[int, int, str]]:
     return found
 
 
+@lru_cache(maxsize=1)
+def _norwegian_for() -> dict[str, tuple[str, ...]]:
+    """Canonical term → the written Norwegian words for it (for searching Norwegian text)."""
+    out: dict[str, list[str]] = {}
+    for source, target, *_ in _rows("news_nb_en.tsv"):
+        if not source.startswith("=") and " " not in source:
+            out.setdefault(english_term(target), []).append(source)
+    return {term: tuple(words[:3]) for term, words in out.items()}
+
+
+def other_language_words(word: str, language: str) -> list[str]:
+    """Words to search the other language's text for: a Norwegian word's English translation
+    ("oppsigelser" → "layoff"), an English word's Norwegian ones ("layoffs" → "oppsigelse")."""
+    from claims.discovery.text import _stemmer, fold, word_token
+
+    if language == "nb":
+        term = word_token(word.lower(), "nb")
+        if not term or term == fold(_stemmer("nb").stemWord(word.lower())):
+            return []
+        return [part for part in term.split("_") if len(part) >= 4]
+    term = word_token(word.lower(), "en")
+    return list(_norwegian_for().get(term or "", ()))
+
+
 # --- Aliases -------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class AliasTable:
-    """Compiled alias variants: one pattern over folded text, one over the raw text."""
+    """Alias variants indexed by their first word: folded phrases, and exact capitalised names."""
 
-    folded: re.Pattern[str] | None
-    exact: re.Pattern[str] | None
-    keys: dict[str, str]  # folded or exact variant → key
+    folded: dict[str, list[tuple[tuple[str, ...], str]]]  # first folded word → (words, key), longest first
+    exact: dict[str, str]  # a single capitalised name ("Støre", "WHO") → key
 
 
 @lru_cache(maxsize=1)
 def aliases() -> AliasTable:
     from claims.discovery.text import fold
 
-    keys: dict[str, str] = {}
-    folded_variants, exact_variants = [], []
+    folded: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    exact: dict[str, str] = {}
     for key, variants in _rows("aliases.tsv"):
         for variant in (v.strip() for v in variants.split("|")):
             if not variant:
                 continue
             # A single capitalised word ("Støre", "WHO", "Ap") is a name only in capitals.
             if " " not in variant and "-" not in variant and variant[:1].isupper():
-                keys.setdefault(variant, key)
-                exact_variants.append(variant)
+                exact.setdefault(variant, key)
             else:
-                folded_variant = fold(variant)
-                keys.setdefault(folded_variant, key)
-                folded_variants.append(folded_variant)
-
-    def compile_(variants: list[str]) -> re.Pattern[str] | None:
-        if not variants:
-            return None
-        ordered = sorted(set(variants), key=len, reverse=True)
-        return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(v) for v in ordered) + r")(?!\w)")
-
-    return AliasTable(folded=compile_(folded_variants), exact=compile_(exact_variants), keys=keys)
+                words = tuple(fold(variant).split())
+                folded.setdefault(words[0], []).append((words, key))
+    for options in folded.values():
+        options.sort(key=lambda option: -len(option[0]))
+    return AliasTable(folded=folded, exact=exact)
 
 
-@lru_cache(maxsize=20_000)
-def _alias_keys_cached(text: str) -> frozenset[str]:
-    from claims.discovery.text import fold
+def alias_keys_in(words: list[str]) -> frozenset[str]:
+    """Keys of the aliases named in a list of surface words (as `text.cased_words` gives)."""
+    from claims.discovery.text import folded_word
 
     table = aliases()
     found = set()
-    if table.exact is not None:
-        # A possessive or genitive s ("Støres", "Norway's") still names the same thing.
-        for match in table.exact.finditer(re.sub(r"(?<=\w)(?:['’]s|s)(?!\w)", "", text)):
-            found.add(table.keys[match.group(0)])
-        for match in table.exact.finditer(text):
-            found.add(table.keys[match.group(0)])
-    if table.folded is not None:
-        for match in table.folded.finditer(fold(text)):
-            found.add(table.keys[match.group(0)])
+    folded = [folded_word(w) for w in words]
+    for i, word in enumerate(words):
+        # A genitive s ("Støres", "Statnetts") still names the same thing.
+        key = table.exact.get(word) or (table.exact.get(word[:-1]) if word[-1:] == "s" else None)
+        if key:
+            found.add(key)
+        for variant, key in table.folded.get(folded[i], ()):
+            if tuple(folded[i : i + len(variant)]) == variant:
+                found.add(key)
+                break
     return frozenset(found)
 
 
 def alias_keys(text: str) -> frozenset[str]:
     """Keys of every alias named in `text` ({"who", "prime_minister", "stoere", …})."""
-    return _alias_keys_cached(text) if len(text) < 2000 else _alias_keys_cached.__wrapped__(text)
+    from claims.discovery.text import cased_words
+
+    return alias_keys_in(cased_words(text))
 
 
 def alias_term(key: str) -> str:

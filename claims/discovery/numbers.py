@@ -10,7 +10,9 @@ still counts as a word. Pure functions, no I/O.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
+_DIGIT = re.compile(r"\d")
 # Digit groups written "100 000", "100.000" or "100,000" are one number.
 _GROUPS = re.compile(r"(?<=\d)[ .,\u00a0\u202f](?=\d{3}\b)")
 _MULTIPLIERS = {
@@ -45,7 +47,9 @@ _MONTH_NUMBER = {m.lower(): i + 1 for i, m in enumerate(MONTHS_NB)} | {
 # Norwegian months are lower-case; English ones capitalised ("may" is a verb, "May" a month).
 _MONTH = "|".join([*MONTHS_NB, *(m.capitalize() for m in MONTHS_NB), *MONTHS_EN])
 _DAY_MONTH = re.compile(rf"\b([0-3]?\d)(?:\.|st|nd|rd|th)?\s+(?:of\s+)?({_MONTH})\b")
-_MONTH_DAY = re.compile(rf"\b({'|'.join(MONTHS_EN)})\s+([0-3]?\d)(?:st|nd|rd|th)?\b(?!\s*(?:000|%|prosent|percent))")
+_MONTH_DAY = re.compile(
+    rf"\b(?=[JFMASOND])({'|'.join(MONTHS_EN)})\s+([0-3]?\d)(?:st|nd|rd|th)?\b(?!\s*(?:000|%|prosent|percent))"
+)
 
 
 def _scaled(match: re.Match[str]) -> str:
@@ -70,9 +74,10 @@ def _month_day(match: re.Match[str]) -> str:
     return _date(match.group(2), match.group(1)) or match.group(0)
 
 
+@lru_cache(maxsize=1024)
 def normalize(text: str) -> str:
     """`text` with digit groups joined, scaled numbers written out and dates as DATEmmdd."""
-    if not any(c.isdigit() for c in text):
+    if not _DIGIT.search(text):
         return text
     text = _GROUPS.sub("", text)
     text = _DAY_MONTH.sub(_day_month, text)

@@ -3,7 +3,8 @@
 Each `run_*` takes a job already claimed with `jobs.claim_job`, does the work through the
 providers and the hardened client, records progress as it goes and finishes the job. The
 Celery tasks and the management commands both call these, so a command run and a worker
-run behave the same. Nothing here enqueues anything: that is the tasks' business.
+run behave the same. Nothing here enqueues anything: that is the tasks' business (they pass
+`on_stored` to queue the analysis of stored pages; commands leave it out and analyse inline).
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ from claims.watch import hooks as watch_hooks
 logger = logging.getLogger(__name__)
 
 ProgressCallback = Callable[[int, int], None]
+# Told the ids of articles whose text was stored, for analysis (`analyse_articles`).
+StoredCallback = Callable[[list[int]], Any]
 _WORD = re.compile(r"[^\W\d_][\w\-]*", re.UNICODE)
 MAX_WORDS = 10
 MAX_VARIANTS = 2
@@ -75,9 +78,13 @@ def keyword_query(claim: Any, *, words: int = 4) -> str:
 
 
 def _rank(claim: Any, articles: list[Article], *, limit: int) -> list[tuple[Article, float, dict[str, Any]]]:
+    """Rank with what the desk has taught: this claim's marks and the desk re-ranker, if any."""
     from claims.discovery.ranking import rank_for_claim
+    from claims.selectors import active_ranker, marked_articles
 
-    return rank_for_claim(claim, articles, limit=limit)
+    relevant, irrelevant = marked_articles(claim=claim) if claim.pk else ([], [])
+    model = active_ranker()
+    return rank_for_claim(claim, articles, limit=limit, relevant=relevant, irrelevant=irrelevant, model=model)
 
 
 # --- Discovery for a claim ------------------------------------------------------------------------
@@ -89,11 +96,13 @@ def run_discovery(
     fetcher: Fetcher | None = None,
     on_progress: ProgressCallback | None = None,
     can_retry: bool = False,
+    on_stored: StoredCallback | None = None,
 ) -> FetchJob:
     """Gather candidates from every enabled provider, fetch the promising pages, rank, store.
 
     With `can_retry`, a run in which every provider failed for a transient reason gives the
-    job back and raises that error, so the task retries with backoff.
+    job back and raises that error, so the task retries with backoff. Pages stored on the
+    way go to `on_stored` for analysis, as in `fetch_articles`.
     """
     recorder = JobRecorder(job, on_progress=on_progress)
     claim = job.claim
@@ -140,7 +149,7 @@ def run_discovery(
         recorder.release()
         raise transient[0]
     pool = _without_own_sources(claim, candidates)
-    pool = _fetch_promising_pages(claim, pool, fetcher=fetcher, recorder=recorder)
+    pool = _fetch_promising_pages(claim, pool, fetcher=fetcher, recorder=recorder, on_stored=on_stored)
     started = time.monotonic()
     ranked = _rank(claim, pool, limit=settings.DISCOVERY_MAX_SUGGESTIONS)
     counts = store_suggestions(claim=claim, ranked=ranked, provider_of=provider_of)
@@ -160,7 +169,7 @@ def _without_own_sources(claim: Any, candidates: dict[int, Article]) -> list[Art
 
 
 def _fetch_promising_pages(
-    claim: Any, pool: list[Article], *, fetcher: Fetcher, recorder: JobRecorder
+    claim: Any, pool: list[Article], *, fetcher: Fetcher, recorder: JobRecorder, on_stored: StoredCallback | None
 ) -> list[Article]:
     """Fetch the text of the best-looking candidates we only know by title and summary.
 
@@ -177,8 +186,10 @@ def _fetch_promising_pages(
         return pool
     recorder.set_total(recorder.total + len(wanted))
     started = time.monotonic()
-    fetched, failed, _transient = _fetch_pages(wanted, fetcher=fetcher, recorder=recorder)
-    recorder.stat("pages", wanted=len(wanted), fetched=fetched, failed=failed)
+    stored, failed, _transient = _fetch_pages(wanted, fetcher=fetcher, recorder=recorder)
+    if stored:
+        (on_stored or analyse_articles)(stored)
+    recorder.stat("pages", wanted=len(wanted), fetched=len(stored), failed=failed)
     recorder.timed("pages", started)
     fresh = {a.pk: a for a in Article.objects.filter(pk__in=[a.pk for a in wanted]).defer("search_vector")}
     return [fresh.get(a.pk, a) for a in pool]
@@ -234,53 +245,68 @@ def run_harvest(
 # --- Article pages ------------------------------------------------------------------------------
 
 
-def _after_store(article: Article | None) -> None:
-    """Every article whose text was stored is scored for candidate claims (claims.intake).
+def analyse_articles(article_ids: list[int]) -> int:
+    """What the desk learns from newly stored articles: candidate claims (claims.intake) and
+    repeats of published fact-checks (claims.watch). Returns how many articles were analysed.
 
-    A failure there is logged and never costs the fetch: the article is in the index either way.
+    The Celery path runs this as its own task (`claims.tasks.analyse_articles`, queued by the
+    page-fetching task) so that a harvest's fetching is not held up by it; commands and
+    direct callers run it inline. A failure is logged and never costs the article, which is
+    in the index either way; safe to repeat (candidates and recurrences are keyed).
     """
-    if article is None:
-        return
     from claims.intake.candidates import extract_for_article
 
-    try:
-        extract_for_article(article)
-    except Exception:
-        logger.exception("candidate extraction failed for article %s", article.pk)
-    # The watch engine: does the article repeat a published fact-check? (issue 15)
-    watch_hooks.article_stored(article)
+    done = 0
+    for article in Article.objects.filter(pk__in=article_ids).order_by("id"):
+        try:
+            extract_for_article(article)
+        except Exception:
+            logger.exception("candidate extraction failed for article %s", article.pk)
+        # The watch engine: does the article repeat a published fact-check? (issue 15)
+        watch_hooks.article_stored(article)
+        done += 1
+    return done
 
 
 def fetch_articles(
-    article_ids: list[int], *, fetcher: Fetcher | None = None, recorder: JobRecorder | None = None
+    article_ids: list[int],
+    *,
+    fetcher: Fetcher | None = None,
+    recorder: JobRecorder | None = None,
+    on_stored: StoredCallback | None = None,
 ) -> dict[str, Any]:
     """Fetch and extract the pages of these index articles (those not fetched yet).
 
     Safe to repeat: an article fetched (or permanently failed) before is skipped, so a retry
     of the batch only tries the ones that failed for a transient reason. Raises the first
-    transient error at the end, after the rest of the batch was done.
+    transient error at the end, after the rest of the batch was done. The articles whose
+    text was stored go to `on_stored` (the worker queues their analysis), or, without one,
+    are analysed here (`analyse_articles`) — before any error is raised, so none is missed.
     """
     fetcher = fetcher or Fetcher()
     todo = list(Article.objects.filter(pk__in=article_ids, fetched_at__isnull=True).only("id", "url", "provider"))
-    fetched, failed, first_transient = _fetch_pages(todo, fetcher=fetcher, recorder=recorder)
+    stored, failed, first_transient = _fetch_pages(todo, fetcher=fetcher, recorder=recorder)
+    if stored:
+        (on_stored or analyse_articles)(stored)
     if first_transient is not None:
         raise first_transient
-    return {"requested": len(article_ids), "fetched": fetched, "failed": failed}
+    return {"requested": len(article_ids), "fetched": len(stored), "failed": failed}
 
 
 def _fetch_pages(
     articles: list[Article], *, fetcher: Fetcher, recorder: JobRecorder | None
-) -> tuple[int, int, TransientFetchError | None]:
+) -> tuple[list[int], int, TransientFetchError | None]:
     """Fetch each article's page, recording failures on the article (and the job, if any).
 
-    Returns how many were fetched, how many failed, and the first transient error.
+    Returns the ids of the articles whose text was stored, how many failed, and the first
+    transient error.
     """
-    fetched = failed = 0
+    stored_ids: list[int] = []
+    failed = 0
     first_transient: TransientFetchError | None = None
     for article in articles:
         try:
             stored = fetch_page(article.url, fetcher=fetcher, provider=article.provider)
-            fetched += 1
         except FetchError as exc:
             failed += 1
             _remember_failure(article.url, exc)
@@ -289,7 +315,8 @@ def _fetch_pages(
             if isinstance(exc, TransientFetchError) and first_transient is None:
                 first_transient = exc
         else:
-            _after_store(stored)
+            if stored is not None:
+                stored_ids.append(stored.pk)
         if recorder is not None:
             recorder.advance()
-    return fetched, failed, first_transient
+    return stored_ids, failed, first_transient

@@ -3,8 +3,9 @@
 Four signals, each normalised to 0–1 over the candidate set, then combined:
 
 * **lexical** — BM25 (bm25s) over canonical tokens: stemmed in each text's own language
-  (Norwegian or English, PyStemmer), folded, and mapped through the cognate map in
-  `claims.discovery.text`, so "invasjonen" and "invasion" are one term;
+  (Norwegian or English, PyStemmer), folded, and mapped through the cognate map and the
+  Norwegian–English lexicon (`claims.discovery.lexicon`), so "invasjonen" and "invasion",
+  "makspris" and "price cap" are one term; names in either language are one alias term;
 * **ngram** — BM25 over character 4-grams of the folded title and lead: language
   independent, it catches cognates nobody listed ("sanksjoner"/"sanctions");
 * **entities** — the idf-weighted share of the claim's names, acronyms and numbers that
@@ -406,14 +407,50 @@ def _best_first(combined: np.ndarray, limit: int) -> list[int]:
 
 
 def rank_for_claim(
-    claim: Claim, articles: list[Article], *, limit: int = 20
+    claim: Claim,
+    articles: list[Article],
+    *,
+    limit: int = 20,
+    relevant: list[Article] | None = None,
+    irrelevant: list[Article] | None = None,
+    model: Any = None,
 ) -> list[tuple[Article, float, dict[str, Any]]]:
     """The pipeline's entry point: the best `limit` articles for a claim, with the reasons.
 
-    `why` holds "terms" (the claim's words the article matched), the signals ("lexical",
-    "ngram", "entities", "recency") and "snippet", a plain-text passage around the best match.
+    `why` holds "terms" (the claim's words the article matched, "claim word → article word"
+    where a translation matched), "translations", the signals ("lexical", "ngram",
+    "entities", "recency") and "snippet", a plain-text passage around the best match.
+
+    With the reviewers' marks (`relevant`, `irrelevant`: articles marked for this claim) the
+    rest is re-ranked towards what was marked relevant (`claims.discovery.feedback`); with a
+    desk `model` (the re-ranker learned from all marks) its probabilities replace the
+    default weighting. Articles marked irrelevant inform the ranking but are not returned.
     """
-    return rank(Query.for_claim(claim), articles, limit=limit)
+    from claims.discovery import feedback
+
+    query = Query.for_claim(claim)
+    if not relevant and not irrelevant and model is None:
+        return rank(query, articles, limit=limit)
+    articles = list(articles)
+    present = {a.pk for a in articles if a.pk}
+    rejected = {a.pk for a in irrelevant or [] if a.pk}
+    extra = [a for a in [*(relevant or []), *(irrelevant or [])] if a.pk and a.pk not in present]
+    pool = articles + list({a.pk: a for a in extra}.values())
+    if not pool or limit <= 0:
+        return []
+    index = index_for(pool)
+    row_of = {a.pk: i for i, a in enumerate(index.articles) if a.pk}
+    relevant_rows = [row_of[a.pk] for a in relevant or [] if a.pk in row_of]
+    irrelevant_rows = [row_of[a.pk] for a in irrelevant or [] if a.pk in row_of]
+    signals = feedback.rescore_with_marks(index, query, DEFAULT_WEIGHTS, relevant_rows, irrelevant_rows, model=model)
+    combined = signals.combined
+    for row in irrelevant_rows:
+        if index.articles[row].pk in rejected:
+            combined[row] = 0.0
+    return [
+        (index.articles[i], round(min(float(combined[i]), 1.0), 4), explain(index, i, signals, query))
+        for i in _best_first(combined, limit)
+    ]
 
 
 def order_for_claim(claim: Claim, articles: list[Article]) -> list[Article]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from claims.discovery import text as tx
@@ -87,3 +88,35 @@ def explain(index: CandidateIndex, i: int, signals: Signals, query: Query) -> di
         "cross_language": feats.language != tx.base_language(query.language),
         "snippet": snippet_for(index.articles[i], matched_tokens | set(entity_terms), feats.language),
     }
+
+
+def entity_names(keys: list[str], text: str, language: str) -> list[str]:
+    """The claim's own spelling of matched name keys: "@russia" → "Russland", "lavrov" → "Lavrovs".
+
+    Keys are folded for matching (and stored so in `why`); a reviewer should read the names
+    as the claim writes them. An alias not spelt in the claim shows its first listed name.
+    """
+    from claims.discovery import lexicon as lx
+
+    surface: dict[str, str] = {}
+    for word in tx._CAPITALISED.findall(text):
+        plain = tx._POSSESSIVE.sub("", word)
+        for key in tx._entity_keys(word):
+            surface.setdefault(key, plain)
+    for cased in tx.cased_words(text):
+        for token in tx._cased_tokens(cased, language):
+            surface.setdefault(token, cased)
+    folded_text = tx.fold(text)
+    variants: dict[str, list[str]] = {}
+    for row in lx._rows("aliases.tsv"):
+        if len(row) >= 2:
+            variants[row[0]] = [v.strip() for v in row[1].split("|") if v.strip()]
+    out = []
+    for key in keys:
+        if key.startswith("@"):
+            names = variants.get(key[1:], [])
+            spelt = [n for n in names if re.search(rf"(?<!\w){re.escape(tx.fold(n))}(?!\w)", folded_text)]
+            out.append((spelt or names or [key[1:].replace("_", " ").title()])[0])
+        else:
+            out.append(surface.get(key) or key.replace("_", " ").title())
+    return list(dict.fromkeys(out))

@@ -15,7 +15,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import F
 
 from claims.discovery import duplicates
 from claims.intake import checkworthiness, language, sentences, speakers
@@ -64,10 +64,15 @@ def score_text(
 
 @dataclass(frozen=True)
 class Tracked:
-    """An existing claim a candidate sentence repeats, and how close the match is."""
+    """An existing claim a candidate sentence repeats, and how close the match is.
+
+    `external_review_id`: another desk's fact-check of that claim, if there is one — the
+    one whose reviewed claim the sentence matches best, else the newest on the claim.
+    """
 
     claim_id: int
     score: float
+    external_review_id: int | None = None
 
 
 def _probe(text: str, lang: str, claimant_id: int | None = None) -> Any:
@@ -76,7 +81,7 @@ def _probe(text: str, lang: str, claimant_id: int | None = None) -> Any:
 
 
 # Claims compared per article: the most recently updated of those sharing a telling word.
-POOL_LIMIT = 200
+POOL_LIMIT = 100  # the claims sharing most telling words with the sentences (ranked on PostgreSQL)
 _FEATURES_CACHE_SIZE = 20_000
 _features_cache: OrderedDict[tuple[int, int, int], duplicates.ClaimFeatures] = OrderedDict()
 
@@ -96,53 +101,140 @@ def _claim_features(claim: Any) -> duplicates.ClaimFeatures:
     return found
 
 
-def tracked_claims(found: list[ScoredSentence], *, threshold: float = duplicates.THRESHOLD) -> dict[int, Tracked]:
+# A sentence in an article that repeats a claim: stricter than the duplicate-suggestion
+# threshold between two claims (duplicates.THRESHOLD, lowered for paraphrases in issue 16),
+# since an article holds many sentences on the claim's topic that are not the claim.
+TRACK_THRESHOLD = 0.6
+# How many spellings of the most telling words of an article's candidate sentences its
+# tracking pool is drawn from (names first, then long words: duplicates.pool_concepts).
+TRACK_POOL_TERMS = 24
+
+
+def tracked_claims(found: list[ScoredSentence], *, threshold: float = TRACK_THRESHOLD) -> dict[int, Tracked]:
     """For each sentence (by index) that repeats an existing claim, in any language, that claim.
 
     One pool query per article: the claims sharing a telling word (or its cognate) with
     any of the sentences, compared with each sentence by the duplicate finder's similarity.
+    Other desks' reviews count too: a sentence matching the claim an external review
+    reviewed (another wording, another language) tracks the claim the review is attached to.
     """
     from claims.models import Claim
-    from claims.search import search_claims
+    from claims.search import search_claims_any
 
     if not found:
         return {}
     combined = _probe(" ".join(s.text for s in found), found[0].language)
-    base = Claim.objects.filter(duplicate_of__isnull=True)
-    matching: QuerySet[Claim] | None = None
-    for term in duplicates._pool_terms(combined):
-        # OR-ed at the top level, not as `pk__in` subqueries: on PostgreSQL the search SQL
-        # names the claims table, which inside a subquery binds to the outer row and turns
-        # each subquery into a correlated scan (minutes at 20k claims).
-        hits = search_claims(base, term)
-        matching = hits if matching is None else matching | hits
-    if matching is None:
+    terms = duplicates._pool_terms(combined)
+    if not terms:
         return {}
+    # One index scan for the claims sharing two of the telling words (a sentence that
+    # repeats a claim shares more than one word with it), those sharing most first.
     pool = list(
-        matching.only("id", "text", "claim_reviewed", "language", "claimant_id", "version").order_by(
-            "-updated_at", "-id"
+        search_claims_any(Claim.objects.filter(duplicate_of__isnull=True), terms[:TRACK_POOL_TERMS], at_least=2).only(
+            "id", "text", "claim_reviewed", "language", "claimant_id", "version"
         )[:POOL_LIMIT]
     )
-    if not pool:
+    reviews = _external_pool(terms, [c.pk for c in pool])
+    if not pool and not reviews:
         return {}
     pool_features = [(c.pk, _claim_features(c)) for c in pool]
+    review_features = [(r, _review_features(r)) for r in reviews]
     matches: dict[int, Tracked] = {}
     for index, sentence in enumerate(found):
         probe = duplicates.ClaimFeatures.of(_probe(sentence.text, sentence.language))
         best: Tracked | None = None
         for claim_id, other in pool_features:
-            score, _signals = duplicates.similarity(probe, other)
-            if score >= threshold and (best is None or score > best.score):
+            score = duplicates.similarity_at_least(probe, other, threshold)
+            if score is not None and (best is None or score > best.score):
                 best = Tracked(claim_id=claim_id, score=round(score, 4))
+        checked: tuple[float, Any] | None = None
+        for review, other in review_features:
+            score = duplicates.similarity_at_least(probe, other, threshold)
+            if score is not None and (checked is None or score > checked[0]):
+                checked = (score, review)
+        if checked is not None:
+            score, review = checked
+            if best is None or (review.claim_id != best.claim_id and score > best.score):
+                best = Tracked(claim_id=review.claim_id, score=round(score, 4))
+            best = Tracked(claim_id=best.claim_id, score=best.score, external_review_id=review.pk)
         if best is not None:
             matches[index] = best
-    return matches
+    return _with_newest_reviews(matches)
 
 
-def claimant_index() -> speakers.ClaimantIndex:
+def _external_pool(terms: list[str], claim_ids: list[int]) -> list[Any]:
+    """Other desks' reviews worth comparing: those of the pooled claims and those whose
+    reviewed claim contains one of the telling words."""
+    from django.db.models import Q
+
+    from claims.models import ExternalReview
+
+    condition = Q(claim_id__in=claim_ids)
+    for term in terms:
+        condition |= Q(claim_reviewed__icontains=term)
+    return list(
+        ExternalReview.objects.exclude(claim_reviewed="")
+        .filter(condition, claim__duplicate_of__isnull=True)
+        .only("id", "claim_id", "claim_reviewed", "language", "updated_at")
+        .order_by(F("date").desc(nulls_last=True), "-id")[:POOL_LIMIT]
+    )
+
+
+def _review_features(review: Any) -> duplicates.ClaimFeatures:
+    key = (-review.pk, int(review.updated_at.timestamp()), hash((review.claim_reviewed, review.language)))
+    found = _features_cache.get(key)
+    if found is None:
+        found = _features_cache[key] = duplicates.ClaimFeatures.of(
+            _probe(review.claim_reviewed, review.language or settings.LANGUAGE_CODE)
+        )
+        if len(_features_cache) > _FEATURES_CACHE_SIZE:
+            _features_cache.popitem(last=False)
+    return found
+
+
+def _with_newest_reviews(matches: dict[int, Tracked]) -> dict[int, Tracked]:
+    """A sentence that tracks a claim another desk has checked shows that desk's review."""
+    from claims.models import ExternalReview
+
+    wanting = {t.claim_id for t in matches.values() if t.external_review_id is None}
+    if not wanting:
+        return matches
+    newest: dict[int, int] = {}
+    for review_id, claim_id in (
+        ExternalReview.objects.filter(claim_id__in=wanting)
+        .order_by(F("date").desc(nulls_last=True), "-id")
+        .values_list("id", "claim_id")
+    ):
+        newest.setdefault(claim_id, review_id)
+    return {
+        index: t
+        if t.external_review_id or t.claim_id not in newest
+        else Tracked(claim_id=t.claim_id, score=t.score, external_review_id=newest[t.claim_id])
+        for index, t in matches.items()
+    }
+
+
+def claimant_index(speaker_names: set[str] | None = None) -> speakers.ClaimantIndex:
+    """Claimants as `ClaimantIndex` matches them; with names, only those the names could be.
+
+    A harvest asks about the few speakers of one article, so it reads the claimants with
+    that full name or that surname (all of them: a surname is used only when one claimant
+    has it), not the desk's whole claimant table for every article.
+    """
+    from django.db.models import Q
+
     from claims.models import Claimant
 
-    return speakers.ClaimantIndex.build(Claimant.objects.values_list("pk", "name"))
+    claimants = Claimant.objects.all()
+    if speaker_names is not None:
+        condition = Q()
+        for name in {n.strip() for n in speaker_names if n and n.strip()}:
+            last = name.split()[-1]
+            condition |= Q(name__iexact=name) | Q(name__iexact=last) | Q(name__iendswith=f" {last}")
+        if not condition:
+            return speakers.ClaimantIndex.build([])
+        claimants = claimants.filter(condition)
+    return speakers.ClaimantIndex.build(claimants.values_list("pk", "name"))
 
 
 def extract_for_article(article: Any) -> int:
@@ -164,11 +256,12 @@ def extract_for_article(article: Any) -> int:
     if not kept:
         return 0
     tracked = tracked_claims(kept)
-    people = claimant_index()
+    people = claimant_index({s.speaker for s in kept if s.speaker})
     return candidates_store(
         article=article,
         found=kept,
         tracked={i: (t.claim_id, t.score) for i, t in tracked.items()},
+        checked={i: t.external_review_id for i, t in tracked.items() if t.external_review_id},
         claimants={i: people.match(s.speaker) for i, s in enumerate(kept)},
         model_version=model.version,
     )

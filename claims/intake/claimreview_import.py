@@ -16,6 +16,10 @@ from typing import Any
 
 import extruct
 
+# JSON-LD deeper than this is refused: no real ClaimReview nests past a dozen levels, and the
+# readers below walk documents recursively (json.loads itself stops near Python's recursion limit).
+MAX_DEPTH = 64
+
 SCHEMA_PREFIXES = ("http://schema.org/", "https://schema.org/", "schema:", "http://www.schema.org/")
 
 
@@ -120,6 +124,30 @@ def _url(value: Any) -> str:
         value = value.get("url") or value.get("@id") or ""
     text = _text(value)
     return text if text.lower().startswith(("http://", "https://")) else ""
+
+
+def _depth_ok(document: Any, limit: int = MAX_DEPTH) -> bool:
+    """Whether `document` nests lists and objects at most `limit` deep (checked without recursion)."""
+    stack = [(document, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict | list):
+            if depth > limit:
+                return False
+            children = value.values() if isinstance(value, dict) else value
+            stack.extend((child, depth + 1) for child in children)
+    return True
+
+
+def _loads(raw: str | bytes, loads: Any = json.loads) -> Any:
+    """JSON → Python; ValueError for anything unusable, nesting too deep included."""
+    try:
+        data = loads(raw)
+    except RecursionError as exc:
+        raise ValueError("The JSON nests too deeply.") from exc
+    if not _depth_ok(data):
+        raise ValueError(f"The JSON nests deeper than {MAX_DEPTH} levels.")
+    return data
 
 
 class _Graph:
@@ -239,7 +267,7 @@ def _jsonld_blocks(html: str) -> list[Any]:
         raw = re.sub(r"^\s*(<!--|<!\[CDATA\[)|(-->|\]\]>)\s*$", "", raw)
         for loads in (json.loads, jstyleson.loads):
             try:
-                blocks.append(loads(raw))
+                blocks.append(_loads(raw, loads))
                 break
             except ValueError:
                 continue
@@ -251,7 +279,7 @@ def items_from_html(html: str, *, url: str) -> list[ImportItem]:
     microdata = extruct.extract(html, base_url=url, syntaxes=["microdata"], uniform=True, errors="ignore")
     match = re.search(r"<html[^>]*\blang=[\"']?([A-Za-z-]+)", html[:5000], re.I)
     language = match[1].split("-")[0].lower() if match else ""
-    documents = [*_jsonld_blocks(html), *microdata.get("microdata", [])]
+    documents = [*_jsonld_blocks(html), *(d for d in microdata.get("microdata", []) if _depth_ok(d))]
     return items_from_jsonld(documents, page_url=url, page_language=language)
 
 
@@ -264,9 +292,14 @@ def items_from_google(data: dict) -> list[ImportItem]:
             position += 1
             items.append(ImportItem(position=position, error="A claim entry is not an object."))
             continue
-        for review in claim.get("claimReview") or [{}]:
+        reviews = claim.get("claimReview") or [{}]
+        for review in reviews if isinstance(reviews, list) else [reviews]:
             position += 1
-            publisher = review.get("publisher") or {}
+            if not isinstance(review, dict):
+                items.append(ImportItem(position=position, error="A claimReview entry is not an object."))
+                continue
+            publisher = review.get("publisher")
+            publisher = publisher if isinstance(publisher, dict) else {"name": publisher}
             site = _text(publisher.get("site"))
             item = ImportItem(
                 position=position,
@@ -300,7 +333,7 @@ def detect_json(data: Any) -> str:
 
 def items_from_json(content: bytes) -> tuple[str, list[ImportItem]]:
     """The format found and its items; raises ValueError when the bytes are not JSON."""
-    data = json.loads(content.decode("utf-8-sig"))
+    data = _loads(content.decode("utf-8-sig"))
     kind = detect_json(data)
     if kind == "google":
         return kind, items_from_google(data)

@@ -17,10 +17,12 @@ from .core import (
 from .discovery import Article, DuplicateSuggestion, Feed, FetchJob, RelatedArticle
 from .imports import ExternalReview, ImportJob, ImportRecord, RatingMapping
 from .intake import CandidateClaim
+from .ranker import RankerModel
 from .security import LoginLockout
 from .tips import Tip, TipContact
 from .watch import (
     Delivery,
+    DeskEvent,
     Notification,
     NotificationEvent,
     NotificationPreference,
@@ -42,6 +44,7 @@ __all__ = [
     "Comment",
     "Correction",
     "Delivery",
+    "DeskEvent",
     "DuplicateSuggestion",
     "ExternalReview",
     "Feed",
@@ -53,6 +56,7 @@ __all__ = [
     "NotificationEvent",
     "NotificationPreference",
     "Priority",
+    "RankerModel",
     "Rating",
     "RatingMapping",
     "Recurrence",

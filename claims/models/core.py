@@ -12,6 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from claims.textcut import cut_at_word
 from claims.workflow import LIVE_STATES, ClaimStatus
 
 from .audit import AuditedManager
@@ -185,7 +186,7 @@ class Claim(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.claim_reviewed or self.text[:80]
+        return self.claim_reviewed or cut_at_word(self.text, 80)
 
     @property
     def is_live(self) -> bool:

@@ -96,7 +96,11 @@ class RelatedArticle(models.Model):
 
 
 class DuplicateSuggestion(models.Model):
-    """A pair of claims that seem to say the same thing, for a reviewer to merge or dismiss."""
+    """A pair of claims that seem to say the same thing, for a reviewer to merge or dismiss.
+
+    `via_review`: the pair was found through another desk's review of the candidate claim
+    (its wording of the claim matched), not through the desk's own wording.
+    """
 
     class Status(models.TextChoices):
         SUGGESTED = "suggested", _("Suggested")
@@ -106,6 +110,16 @@ class DuplicateSuggestion(models.Model):
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="duplicate_suggestions")
     candidate = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="+")
     score = models.FloatField(_("score"))
+    # Found through another desk's wording of the candidate claim (its review's
+    # `claim_reviewed`), not the desk's own: that review is the reason shown.
+    via_review = models.ForeignKey(
+        "claims.ExternalReview",
+        verbose_name=_("found through the review"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.SUGGESTED)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .core import Claim, Rating
@@ -106,6 +107,17 @@ class ExternalReview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.publisher}: {self.rating_text}"
+
+    @property
+    def summary(self) -> str:
+        """“already checked by Faktisk: Helt feil” (the publisher's site when it has no name)."""
+        publisher = self.publisher or self.publisher_url or self.url
+        if self.rating_text:
+            return gettext("already checked by %(publisher)s: %(rating)s") % {
+                "publisher": publisher,
+                "rating": self.rating_text,
+            }
+        return gettext("already checked by %(publisher)s") % {"publisher": publisher}
 
 
 class ImportRecord(models.Model):

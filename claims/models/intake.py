@@ -7,8 +7,11 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from claims.textcut import cut_at_word
+
 from .core import Claim, Claimant
 from .discovery import Article
+from .imports import ExternalReview
 
 
 class CandidateClaim(models.Model):
@@ -17,6 +20,8 @@ class CandidateClaim(models.Model):
 
     `start`/`end` are offsets into the article's extracted text at the time it was scored.
     A candidate that repeats a claim the desk already has is stored as `tracked`, linked to it.
+    `external_review` is another desk's fact-check of the same claim ("already checked by …"):
+    one whose reviewed claim the sentence matches, or one attached to the claim it tracks.
     """
 
     class Status(models.TextChoices):
@@ -24,6 +29,8 @@ class CandidateClaim(models.Model):
         ACCEPTED = "accepted", _("Recorded as claim")
         DISMISSED = "dismissed", _("Dismissed")
         TRACKED = "tracked", _("Already tracked")
+
+    OPEN = (Status.NEW, Status.TRACKED)  # waiting for a decision
 
     article = models.ForeignKey(Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="candidates")
     start = models.PositiveIntegerField(_("start"))
@@ -40,6 +47,14 @@ class CandidateClaim(models.Model):
         Claim, verbose_name=_("claim"), on_delete=models.SET_NULL, null=True, blank=True, related_name="candidates"
     )
     match_score = models.FloatField(_("match score"), null=True, blank=True)
+    external_review = models.ForeignKey(
+        ExternalReview,
+        verbose_name=_("already checked by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="candidates",
+    )
     model_version = models.PositiveIntegerField(_("model version"), default=1)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -62,4 +77,4 @@ class CandidateClaim(models.Model):
         indexes = [models.Index(fields=["status", "-score"], name="candidate_status_score")]
 
     def __str__(self) -> str:
-        return self.text[:80]
+        return cut_at_word(self.text, 80)

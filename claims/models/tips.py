@@ -7,6 +7,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from claims.textcut import cut_at_word
+
 from .core import Claim, language_validator
 
 
@@ -72,7 +74,7 @@ class Tip(models.Model):
         indexes = [models.Index(fields=["status", "-last_seen"], name="tip_status_last_seen")]
 
     def __str__(self) -> str:
-        return self.text[:80]
+        return cut_at_word(self.text, 80)
 
 
 class TipContact(models.Model):

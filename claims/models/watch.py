@@ -98,6 +98,38 @@ class NotificationPreference(models.Model):
         return f"{self.user} · {self.event}: {self.delivery}"
 
 
+class DeskEvent(models.Model):
+    """Something the desk did that others should hear about: the outbox of the watch engine.
+
+    Written in the same transaction as the change it tells of (`services.events.event_emit`),
+    so an event exists exactly when its change committed; a Celery task turns it into
+    notifications and webhook messages and stamps `processed_at`. The id is the event's
+    place in line: webhook messages about one claim go out in this order, and a sweep
+    re-sends events whose task was lost (a broker crash, a worker killed before it ran).
+    """
+
+    key = models.CharField(_("key"), max_length=120, unique=True)
+    kind = models.CharField(_("kind"), max_length=40)
+    # Not a foreign key: the event outlives a deleted claim and never blocks its deletion.
+    claim_id = models.BigIntegerField(_("claim"), null=True, blank=True)
+    actor_id = models.BigIntegerField(_("actor"), null=True, blank=True)
+    data = models.JSONField(_("data"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    processed_at = models.DateTimeField(_("processed"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("desk event")
+        verbose_name_plural = _("desk events")
+        indexes = [
+            models.Index(fields=["claim_id", "processed_at"], name="desk_event_claim_pending"),
+            models.Index(fields=["processed_at", "created_at"], name="desk_event_unprocessed"),
+        ]
+
+    def __str__(self) -> str:
+        return self.key
+
+
 class WebhookEvent(models.TextChoices):
     CLAIM_CREATED = "claim.created", _("A claim was created")
     CLAIM_STATE_CHANGED = "claim.state_changed", _("A claim changed state")
@@ -153,9 +185,13 @@ class WebhookMessage(models.Model):
     event = models.CharField(_("event"), max_length=40, choices=WebhookEvent.choices)
     claim = models.ForeignKey(Claim, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     payload = models.JSONField(_("payload"))
+    # The DeskEvent's id: messages about one claim to one receiver go out in this order.
+    event_seq = models.BigIntegerField(_("event order"), default=0)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    # When the current attempt began: a message "sending" for much longer lost its worker.
+    sending_since = models.DateTimeField(_("sending since"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
@@ -163,7 +199,10 @@ class WebhookMessage(models.Model):
         ordering = ["id"]
         verbose_name = _("webhook message")
         verbose_name_plural = _("webhook messages")
-        indexes = [models.Index(fields=["subscription", "claim", "status"], name="webhook_msg_order")]
+        indexes = [
+            models.Index(fields=["subscription", "claim", "status"], name="webhook_msg_order"),
+            models.Index(fields=["status", "next_attempt_at"], name="webhook_msg_due"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.msg_id} ({self.event})"

@@ -34,6 +34,7 @@ from claims.services.claims import (
     review_editable,
     review_save,
     transition_blockers,
+    workflow_role_require,
 )
 from claims.services.corrections import claim_correct
 from claims.services.discovery import (
@@ -58,6 +59,7 @@ from claims.services.markup import (
     markup_page_delete,
     markup_page_save,
 )
+from claims.services.preferences import user_language_set
 from claims.services.reference import (
     CLAIMANT_FIELDS,
     RATING_FIELDS,
@@ -134,4 +136,6 @@ __all__ = [
     "source_update",
     "tags_get_or_create",
     "transition_blockers",
+    "user_language_set",
+    "workflow_role_require",
 ]

@@ -15,6 +15,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from claims import workflow
 from claims.exceptions import PreconditionFailed
@@ -34,15 +35,17 @@ def candidates_store(
     tracked: dict[int, tuple[int, float]],
     claimants: dict[int, int | None],
     model_version: int,
+    checked: dict[int, int] | None = None,
 ) -> int:
     """Save the article's check-worthy sentences (system write, from the fetch pipeline).
 
     `found` are `ScoredSentence`s; `tracked` maps an index in it to (claim id, match score),
-    `claimants` to a matched claimant id. Re-scoring refreshes the score of undecided
+    `claimants` to a matched claimant id, `checked` to another desk's review of the claim
+    (an ExternalReview id: "already checked by …"). Re-scoring refreshes the score of undecided
     candidates and never touches a decision. Returns how many candidates are new.
     """
     existing = {c.start: c for c in CandidateClaim.objects.filter(article=article)}
-    created = 0
+    new: list[CandidateClaim] = []
     suggest: dict[int, tuple[float, str]] = {}
     for index, sentence in enumerate(found):
         match = tracked.get(index)
@@ -56,12 +59,12 @@ def candidates_store(
             "claimant_id": claimants.get(index),
             "claim_id": match[0] if match else None,
             "match_score": match[1] if match else None,
+            "external_review_id": (checked or {}).get(index),
             "model_version": model_version,
         }
         candidate = existing.get(sentence.start)
         if candidate is None:
-            CandidateClaim.objects.create(article=article, start=sentence.start, status=status, **values)
-            created += 1
+            new.append(CandidateClaim(article=article, start=sentence.start, status=status, **values))
         elif candidate.status in _OPEN:
             values["status"] = status
             changed = [k for k, v in values.items() if getattr(candidate, k) != v]
@@ -73,9 +76,12 @@ def candidates_store(
             best = suggest.get(match[0])
             if best is None or match[1] > best[0]:
                 suggest[match[0]] = (match[1], sentence.text)
+    if new:
+        # Two INSERTs for the article's new candidates and their history rows, not two each.
+        bulk_create_with_history(new, CandidateClaim, batch_size=500)
     for claim_id, (score, snippet) in suggest.items():
         _suggest_appearance(claim_id=claim_id, article=article, score=score, snippet=snippet)
-    return created
+    return len(new)
 
 
 def _suggest_appearance(*, claim_id: int, article: Article, score: float, snippet: str) -> None:

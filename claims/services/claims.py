@@ -244,6 +244,16 @@ def transition_blockers(
 
 
 @transaction.atomic
+def workflow_role_require(*, user: User) -> None:
+    """Refuse (TransitionForbidden, 403) a user whose role makes no workflow transition at all.
+
+    Checked before anything about the request or the claim, so such a user learns nothing
+    about the claim's state (a 409 would tell it) and gets 403 whatever the body says."""
+    permissions = {t.permission for t in workflow.TRANSITIONS}
+    if not (user and user.is_active and any(user.has_perm(p) for p in permissions)):
+        raise TransitionForbidden(_("Your role may not move claims through the workflow."))
+
+
 def claim_transition(*, claim: Claim, user: User, to: str, reason: str = "") -> Claim:
     """Move a claim to another state if the workflow, the user's role and the verdict allow it.
 
@@ -251,6 +261,7 @@ def claim_transition(*, claim: Claim, user: User, to: str, reason: str = "") -> 
     `return`/`reject` tied to the transition and shown to the assignee until the next one.
     Publishing an update goes through `claim_correct`, which needs a public note.
     """
+    workflow_role_require(user=user)
     locked = Claim.objects.select_for_update().get(pk=claim.pk)
     transition = _allowed_transition(locked, user, to)
     if transition.corrects:
@@ -460,11 +471,17 @@ def review_save(
     evidence: Iterable[Source] | None = None,
     evidence_urls: Iterable[str] = (),
     clear_rating: bool = False,
+    expected_version: int | None = None,
 ) -> Review:
     """Draft or revise the verdict. Reviewers draft; `rating=None` keeps the rating and
     `clear_rating=True` removes it. A live verdict's rating, headline and rationale are not
     edited here (409): they change through `claim_correct`, with a public note; editors may
-    still add evidence to it."""
+    still add evidence to it.
+
+    With `expected_version` (the claim's version the writer read; the verdict is part of the
+    claim's page), the claim's version is checked and bumped in one `UPDATE … WHERE version = n`
+    first: of two writers who read the same version one wins, the other gets VersionConflict
+    and nothing is written. Two first drafts of one verdict are serialised the same way."""
     user = _require(user, _review_permission(claim))
     if claim.status in _VERDICT_CLOSED:
         raise PreconditionFailed(_("A rejected or retracted claim has no verdict to edit."))
@@ -472,6 +489,13 @@ def review_save(
         raise ServiceError(_("This rating is no longer in use."))
     if clear_rating and rating is not None:
         raise ServiceError(_("Choose a rating or clear it, not both."))
+    if expected_version is not None:
+        bumped = Claim.objects.filter(pk=claim.pk, version=expected_version).update_without_history(
+            version=F("version") + 1
+        )
+        if not bumped:
+            raise VersionConflict(_("The claim was changed by someone else; reload it and try again."))
+        claim.version = expected_version + 1
     review = Review.objects.select_for_update().filter(claim=claim).first() or Review(claim=claim, author=user)
     if claim.status in workflow.LIVE_STATES and _verdict_changes(
         review, rating=rating, clear_rating=clear_rating, headline=headline, rationale=rationale

@@ -286,7 +286,7 @@ def feed_save(*, user: User, data: dict[str, Any], feed: Any = None) -> Any:
 @transaction.atomic
 def duplicates_refresh(*, claim_id: int) -> int:
     """(Re)compute suggested duplicates of a claim; dismissed and merged pairs are kept as they are."""
-    from claims.discovery.duplicates import find_duplicates
+    from claims.discovery.duplicates_external import find_duplicates
     from claims.models import DuplicateSuggestion
 
     claim = Claim.objects.filter(pk=claim_id).first()
@@ -298,12 +298,18 @@ def duplicates_refresh(*, claim_id: int) -> int:
         .exclude(status=DuplicateSuggestion.Status.SUGGESTED)
         .values_list("claim_id", flat=True)
     )
-    found = [(c, score) for c, score in find_duplicates(claim) if c.pk not in settled]
-    for candidate, score in found:
+    # Found through the desk's wording or through another desk's review of the other claim.
+    found = [m for m in find_duplicates(claim) if m.claim.pk not in settled]
+    for match in found:
+        review_id = match.review.pk if match.review else None
         suggestion, created = DuplicateSuggestion.objects.get_or_create(
-            claim=claim, candidate=candidate, defaults={"score": score}
+            claim=claim, candidate=match.claim, defaults={"score": match.score, "via_review_id": review_id}
         )
-        if not created and suggestion.status == DuplicateSuggestion.Status.SUGGESTED and suggestion.score != score:
-            suggestion.score = score
-            suggestion.save(update_fields=["score"])
+        if (
+            not created
+            and suggestion.status == DuplicateSuggestion.Status.SUGGESTED
+            and (suggestion.score, suggestion.via_review_id) != (match.score, review_id)
+        ):
+            suggestion.score, suggestion.via_review_id = match.score, review_id
+            suggestion.save(update_fields=["score", "via_review"])
     return len(found)

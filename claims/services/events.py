@@ -1,17 +1,24 @@
 """Desk events: what happened, told once the transaction commits, to notifications and webhooks.
 
 A service that changes something others should hear about calls `event_emit` inside its
-transaction. Nothing happens unless the transaction commits; then one Celery task
-(`claims.tasks_watch.process_event`) turns the event into notifications and webhook
-messages. Each event carries a key made here, so a redelivered task finds its own work
-done instead of doing it twice.
+transaction: the event is a `DeskEvent` row written with the change (an outbox), so it
+exists exactly when the change committed. After the commit one Celery task
+(`claims.tasks_watch.process_event`) turns it into notifications and webhook messages. Each
+event carries a key made here, so a redelivered task finds its own work done instead of
+doing it twice; a task lost on the way (a broker crash) is re-sent by `events_sweep`.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from typing import Any
 
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from claims.models import DeskEvent
 from claims.services._base import User, _person
 from claims.services._queue import enqueue_on_commit
 
@@ -45,12 +52,27 @@ def event_emit(
         raise ValueError(f"unknown event kind {kind!r}")
     key = f"{kind}:{key or uuid.uuid4().hex}"
     person = _person(actor)
-    enqueue_on_commit(
-        PROCESS_EVENT_TASK,
-        key=key,
-        kind=kind,
-        claim_id=claim_id,
-        actor_id=person.pk if person is not None else None,
-        data=data or {},
-    )
+    with transaction.atomic():
+        event, created = DeskEvent.objects.get_or_create(
+            key=key,
+            defaults={
+                "kind": kind,
+                "claim_id": claim_id,
+                "actor_id": person.pk if person is not None else None,
+                "data": data or {},
+            },
+        )
+    if created:
+        enqueue_on_commit(PROCESS_EVENT_TASK, event_id=event.pk)
     return key
+
+
+def events_lost(*, now: dt.datetime | None = None) -> list[int]:
+    """Events committed long enough ago that their task should have run, still unprocessed."""
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(seconds=settings.EVENT_REQUEUE_SECONDS)
+    return list(
+        DeskEvent.objects.filter(processed_at__isnull=True, created_at__lt=cutoff)
+        .order_by("id")
+        .values_list("pk", flat=True)[:1000]
+    )

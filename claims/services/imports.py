@@ -12,13 +12,14 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import time
 from dataclasses import asdict
 from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,9 +28,18 @@ from claims.discovery import http
 from claims.exceptions import ServiceError
 from claims.intake import claimreview_import as cr
 from claims.intake import csv_import
-from claims.intake.matching import closest_claim
+from claims.intake.matching import closest_match
 from claims.intake.tips import normalize_text
-from claims.models import Appearance, Claim, ExternalReview, ImportJob, ImportRecord, Rating, RatingMapping
+from claims.models import (
+    Appearance,
+    CandidateClaim,
+    Claim,
+    ExternalReview,
+    ImportJob,
+    ImportRecord,
+    Rating,
+    RatingMapping,
+)
 from claims.services._base import AuthUser, User, _require, _url_validator
 from claims.services._queue import enqueue_on_commit
 from claims.services.claims import AppearanceInput, appearance_add, claim_create, claim_update, review_save
@@ -38,7 +48,8 @@ from claims.urlnorm import normalize_url
 logger = logging.getLogger(__name__)
 
 MAX_IMPORT_BYTES = 20 * 1024 * 1024  # 20 MiB
-PROGRESS_EVERY = 20
+PROGRESS_EVERY = 20  # a running job's counts are written every this many items
+PROGRESS_SECONDS = 2.0  # … or this often, whichever comes first
 
 
 class ImportTooLarge(ServiceError):
@@ -172,11 +183,16 @@ def _existing_claim(item: cr.ImportItem) -> tuple[Claim | None, str]:
         appearance = Appearance.objects.filter(source__url__in=urls).select_related("claim").first()
         if appearance is not None:
             return appearance.claim, _("same appearance URL as claim #%(id)d") % {"id": appearance.claim_id}
-    match = closest_claim(item.claim_text, item.language)
-    if match is not None:
-        claim, score = match
-        return claim, _("the duplicate finder matched claim #%(id)d (%(score).2f)") % {"id": claim.pk, "score": score}
-    return None, ""
+    match = closest_match(item.claim_text, item.language)
+    if match is None:
+        return None, ""
+    values: dict[str, Any] = {"id": match.claim.pk, "score": match.score}
+    if match.review is not None:
+        values["publisher"] = match.review.publisher or match.review.url
+        return match.claim, _(
+            "the duplicate finder matched claim #%(id)d through %(publisher)s's wording of it (%(score).2f)"
+        ) % values
+    return match.claim, _("the duplicate finder matched claim #%(id)d (%(score).2f)") % values
 
 
 def _review_fields(item: cr.ImportItem, table: RatingTable) -> dict[str, Any]:
@@ -236,6 +252,10 @@ def _apply_item(item: cr.ImportItem, *, user: User, table: RatingTable) -> dict[
         if item.review is not None:
             fields = _review_fields(item, table)
             external = ExternalReview.objects.create(claim=claim, **fields)
+            # Open candidates already tracking this claim now say who checked it.
+            CandidateClaim.objects.filter(
+                claim=claim, external_review__isnull=True, status__in=CandidateClaim.OPEN
+            ).update(external_review=external)
             if fields["rating_unmapped"]:
                 notes.append(_flag(item.review.rating_text))
         if verdict is not None:
@@ -278,19 +298,73 @@ def _error_text(exc: Exception) -> str:
     return str(exc)
 
 
+class _Progress:
+    """Writes a running job's counts so far (processed, created, …) every PROGRESS_EVERY
+    items or PROGRESS_SECONDS, so `GET /api/v1/imports/{id}/` and the admin follow along.
+
+    A plain run commits each item, so the job row is updated on the same connection. A dry
+    run or an all-or-nothing run works inside one transaction that may be rolled back: an
+    update there would be invisible until the end (and undone with a dry run), so on
+    PostgreSQL it goes through a second connection of its own, committed at once. The
+    running transaction never touches the job row, so the two cannot wait on each other.
+    SQLite lets one transaction write at a time: there such a run reports its counts when
+    it ends.
+    """
+
+    def __init__(self, job: ImportJob, *, in_transaction: bool) -> None:
+        self.job_id = job.pk
+        self.in_transaction = in_transaction
+        self.side: Any = None
+        self.last = time.monotonic()
+
+    def maybe_write(self, done: int, rows: list[dict[str, Any]], *, last: bool = False) -> None:
+        if not (last or done % PROGRESS_EVERY == 0 or time.monotonic() - self.last >= PROGRESS_SECONDS):
+            return
+        self.last = time.monotonic()
+        self.write({"processed": done, **_counts(rows)})
+
+    def write(self, values: dict[str, int]) -> None:
+        if not self.in_transaction:
+            ImportJob.objects.filter(pk=self.job_id).update(**values)
+        elif connection.vendor == "postgresql":
+            self._write_aside(values)
+
+    def _write_aside(self, values: dict[str, int]) -> None:
+        if self.side is None:
+            self.side = connections.create_connection(DEFAULT_DB_ALIAS)
+        ops = self.side.ops
+        assignments = ", ".join(f"{ops.quote_name(name)} = %s" for name in values)
+        # Table and column names are the model's own, quoted; the values are parameters.
+        sql = f"UPDATE {ops.quote_name(ImportJob._meta.db_table)} SET {assignments} WHERE id = %s"  # noqa: S608
+        with self.side.cursor() as cursor:  # autocommit: visible to everyone at once
+            cursor.execute(sql, [*values.values(), self.job_id])
+
+    def close(self) -> None:
+        if self.side is not None:
+            self.side.close()
+            self.side = None
+
+
+def _counts(rows: list[dict[str, Any]]) -> dict[str, int]:
+    return {a: sum(1 for r in rows if r["action"] == a) for a in ("created", "updated", "skipped", "failed")}
+
+
 def _run_items(job: ImportJob, items: list[cr.ImportItem], position_key: str) -> list[dict[str, Any]]:
     table = RatingTable()
     user = job.created_by
     rows: list[dict[str, Any]] = []
-    for n, item in enumerate(items, start=1):
-        try:
-            with transaction.atomic():
-                row = _apply_item(item, user=user, table=table)
-        except (ServiceError, ValidationError, IntegrityError, ValueError) as exc:
-            row = {"action": "failed", "reason": _error_text(exc)}
-        rows.append({position_key: item.position, "claim": None, **row})
-        if n % PROGRESS_EVERY == 0:
-            ImportJob.objects.filter(pk=job.pk).update(processed=n)
+    progress = _Progress(job, in_transaction=job.dry_run or job.atomic)
+    try:
+        for n, item in enumerate(items, start=1):
+            try:
+                with transaction.atomic():
+                    row = _apply_item(item, user=user, table=table)
+            except (ServiceError, ValidationError, IntegrityError, ValueError) as exc:
+                row = {"action": "failed", "reason": _error_text(exc)}
+            rows.append({position_key: item.position, "claim": None, **row})
+            progress.maybe_write(n, rows, last=n == len(items))
+    finally:
+        progress.close()
     return rows
 
 
@@ -320,7 +394,7 @@ def import_job_run(*, job_id: int) -> ImportJob | None:
         pass
     if not (job.dry_run or job.atomic):
         rows = _run_items(job, items, position_key)
-    counts = {a: sum(1 for r in rows if r["action"] == a) for a in ("created", "updated", "skipped", "failed")}
+    counts = _counts(rows)
     if job.atomic and not job.dry_run and counts["failed"]:
         return _finish(
             job,

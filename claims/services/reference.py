@@ -22,7 +22,7 @@ from claims.services._base import (
     ascii_slug,
     claims_refresh_search,
 )
-from claims.urlnorm import normalize_url
+from claims.urlnorm import normalize_url, url_variants
 
 # --- Claimants, sources, tags ------------------------------------------------------------
 
@@ -46,11 +46,17 @@ def source_for_url(*, url: str, **fields: Any) -> Source:
     """The source for this URL after normalisation; new metadata fills only empty fields."""
     _url_validator(url)
     normalized = normalize_url(url)
-    try:
-        with transaction.atomic():
-            source, created = Source.objects.get_or_create(url=normalized, defaults=fields)
-    except IntegrityError:
-        source, created = Source.objects.get(url=normalized), False
+    # The same page pasted as http/https, with or without "www." or a trailing slash is the
+    # source already stored, not a new one.
+    existing = Source.objects.filter(url__in=url_variants(url)).order_by("id").first()
+    if existing is not None and existing.url != normalized:
+        source, created = existing, False
+    else:
+        try:
+            with transaction.atomic():
+                source, created = Source.objects.get_or_create(url=normalized, defaults=fields)
+        except IntegrityError:
+            source, created = Source.objects.get(url=normalized), False
     if not created:
         missing = {k: v for k, v in fields.items() if v and not getattr(source, k)}
         if missing:

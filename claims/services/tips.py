@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q, Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -87,6 +87,24 @@ def tip_validate(*, text: str, url: str = "", language: str = "", contact: str =
     return errors
 
 
+def _lock_keys(*keys: str) -> None:
+    """Serialise receivers of the same text or URL until this transaction ends.
+
+    Locking the rows the lookup finds is not enough: when there is no identical tip yet
+    there is no row to lock, and two identical tips arriving together would both insert.
+    A PostgreSQL transaction-level advisory lock per key (text and URL, in a fixed order so
+    two receivers never wait on each other crosswise) makes the second wait for the first
+    to commit; its lookup then sees the first's row. SQLite needs nothing: its transactions
+    begin IMMEDIATE (settings), so only one writing transaction runs at a time.
+    """
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for key in sorted({k for k in keys if k}):
+            # 60 bits of the sha256 key: a signed bigint, and no other advisory locks in the app.
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [int(key[:15], 16)])
+
+
 @transaction.atomic
 def tip_receive(
     *,
@@ -109,6 +127,7 @@ def tip_receive(
         raise TipInvalid(errors)
     now = now or timezone.now()
     tkey, ukey = engine.text_key(text), engine.url_key(url)
+    _lock_keys(tkey, ukey)
     recent = Tip.objects.select_for_update().filter(last_seen__gte=now - IDENTICAL_WINDOW)
     existing = recent.filter(text_key=tkey).order_by("first_seen", "id").first()
     if existing is None and ukey:

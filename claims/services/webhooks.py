@@ -2,8 +2,11 @@
 
 Messages are made from committed desk events (`claims.tasks_watch.process_event`), one per
 subscription that wants the event, and delivered by `claims.tasks_watch.deliver_webhook`.
-Within one subscription the messages about one claim go out in the order they were made:
-a message waits until every earlier one for the same claim is delivered or given up.
+Within one subscription the messages about one claim go out in the order of their events
+(`DeskEvent` ids, allotted in the transactions that made the changes): a message waits until
+every earlier message for the same claim is delivered or given up, and until every earlier
+event about the claim has been processed (its messages may not exist yet). `webhooks_sweep`
+re-sends what a lost task or a killed worker left behind.
 """
 
 from __future__ import annotations
@@ -14,14 +17,14 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from claims.discovery.http import FetchError
 from claims.exceptions import ServiceError, TransitionForbidden
-from claims.models import WebhookDelivery, WebhookEvent, WebhookMessage, WebhookSubscription
+from claims.models import DeskEvent, WebhookDelivery, WebhookEvent, WebhookMessage, WebhookSubscription
 from claims.services._base import User, _person
 from claims.services._queue import enqueue_on_commit
 from claims.services.events import event_emit
@@ -131,14 +134,23 @@ def _msg_id(key: str, event: str, subscription_id: int) -> str:
 
 @transaction.atomic
 def webhook_messages_for_event(
-    *, key: str, kind: str, claim_id: int | None, data: dict[str, Any], claim_payload: dict[str, Any] | None
+    *,
+    key: str,
+    kind: str,
+    claim_id: int | None,
+    data: dict[str, Any],
+    claim_payload: dict[str, Any] | None,
+    event_seq: int = 0,
 ) -> list[int]:
-    """Make the event's messages (once, however often this runs); returns the ids to deliver now."""
+    """Make the event's messages (once, however often this runs); returns the new messages' ids.
+
+    Which of them may go out now is for `webhook_ready_messages` to say, after the commit.
+    """
     events = webhook_events_for(kind, data)
     if not events:
         return []
     now = timezone.now()
-    ready: list[int] = []
+    made: list[int] = []
     for subscription in WebhookSubscription.objects.filter(active=True).order_by("id"):
         for event in events:
             if event not in subscription.events:
@@ -149,41 +161,68 @@ def webhook_messages_for_event(
             payload = {"type": event, "timestamp": now.isoformat(), "data": body_data}
             message, created = WebhookMessage.objects.get_or_create(
                 msg_id=_msg_id(key, event, subscription.pk),
-                defaults={"subscription": subscription, "event": event, "claim_id": claim_id, "payload": payload},
+                defaults={
+                    "subscription": subscription,
+                    "event": event,
+                    "claim_id": claim_id,
+                    "payload": payload,
+                    "event_seq": event_seq,
+                },
             )
-            if created and _first_in_line(message):
-                ready.append(message.pk)
-    return ready
+            if created:
+                made.append(message.pk)
+    return made
+
+
+def _earlier(message: WebhookMessage) -> Q:
+    """Messages before `message` in its line: earlier events first, then the order made."""
+    return Q(event_seq__lt=message.event_seq) | Q(event_seq=message.event_seq, id__lt=message.pk)
 
 
 def _first_in_line(message: WebhookMessage) -> bool:
-    """No earlier message about the same claim to the same receiver is still on its way."""
+    """Nothing earlier about the same claim to the same receiver is still on its way or unmade."""
     if message.claim_id is None:
         return True
-    return not WebhookMessage.objects.filter(
+    waiting = WebhookMessage.objects.filter(
+        _earlier(message),
         subscription_id=message.subscription_id,
         claim_id=message.claim_id,
-        id__lt=message.pk,
         status__in=[WebhookMessage.Status.PENDING, WebhookMessage.Status.SENDING],
+    )
+    if waiting.exists():
+        return False
+    # An earlier event not processed yet may still make a message that must go first.
+    return not DeskEvent.objects.filter(
+        claim_id=message.claim_id, processed_at__isnull=True, id__lt=message.event_seq
     ).exists()
+
+
+def webhook_ready_messages(*, claim_id: int | None, message_ids: list[int]) -> list[int]:
+    """Of `message_ids` and the claim's waiting messages, those first in their line: send them now.
+
+    Called after an event's messages are committed. A message that was not first in line
+    when made is sent when the one before it finishes (`_next_in_line`) or, should that
+    hand-over be lost, by the sweep.
+    """
+    candidates = WebhookMessage.objects.filter(status=WebhookMessage.Status.PENDING, attempts=0)
+    if claim_id is None:
+        candidates = candidates.filter(pk__in=message_ids)
+    else:
+        candidates = candidates.filter(Q(claim_id=claim_id) | Q(pk__in=message_ids))
+    return [m.pk for m in candidates.order_by("event_seq", "id") if _first_in_line(m)]
 
 
 def _next_in_line(message: WebhookMessage) -> int | None:
     if message.claim_id is None:
         return None
-    nxt = (
-        WebhookMessage.objects.filter(
-            subscription_id=message.subscription_id,
-            claim_id=message.claim_id,
-            id__gt=message.pk,
-            status=WebhookMessage.Status.PENDING,
-            attempts=0,
-        )
-        .order_by("id")
-        .values_list("pk", flat=True)
-        .first()
-    )
-    return nxt
+    following = WebhookMessage.objects.filter(
+        subscription_id=message.subscription_id,
+        claim_id=message.claim_id,
+        status=WebhookMessage.Status.PENDING,
+        attempts=0,
+    ).exclude(_earlier(message) | Q(pk=message.pk))
+    nxt = following.order_by("event_seq", "id").first()
+    return nxt.pk if nxt is not None and _first_in_line(nxt) else None
 
 
 # --- Delivery -----------------------------------------------------------------------------------
@@ -197,7 +236,7 @@ def webhook_deliver(*, message_id: int, attempt: int) -> dict[str, Any]:
     """
     taken = WebhookMessage.objects.filter(
         pk=message_id, status=WebhookMessage.Status.PENDING, attempts=attempt - 1
-    ).update(status=WebhookMessage.Status.SENDING, attempts=attempt)
+    ).update(status=WebhookMessage.Status.SENDING, attempts=attempt, sending_since=timezone.now())
     if not taken:
         return {"outcome": "skipped", "retry_in": None, "next": None}
     message = WebhookMessage.objects.select_related("subscription").get(pk=message_id)
@@ -224,7 +263,9 @@ def webhook_deliver(*, message_id: int, attempt: int) -> dict[str, Any]:
     delay = engine.retry_delay(attempt, list(settings.WEBHOOK_RETRY_DELAYS)) if outcome.retry else None
     if delay is not None:
         WebhookMessage.objects.filter(pk=message.pk).update(
-            status=WebhookMessage.Status.PENDING, next_attempt_at=timezone.now() + dt.timedelta(seconds=delay)
+            status=WebhookMessage.Status.PENDING,
+            next_attempt_at=timezone.now() + dt.timedelta(seconds=delay),
+            sending_since=None,
         )
         return {"outcome": "retry", "retry_in": delay, "next": None}
     _finish(message, WebhookMessage.Status.FAILED)
@@ -233,7 +274,9 @@ def webhook_deliver(*, message_id: int, attempt: int) -> dict[str, Any]:
 
 
 def _finish(message: WebhookMessage, status: str) -> None:
-    WebhookMessage.objects.filter(pk=message.pk).update(status=status, finished_at=timezone.now(), next_attempt_at=None)
+    WebhookMessage.objects.filter(pk=message.pk).update(
+        status=status, finished_at=timezone.now(), next_attempt_at=None, sending_since=None
+    )
 
 
 @transaction.atomic
@@ -273,3 +316,46 @@ def webhook_redeliver(*, user: User, message: WebhookMessage) -> WebhookMessage:
     message.save(update_fields=["status", "finished_at"])
     enqueue_on_commit(DELIVER_TASK, message_id=message.pk, attempt=message.attempts + 1)
     return message
+
+
+# --- The sweep ----------------------------------------------------------------------------------
+
+
+def webhooks_sweep(*, now: dt.datetime | None = None) -> list[tuple[int, int]]:
+    """(message id, attempt) for every message a lost task or a killed worker left behind.
+
+    * waiting first in line, never attempted, made more than EVENT_REQUEUE_SECONDS ago
+      (its task or the hand-over from the message before it was lost);
+    * waiting for a retry that is more than EVENT_REQUEUE_SECONDS overdue (the delayed
+      task was lost with the broker);
+    * "sending" for longer than a delivery can take: its worker died mid-attempt. That
+      attempt is logged as lost and the next one is made; the receiver may have had it,
+      and drops the repeat by its `webhook-id`.
+
+    Sending twice what is already on its way is harmless: `webhook_deliver` takes an
+    attempt only once.
+    """
+    now = now or timezone.now()
+    grace = dt.timedelta(seconds=settings.EVENT_REQUEUE_SECONDS)
+    due: list[tuple[int, int]] = []
+    pending = WebhookMessage.objects.filter(status=WebhookMessage.Status.PENDING)
+    for message in pending.filter(attempts=0, created_at__lt=now - grace).order_by("event_seq", "id")[:500]:
+        if _first_in_line(message):
+            due.append((message.pk, 1))
+    for pk, attempts in pending.filter(attempts__gt=0, next_attempt_at__lt=now - grace).values_list("pk", "attempts")[
+        :500
+    ]:
+        due.append((pk, attempts + 1))
+    stale = now - grace - dt.timedelta(seconds=settings.FETCH_TOTAL_TIMEOUT)
+    for message in WebhookMessage.objects.filter(status=WebhookMessage.Status.SENDING, sending_since__lt=stale)[:500]:
+        with transaction.atomic():
+            taken = WebhookMessage.objects.filter(
+                pk=message.pk, status=WebhookMessage.Status.SENDING, attempts=message.attempts
+            ).update(status=WebhookMessage.Status.PENDING, sending_since=None, next_attempt_at=now)
+            if taken:
+                WebhookDelivery.objects.create(
+                    message=message, attempt=message.attempts, error="the worker was lost during this attempt"
+                )
+        if taken:
+            due.append((message.pk, message.attempts + 1))
+    return due

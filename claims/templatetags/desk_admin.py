@@ -8,6 +8,7 @@ from django import template
 
 from claims.admin.base import status_badge_html
 from claims.admin.dashboard import dashboard_for
+from claims.textcut import cut_at_word
 
 register = template.Library()
 
@@ -23,3 +24,9 @@ def desk_dashboard(context: template.Context) -> dict[str, Any] | None:
 def status_badge(status: str) -> str:
     """`{% status_badge claim.status %}`: the coloured badge used across the admin."""
     return status_badge_html(status)
+
+
+@register.filter
+def cut_words(value: Any, limit: int = 90) -> str:
+    """Like `truncatechars`, but never in the middle of a word."""
+    return cut_at_word(str(value), int(limit))

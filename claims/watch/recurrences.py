@@ -7,11 +7,15 @@ stemmed in their own language and mapped through the shared cognate map (plus a 
 lexicon of general fact-check words below), names and numbers are language-neutral.
 
 A window's score against a claim is the share of the claim's (IDF-weighted) tokens the
-window contains, lowered when the two disagree on a number or on negation — the usual way
-a same-topic sentence makes a *different* claim ("50 000 soldiers" vs "100 000 soldiers",
-"will join" vs "will not join"). Candidates come from an inverted index over the claims'
-tokens, so one article costs a few dictionary look-ups per sentence whatever the number of
-live fact-checks. Pure: no database writes here; `claims.services.recurrences` stores them.
+window contains (raised for a window in the other language, whose translation loses words),
+lowered when the two disagree on a number, on negation, on direction ("more" vs "fewer") or
+on a name — the usual ways a same-topic sentence makes a *different* claim ("50 000
+soldiers" vs "100 000 soldiers", "will join" vs "will not join", "prices in Sweden" vs
+"prices in Norway"). Factors and the threshold are chosen by leave-one-claim-out
+cross-validation on the development part of bench/recurrences.py's labelled set.
+Candidates come from an inverted index over the claims' tokens, so one article costs a few
+dictionary look-ups per sentence whatever the number of live fact-checks. Pure: no database
+writes here; `claims.services.recurrences` stores them.
 """
 
 from __future__ import annotations
@@ -26,159 +30,15 @@ from functools import lru_cache
 import Stemmer
 
 from claims.discovery import text as tx
+from claims.watch.recurrence_words import DOWN_WORDS, EXTRA_STOPWORDS, LEXICON, NEGATIONS, UP_WORDS
 
-# General fact-check vocabulary the shared cognate map (geopolitics, names) leaves out:
-# canonical English form first, then Norwegian and English variants.
-LEXICON: dict[str, tuple[str, ...]] = {
-    "percent": ("prosent", "per cent", "%"),
-    "million": ("millioner", "million", "mill", "mln"),
-    "billion": ("milliard", "milliarder", "billions", "mrd"),
-    "increase": (
-        "økning",
-        "økte",
-        "øke",
-        "øker",
-        "økt",
-        "rise",
-        "rose",
-        "risen",
-        "grew",
-        "grow",
-        "increased",
-        "doubled",
-        "doblet",
-    ),
-    "decrease": (
-        "nedgang",
-        "falt",
-        "synke",
-        "sank",
-        "redusert",
-        "fell",
-        "fall",
-        "fallen",
-        "declined",
-        "dropped",
-        "cut",
-        "kutt",
-    ),
-    "tax": ("skatt", "skatten", "skatter", "avgift", "avgifter", "taxes"),
-    "budget": ("budsjett", "budsjettet", "budgets"),
-    "price": ("pris", "prisen", "priser", "prices", "cost", "costs", "koster", "kostet"),
-    "electricity": ("strøm", "strømmen", "strømpris", "strømprisen", "power"),
-    "vaccine": ("vaksine", "vaksinen", "vaksiner", "vaccines", "vaccinated", "vaksinert"),
-    "immigrant": ("innvandrer", "innvandrere", "innvandring", "immigrants", "immigration", "migrant", "migrants"),
-    "refugee": ("flyktning", "flyktninger", "refugees", "asylsøker", "asylsøkere", "asylum"),
-    "crime": ("kriminalitet", "forbrytelse", "forbrytelser", "crimes"),
-    "unemployment": ("arbeidsledighet", "arbeidsledigheten", "ledighet", "jobless"),
-    "job": ("jobb", "jobber", "arbeidsplass", "arbeidsplasser", "jobs"),
-    "school": ("skole", "skolen", "skoler", "schools"),
-    "hospital": ("sykehus", "sykehuset", "hospitals"),
-    "doctor": ("lege", "leger", "legene", "doctors"),
-    "child": ("barn", "barna", "children", "kids"),
-    "elderly": ("eldre", "pensjonister", "pensioners", "older"),
-    "pension": ("pensjon", "pensjonen", "pensjoner", "pensions"),
-    "oil": ("olje", "oljen", "oljefondet", "petroleum"),
-    "fund": ("fond", "fondet", "funds"),
-    "climate": ("klima", "klimaet", "klimaendringer", "warming"),
-    "emission": ("utslipp", "utslippene", "emissions"),
-    "car": ("bil", "biler", "bilene", "cars", "vehicles"),
-    "electric": ("elektrisk", "elektriske", "elbil", "elbiler", "ev", "evs"),
-    "wolf": ("ulv", "ulven", "ulver", "wolves"),
-    "salmon": ("laks", "laksen", "oppdrettslaks"),
-    "fish": ("fisk", "fisken", "fishing", "fiske"),
-    "police": ("politi", "politiet", "officers"),
-    "prison": ("fengsel", "fengsler", "prisons", "jail"),
-    "death": ("død", "døde", "dødsfall", "deaths", "died", "killed", "drept"),
-    "people": ("personer", "mennesker", "folk", "persons"),
-    "year": ("år", "året", "årlig", "annual", "annually", "years"),
-    "month": ("måned", "måneder", "months"),
-    "day": ("dag", "dager", "døgn", "days"),
-    "double": ("dobbelt", "doblet", "doble", "twice", "doubled"),
-    "half": ("halvparten", "halvert", "halved"),
-    "most": ("flest", "flertall", "majority"),
-    "highest": ("høyeste", "høyest", "record", "rekord"),
-    "lowest": ("laveste", "lavest"),
-    "world": ("verden", "verdens", "global", "globally"),
-    "country": ("land", "landet", "landene", "countries", "nation", "nations"),
-    "parliament": ("storting", "stortinget", "storting's", "parliamentary"),
-    "minister": ("statsråd", "statsråden"),
-    "prime": ("statsminister", "statsministeren", "premier"),
-    "municipality": ("kommune", "kommunen", "kommuner", "municipalities", "council"),
-    "wage": ("lønn", "lønna", "lønnen", "lønninger", "salary", "salaries", "wages", "pay"),
-    "food": ("mat", "maten", "matpris", "matpriser", "groceries"),
-    "house": ("bolig", "boliger", "hus", "housing", "homes", "home"),
-    "rent": ("husleie", "leie", "rents"),
-    "interest": ("rente", "renten", "renter", "rates", "rate"),
-    "bank": ("banken", "banker", "sentralbank", "sentralbanken", "banks"),
-    "cancer": ("kreft", "krefttilfeller"),
-    "smoking": ("røyking", "røyk", "røyker", "smokers", "smoke"),
-    "alcohol": ("alkohol", "drinking"),
-    "woman": ("kvinne", "kvinner", "kvinnene", "women"),
-    "man": ("mann", "menn", "mennene", "men"),
-    "student": ("student", "studenter", "elev", "elever", "pupils", "students"),
-    "teacher": ("lærer", "lærere", "teachers"),
-    "ban": ("forbud", "forby", "forbyr", "forbudt", "banned", "bans", "prohibit"),
-    "free": ("gratis", "fri", "gratis-", "costless"),
-    "cause": ("forårsake", "forårsaker", "skyld", "skyldes", "causes", "caused", "due"),
-    "safe": ("trygg", "trygge", "trygt", "sikker", "safety"),
-    "dangerous": ("farlig", "farlige", "harmful", "skadelig"),
-    "never": ("aldri",),
-    "promise": ("love", "lover", "lovet", "løfte", "løfter", "løftet", "promised", "promises", "pledge", "pledged"),
-    "alliance": ("allianse", "alliansen", "alliances"),
-    "eastward": ("østover", "østlig", "eastwards"),
-    "deploy": ("utplassere", "utplasserer", "utplassert", "stationed", "deployed", "deploys"),
-    "poland": ("polen", "polsk", "polske", "polish"),
-    "germany": ("tyskland", "tysk", "tyske", "german"),
-    "sweden": ("sverige", "svensk", "svenske", "swedish"),
-    "norway": ("nordmann", "nordmenn", "nordmennene", "norwegians"),
-    "export": ("eksport", "eksporten", "eksportere", "eksporterer", "eksportert", "exports", "exported"),
-    "import": ("importere", "importerer", "importert", "imports", "imported"),
-    "petrol": ("bensin", "diesel", "gasoline"),
-    "produce": ("produksjon", "produksjonen", "produsere", "produserer", "produsert", "production", "produced"),
-    "kill": ("drepe", "dreper", "drepte", "kills", "killed"),
-    "bird": ("fugl", "fugler", "fuglene", "birds"),
-    "cat": ("katt", "katter", "kattene", "cats"),
-    "turbine": ("turbin", "turbiner", "vindmølle", "vindmøller", "turbines", "windmill", "windmills"),
-    "wind": ("vind", "vinden"),
-    "commit": ("begå", "begår", "begås", "begått", "commits", "committed"),
-    "dna": ("arvestoff", "arvestoffet", "gener", "genes"),
-    "change": ("endre", "endrer", "endret", "endring", "endringer", "changes", "changed", "alter", "alters"),
-    "corona": ("korona", "koronaviruset", "coronavirus", "covid"),
-    "bed": ("seng", "senger", "sengeplass", "sengeplasser", "beds"),
-    "lose": ("miste", "mister", "mistet", "tape", "taper", "tapte", "tapt", "lost", "loses", "loss"),
-    "daily": ("daglig", "daglige", "everyday"),
-    "wine": ("vin", "vinen", "wines"),
-    "red": ("rød", "rødt", "røde"),
-    "heart": ("hjerte", "hjertet", "hearts"),
-    "disease": ("sykdom", "sykdommen", "sykdommer", "diseases", "illness"),
-    "protect": ("beskytte", "beskytter", "beskyttet", "protects", "protection"),
-    "drink": ("drikke", "drikker", "drakk", "drinks", "drinking"),
-    "colour": ("farge", "farges", "farget", "fargen", "color", "dye", "dyed"),
-    "pink": ("rosa",),
-    "chemical": ("kjemikalie", "kjemikalier", "chemicals"),
-    "warm": ("varm", "varmere", "varmt", "oppvarming", "warmer", "warming"),
-    "poverty": ("fattigdom", "fattigdommen", "fattige", "poor"),
-    "minimum": ("minste", "minimal", "lowest"),
-    "work": ("arbeid", "arbeidet", "jobbe", "labour", "labor"),
-    "high": ("høy", "høye", "høyere", "høyt", "higher", "heavily"),
-    "low": ("lav", "lave", "lavere", "lower", "below", "less", "mindre"),
-    "krone": ("kroner", "kr", "nok"),
-    "fall": ("falle", "faller", "falt", "fallen", "fell"),
-}
-# Words that carry no claim in either language ("stands for", "gets", "is now"); left out of matching.
-EXTRA_STOPWORDS = frozenset(
-    {"står", "stå", "sto", "gjør", "gjøre", "gjorde", "får", "fikk", "hele", "igjen", "again", "now", "nå",
-     "sier", "sa", "said", "says", "ifølge", "according", "hevder", "hevdet", "claims", "claimed", "mener",
-     "cent", "per", "some", "rundt", "about", "around", "om", "will", "skal", "vil"}
-)  # fmt: skip
-NEGATIONS = frozenset(
-    {"not", "no", "never", "none", "nobody", "nothing", "without", "n't", "ikke", "aldri", "ingen", "intet", "uten",
-     "deny", "denies", "denied", "avviser", "avviste", "benekter", "benektet", "nekter", "nektet", "refuses", "refused"}
-)  # fmt: skip
 NUMBER_MISMATCH = 0.45
 MISSING_NUMBER = 0.65
 NEGATION_MISMATCH = 0.55
+DIRECTION_MISMATCH = 0.6
+NAME_MISMATCH = 0.6
+COMPOUND_MIN = 6  # Norwegian words from this length are also split into known halves
+CROSS_LANGUAGE = 1.5  # a cross-language score is multiplied by this (translation loses words)
 MAX_DF_SHARE = 0.01  # tokens in more of the claims than this do not nominate candidates
 MIN_COVERAGE = 0.35  # candidates below this share of a claim's weight are not scored further
 _SENTENCE_SPAN = re.compile(r"[^\n]+")
@@ -271,18 +131,63 @@ class Features:
     tokens: frozenset[str]
     numbers: frozenset[str]
     negated: bool
+    language: str = ""
+    up: bool = False  # says something rose, is more or higher
+    down: bool = False  # says something fell, is less or lower
+    names: frozenset[frozenset[str]] = frozenset()  # each name (not sentence-initial) as its keys
+
+
+@lru_cache(maxsize=200_000)
+def _all_keys(cased: str, lang: str) -> tuple[str, ...]:
+    """A word's keys as a name (capitalised) and as a word, plus the parts of a compound."""
+    word = cased.lower()
+    keys = list(_word_keys(cased if cased[:1].isupper() and not cased.isupper() else word, lang))
+    if cased != word:
+        keys.extend(_word_keys(word, lang))
+    if lang == "nb" and len(word) >= COMPOUND_MIN:
+        lexicon = _lexicon_map()
+        keys.extend(lexicon.get(part, part) for part in tx.compound_parts(word))
+        keys.extend(_compound(tx.fold(word)))
+    return tuple(dict.fromkeys(keys))
 
 
 def features(text: str, language: str | None) -> Features:
     lang = tx.base_language(language) if language else tx.guess_language(text)
     keys: set[str] = set()
-    for word in tx.cased_words(text):
-        keys.update(_word_keys(word if word[:1].isupper() and not word.isupper() else word.lower(), lang))
+    names: set[frozenset[str]] = set()
+    words = tx.cased_words(text)
+    for position, word in enumerate(words):
+        word_keys = _all_keys(word, lang)
+        keys.update(word_keys)
+        capitalised = word[:1].isupper() and word.lower() not in tx.STOPWORDS
+        if position and word_keys and capitalised:
+            names.add(frozenset(word_keys))
     lowered = {w.lower() for w in _WORD.findall(text)}
     negated = bool(lowered & NEGATIONS) or any(w.endswith("n't") for w in lowered)
     numbers = {m.group(0).replace(",", ".") for m in _DIGITS.finditer(tx.normalize_numbers(text))}
     numbers |= keys & _quantity_keys()
-    return Features(frozenset(keys), frozenset(numbers), negated)
+    return Features(
+        frozenset(keys),
+        frozenset(numbers),
+        negated,
+        lang,
+        bool(lowered & UP_WORDS),
+        bool(lowered & DOWN_WORDS),
+        frozenset(names),
+    )
+
+
+def _join(a: Features, b: Features) -> Features:
+    """Two neighbouring sentences read as one window."""
+    return Features(
+        a.tokens | b.tokens,
+        a.numbers | b.numbers,
+        a.negated or b.negated,
+        a.language,
+        a.up or b.up,
+        a.down or b.down,
+        a.names | b.names,
+    )
 
 
 @dataclass(frozen=True)
@@ -363,6 +268,10 @@ class ClaimIndex:
         feats = self.features[claim]
         shared = sum(self.idf[t] for t in feats.tokens & window.tokens)
         score = shared / self.totals[claim] if self.totals[claim] else 0.0
+        if feats.language and window.language and feats.language != window.language:
+            # Translation loses words: the share of the claim found counts for more, capped at
+            # 1 before the disagreements below, so they cut as deep as in one language.
+            score = min(1.0, score * CROSS_LANGUAGE)
         # Figures and quantity words are compared apart: "6 percent" does not agree with
         # "20 percent" because both say "percent".
         quantities = _quantity_keys()
@@ -376,6 +285,17 @@ class ClaimIndex:
             score *= MISSING_NUMBER
         if feats.negated != window.negated:
             score *= NEGATION_MISMATCH
+        # Opposite directions: the claim says "more", the passage only "less" (or the reverse).
+        if (feats.up and not feats.down and window.down and not window.up) or (
+            feats.down and not feats.up and window.up and not window.down
+        ):
+            score *= DIRECTION_MISMATCH
+        # Another name in place of the claim's: "prices in Sweden" is not "prices in Norway".
+        if feats.names and window.names:
+            missing = any(not (name & window.tokens) for name in feats.names)
+            other = any(not (name & feats.tokens) for name in window.names)
+            if missing and other:
+                score *= NAME_MISMATCH
         return score
 
     def candidates(self, window: Features) -> dict[int, float]:
@@ -398,11 +318,7 @@ class ClaimIndex:
         for i, sentence in enumerate(sentences):
             windows = [(sentence.start, sentence.end, feats[i], weights[i])]
             if i + 1 < len(sentences):
-                joined = Features(
-                    feats[i].tokens | feats[i + 1].tokens,
-                    feats[i].numbers | feats[i + 1].numbers,
-                    feats[i].negated or feats[i + 1].negated,
-                )
+                joined = _join(feats[i], feats[i + 1])
                 pair = dict(weights[i])
                 for claim, weight in weights[i + 1].items():
                     pair[claim] = pair.get(claim, 0.0) + weight

@@ -1,0 +1,117 @@
+"""The analysis of stored articles (candidate claims, recurrences) as a task of its own,
+and the shortcuts that keep it cheap: one-scan comparison pools, a bounded similarity, and
+claimant look-ups limited to an article's speakers."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from django.db import connection
+
+from claims.discovery import duplicates
+from claims.discovery import text as tx
+from claims.intake import speakers
+from claims.intake.candidates import claimant_index
+from claims.models import Article, CandidateClaim, Claim
+from claims.search import search_claims_any
+from tests.factories import ArticleFactory, ClaimantFactory, ClaimFactory
+from tests.fixtures.web.server import LOOPBACK, serve
+
+pytestmark = pytest.mark.django_db
+
+PAGE = "pages/geneva_talks_nb.html"
+
+
+def test_the_fetch_task_queues_the_analysis_and_the_analysis_task_makes_the_candidates(
+    httpserver, settings, queued_tasks
+):
+    settings.FETCH_ALLOWED_NETWORKS = LOOPBACK
+    serve(httpserver, "/p.html", PAGE)
+    article = ArticleFactory(url=httpserver.url_for("/p.html"), text="", language="nb")
+    from claims import tasks  # noqa: F401  (registers the tasks)
+    from factcheck.celery import app
+
+    queued_tasks.take()
+    app.tasks["claims.tasks.fetch_article"].apply(kwargs={"article_ids": [article.pk]}, throw=True)
+    article.refresh_from_db()
+    assert article.text and article.fetched_at is not None
+    # The page is stored and searchable; its analysis waits for a worker.
+    assert not CandidateClaim.objects.exists()
+    queued = queued_tasks.take()
+    assert [(name, kwargs) for name, _args, kwargs in queued] == [
+        ("claims.tasks.analyse_articles", {"article_ids": [article.pk]})
+    ]
+    for name, args, kwargs in queued * 2:  # redelivered: nothing is doubled
+        app.tasks[name].apply(args=args, kwargs=kwargs, throw=True)
+    made = CandidateClaim.objects.filter(article=article)
+    assert made.exists()
+    assert len({c.start for c in made}) == made.count()
+
+
+def test_commands_and_direct_callers_analyse_inline(httpserver, settings):
+    from claims.discovery import pipeline
+
+    settings.FETCH_ALLOWED_NETWORKS = LOOPBACK
+    serve(httpserver, "/p.html", PAGE)
+    article = ArticleFactory(url=httpserver.url_for("/p.html"), text="", language="nb")
+    seen: list[list[int]] = []
+    assert pipeline.fetch_articles([article.pk], on_stored=seen.append)["fetched"] == 1
+    assert seen == [[article.pk]] and not CandidateClaim.objects.exists()
+    Article.objects.filter(pk=article.pk).update(fetched_at=None, text="")
+    pipeline.fetch_articles([article.pk])
+    assert CandidateClaim.objects.filter(article=article).exists()
+
+
+def test_search_claims_any_matches_any_word_and_ranks_by_how_many():
+    both = ClaimFactory(text="Russland samler soldater ved grensen", claim_reviewed="", language="nb")
+    one = ClaimFactory(text="Soldater øver i nord", claim_reviewed="", language="nb")
+    ClaimFactory(text="Strømprisen stiger igjen", claim_reviewed="", language="nb")
+    found = list(search_claims_any(Claim.objects.all(), ["russland", "soldatene"]))
+    assert set(found) == {both, one}
+    if connection.vendor == "postgresql":
+        assert found == [both, one]
+    assert list(search_claims_any(Claim.objects.all(), ["og", "i"])) == []
+
+
+def test_similarity_at_least_agrees_with_similarity():
+    texts = [
+        ("Russland har ingen planer om å invadere Ukraina", "nb"),
+        ("Russia has no plans to invade Ukraine", "en"),
+        ("Russia has no plans to invade Ukraine, Lavrov said in Geneva", "en"),
+        ("Russland har samlet 100 000 soldater ved grensen", "nb"),
+        ("Russia has massed 50,000 troops at the border", "en"),
+        ("Strømprisen i Sør-Norge var rekordhøy i desember", "nb"),
+        ("Electricity prices in southern Norway hit a record in December", "en"),
+    ]
+    features = [
+        duplicates.ClaimFeatures.of(ClaimFactory.build(text=t, claim_reviewed="", language=lang)) for t, lang in texts
+    ]
+    for a, b in itertools.permutations(features, 2):
+        score, _signals = duplicates.similarity(a, b)
+        for threshold in (0.2, 0.45, 0.6, 0.8):
+            quick = duplicates.similarity_at_least(a, b, threshold)
+            assert quick == (score if score >= threshold else None)
+
+
+def test_claimant_lookup_for_speakers_matches_the_full_index():
+    for name in ("Sergej Lavrov", "Antony Blinken", "Jonas Gahr Støre", "Erna Solberg", "Vibeke Solberg", "Peskov"):
+        ClaimantFactory(name=name)
+    full = claimant_index()
+    asked = {"Lavrov", "Antony Blinken", "Solberg", "Støre", "Peskov", "Dmitrij Peskov", "Nobody"}
+    narrow = claimant_index(asked)
+    for speaker in asked:
+        assert narrow.match(speaker) == full.match(speaker), speaker
+    assert narrow.match("Solberg") is None  # two Solbergs: a surname alone does not say which
+    assert claimant_index(set()).match("Lavrov") is None
+    assert isinstance(narrow, speakers.ClaimantIndex)
+
+
+def test_pool_terms_feed_one_query(django_assert_max_num_queries):
+    ClaimFactory(text="Russland samler soldater ved grensen", language="nb")
+    claim = ClaimFactory.build(text="Russia is gathering soldiers at the border", claim_reviewed="", language="en")
+    claim.pk = 10**9
+    with django_assert_max_num_queries(3):
+        pool = list(duplicates.candidate_pool(claim))
+    assert pool
+    assert tx.base_language(claim.language) == "en"
