@@ -9,7 +9,7 @@ nowhere else. What a view adds is its per-action permission rules (see
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 from django.core.exceptions import FieldDoesNotExist
 from django.core.validators import RegexValidator
@@ -74,7 +74,7 @@ class DeskAutoSchema(AutoSchema):
         ):
             del schema["format"]
 
-    def _get_response_bodies(self, direction: str = "response") -> dict:
+    def _get_response_bodies(self, direction: Literal["request", "response"] = "response") -> dict:
         responses = super()._get_response_bodies(direction)
         if direction != "response":
             return responses
