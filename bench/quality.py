@@ -206,6 +206,7 @@ def full_report() -> dict[str, Any]:
         "weights": {"shipped": asdict(ranking.DEFAULT_WEIGHTS), "chosen_on_all": asdict(cv["chosen"])},
         "folds": {topic: asdict(w) for topic, w in cv["folds"].items()},
         "grid_points": cv["grid_points"],
+        "feedback_grid": cv["feedback_grid"],
         "feedback": feedback.report(items, cv["folds"]),
         "per_claim": per_claim,
         "seconds": round(time.perf_counter() - started, 1),
@@ -235,9 +236,11 @@ def to_markdown(report: dict[str, Any]) -> str:
         "## Headline: left-out figures (leave one topic out)",
         "",
         f"Each of the {sum(len(c['topics']) for c in corp.values())} topics is left out in turn; the weights are "
-        f"chosen on the others by a {report['grid_points']}-point grid search (`bench/tuning.py`) and scored on "
-        "the one left out. **Left-out** columns are those scores; *in-sample* columns score the weights "
-        "chosen on everything (what ships) on the same data they were chosen on — shown beside, not as the result.",
+        f"chosen on the others by a {report['grid_points']}-point grid search (`bench/tuning.py`), then the "
+        f"pseudo-relevance feedback setting (one of {report.get('feedback_grid', 1)}, off included) on the same "
+        "others, and scored on the one left out. **Left-out** columns are those scores; *in-sample* columns "
+        "score the weights chosen on everything (what ships) on the same data they were chosen on — shown beside, "
+        "not as the result.",
         "",
         "| claims | n | **P@5 left-out** | **nDCG@10 left-out** | R@20 left-out | P@5 *in-sample* "
         "| nDCG@10 *in-sample* | R@20 *in-sample* |",
@@ -255,13 +258,15 @@ def to_markdown(report: dict[str, Any]) -> str:
         "",
         "Weights each fold chose:",
         "",
-        "| left out | lexical | ngram | entities | recency_floor | recency_days | per_language |",
-        "|---|---:|---:|---:|---:|---:|---:|",
+        "| left out | lexical | ngram | entities | recency_floor | recency_days | per_language | feedback_docs "
+        "| feedback_weight |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for topic, w in report["folds"].items():
         lines.append(
             f"| {topic} | {w['lexical']} | {w['ngram']} | {w['entities']} | {w['recency_floor']} "
-            f"| {w['recency_days']} | {w['per_language']} |"
+            f"| {w['recency_days']} | {w['per_language']} | {w.get('feedback_docs', 0)} "
+            f"| {w.get('feedback_weight', 0.0)} |"
         )
     lines += ["", *feedback_markdown(report["feedback"]), "", "## Per claim (left-out)", ""]
     lines += ["| corpus/topic | claim | lang | cross | P@5 | nDCG@10 | R@20 |", "|---|---|---|---|---:|---:|---:|"]

@@ -4,11 +4,13 @@
     python bench/recurrences.py --no-write
 
 The labelled set (tests/fixtures/recurrences/claims.json, written for this project) holds
-32 fact-checked claims in Norwegian and English. Articles are built from it: each repeat of
+50 fact-checked claims in Norwegian and English (c33-c50 added in session 3:
+twelve development claims and six held-out ones, written before any score was looked at).
+Articles are built from it: each repeat of
 a claim (other words or the other language) is put between sentences on the same topic;
 each near miss (same topic, different claim) likewise; and articles of topic sentences
 only, or of two near misses, are negatives. Every article is matched against the index of
-all 32 claims, as production matches against every live fact-check.
+all 50 claims, as production matches against every live fact-check.
 
 The threshold is chosen on the development claims only (the highest recall at precision
 ≥ 0.95 there); the held-out claims (marked "heldout") are scored once, at that threshold.
@@ -235,20 +237,41 @@ def speed(*, claims: int = 10_000, articles: int = 200, sentences: int = 25) -> 
 CHANGES = """\
 ## What changed (session 3, #15 item 3)
 
-Before: dev P 0.952 / R 0.833, held out P 0.769 / R 0.625 at 0.63; matching alone 223 articles/s.
-All 12 held-out misses were cross-language; the false alarms were same-topic passages.
+Before: 32 claims; dev P 0.952 / R 0.833, held out P 0.769 / R 0.625 at 0.63; matching alone
+223 articles/s. All 12 held-out misses were cross-language; the false alarms were same-topic
+passages.
 
-* A cross-language passage's share of the claim is multiplied by 1.5 (capped at 1) before
-  the disagreement cuts: translation loses words, so one threshold served two scales.
-* A passage going the other way ("more"/"fewer", "rose"/"fell") is cut like a negation (x0.6);
-  so is one naming another place or person in place of the claim's (x0.6).
-* Norwegian compounds from 6 letters are also split into known halves ("rødvin" → red wine),
-  and a capitalised word counts as a word too, not only as a name.
-* Speed: the figures above were taken on a shared, loaded machine (2 cores, 4 engineers);
-  measured at the same moment in CPU time, matching alone went from 365 to 230 articles/s
-  (more keys per word, so more candidates), well above the 50 articles/s floor with extraction.
-* Every factor was chosen by leave-one-claim-out cross-validation on the development claims
-  (tests/fixtures/recurrences/claims.json); the held-out claims were scored once afterwards.
+1. (d6a9064) A cross-language passage's share of the claim is multiplied (capped at 1) before
+   the disagreement cuts: translation loses words, so one threshold served two scales. A
+   passage going the other way ("more"/"fewer", "rose"/"fell") is cut like a negation
+   (x0.6); so is one naming another place or person in place of the claim's (x0.6).
+   Norwegian compounds from 6 letters are split into known halves ("rødvin" → red wine).
+   On the 32 claims: held out P 0.771 / R 0.844 at 0.66.
+2. The labelled set grew to 50 claims (18 new, 6 of them held out, written before any score
+   on them was seen): the first development set was saturated by a word list fitted to it
+   (dev LOCO 0.95 / 0.92), and on new development claims recall at precision 0.95 fell to
+   0.66, which is what the held-out figures had been saying. On the larger set:
+   * a claim word counts once, found through any of its keys (name, word, compound halves),
+     with its rarest key's weight, instead of every key counting apart (a word with three
+     keys weighed three times and was half-found when one matched);
+   * compounds are split only when the whole word has no translation ("Russland" is not
+     Russ + land);
+   * the cross-language factor went from 1.5 to 1.25.
+   Figures above. The merged code of step 1 scores on the 50 claims: dev 0.960 / 0.660 at
+   0.95, held out 1.000 / 0.375 (for reading; not used to choose).
+
+The goal (held out P ≥ 0.9 at R ≥ 0.8) is not reached. What the errors are, in aggregate:
+misses are mostly cross-language passages whose words the lexicon does not translate
+(names like Kina/China, "weakest"/"svakeste", ordinals such as "femte"); false alarms are
+same-topic passages that share all but the claim's subject ("Rents rose 20 percent" for
+"Food prices rose 20 percent"). A subject-present rule (first content word) and
+sentence-initial names were tried and lost recall under cross-validation.
+
+Every factor and the threshold were chosen by leave-one-claim-out cross-validation on the
+development claims (tests/fixtures/recurrences/claims.json); held-out claims were scored
+once per step. Speed: figures taken on a shared, loaded machine (2 cores, 4 engineers);
+measured at the same moment in CPU time, matching alone went from 365 to 230 articles/s
+(more keys per word), above the 50 articles/s floor with extraction.
 """
 
 

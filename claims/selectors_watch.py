@@ -4,28 +4,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 
 from claims.models import (
-    Appearance,
-    Claim,
     DeskEvent,
     Notification,
     NotificationEvent,
     NotificationPreference,
     Recurrence,
-    Review,
     WebhookDelivery,
     WebhookSubscription,
 )
+from claims.users import AuthUser, User
 from claims.watch.notifications import DEFAULT_DELIVERY
-
-User = Any
 
 
 def notifications_for(*, user: User, unread: bool = False) -> QuerySet[Notification]:
     """The user's own notifications, newest first (none for anonymous callers)."""
-    if not (user and user.is_authenticated):
+    if not (isinstance(user, AuthUser) and user.is_authenticated):
         return Notification.objects.none()
     qs = Notification.objects.filter(user=user)
     if unread:
@@ -34,33 +30,16 @@ def notifications_for(*, user: User, unread: bool = False) -> QuerySet[Notificat
 
 
 def unread_notification_count(*, user: User) -> int:
-    if not (user and user.is_authenticated):
+    if not (isinstance(user, AuthUser) and user.is_authenticated):
         return 0
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
 
 
 def notification_deliveries(*, user: User) -> dict[str, str]:
     """How the user hears about each event: their choice, or the event's default."""
-    chosen = dict(NotificationPreference.objects.filter(user=user).values_list("event", "delivery"))
+    mine = NotificationPreference.objects.filter(user=user) if isinstance(user, AuthUser) else None
+    chosen = dict(mine.values_list("event", "delivery")) if mine is not None else {}
     return {event: chosen.get(event, DEFAULT_DELIVERY[event]) for event in NotificationEvent.values}
-
-
-def claim_for_payload(*, claim_id: int) -> Claim | None:
-    """One claim with everything the API's detail serializer reads (for webhook bodies)."""
-    return (
-        Claim.objects.filter(pk=claim_id)
-        .select_related("claimant", "assignee", "review__rating")
-        .prefetch_related(
-            "tags",
-            Prefetch("appearances", queryset=Appearance.objects.select_related("source")),
-            Prefetch(
-                "review",
-                queryset=Review.objects.select_related("rating", "author", "approver").prefetch_related("evidence"),
-            ),
-        )
-        .defer("search_vector", "search_extra")
-        .first()
-    )
 
 
 def webhook_deliveries_for(*, subscription: WebhookSubscription) -> QuerySet[WebhookDelivery]:

@@ -24,8 +24,9 @@ def _claim_payload(claim_id: int | None) -> dict[str, Any] | None:
     if claim_id is None:
         return None
     from claims.api.serializers import ClaimDetailSerializer
+    from claims.models import Claim
 
-    claim = selectors_watch.claim_for_payload(claim_id=claim_id)
+    claim = ClaimDetailSerializer.load(Claim.objects.filter(pk=claim_id), desk=True).first()
     return dict(ClaimDetailSerializer(claim).data) if claim is not None else None
 
 

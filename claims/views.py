@@ -15,6 +15,7 @@ import markdown
 import nh3
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import translation
@@ -115,7 +116,7 @@ class FactcheckListView(PublicPageMixin, ListView):
     def page_language(self) -> str | None:
         return page_language(self.request.GET.get("lang"))
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Claim]:
         qs = selectors.published_factchecks()
         language = self.page_language()
         if language:
@@ -129,7 +130,7 @@ class FactcheckDetailView(PublicPageMixin, DetailView):
     template_name = "claims/factcheck_detail.html"
     context_object_name = "claim"
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Claim]:
         return selectors.published_factchecks()
 
     def page_language(self) -> str | None:

@@ -7,9 +7,13 @@ Pure rules with no I/O, so the admin, the API and tasks cannot disagree about th
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class ClaimStatus(models.TextChoices):
@@ -38,7 +42,7 @@ class Transition:
     source: ClaimStatus
     target: ClaimStatus
     permission: str
-    label: str
+    label: StrOrPromise  # translated lazily, in the language of the request that shows it
     # Publishing-type transitions need a complete verdict and a second pair of eyes.
     publishes: bool = False
     # Sending for review needs at least a drafted verdict.

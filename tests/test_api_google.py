@@ -758,3 +758,15 @@ def test_services_refuse_page_writes_to_reviewers(reviewer, editor):
     with pytest.raises(services.ServiceError):
         services.markup_page_save(user=editor, page=page, data=data, fields={"colour"})
     assert ClaimReviewPage.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "path", ["/v1alpha1/pages/-1", "/v1alpha1/pages/abc", "/v1alpha1/pages/1234567890123456789", "/v1alpha1/nothing"]
+)
+@pytest.mark.parametrize("method", ["get", "put", "delete"])
+def test_unknown_google_paths_are_json_404s(client, path, method):
+    """Finding 6: /v1alpha1/pages/-1 was the site's HTML 404; the face answers in Google's JSON."""
+    response = getattr(client, method)(path)
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json()["error"] == {"code": 404, "message": "Not found.", "status": "NOT_FOUND"}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -139,6 +140,50 @@ def test_cross_language_evidence_beats_same_language_noise():
     results = ranking.rank(claim, [noise, evidence], limit=2)
     assert results[0][0] is evidence
     assert results[0][1] > 2 * (results[1][1] if len(results) > 1 else 0)
+
+
+def _pool(n_filler: int) -> tuple[list[Article], Article]:
+    """Two articles on the claim, one that shares only their words (not the claim's), and filler."""
+    day = when(2023, 5, 2, 9)
+    on_topic = [
+        Article(url=f"https://news.example/ferry{i}", title="Elferge til Brekkvik forsinket",
+                text="Den nye elfergen til Brekkvik er forsinket. Verftet mangler batterier og dagbøter venter.",
+                language="nb", published_at=day)
+        for i in range(2)
+    ]  # fmt: skip
+    alike = Article(url="https://news.example/yard", title="Verftet venter på batterier",
+                    text="Verftet mangler batterier, og dagbøter venter fra fylket.", language="nb",
+                    published_at=day)  # fmt: skip
+    filler = [
+        Article(url=f"https://news.example/f{i}", title=f"Kamp nummer {i}", text=f"Laget vant kamp nummer {i}.",
+                language="nb", published_at=day)
+        for i in range(n_filler)
+    ]  # fmt: skip
+    return [*on_topic, alike, *filler], alike
+
+
+def test_pseudo_relevance_feedback_lifts_what_is_like_the_best_articles():
+    claim = query("Elferge til Brekkvik forsinket", "nb", date=dt.date(2023, 5, 2))
+    articles, alike = _pool(ranking.FEEDBACK_MIN_CANDIDATES)
+    off = replace(ranking.DEFAULT_WEIGHTS, feedback_docs=0, feedback_weight=0.0)
+    assert ranking.DEFAULT_WEIGHTS.feedback_docs > 0
+    index = ranking.index_for(articles)
+    without = ranking.score_all(index, claim, off).combined
+    with_feedback = ranking.score_all(index, claim).combined
+    row = articles.index(alike)
+    # Relative to the best article, the one sharing the best articles' words gains; scores stay 0–1,
+    # and what had no topical signal stays at zero.
+    assert with_feedback[row] / with_feedback.max() > without[row] / without.max()
+    assert with_feedback.min() >= 0 and with_feedback.max() <= 1
+    assert ((without == 0) == (with_feedback == 0)).all()
+
+
+def test_pseudo_relevance_feedback_is_off_for_a_handful_of_candidates():
+    claim = query("Elferge til Brekkvik forsinket", "nb", date=dt.date(2023, 5, 2))
+    articles, _alike = _pool(3)
+    off = replace(ranking.DEFAULT_WEIGHTS, feedback_docs=0, feedback_weight=0.0)
+    index = ranking.index_for(articles)
+    assert (ranking.score_all(index, claim).combined == ranking.score_all(index, claim, off).combined).all()
 
 
 # --- Recency: the 2021 summit is not the 2022 talks ---------------------------------------

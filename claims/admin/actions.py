@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.db.models import QuerySet
@@ -50,7 +51,7 @@ def _apply(
     log_message: str,
 ) -> None:
     """Run `change` on each claim, log it, and report successes and per-claim refusals."""
-    done, refused = 0, []
+    done, refused = 0, list[tuple[Claim, ServiceError]]()
     for claim in queryset.defer("search_vector", "search_extra", "search_folded").order_by("pk"):
         try:
             changed = change(claim)
@@ -61,8 +62,8 @@ def _apply(
         modeladmin.log_change(request, changed, log_message)
     if done:
         messages.success(request, done_message(done))
-    for claim, exc in refused[:MAX_LISTED]:
-        messages.warning(request, f"“{claim}”: " + " ".join(error_messages(exc)))
+    for claim, error in refused[:MAX_LISTED]:
+        messages.warning(request, f"“{claim}”: " + " ".join(error_messages(error)))
     if len(refused) > MAX_LISTED:
         messages.warning(request, _("… and %(n)d more claims were left unchanged.") % {"n": len(refused) - MAX_LISTED})
     if not done and not refused:
@@ -163,7 +164,9 @@ def move_to_state(modeladmin: Any, request: HttpRequest, queryset: QuerySet) -> 
         messages.warning(request, _("Your role cannot move any of the selected claims to another state."))
         return None
     form = BulkTransitionForm(request.POST if "apply" in request.POST else None)
-    form.fields["target"].choices = choices
+    target_field = form.fields["target"]
+    assert isinstance(target_field, forms.ChoiceField)
+    target_field.choices = choices
     if "apply" in request.POST and form.is_valid():
         target = form.cleaned_data["target"]
         label = ClaimStatus(target).label

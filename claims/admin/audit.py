@@ -91,7 +91,8 @@ def readable_trail(claim: Claim) -> list[dict[str, Any]]:
         entry["label"] = labels[entry["model"]]
         for change in entry["changes"]:
             try:
-                change["name"] = capfirst(model._meta.get_field(change["field"]).verbose_name)
+                field = model._meta.get_field(change["field"])
+                change["name"] = capfirst(getattr(field, "verbose_name", change["field"]))
             except FieldDoesNotExist:
                 change["name"] = change["field"]
             change["old_display"] = show(model, change["field"], change["old"])

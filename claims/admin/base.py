@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.http import Http404, HttpRequest, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -16,8 +16,11 @@ from claims import workflow
 from claims.exceptions import ServiceError
 from claims.workflow import ClaimStatus
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 # Django 6 makes https the default scheme of URL form fields; the desk wants it now.
-URL_FIELDS_HTTPS = {models.URLField: {"assume_scheme": "https"}}
+URL_FIELDS_HTTPS: dict[type[models.Field], dict[str, Any]] = {models.URLField: {"assume_scheme": "https"}}
 
 
 def can_work(user: Any) -> bool:
@@ -27,6 +30,7 @@ def can_work(user: Any) -> bool:
 
 def status_badge_html(status: str) -> str:
     """The coloured workflow-state badge, the same on every admin page that shows one."""
+    label: StrOrPromise
     try:
         label = ClaimStatus(status).label
     except ValueError:
@@ -71,7 +75,7 @@ class RefusalsAsFormErrors:
 
     _errors_attr = "_desk_service_errors"
 
-    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any):
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
         form = super().get_form(request, obj, change=change, **kwargs)  # type: ignore[misc]
         errors = getattr(request, self._errors_attr, None)
         if errors:
@@ -80,15 +84,15 @@ class RefusalsAsFormErrors:
         return form
 
     def changeform_view(
-        self, request: HttpRequest, object_id: str | None = None, form_url: str = "", extra_context=None
-    ):
+        self, request: HttpRequest, object_id: str | None = None, form_url: str = "", extra_context: Any = None
+    ) -> HttpResponse:
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)  # type: ignore[misc]
         except (ServiceError, ValidationError) as exc:
             setattr(request, self._errors_attr, error_messages(exc))
             return super().changeform_view(request, object_id, form_url, extra_context)  # type: ignore[misc]
 
-    def changelist_view(self, request: HttpRequest, extra_context=None):
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
         # list_editable rows are saved through save_model too; a refusal undoes the whole page.
         try:
             return super().changelist_view(request, extra_context)  # type: ignore[misc]
@@ -96,7 +100,7 @@ class RefusalsAsFormErrors:
             report_errors(request, exc)
             return HttpResponseRedirect(request.get_full_path())
 
-    def delete_view(self, request: HttpRequest, object_id: str, extra_context=None):
+    def delete_view(self, request: HttpRequest, object_id: str, extra_context: Any = None) -> HttpResponse:
         try:
             return super().delete_view(request, object_id, extra_context)  # type: ignore[misc]
         except ServiceError as exc:
@@ -128,7 +132,7 @@ class DeskHistoryAdmin(SimpleHistoryAdmin):
     def revert_disabled(self, request: HttpRequest, obj: Any = None) -> bool:
         return True
 
-    def history_view(self, request: HttpRequest, object_id: str, extra_context: Any = None):
+    def history_view(self, request: HttpRequest, object_id: str, extra_context: Any = None) -> HttpResponse:
         # simple-history looks the id up unchecked; a malformed id would be a 500, not a 404.
         try:
             self.opts.pk.to_python(unquote(object_id))
@@ -136,7 +140,9 @@ class DeskHistoryAdmin(SimpleHistoryAdmin):
             raise Http404 from None
         return super().history_view(request, object_id, extra_context)
 
-    def history_form_view(self, request: HttpRequest, object_id: str, version_id: str, extra_context: Any = None):
+    def history_form_view(
+        self, request: HttpRequest, object_id: str, version_id: str, extra_context: Any = None
+    ) -> HttpResponse:
         if request.method == "POST":
             raise PermissionDenied
         return super().history_form_view(request, object_id, version_id, extra_context)

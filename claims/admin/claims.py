@@ -15,7 +15,7 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import NoReverseMatch, URLPattern, URLResolver, path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -206,11 +206,19 @@ class ClaimAdmin(RefusalsAsFormErrors, DeskHistoryAdmin):
 
     # --- The claim page --------------------------------------------------------------
 
-    def get_fieldsets(self, request: HttpRequest, obj: Claim | None = None):
+    def get_fieldsets(self, request: HttpRequest, obj: Claim | None = None) -> Any:
         fieldsets = super().get_fieldsets(request, obj)
         return fieldsets if obj is not None else fieldsets[:-1]  # no record before there is one
 
-    def render_change_form(self, request: HttpRequest, context: dict, add=False, change=False, form_url="", obj=None):
+    def render_change_form(
+        self,
+        request: HttpRequest,
+        context: dict[str, Any],
+        add: bool = False,
+        change: bool = False,
+        form_url: str = "",
+        obj: Claim | None = None,
+    ) -> HttpResponse:
         if obj is not None and obj.pk:
             context.update(self.claim_page_context(request, obj))
         return super().render_change_form(request, context, add, change, form_url, obj)
@@ -349,7 +357,7 @@ class ClaimAdmin(RefusalsAsFormErrors, DeskHistoryAdmin):
 
     # --- Workflow buttons ------------------------------------------------------------
 
-    def get_urls(self):
+    def get_urls(self) -> list[URLPattern | URLResolver]:
         info = self.opts.app_label, self.opts.model_name
         wrap = self.admin_site.admin_view
         return [
@@ -406,7 +414,7 @@ class ClaimAdmin(RefusalsAsFormErrors, DeskHistoryAdmin):
         if not form.is_valid():
             for errors in form.errors.values():
                 for error in errors:
-                    messages.error(request, error)
+                    messages.error(request, str(error))
             return HttpResponseRedirect(reverse("admin:claims_claim_change", args=[claim.pk]))
         data = form.cleaned_data
         try:

@@ -17,6 +17,24 @@ def display_name(user: Any) -> str:
     return user.get_full_name() or user.get_username()
 
 
+def _model_choices(field: forms.Field) -> forms.ModelChoiceField:
+    if not isinstance(field, forms.ModelChoiceField):
+        raise TypeError(f"{field!r} is not a ModelChoiceField")
+    return field
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    """A choice of desk member, shown by display name."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return display_name(obj)
+
+
+def _people(field: forms.Field) -> None:
+    """An assignee choice: the desk's working members (read per request)."""
+    _model_choices(field).queryset = selectors.users_who_can_work()
+
+
 class CountedTextMixin:
     """Long texts get a live character counter instead of the browser's silent cut.
 
@@ -28,7 +46,7 @@ class CountedTextMixin:
     fields: dict[str, forms.Field]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        super().__init__(*args, **kwargs)
         for field in self.fields.values():
             widget = field.widget
             if isinstance(widget, forms.Textarea) and "maxlength" in widget.attrs:
@@ -51,6 +69,7 @@ class ClaimAdminForm(CountedTextMixin, ServiceErrorsMixin, forms.ModelForm):
     class Meta:
         model = Claim
         fields = ["text", "claim_reviewed", "language", "claimant", "claim_date", "location", "priority", "assignee"]
+        field_classes = {"assignee": PersonChoiceField}
         widgets = {
             "text": forms.Textarea(attrs={"rows": 3, "class": "vLargeTextField fc-claim-text-input"}),
             "claim_reviewed": forms.TextInput(attrs={"class": "vTextField", "maxlength": 200}),
@@ -62,8 +81,7 @@ class ClaimAdminForm(CountedTextMixin, ServiceErrorsMixin, forms.ModelForm):
         if self.instance.pk and "expected_version" in self.fields:
             self.fields["expected_version"].initial = self.instance.version
         if "assignee" in self.fields:
-            self.fields["assignee"].queryset = selectors.users_who_can_work()
-            self.fields["assignee"].label_from_instance = display_name
+            _people(self.fields["assignee"])
 
 
 class ReviewInlineForm(CountedTextMixin, ServiceErrorsMixin, forms.ModelForm):
@@ -81,7 +99,7 @@ class ReviewInlineForm(CountedTextMixin, ServiceErrorsMixin, forms.ModelForm):
             queryset = Rating.objects.filter(is_active=True)
             if current:
                 queryset = Rating.objects.filter(pk=current) | queryset
-            self.fields["rating"].queryset = queryset.order_by("order", "id")
+            _model_choices(self.fields["rating"]).queryset = queryset.order_by("order", "id")
 
 
 class CorrectionForm(forms.Form):
@@ -95,7 +113,7 @@ class CorrectionForm(forms.Form):
 
 
 class BulkAssignForm(forms.Form):
-    assignee = forms.ModelChoiceField(
+    assignee = PersonChoiceField(
         label=_("Assign to"),
         queryset=selectors.users_who_can_work(),
         required=False,
@@ -105,8 +123,7 @@ class BulkAssignForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Evaluated per request: people join and leave the desk.
-        self.fields["assignee"].queryset = selectors.users_who_can_work()
-        self.fields["assignee"].label_from_instance = display_name
+        _people(self.fields["assignee"])
 
 
 class BulkTransitionForm(forms.Form):

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
@@ -29,10 +30,10 @@ class AppearanceInline(admin.TabularInline):
     verbose_name = _("appearance")
     verbose_name_plural = _("Where the claim appeared")
 
-    def get_queryset(self, request: HttpRequest):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Appearance]:
         return super().get_queryset(request).select_related("source")
 
-    def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any):
+    def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
         if db_field.name == "quote" and field is not None:
             field.widget.attrs.update({"rows": 2, "cols": 36})
@@ -74,7 +75,7 @@ class ReviewInline(admin.StackedInline):
     verbose_name = _("verdict")
     verbose_name_plural = _("Verdict")
 
-    def get_queryset(self, request: HttpRequest):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Review]:
         return super().get_queryset(request).select_related("rating", "author", "approver")
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:

@@ -102,7 +102,7 @@ class SourceAdmin(RefusalsAsFormErrors, admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Source]:
         return super().get_queryset(request).defer("text")
 
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None):
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str] | tuple[str, ...]:
         # The URL is the source's identity (stored normalised); a different URL is another source.
         return (*self.readonly_fields, "url") if obj is not None else self.readonly_fields
 
@@ -110,7 +110,7 @@ class SourceAdmin(RefusalsAsFormErrors, admin.ModelAdmin):
     def display_title(self, obj: Source) -> str:
         return format_html('{}<br><span class="fc-muted">{}</span>', obj.title or "—", Truncator(obj.url).chars(90))
 
-    def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str):
+    def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str) -> tuple[QuerySet, bool]:
         url = looks_like_url(search_term)
         if url:  # also what the evidence/appearance autocompletes use
             return queryset.filter(url=url), False
@@ -312,7 +312,7 @@ class ArticleAdmin(admin.ModelAdmin):
     def display_title(self, obj: Article) -> str:
         return obj.title or obj.url
 
-    def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str):
+    def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str) -> tuple[QuerySet, bool]:
         if not search_term.strip():
             return queryset, False
         return search_articles(queryset, search_term), False
@@ -439,7 +439,7 @@ class FetchJobAdmin(admin.ModelAdmin):
             return "—"
         return f"{obj.progress_done}/{obj.progress_total}"
 
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None):
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str] | tuple[str, ...]:
         return [f.name for f in self.model._meta.fields]
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:

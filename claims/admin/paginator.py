@@ -8,6 +8,8 @@ planner's estimate (`pg_class.reltuples`) for an unfiltered list and counts at m
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import QuerySet
@@ -37,7 +39,7 @@ class EstimatedCountPaginator(Paginator):
     # pages of 50; past that a reviewer narrows the filters rather than paging on.
     cap = 1_000
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.is_estimate = False
         self.is_capped = False

@@ -5,7 +5,7 @@ Every user sees only their own notifications; the rows are made by the services,
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import admin, messages
@@ -35,6 +35,9 @@ from claims.models import (
 from claims.services import notifications as notification_services
 from claims.services import recurrences as recurrence_services
 from claims.services import webhooks as webhook_services
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 def desk_member(user: Any) -> bool:
@@ -192,7 +195,7 @@ class WebhookSubscriptionAdmin(admin.ModelAdmin):
         url = reverse("admin:claims_webhookmessage_changelist") + f"?subscription__id__exact={obj.pk}"
         return format_html('<a href="{}">{}</a>', url, _("Messages and attempts"))
 
-    def get_fields(self, request: HttpRequest, obj: WebhookSubscription | None = None) -> list[str]:
+    def get_fields(self, request: HttpRequest, obj: WebhookSubscription | None = None) -> list[Any]:
         fields = ["url", "events", "active"]
         if obj is None:
             fields.append("new_secret")
@@ -330,7 +333,7 @@ class RecurrenceAdmin(ReadOnlyAdmin, admin.ModelAdmin):
             *super().get_urls(),
         ]
 
-    def _decide(self, request: HttpRequest, pk: int, decide: Any, done: str) -> HttpResponse:
+    def _decide(self, request: HttpRequest, pk: int, decide: Any, done: StrOrPromise) -> HttpResponse:
         recurrence = get_object_or_404(Recurrence, pk=pk)
         if not desk_member(request.user):
             raise PermissionDenied

@@ -9,8 +9,9 @@ nowhere else. What a view adds is its per-action permission rules (see
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
+from django.core.exceptions import FieldDoesNotExist
 from django.core.validators import RegexValidator
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
@@ -40,7 +41,7 @@ class DeskAutoSchema(AutoSchema):
             schema["additionalProperties"] = False
         return schema
 
-    def _map_serializer_field(self, field: Any, direction: str, bypass_extensions: bool = False) -> dict:
+    def _map_strict_field(self, field: Any, direction: str, bypass_extensions: bool = False) -> dict:
         schema = super()._map_serializer_field(field, direction, bypass_extensions)
         if isinstance(field, serializers.CharField) and not field.read_only and not field.allow_blank:
             schema.setdefault("minLength", 1)
@@ -50,6 +51,58 @@ class DeskAutoSchema(AutoSchema):
         if isinstance(field, StrictURLField):
             schema["pattern"] = "^[Hh][Tt][Tt][Pp][Ss]?://[^\\s/?#]+"
         return schema
+
+    def _map_serializer_field(self, field: Any, direction: str, bypass_extensions: bool = False) -> dict:
+        schema = self._map_strict_field(field, direction, bypass_extensions)
+        model_field = _model_field(field)
+        # A read-only field declared on the serializer (`PrimaryKeyRelatedField(read_only=True)`)
+        # does not know its model column may be NULL; the document must say so.
+        if field.read_only and model_field is not None and model_field.null and "$ref" not in schema:
+            schema["nullable"] = True
+        self._uri_only_if_always(field, schema)
+        return schema
+
+    def _insert_field_validators(self, field: Any, schema: dict) -> None:
+        super()._insert_field_validators(field, schema)  # adds `format: uri` for a URLValidator
+        self._uri_only_if_always(field, schema)
+
+    def _uri_only_if_always(self, field: Any, schema: dict) -> None:
+        """`format: uri` only where the value always is one: a URL column that may be blank gives ""."""
+        model_field = _model_field(field)
+        if schema.get("format") == "uri" and (
+            getattr(field, "allow_blank", False) or (model_field is not None and model_field.blank)
+        ):
+            del schema["format"]
+
+    def _get_response_bodies(self, direction: Literal["request", "response"] = "response") -> dict:
+        responses = super()._get_response_bodies(direction)
+        if direction != "response":
+            return responses
+        for code, error in self._implied_errors().items():
+            if str(code) not in responses:
+                responses[str(code)] = self._get_response_for_code(error, str(code), direction=direction)
+        return responses
+
+    def _implied_errors(self) -> dict[int, OpenApiResponse]:
+        """The 4xx every operation of its kind can give, whether or not its view lists them:
+        a bad or revoked token (401) and throttling (429) anywhere; 403 wherever a role or CSRF
+        decides; bad pagination or filter values (400) and a page past the end (404) on lists;
+        an unknown id (404) on a path with one; a body that is invalid, too large or of another
+        media type (400, 413, 415) on writes."""
+        implied: dict[int, OpenApiResponse] = {401: UNAUTHENTICATED, 429: THROTTLED}
+        rule = rule_for(self.view, self.method)
+        writes = self.method in ("POST", "PUT", "PATCH", "DELETE")
+        if rule is None or not rule.anonymous or writes:
+            implied[403] = FORBIDDEN
+        if self.method in ("POST", "PUT", "PATCH"):
+            implied.update({400: VALIDATION_ERROR, 413: TOO_LARGE, 415: UNSUPPORTED_MEDIA_TYPE})
+        if self.method == "GET" and self._is_list_view() and self._get_paginator() is not None:
+            implied.update({400: VALIDATION_ERROR, 404: NOT_FOUND})
+        if self.method == "GET" and any(p.get("in") == "query" for p in self._get_parameters()):
+            implied[400] = VALIDATION_ERROR  # a filter or option with a value it does not take
+        if "{" in self.path:
+            implied[404] = NOT_FOUND
+        return implied
 
     def get_tags(self) -> list[str]:
         basename = getattr(self.view, "basename", None)
@@ -61,6 +114,18 @@ class DeskAutoSchema(AutoSchema):
         if rule is not None and rule.anonymous and {} not in auths:
             auths.append({})
         return auths
+
+
+def _model_field(field: Any) -> Any:
+    """The model column behind a ModelSerializer's field, or None (a method, a nested path, no model)."""
+    model = getattr(getattr(getattr(field, "parent", None), "Meta", None), "model", None)
+    source = getattr(field, "source", "") or ""
+    if model is None or not source or "." in source or source == "*":
+        return None
+    try:
+        return model._meta.get_field(source)
+    except FieldDoesNotExist:
+        return None
 
 
 class TokenScheme(OpenApiAuthenticationExtension):
@@ -163,6 +228,7 @@ UNAUTHENTICATED = _error("Unauthenticated", "Not signed in: send `Authorization:
 FORBIDDEN = _error("Forbidden", "Signed in, but the role may not do this.")
 NOT_FOUND = _error("NotFound", "No such resource, or not visible to you.")
 TOO_LARGE = _error("PayloadTooLarge", "The request body is larger than the server accepts.")
+UNSUPPORTED_MEDIA_TYPE = _error("UnsupportedMediaType", "The body is not of a media type this operation reads (JSON).")
 STALE_VERSION = _error("StaleVersion", "The claim changed since you read it; nothing was written.")
 THROTTLED = _error("Throttled", "Too many requests; retry after the number of seconds in Retry-After.")
 

@@ -22,8 +22,10 @@ from typing import Any
 
 from django.core import signing
 from django.core.exceptions import ObjectDoesNotExist
+from django.http import HttpRequest, JsonResponse
 from django.urls import re_path
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, status
@@ -392,8 +394,19 @@ class PageDetailView(GoogleAPIView):
         return Response({})
 
 
+@csrf_exempt  # it changes nothing; a CSRF page would be HTML, not Google's JSON error
+def not_found(request: HttpRequest, rest: str = "") -> JsonResponse:
+    """Anything else under /v1alpha1/ (e.g. `pages/-1`, `pages/abc`): a JSON 404 with Google's
+    error object, as the documented operations give, not the site's HTML page."""
+    message = str(_("Not found."))
+    return JsonResponse(
+        {"detail": message, "error": {"code": 404, "message": message, "status": GOOGLE_STATUS[404]}}, status=404
+    )
+
+
 urlpatterns = [
     re_path(r"^v1alpha1/claims:search$", ClaimSearchView.as_view(), name="factchecktools-claims-search"),
     re_path(r"^v1alpha1/pages$", PageListView.as_view(), name="factchecktools-pages"),
     re_path(r"^v1alpha1/pages/(?P<page_id>[0-9]{1,18})$", PageDetailView.as_view(), name="factchecktools-page"),
+    re_path(r"^v1alpha1/(?P<rest>.*)$", not_found),
 ]

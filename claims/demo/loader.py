@@ -115,9 +115,11 @@ def ensure_users(report: Report) -> dict[str, Any]:
         group = Group.objects.filter(name=spec.role).first()
         if group is None:
             raise DemoRefused(f"The group {spec.role!r} is missing; run `manage.py migrate` first.")
-        user = user_model.objects.filter(username=spec.username).first()
-        created = user is None
-        if created:
+        found = user_model.objects.filter(username=spec.username).first()
+        created = found is None
+        if found is not None:
+            user = found
+        else:  # a new account, in the role's group
             if not report.password:
                 report.password, report.password_from_env = demo_password()
             user = user_model(
@@ -172,6 +174,7 @@ def _draft(claim: Claim, verdict: content.DemoVerdict, user: Any) -> None:
 def _correct(claim: Claim, spec: content.DemoClaim, editor: Any) -> None:
     """The published verdict's update: new evidence first (allowed on a live verdict), then the correction."""
     update = spec.update
+    assert update is not None  # only claims with an update are corrected
     services.review_save(claim=claim, user=editor, evidence=[_source(s) for s in update.evidence])
     services.claim_correct(
         claim=claim,
@@ -233,12 +236,12 @@ def load_claim(spec: content.DemoClaim, users: dict[str, Any], report: Report) -
 
     # What has to happen just before each step, and who takes it (four-eyes: the reviewer
     # drafts, the editor publishes).
-    before: dict[str, Callable[[], None]] = {
+    before: dict[str, Callable[[], object]] = {
         ClaimStatus.IN_RESEARCH: lambda: services.claim_assign(claim=claim, user=reviewer, assignee=reviewer),
     }
-    if spec.verdict is not None:
-        before[ClaimStatus.IN_REVIEW] = lambda: _draft(claim, spec.verdict, reviewer)
-    actor = {ClaimStatus.PUBLISHED: editor, ClaimStatus.UPDATED: editor}
+    if (verdict := spec.verdict) is not None:
+        before[ClaimStatus.IN_REVIEW] = lambda: _draft(claim, verdict, reviewer)
+    actor: dict[str, Any] = {ClaimStatus.PUBLISHED: editor, ClaimStatus.UPDATED: editor}
 
     for target in remaining:
         if target in before:

@@ -124,11 +124,11 @@ def _decode_document(
     if bom:
         return _decode(content, bom[0], "bom", bom[1])
     declared = normalise_label(header_charset)
-    if _usable(content, declared):
+    if declared is not None and _usable(content, declared):
         return _decode(content, declared, "header")
     match = declaration.search(content[:prescan])
     declared = normalise_label(match.group(1).decode("ascii", "ignore"), in_document=True) if match else None
-    if _usable(content, declared):
+    if declared is not None and _usable(content, declared):
         return _decode(content, declared, source)
     return _decode(content, detect(content), "detected")
 

@@ -187,6 +187,9 @@ def _published(tree: Any, fallback: str | None) -> dt.datetime | None:
 
 
 _OPTIONS: dict[bool, Extractor] = {}
+# No extensive search: it takes a "© 2022" footer for a publication date. (Typed Any:
+# trafilatura annotates these as strings, but its date search takes the flags as booleans.)
+_DATE_PARAMS: Any = {"extensive_search": False, "original_date": True, "outputformat": "%Y-%m-%d"}
 
 
 def _options(url: str, *, with_metadata: bool) -> Extractor:
@@ -205,8 +208,7 @@ def _options(url: str, *, with_metadata: bool) -> Extractor:
             images=False,
             links=False,
             with_metadata=with_metadata,
-            # No extensive search: it takes a "© 2022" footer for a publication date.
-            date_params={"extensive_search": False, "original_date": True, "outputformat": "%Y-%m-%d"},
+            date_params=_DATE_PARAMS,
         )
     options = copy.copy(base)
     options.url = options.source = url

@@ -59,9 +59,10 @@ def expansion(index: Any, relevant: list[int], irrelevant: list[int], query_term
     """(expansion terms, negative terms) from the marked rows, best first."""
     positive = _term_weights(index, relevant)
     negative = _term_weights(index, irrelevant)
-    pos = sorted(positive, key=lambda t: -positive[t])[:EXPANSION_TERMS]
+    # Ties broken by the term itself: set order varies between processes (hash seeds).
+    pos = sorted(positive, key=lambda t: (-positive[t], t))[:EXPANSION_TERMS]
     neg_candidates = [t for t in negative if t not in positive and t not in query_terms]
-    neg = sorted(neg_candidates, key=lambda t: -negative[t])[:EXPANSION_TERMS]
+    neg = sorted(neg_candidates, key=lambda t: (-negative[t], t))[:EXPANSION_TERMS]
     return pos, neg
 
 
@@ -103,7 +104,7 @@ def feature_rows(signals: dict[str, Any]) -> list[float]:
     """The re-ranker's inputs from one suggestion's signals (a stored "why" has them all)."""
     lex = float(signals.get("lexical") or 0.0)
     ent = float(signals.get("entities") or 0.0)
-    rec = float(signals.get("recency") if signals.get("recency") is not None else 0.5)
+    rec = float(signals["recency"]) if signals.get("recency") is not None else 0.5
     return [
         lex,
         float(signals.get("ngram") or 0.0),

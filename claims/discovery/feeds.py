@@ -92,7 +92,7 @@ def _entry_date(entry: Any, parsed: ParsedFeed) -> dt.datetime | None:
         if not value:
             continue
         try:
-            moment = dt.datetime(*value[:6], tzinfo=dt.UTC)
+            moment = dt.datetime(*value[:6]).replace(tzinfo=dt.UTC)
         except (TypeError, ValueError):
             continue
         if _EARLIEST <= moment <= dt.datetime.now(dt.UTC) + _FUTURE_SLACK:

@@ -303,10 +303,14 @@ class Fetcher:
             raise InvalidURL(f"{host} is not a valid host name: {exc}", url=url) from None
         if not addresses:
             raise UnknownHost(f"{host} has no usable address.", url=url)
-        usable, refused = [], []
+        usable: list[IPAddress] = []
+        refused: list[str] = []
         for address in addresses:
             reason = refusal_reason(address, allowed)
-            (refused if reason else usable).append(reason or address)
+            if reason:
+                refused.append(reason)
+            else:
+                usable.append(address)
         if not usable:
             raise RefusedAddress(f"Refused to fetch {url}: {'; '.join(refused)}.", url=url)
         # Prefer IPv4: many hosts publish AAAA records that this machine cannot route.
@@ -336,31 +340,32 @@ class Fetcher:
             "Accept-Encoding": "gzip, deflate",
         }
         hop_headers = {**base_headers, **(headers or {})}
-        current, redirects = url, []
+        current, redirects = url, list[str]()
         with requests.Session() as session:
             session.trust_env = False  # no proxy or .netrc from the environment: a proxy would bypass the pin
             session.mount("http://", self._adapter)
             session.mount("https://", self._adapter)
             for _hop in range(max_redirects + 1):
                 prepared = self._prepare(current, hop_headers, params if not redirects else None)
-                parts = urlsplit(prepared.url)
+                target = prepared.url or current  # requests' type says Optional; a prepared GET has one
+                parts = urlsplit(target)
                 host, port = parts.hostname or "", parts.port or _DEFAULT_PORTS[parts.scheme]
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     raise FetchTimeout(f"Fetching {url} took longer than {total:g} s.", url=current)
-                pinned = self.pin(prepared.url, host, port, timeout=min(connect, remaining))
+                pinned = self.pin(target, host, port, timeout=min(connect, remaining))
                 prepared.pinned_ip = pinned  # type: ignore[attr-defined]
                 prepared.headers["Host"] = _host_header(host, parts.port, parts.scheme)
                 response = self._send(session, prepared, connect=connect, deadline=deadline)
                 try:
                     status = response.status_code
                     if status in _REDIRECT_STATUSES and response.headers.get("location"):
-                        current = urljoin(prepared.url, response.headers["location"])
+                        current = urljoin(target, response.headers["location"])
                         redirects.append(current)
                         # Credentials were meant for the first host only: Authorization goes at
                         # any redirect, and every header the caller added (an API key, a
                         # validator) once the redirect leaves the origin.
-                        if _origin(current) != _origin(prepared.url):
+                        if _origin(current) != _origin(target):
                             hop_headers = dict(base_headers)
                         else:
                             hop_headers = {k: v for k, v in hop_headers.items() if k.lower() != "authorization"}
@@ -381,7 +386,7 @@ class Fetcher:
                         content = _read_body(response, cap=cap, deadline=deadline, url=current)
                     return FetchResult(
                         url=url,
-                        final_url=prepared.url,
+                        final_url=target,
                         status=status,
                         headers=CaseInsensitiveDict(response.headers),
                         content=content,
@@ -414,9 +419,10 @@ class Fetcher:
             session.mount("http://", self._adapter)
             session.mount("https://", self._adapter)
             prepared = self._prepare(url, hop_headers, None, method="POST", data=body)
-            parts = urlsplit(prepared.url)
+            target = prepared.url or url
+            parts = urlsplit(target)
             host, port = parts.hostname or "", parts.port or _DEFAULT_PORTS[parts.scheme]
-            pinned = self.pin(prepared.url, host, port, timeout=connect)
+            pinned = self.pin(target, host, port, timeout=connect)
             prepared.pinned_ip = pinned  # type: ignore[attr-defined]
             prepared.headers["Host"] = _host_header(host, parts.port, parts.scheme)
             response = self._send(session, prepared, connect=connect, deadline=deadline)
@@ -427,7 +433,7 @@ class Fetcher:
                     content = b""
                 return FetchResult(
                     url=url,
-                    final_url=prepared.url,
+                    final_url=target,
                     status=response.status_code,
                     headers=CaseInsensitiveDict(response.headers),
                     content=content,

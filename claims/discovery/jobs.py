@@ -138,7 +138,7 @@ def lease(job: FetchJob) -> Iterator[None]:
 
 
 # The task that runs each kind of job, by name (this module must not import claims.tasks).
-JOB_TASKS = {
+JOB_TASKS: dict[str, str] = {
     FetchJob.Kind.DISCOVER: "claims.tasks.discover_related",
     FetchJob.Kind.HARVEST: "claims.tasks.harvest_feed",
 }
@@ -287,10 +287,9 @@ def open_job(*, kind: str, claim_id: int | None = None, feed_id: int | None = No
     lost is never reused as it is: `services.discovery_job_start`/`harvest_job_start`
     send it again (see `needs_resend`).
     """
+    subject: dict[str, int | None] = {"claim_id": claim_id, "feed_id": feed_id}  # None: IS NULL
     return (
-        FetchJob.objects.filter(kind=kind, claim_id=claim_id, feed_id=feed_id, status=Status.QUEUED, attempts=0)
-        .order_by("-created_at")
-        .first()
+        FetchJob.objects.filter(kind=kind, status=Status.QUEUED, attempts=0, **subject).order_by("-created_at").first()
     )
 
 

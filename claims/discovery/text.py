@@ -378,7 +378,7 @@ def cosine(a: Counter[str], b: Counter[str]) -> float:
 
 def sentences(text: str) -> list[str]:
     """Sentences and paragraph lines of a plain text, for choosing a snippet."""
-    out = []
+    out: list[str] = []
     for paragraph in re.split(r"\n\s*", text or ""):
         paragraph = " ".join(paragraph.split())
         if paragraph:

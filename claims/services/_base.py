@@ -22,9 +22,11 @@ from claims.search import index_text
 from claims.users import AuthUser, User
 
 
-def _require(user: User, permission: str) -> None:
-    if not (user and user.is_active and user.has_perm(permission)):
+def _require(user: User, permission: str) -> AuthUser:
+    """The caller, if signed in, active and holding the permission; TransitionForbidden otherwise."""
+    if not (isinstance(user, AuthUser) and user.is_active and user.has_perm(permission)):
         raise TransitionForbidden(_("You do not have permission to do this."))
+    return user
 
 
 def _reject_unknown_fields(names: Iterable[str], allowed: frozenset[str]) -> None:
@@ -41,6 +43,11 @@ def _person(user: User) -> AuthUser | None:
 def _mark_history_user(obj: Any, user: User) -> None:
     if _person(user) is not None:
         obj._history_user = user
+
+
+def _mark_history_reason(obj: Any, reason: str) -> None:
+    """The reason django-simple-history writes on the next history row of `obj`."""
+    obj._change_reason = reason
 
 
 _url_validator = URLValidator(schemes=["http", "https"])
@@ -74,7 +81,8 @@ def ascii_slug(text: str, *, fallback: str, max_length: int = 100) -> str:
     return slugify(text.translate(_SLUG_TRANSLIT))[:max_length].strip("-") or fallback
 
 
-def _unique_slug(model: Any, base: str, *, max_length: int) -> str:
+def _unique_slug(model: Any, base: str, *, max_length: int | None) -> str:
+    max_length = max_length or 50  # a SlugField's default
     base = (base or "item")[: max_length - 8].strip("-") or "item"
     slug, n = base, 2
     while model.objects.filter(slug=slug).exists():

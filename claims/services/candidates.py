@@ -141,7 +141,7 @@ def candidate_accept(*, candidate: CandidateClaim, user: User) -> tuple[Claim, b
     """
     _require(user, workflow.WORK)
     candidate = _lock(candidate)
-    if candidate.status == CandidateClaim.Status.ACCEPTED and candidate.claim_id:
+    if candidate.status == CandidateClaim.Status.ACCEPTED and candidate.claim is not None:
         return candidate.claim, False
     if candidate.status == CandidateClaim.Status.DISMISSED:
         raise PreconditionFailed(_("This candidate was dismissed; it cannot be recorded as a claim."))

@@ -23,6 +23,7 @@ from claims.exceptions import (
 )
 from claims.models import Appearance, Claim, Claimant, Comment, Rating, Review, Source
 from claims.services._base import (
+    AuthUser,
     User,
     _delete,
     _mark_history_user,
@@ -236,7 +237,7 @@ def transition_blockers(
             has_rationale=has_rationale,
             evidence_count=evidence_count,
             author_id=review.author_id if review else None,
-            approver_id=user.pk,
+            approver_id=user.pk if user else None,
             four_eyes=settings.FACTCHECK_FOUR_EYES,
         )
     return problems
@@ -287,7 +288,7 @@ def _allowed_transition(locked: Claim, user: User, to: str) -> workflow.Transiti
             _("A claim that is %(source)s cannot be moved to %(target)s.")
             % {"source": ClaimStatus(locked.status).label, "target": ClaimStatus(to).label}
         )
-    if not (user and user.is_active and user.has_perm(transition.permission)):
+    if not (isinstance(user, AuthUser) and user.is_active and user.has_perm(transition.permission)):
         raise TransitionForbidden(
             _("Your role may not move a claim from %(source)s to %(target)s.")
             % {"source": ClaimStatus(locked.status).label, "target": ClaimStatus(to).label}
@@ -301,6 +302,7 @@ def _handoff_kind(transition: workflow.Transition) -> str:
 
 def _apply_transition(locked: Claim, transition: workflow.Transition, user: User, *, reason: str = "") -> Claim:
     """Check the verdict and the reason, then make the transition (the one place status changes)."""
+    assert isinstance(user, AuthUser)  # _allowed_transition let only a signed-in member through
     reason = (reason or "").strip()
     if transition.needs_reason and not reason:
         raise ServiceError(
@@ -313,6 +315,7 @@ def _apply_transition(locked: Claim, transition: workflow.Transition, user: User
         raise PreconditionFailed(" ".join(problems), errors=problems)
     now = timezone.now()
     if transition.publishes:
+        assert review is not None  # transition_blockers refuses publishing without a verdict
         review.approver = user
         if transition.target == ClaimStatus.PUBLISHED or review.published_at is None:
             review.published_at = now
@@ -411,9 +414,10 @@ def appearance_update(
 def appearance_remove(*, user: User, appearance: Appearance) -> None:
     """Remove an appearance from its claim (the source itself stays)."""
     _require(user, workflow.WORK)
-    appearance = Appearance.objects.select_related("claim").filter(pk=appearance.pk).first()
-    if appearance is None:  # already removed
+    current = Appearance.objects.select_related("claim").filter(pk=appearance.pk).first()
+    if current is None:  # already removed
         return
+    appearance = current
     claim = appearance.claim
     _mark_history_user(appearance, user)
     appearance.delete()
@@ -478,7 +482,7 @@ def review_save(
     claim's page), the claim's version is checked and bumped in one `UPDATE … WHERE version = n`
     first: of two writers who read the same version one wins, the other gets VersionConflict
     and nothing is written. Two first drafts of one verdict are serialised the same way."""
-    _require(user, _review_permission(claim))
+    user = _require(user, _review_permission(claim))
     if claim.status in _VERDICT_CLOSED:
         raise PreconditionFailed(_("A rejected or retracted claim has no verdict to edit."))
     if rating is not None and not rating.is_active:
@@ -535,7 +539,7 @@ def review_add_evidence(*, claim: Claim, user: User, source: Source) -> Review:
 
 @transaction.atomic
 def comment_create(*, claim: Claim, user: User, body: str) -> Comment:
-    _require(user, workflow.WORK)
+    user = _require(user, workflow.WORK)
     body = body.strip()
     if not body:
         raise ServiceError(_("The comment is empty."))
@@ -550,7 +554,8 @@ def comment_create(*, claim: Claim, user: User, body: str) -> Comment:
 def _enqueue_discovery(claim_id: int, user: User) -> None:
     from claims.services.discovery import discovery_job_start  # discovery imports this module
 
-    user_id = user.pk if getattr(user, "is_authenticated", False) else None
+    person = _person(user)
+    user_id = person.pk if person is not None else None
     transaction.on_commit(lambda: discovery_job_start(claim_id=claim_id, user_id=user_id))
 
 

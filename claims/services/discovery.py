@@ -36,17 +36,17 @@ def discovery_request(*, claim: Claim, user: User) -> Any:
 
     A job for the claim still waiting in the queue is returned instead of a second one.
     """
-    _require(user, workflow.WORK)
-    return discovery_job_start(claim_id=claim.pk, user_id=user.pk)
+    member = _require(user, workflow.WORK)
+    return discovery_job_start(claim_id=claim.pk, user_id=member.pk)
 
 
 @transaction.atomic
 def feed_harvest_request(*, feed: Any, user: User) -> Any:
     """Queue a harvest of one feed now; returns its FetchJob."""
-    _require(user, workflow.WORK)
+    member = _require(user, workflow.WORK)
     if not feed.enabled:
         raise PreconditionFailed(_("This feed is disabled; enable it before harvesting."))
-    return harvest_job_start(feed_id=feed.pk, user_id=user.pk)
+    return harvest_job_start(feed_id=feed.pk, user_id=member.pk)
 
 
 def _job_send_on_commit(job: FetchJob) -> FetchJob:
@@ -199,7 +199,7 @@ def claims_merge(*, claim: Claim, into: Claim, user: User) -> Claim:
     from claims.discovery.duplicates import ClaimFeatures, similarity
     from claims.models import DuplicateSuggestion
 
-    _require(user, workflow.WORK)
+    user = _require(user, workflow.WORK)
     if claim.pk == into.pk:
         raise ServiceError(_("A claim cannot be merged into itself."))
     # Lock both rows in a fixed order so two merges of the same pair cannot deadlock.

@@ -21,7 +21,9 @@ from claims.exceptions import (
 )
 from claims.models import Appearance, Claim, ClaimReviewPage, Rating, Review
 from claims.services._base import (
+    AuthUser,
     User,
+    _mark_history_reason,
     _mark_history_user,
     _person,
     _reject_unknown_fields,
@@ -118,7 +120,7 @@ def _markup_appearances(*, user: User, claim: Claim, item: MarkupInput) -> None:
 
 
 def _markup_apply(
-    *, user: User, page: ClaimReviewPage, item: MarkupInput, review: Review | None, published: dt.datetime | None
+    *, user: AuthUser, page: ClaimReviewPage, item: MarkupInput, review: Review | None, published: dt.datetime | None
 ) -> Review:
     """Write one markup: a new published claim and verdict, or the changes to an existing one."""
     claimant = None
@@ -126,7 +128,7 @@ def _markup_apply(
         claimant = claimant_for_name(
             name=item.author_name, job_title=item.author_job_title, same_as_url=item.author_same_as
         )
-    summary_max = Claim._meta.get_field("claim_reviewed").max_length
+    summary_max = Claim._meta.get_field("claim_reviewed").max_length or 0
     values: dict[str, Any] = {
         "text": item.claim_reviewed,
         # A claim too long for the summary keeps only its full text; reading back shows that.
@@ -150,7 +152,7 @@ def _markup_apply(
             claim.language = settings.LANGUAGE_CODE
         claim.full_clean(exclude=["slug"])
         # The creation's history row says where the claim came from; deleting markup reads it.
-        claim._change_reason = MARKUP_CHANGE_REASON
+        _mark_history_reason(claim, MARKUP_CHANGE_REASON)
         _mark_history_user(claim, user)
         claim.save()
         review = Review(claim=claim, author=user)
@@ -223,7 +225,7 @@ def markup_page_save(
     since the caller read it; the check and the version bump are one UPDATE.
     """
     _require(user, workflow.PUBLISH)
-    _require(user, "claims.change_claimreviewpage" if page else "claims.add_claimreviewpage")
+    user = _require(user, "claims.change_claimreviewpage" if page else "claims.add_claimreviewpage")
     wanted = MARKUP_PAGE_FIELDS if fields is None or page is None else frozenset(fields)
     _reject_unknown_fields(wanted, MARKUP_PAGE_FIELDS)
     if "page_url" in wanted and not data.page_url.strip():

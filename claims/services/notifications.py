@@ -21,7 +21,7 @@ from claims.watch.notifications import DEFAULT_DELIVERY, plan_for
 
 logger = logging.getLogger(__name__)
 
-_EMAIL_STATE = {
+_EMAIL_STATE: dict[str, str] = {
     Delivery.EMAIL: Notification.Email.PENDING,
     Delivery.DIGEST: Notification.Email.DIGEST,
     Delivery.IN_APP: Notification.Email.NONE,

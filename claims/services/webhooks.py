@@ -106,7 +106,7 @@ def webhook_update(
 # --- Messages from events ---------------------------------------------------------------------
 
 
-def webhook_events_for(kind: str, data: dict[str, Any]) -> list[str]:
+def webhook_events_for(kind: str, data: dict[str, Any]) -> list[WebhookEvent]:
     """The webhook event types a desk event makes (a publish is a state change and a publish)."""
     if kind == "claim.created":
         return [WebhookEvent.CLAIM_CREATED]
@@ -264,7 +264,7 @@ def webhook_deliver(*, message_id: int, attempt: int) -> dict[str, Any]:
     if delay is not None:
         WebhookMessage.objects.filter(pk=message.pk).update(
             status=WebhookMessage.Status.PENDING,
-            next_attempt_at=timezone.now() + timezone.timedelta(seconds=delay),
+            next_attempt_at=timezone.now() + dt.timedelta(seconds=delay),
             sending_since=None,
         )
         return {"outcome": "retry", "retry_in": delay, "next": None}

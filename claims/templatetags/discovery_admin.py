@@ -14,5 +14,7 @@ register = template.Library()
 @register.inclusion_tag(PANEL_TEMPLATE, takes_context=True)
 def discovery_panel(context: template.Context) -> dict[str, Any]:
     claim = context.get("claim") or context.get("original")
+    if claim is None:
+        raise template.TemplateSyntaxError("discovery_panel needs the claim in the context.")
     request = context["request"]
     return {**panel_context(request, claim), "request": request, "csrf_token": context.get("csrf_token")}

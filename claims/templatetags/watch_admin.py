@@ -42,7 +42,7 @@ def recurrence_panel(context: template.Context) -> dict[str, Any] | None:
     claim = context.get("claim") or context.get("original")
     request = context.get("request")
     user = getattr(request, "user", None)
-    if claim is None or not desk_member(user) or claim.published_at is None:
+    if claim is None or user is None or not desk_member(user) or claim.published_at is None:
         return None
     items = list(selectors_watch.recurrences_list(claim_id=claim.pk)[:50])
     return {

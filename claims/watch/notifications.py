@@ -84,8 +84,8 @@ def _active(user_ids: set[int]) -> set[int]:
     return set(get_user_model().objects.filter(pk__in=user_ids, is_active=True).values_list("pk", flat=True))
 
 
-def _name(claim: Claim) -> str:
-    return f"“{str(claim)[:80]}”"
+def _name(claim: Claim | None) -> str:
+    return f"“{str(claim)[:80]}”" if claim is not None else ""
 
 
 def plan_for(kind: str, *, claim: Claim | None, actor_id: int | None, data: dict[str, Any]) -> Plan:
@@ -95,7 +95,8 @@ def plan_for(kind: str, *, claim: Claim | None, actor_id: int | None, data: dict
         return plan
     url = claim_admin_url(claim.pk) if claim is not None else ""
     claim_id = claim.pk if claim is not None else None
-    others = (_active(participants(claim)) - {actor_id}) if claim is not None else set()
+    working = _active(participants(claim)) if claim is not None else set()
+    others = working - {actor_id}
     if kind == "claim.assigned":
         assignee = data.get("assignee_id")
         if assignee and assignee != actor_id:
@@ -143,7 +144,7 @@ def plan_for(kind: str, *, claim: Claim | None, actor_id: int | None, data: dict
             "claim": _name(claim),
             "title": (data.get("article_title") or data.get("article_url") or "")[:120],
         }
-        plan.add(_active(participants(claim)), E.RECURRENCE, message, claim_id, data.get("url") or url)
+        plan.add(working, E.RECURRENCE, message, claim_id, data.get("url") or url)
     elif kind == "job.failed":
         owner = data.get("user_id")
         if owner:

@@ -38,7 +38,7 @@ NEGATION_MISMATCH = 0.55
 DIRECTION_MISMATCH = 0.6
 NAME_MISMATCH = 0.6
 COMPOUND_MIN = 6  # Norwegian words from this length are also split into known halves
-CROSS_LANGUAGE = 1.5  # a cross-language score is multiplied by this (translation loses words)
+CROSS_LANGUAGE = 1.25  # a cross-language score is multiplied by this (translation loses words)
 MAX_DF_SHARE = 0.01  # tokens in more of the claims than this do not nominate candidates
 MIN_COVERAGE = 0.35  # candidates below this share of a claim's weight are not scored further
 _SENTENCE_SPAN = re.compile(r"[^\n]+")
@@ -135,6 +135,7 @@ class Features:
     up: bool = False  # says something rose, is more or higher
     down: bool = False  # says something fell, is less or lower
     names: frozenset[frozenset[str]] = frozenset()  # each name (not sentence-initial) as its keys
+    words: frozenset[frozenset[str]] = frozenset()  # each word as its keys (name, word, compound parts)
 
 
 @lru_cache(maxsize=200_000)
@@ -144,21 +145,33 @@ def _all_keys(cased: str, lang: str) -> tuple[str, ...]:
     keys = list(_word_keys(cased if cased[:1].isupper() and not cased.isupper() else word, lang))
     if cased != word:
         keys.extend(_word_keys(word, lang))
-    if lang == "nb" and len(word) >= COMPOUND_MIN:
+    if lang == "nb" and len(word) >= COMPOUND_MIN and not any(key in _translated() for key in keys):
         lexicon = _lexicon_map()
         keys.extend(lexicon.get(part, part) for part in tx.compound_parts(word))
         keys.extend(_compound(tx.fold(word)))
     return tuple(dict.fromkeys(keys))
 
 
+@lru_cache(maxsize=1)
+def _translated() -> frozenset[str]:
+    """Keys a word of either language is translated or mapped onto (not a bare stem)."""
+    from claims.discovery import lexicon as lx
+
+    lexicon = lx.lexicon()
+    return _known_targets() | frozenset(lexicon.nb.values()) | frozenset(lexicon.en.values())
+
+
 def features(text: str, language: str | None) -> Features:
     lang = tx.base_language(language) if language else tx.guess_language(text)
     keys: set[str] = set()
     names: set[frozenset[str]] = set()
+    groups: set[frozenset[str]] = set()
     words = tx.cased_words(text)
     for position, word in enumerate(words):
         word_keys = _all_keys(word, lang)
         keys.update(word_keys)
+        if word_keys:
+            groups.add(frozenset(word_keys))
         capitalised = word[:1].isupper() and word.lower() not in tx.STOPWORDS
         if position and word_keys and capitalised:
             names.add(frozenset(word_keys))
@@ -174,6 +187,7 @@ def features(text: str, language: str | None) -> Features:
         bool(lowered & UP_WORDS),
         bool(lowered & DOWN_WORDS),
         frozenset(names),
+        frozenset(groups),
     )
 
 
@@ -259,14 +273,17 @@ class ClaimIndex:
         self.idf = {t: math.log(1 + n / len(p)) + 0.5 for t, p in postings.items()}
         limit = max(50, int(MAX_DF_SHARE * n))
         self.postings = {t: p for t, p in postings.items() if len(p) <= limit}
-        self.totals = [sum(self.idf[t] for t in f.tokens) for f in self.features]
+        # A claim word counts once, found through any of its keys, with its rarest key's weight.
+        self.groups = [[(g, max(self.idf[t] for t in g)) for g in f.words] for f in self.features]
+        self.totals = [sum(w for _g, w in groups) for groups in self.groups]
 
     def __len__(self) -> int:
         return len(self.ids)
 
     def score(self, claim: int, window: Features) -> float:
         feats = self.features[claim]
-        shared = sum(self.idf[t] for t in feats.tokens & window.tokens)
+        tokens = window.tokens
+        shared = sum(w for g, w in self.groups[claim] if not g.isdisjoint(tokens))
         score = shared / self.totals[claim] if self.totals[claim] else 0.0
         if feats.language and window.language and feats.language != window.language:
             # Translation loses words: the share of the claim found counts for more, capped at

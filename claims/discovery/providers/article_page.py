@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils import timezone
 
 from claims.discovery.extract import extract
@@ -16,7 +18,7 @@ def fetch_page(url: str, *, fetcher: Fetcher, provider: str = "article_page") ->
     """Fetch, decode (our rules), extract and store one page; FetchError on failure."""
     response = fetcher.fetch(url, accept=HTML_TYPES)
     page = extract(response.text(kind="html"), url=response.final_url)
-    values = {
+    values: dict[str, Any] = {
         "canonical_url": page.canonical_url,
         "title": page.title,
         "author": page.author,

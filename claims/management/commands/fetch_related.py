@@ -29,9 +29,11 @@ class Command(BaseCommand):
                 raise CommandError("Unknown claim id.")
         failed = 0
         for claim in claims:
-            job, _state = jobs.claim_job(jobs.create_job(kind=FetchJob.Kind.DISCOVER, claim=claim).pk)
+            claimed, state = jobs.claim_job(jobs.create_job(kind=FetchJob.Kind.DISCOVER, claim=claim).pk)
+            if claimed is None:
+                raise CommandError(f"The discovery job could not be started ({state}).")
             label = f"#{claim.pk} {str(claim)[:30]:30}"
-            job = pipeline.run_discovery(job, on_progress=progress_bar(label, self.stderr))
+            job = pipeline.run_discovery(claimed, on_progress=progress_bar(label, self.stderr))
             ranking = job.provider_stats.get("ranking", {})
             self.stdout.write(
                 f"claim {claim.pk}: {job.status}, {ranking.get('suggested', 0)} suggestions "

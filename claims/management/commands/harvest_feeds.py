@@ -33,14 +33,16 @@ class Command(BaseCommand):
         parser.add_argument("--no-pages", action="store_true", help="Store feed entries only; skip fetching pages")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        feeds = Feed.objects.filter(pk__in=options["feed"]) if options["feed"] else Feed.objects.filter(enabled=True)
-        feeds = list(feeds)
+        chosen = Feed.objects.filter(pk__in=options["feed"]) if options["feed"] else Feed.objects.filter(enabled=True)
+        feeds = list(chosen)
         if options["feed"] and len(feeds) != len(set(options["feed"])):
             raise CommandError("Unknown feed id.")
         failed = 0
         for feed in feeds:
-            job, _state = jobs.claim_job(jobs.create_job(kind=FetchJob.Kind.HARVEST, feed=feed).pk)
-            job, created = pipeline.run_harvest(job, on_progress=progress_bar(f"{feed.name[:30]:30}", self.stderr))
+            claimed, state = jobs.claim_job(jobs.create_job(kind=FetchJob.Kind.HARVEST, feed=feed).pk)
+            if claimed is None:
+                raise CommandError(f"The harvest job could not be started ({state}).")
+            job, created = pipeline.run_harvest(claimed, on_progress=progress_bar(f"{feed.name[:30]:30}", self.stderr))
             stats, status, errors = dict(job.provider_stats.get("feeds", {})), job.status, list(job.errors)
             if created and not options["no_pages"]:
                 # The harvest job is closed; this recorder only drives the progress bar.
