@@ -425,8 +425,17 @@ def rank(
 def _best_first(combined: np.ndarray, limit: int) -> list[int]:
     """Rows with a positive score, best first, at most `limit`."""
     # Ties (often all zero) keep the candidates' own order, which is stable and testable.
+    n = len(combined)
+    if 0 < limit < n:
+        # Only the best `limit` are sorted: the limit-th best value, everything above it, and
+        # as many rows tied with it as fit, lowest first (what a full stable sort would keep).
+        kth = float(combined[np.argpartition(-combined, limit - 1)[:limit]].min())
+        above = np.flatnonzero(combined > kth)
+        candidates = np.concatenate([above, np.flatnonzero(combined == kth)[: limit - len(above)]])
+    else:
+        candidates = np.arange(n)
     rows = []
-    for i in np.lexsort((np.arange(len(combined)), -combined))[:limit]:
+    for i in candidates[np.lexsort((candidates, -combined[candidates]))][:limit]:
         if float(combined[i]) <= 0:
             break
         rows.append(int(i))
