@@ -14,13 +14,14 @@ PYTEST_ARGS ?=
 BENCH_ARGS ?=
 export PG_DATABASE_URL PG_REDIS_URL PYTEST_ARGS
 
-.PHONY: help venv run test test-sqlite test-pg services lint format check-deploy bench messages audit reliability
+.PHONY: help venv run test test-sqlite test-pg fuzz services lint format check-deploy bench messages audit reliability
 
 help:
 	@echo "make run           set up (venv, migrate, demo data, admin login) and start the web app + Celery worker"
 	@echo "make test          the whole test suite twice: on SQLite, then on PostgreSQL with Redis"
 	@echo "make test-sqlite   the suite on SQLite only (needs no services)"
 	@echo "make test-pg       the suite on PostgreSQL + Redis only (starts them if installed but stopped)"
+	@echo "make fuzz          the deep API fuzzing (100 examples per operation and role, stateful links) on PostgreSQL"
 	@echo "make lint          ruff check + ruff format --check + mypy (claims/, factcheck/)"
 	@echo "make format        ruff format + ruff check --fix"
 	@echo "make check-deploy  Django's deployment checks with production-like settings"
@@ -45,6 +46,15 @@ test-sqlite: venv
 
 test-pg: venv
 	@scripts/test.sh pg
+
+# The deep API fuzzing (issue 11): every operation of the OpenAPI document with FUZZ_EXAMPLES
+# (100) examples per role and all of schemathesis' response checks, plus the stateful run that
+# follows the document's links, on PostgreSQL + Redis. `make test` runs the same file at 15.
+FUZZ_EXAMPLES ?= 100
+fuzz: venv
+	@scripts/services.sh postgres redis
+	env DATABASE_URL="$(PG_DATABASE_URL)" REDIS_URL="$(PG_REDIS_URL)" FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) \
+		$(PY) -m pytest -q -p no:randomly --durations=5 tests/test_api_fuzz.py
 
 services:
 	@scripts/services.sh

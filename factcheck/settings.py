@@ -303,6 +303,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Claims, reviews and ClaimReview data from a self-hosted fact-checking desk.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # OpenAPI links (create → read → update → transition) for clients and the stateful fuzzing.
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "claims.api.links.add_links"],
     # Swagger UI and Redoc are served from the drf-spectacular-sidecar package, not a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -3,12 +3,14 @@
 Every operation in /api/schema/ — the REST API and the Google Fact Check Tools face — gets
 schema-valid and schema-violating requests, in-process through the WSGI application, as an
 anonymous client, as a reviewer and as an editor (the only role whose writes get past the
-permission checks to the validation and the services). Two properties must hold: no
-response is a server error, and every response of a documented status matches the schema.
+permission checks to the validation and the services). All of schemathesis' response checks
+must hold: no server error, and every response has a documented status code and content
+type and matches the documented schema. A stateful run follows the document's links
+(create → read → update with the ETag → transition; claims/api/links.py).
 
-Bounded: fifteen random examples per operation and role (plus the coverage phase for the
-editor), a per-example deadline, no Hypothesis example database on disk; the file runs in
-about a minute, two on a busy machine.
+Bounded: `make test` runs FUZZ_EXAMPLES=15 random examples per operation and role (plus the
+coverage phase for the editor); `make fuzz`, its own CI step, runs 100. A per-example
+deadline, no Hypothesis example database on disk; CI replays the same examples.
 """
 
 from __future__ import annotations
@@ -27,15 +29,23 @@ from knox.models import AuthToken
 from rest_framework.test import APIClient
 from schemathesis.checks import not_a_server_error
 from schemathesis.config import SchemathesisConfig
-from schemathesis.specs.openapi.checks import response_schema_conformance
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 from factcheck.wsgi import application
 from tests.factories import ReviewFactory, UserFactory
 
 pytestmark = pytest.mark.slow
 
-CHECKS = [not_a_server_error, response_schema_conformance]
-EXAMPLES = 15
+# All of schemathesis' response checks: no 5xx, the body matches the documented schema, the
+# status code and the content type are documented for the operation.
+CHECKS = [not_a_server_error, response_schema_conformance, status_code_conformance, content_type_conformance]
+# The quick pass (every `make test`) runs 15 examples per operation and role; the deep pass
+# (`make fuzz`, its own CI step) runs FUZZ_EXAMPLES=100.
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "15"))
 FUZZ = settings(
     max_examples=EXAMPLES,
     deadline=dt.timedelta(seconds=5),
@@ -114,6 +124,33 @@ def test_reviewer(case: Any, reviewer_token: str) -> None:
 @FUZZ
 def test_editor(case: Any, editor_token: str) -> None:
     case.call_and_validate(headers=authorization(case, editor_token), checks=CHECKS)
+
+
+def test_stateful_editor(editor_token: str) -> None:
+    """Sequences that follow the document's links: create a claim or a verdict, read it, change
+    it with the ETag the read gave, move the claim through the workflow (claims/api/links.py)."""
+    links = {
+        (op.get("operationId"), name)
+        for item in schema.raw_schema["paths"].values()
+        for op in item.values()
+        if isinstance(op, dict)
+        for response in op.get("responses", {}).values()
+        for name in response.get("links", {})
+    }
+    assert {("api_v1_claims_create", "Update"), ("api_v1_claims_create", "Transition")} <= links
+
+    class Workflow(schema.as_state_machine()):  # type: ignore[misc]
+        def get_call_kwargs(self, case: Any) -> dict[str, Any]:
+            return {"headers": authorization(case, editor_token)}
+
+        def validate_response(self, response: Any, case: Any, additional_checks: Any = None, **kwargs: Any) -> None:
+            case.validate_response(response, checks=CHECKS)
+
+    Workflow.run(
+        settings=settings(
+            FUZZ, max_examples=max(5, EXAMPLES // 3), stateful_step_count=6, deadline=dt.timedelta(seconds=20)
+        )
+    )
 
 
 @pytest.fixture
