@@ -76,3 +76,13 @@ def test_a_bad_filter_value_is_a_documented_400(editor, document):
     response = client_for(editor).get(f"{API}/claims/{claim.pk}/related-articles/?status=AAA")
     assert response.status_code == 400
     assert "400" in document["paths"]["/api/v1/claims/{id}/related-articles/"]["get"]["responses"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/api/v1/ratings/x%0Ay/", "/api/v1/x%0A/", "/v1alpha1/pages/1%0A"])
+def test_a_path_with_a_newline_is_a_json_404(client, path):
+    """Found by the deep fuzzing: `.` stops at a newline, so the JSON catch-alls missed such
+    paths and the site's HTML 404 answered (an undocumented content type)."""
+    response = client.get(path)
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("application/json")

@@ -408,5 +408,5 @@ urlpatterns = [
     re_path(r"^v1alpha1/claims:search$", ClaimSearchView.as_view(), name="factchecktools-claims-search"),
     re_path(r"^v1alpha1/pages$", PageListView.as_view(), name="factchecktools-pages"),
     re_path(r"^v1alpha1/pages/(?P<page_id>[0-9]{1,18})$", PageDetailView.as_view(), name="factchecktools-page"),
-    re_path(r"^v1alpha1/(?P<rest>.*)$", not_found),
+    re_path(r"^v1alpha1/(?P<rest>[\s\S]*)$", not_found),  # a newline too
 ]
