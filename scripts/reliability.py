@@ -48,7 +48,7 @@ PROMISES = (
         "write is accepted, the other is told (412 in the API, a message in the admin), and the history "
         "holds one row per accepted write.",
         "The version check and the write are one `UPDATE … WHERE version = n`; the API needs `If-Match`.",
-        ("tests/test_api_concurrency.py", "tests/test_history.py"),
+        ("tests/test_api_concurrency.py", "tests/test_admin_concurrency.py", "tests/test_history.py"),
     ),
     Promise(
         "published_work",
@@ -62,10 +62,17 @@ PROMISES = (
         "no_lost_job",
         "No lost or stranded job",
         "A job whose worker is killed, or whose message a broker crash lost, still finishes, exactly once; "
-        "a job that cannot is reported stuck and can be retried.",
+        "a job that cannot is reported stuck and can be retried. Notifications and webhooks are not lost "
+        "either, and webhooks about one claim arrive in order.",
         "A lease with a heartbeat tells a dead run from a busy one; a periodic sweep re-sends queued jobs "
-        "whose message is gone; tasks are enqueued on commit and are idempotent.",
-        ("tests/test_worker_loss.py", "tests/test_job_recovery.py", "tests/test_tasks_on_commit.py"),
+        "whose message is gone; tasks are enqueued on commit and are idempotent; desk events are rows written "
+        "with their change (an outbox), processed once and swept when their task is lost.",
+        (
+            "tests/test_worker_loss.py",
+            "tests/test_job_recovery.py",
+            "tests/test_tasks_on_commit.py",
+            "tests/test_watch_outbox.py",
+        ),
     ),
     Promise(
         "no_ssrf",
@@ -96,9 +103,15 @@ PROMISES = (
         "bad_input",
         "Bad input is a 4xx, never a 5xx",
         "NUL characters, broken cursors, out-of-range dates and unknown fields are answered with a clear "
-        "400/404/413; nothing is half-written.",
+        "400/404/413, as the OpenAPI document says; nothing is half-written; no third-party bytes (feeds, "
+        "pages, imports) crash a parser.",
         "Refused at the edge (middleware, parsers, strict serializers) before any query sees them.",
-        ("tests/test_middleware.py", "tests/test_api_fields.py"),
+        (
+            "tests/test_middleware.py",
+            "tests/test_api_fields.py",
+            "tests/test_api_schema_truth.py",
+            "tests/test_parser_properties.py",
+        ),
     ),
 )
 
