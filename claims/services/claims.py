@@ -243,7 +243,6 @@ def transition_blockers(
     return problems
 
 
-@transaction.atomic
 def workflow_role_require(*, user: User) -> None:
     """Refuse (TransitionForbidden, 403) a user whose role makes no workflow transition at all.
 
@@ -254,6 +253,7 @@ def workflow_role_require(*, user: User) -> None:
         raise TransitionForbidden(_("Your role may not move claims through the workflow."))
 
 
+@transaction.atomic
 def claim_transition(*, claim: Claim, user: User, to: str, reason: str = "") -> Claim:
     """Move a claim to another state if the workflow, the user's role and the verdict allow it.
 
