@@ -129,6 +129,9 @@ def workers(transactional_db, broker, tmp_path):
     """Start workers with `start()`; all are stopped before the database is flushed."""
     env = {
         **os.environ,
+        # A real worker runs the production settings, not the test suite's (whose broker
+        # without Redis is in-process memory, which no other process can reach).
+        "DJANGO_SETTINGS_MODULE": "factcheck.settings",
         "DJANGO_DEBUG": "1",
         "DATABASE_URL": _database_url(),
         "REDIS_URL": REDIS_URL,

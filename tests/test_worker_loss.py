@@ -119,6 +119,9 @@ def start(transactional_db, tmp_path):
     def _start(broker_url: str | None, *, beat: bool = False, **extra: str) -> Worker:
         env = {
             **os.environ,
+            # A real worker runs the production settings, not the test suite's (whose broker
+            # without Redis is in-process memory, which no other process can reach).
+            "DJANGO_SETTINGS_MODULE": "factcheck.settings",
             "DJANGO_DEBUG": "1",
             "DATABASE_URL": _database_url(),
             "FACTCHECK_VAR_DIR": str(tmp_path / "var"),
