@@ -48,7 +48,9 @@ CHECKS = [not_a_server_error, response_schema_conformance, status_code_conforman
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "15"))
 FUZZ = settings(
     max_examples=EXAMPLES,
-    deadline=dt.timedelta(seconds=5),
+    # The deep pass has no per-example deadline: it runs long on a shared machine, and a
+    # slow example there says "the machine was busy", not "the API is broken".
+    deadline=dt.timedelta(seconds=5) if EXAMPLES <= 15 else None,
     database=None,
     # CI replays the same examples on every run, so a landing never hinges on luck; local
     # runs explore new ones (and a finding there becomes a pinned regression test).
