@@ -145,6 +145,45 @@ def phrase_terms(words: list[str]) -> list[tuple[int, int, str]]:
     return found
 
 
+MAX_SENSES = 4
+
+
+@lru_cache(maxsize=1)
+def _sense_tables() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
+    """Every translation of a word, not only the one the ranker keeps: folded Norwegian stem →
+    canonical terms of its English words, and English stem → canonical terms of its
+    Norwegian words (so "weakest"'s adjective and "svak" can meet through either side)."""
+    lex = lexicon()
+    nb: dict[str, list[str]] = {}
+    en: dict[str, list[str]] = {}
+    written = [(s, t) for s, t, *_ in _rows("news_nb_en.tsv") if not s.startswith("=")]
+    freedict = sorted(
+        ((int(rank), norwegian, english) for english, norwegian, _pos, rank in _rows("freedict_eng_nor.tsv")),
+        key=lambda row: row[0],
+    )
+    for norwegian, english in [*written, *((n, e) for _r, n, e in freedict)]:
+        if " " in norwegian.strip():
+            continue
+        nb_key = _nb_key(norwegian)
+        english_key = english_term(english)
+        term = lex.en.get(english_key) or lex.phrases.get(tuple(english.lower().split())) or english_key
+        nb.setdefault(nb_key, []).append(term)
+        if " " not in english.strip():
+            en.setdefault(english_key, []).append(lex.nb.get(nb_key, term))
+
+    def bounded(table: dict[str, list[str]]) -> dict[str, tuple[str, ...]]:
+        return {key: tuple(dict.fromkeys(terms))[:MAX_SENSES] for key, terms in table.items()}
+
+    return bounded(nb), bounded(en)
+
+
+def senses(stem: str, language: str) -> tuple[str, ...]:
+    """All canonical terms a folded stem translates to or from (at most MAX_SENSES), for
+    matchers that compare one passage with one claim and can afford a word several keys."""
+    nb, en = _sense_tables()
+    return (nb if language == "nb" else en).get(stem, ())
+
+
 @lru_cache(maxsize=1)
 def _norwegian_for() -> dict[str, tuple[str, ...]]:
     """Canonical term → the written Norwegian words for it (for searching Norwegian text)."""

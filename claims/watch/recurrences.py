@@ -29,7 +29,9 @@ from functools import lru_cache
 
 import Stemmer
 
+from claims.discovery import lexicon as lx
 from claims.discovery import text as tx
+from claims.watch.quantities import quantities
 from claims.watch.recurrence_words import DOWN_WORDS, EXTRA_STOPWORDS, LEXICON, NEGATIONS, UP_WORDS
 
 NUMBER_MISMATCH = 0.45
@@ -37,6 +39,7 @@ MISSING_NUMBER = 0.65
 NEGATION_MISMATCH = 0.55
 DIRECTION_MISMATCH = 0.6
 NAME_MISMATCH = 0.6
+SUBJECT_MISMATCH = 0.6
 COMPOUND_MIN = 6  # Norwegian words from this length are also split into known halves
 CROSS_LANGUAGE = 1.25  # a cross-language score is multiplied by this (translation loses words)
 MAX_DF_SHARE = 0.01  # tokens in more of the claims than this do not nominate candidates
@@ -78,9 +81,37 @@ def _word_keys(word: str, lang: str) -> tuple[str, ...]:
     folded = tx.fold(word)
     if folded in lexicon:
         keys = [lexicon[folded]]
+    if keys:
+        # Every translation the shared lexicon has, not only the ranker's one ("kaste" →
+        # throw as well as cast), so the two languages meet on any of them.
+        keys.extend(lx.senses(tx.fold(_stemmer(lang).stemWord(word.lower())), lang))
+    if keys and not any(k in _translated() for k in keys):
+        base = _degree_base(word.lower(), lang)
+        if base:
+            keys = [base]
     if lang == "nb" and len(folded) >= 7 and not any(k in _known_targets() for k in keys):
         keys.extend(_compound(folded))
     return tuple(dict.fromkeys(keys))
+
+
+# Comparatives and superlatives ("weakest", "svakeste", "høyere") carry their adjective's
+# meaning; the stemmers leave them apart from it, so the lexicon's translation is missed.
+_DEGREE = {"en": (("iest", "y"), ("ier", "y"), ("est", ""), ("er", "")), "nb": (("este", ""), ("est", ""), ("ere", ""))}
+
+
+def _degree_base(word: str, lang: str) -> str | None:
+    """The translated key of a comparative or superlative's adjective, if the lexicon knows it."""
+    for suffix, replacement in _DEGREE[lang]:
+        if len(word) - len(suffix) < 3 or not word.endswith(suffix):
+            continue
+        base = word[: -len(suffix)] + replacement
+        for candidate in (base, base[:-1] if len(base) > 3 and base[-1] == base[-2] else ""):
+            if not candidate:
+                continue
+            keys = [_lexicon_map().get(t, t) for t in tx.tokens(candidate, lang)]
+            if keys and keys[0] in _translated():
+                return keys[0]
+    return None
 
 
 @lru_cache(maxsize=1)
@@ -114,16 +145,6 @@ def _compound(folded: str) -> tuple[str, ...]:
     return ()
 
 
-_DIGITS = re.compile(r"\d+(?:[.,]\d+)?")
-# Quantities stated in words count as numbers: "half" and "a third" are different claims.
-_QUANTITY_HEADS = ("half", "double", "third", "most", "highest", "lowest", "million", "billion", "percent")
-
-
-@lru_cache(maxsize=1)
-def _quantity_keys() -> frozenset[str]:
-    return frozenset(_lexicon_map()[tx.fold(head)] for head in _QUANTITY_HEADS if tx.fold(head) in _lexicon_map())
-
-
 @dataclass(frozen=True)
 class Features:
     """What the comparison needs of a claim or a window of an article."""
@@ -134,8 +155,9 @@ class Features:
     language: str = ""
     up: bool = False  # says something rose, is more or higher
     down: bool = False  # says something fell, is less or lower
-    names: frozenset[frozenset[str]] = frozenset()  # each name (not sentence-initial) as its keys
+    names: frozenset[frozenset[str]] = frozenset()  # each name (not sentence-initial) or known entity as its keys
     words: frozenset[frozenset[str]] = frozenset()  # each word as its keys (name, word, compound parts)
+    entities: tuple[frozenset[str], ...] = ()  # the known entities (alias table, cognate names), in order
 
 
 @lru_cache(maxsize=200_000)
@@ -161,33 +183,84 @@ def _translated() -> frozenset[str]:
     return _known_targets() | frozenset(lexicon.nb.values()) | frozenset(lexicon.en.values())
 
 
+def _alias_spans(words: list[str]) -> dict[int, list[str]]:
+    """Word position → the alias keys naming something there (shared nb/en alias table):
+    "Kina" and "China" both carry ``@china``, "United States" and "USA" ``@usa``."""
+    table = lx.aliases()
+    found: dict[int, list[str]] = {}
+    folded = [tx.folded_word(w) for w in words]
+    # Multi-word terms of the shared lexicon ("young people", "price cap", "nuclear weapons").
+    for start, end, term in lx.phrase_terms(folded):
+        for j in range(start, end):
+            found.setdefault(j, []).append(term)
+    for i, word in enumerate(words):
+        # A genitive s ("Kinas", "Norway's" is cut at the apostrophe) names the same thing.
+        key = table.exact.get(word) or (table.exact.get(word[:-1]) if word[-1:] == "s" else None)
+        if key:
+            found.setdefault(i, []).append("@" + key)
+        for variant, alias in table.folded.get(folded[i], ()):
+            if tuple(folded[i : i + len(variant)]) == variant:
+                for j in range(i, i + len(variant)):
+                    found.setdefault(j, []).append("@" + alias)
+                break
+    return found
+
+
+def _is_alias(keys: list[str]) -> bool:
+    return any(key[:1] == "@" for key in keys)
+
+
+def _is_name(word: str, position: int, group: frozenset[str]) -> bool:
+    """A capitalised word after the first; first in the sentence a capital says nothing,
+    unless no lexicon knows the word ("Rwanda har …", not "Matprisene har …")."""
+    if not word[:1].isupper() or word.lower() in tx.STOPWORDS:
+        return False
+    return bool(position) or (len(word) >= 3 and group.isdisjoint(_translated()) and not word.isdigit())
+
+
+@lru_cache(maxsize=1)
+def _entity_vocabulary() -> frozenset[str]:
+    return tx.entities_vocabulary()
+
+
 def features(text: str, language: str | None) -> Features:
     lang = tx.base_language(language) if language else tx.guess_language(text)
     keys: set[str] = set()
     names: set[frozenset[str]] = set()
     groups: set[frozenset[str]] = set()
+    entities: list[frozenset[str]] = []
     words = tx.cased_words(text)
+    aliases = _alias_spans(words)
+    known = _entity_vocabulary()
     for position, word in enumerate(words):
         word_keys = _all_keys(word, lang)
+        if position in aliases:
+            word_keys = tuple(dict.fromkeys((*word_keys, *aliases[position])))
         keys.update(word_keys)
-        if word_keys:
-            groups.add(frozenset(word_keys))
-        capitalised = word[:1].isupper() and word.lower() not in tx.STOPWORDS
-        if position and word_keys and capitalised:
-            names.add(frozenset(word_keys))
+        if not word_keys:
+            continue
+        group = frozenset(word_keys)
+        groups.add(group)
+        # A known entity (a country, organisation, office holder) counts wherever it stands,
+        # also first in the sentence; another capitalised word only after the first.
+        if (position in aliases and _is_alias(aliases[position])) or not known.isdisjoint(group):
+            names.add(group)
+            if group not in entities:
+                entities.append(group)
+        elif _is_name(word, position, group):
+            names.add(group)
     lowered = {w.lower() for w in _WORD.findall(text)}
     negated = bool(lowered & NEGATIONS) or any(w.endswith("n't") for w in lowered)
-    numbers = {m.group(0).replace(",", ".") for m in _DIGITS.finditer(tx.normalize_numbers(text))}
-    numbers |= keys & _quantity_keys()
     return Features(
         frozenset(keys),
-        frozenset(numbers),
+        quantities(text, lang),
         negated,
         lang,
         bool(lowered & UP_WORDS),
         bool(lowered & DOWN_WORDS),
         frozenset(names),
         frozenset(groups),
+        tuple(entities),
     )
 
 
@@ -201,6 +274,7 @@ def _join(a: Features, b: Features) -> Features:
         a.up or b.up,
         a.down or b.down,
         a.names | b.names,
+        entities=a.entities + tuple(e for e in b.entities if e not in a.entities),
     )
 
 
@@ -289,16 +363,11 @@ class ClaimIndex:
             # Translation loses words: the share of the claim found counts for more, capped at
             # 1 before the disagreements below, so they cut as deep as in one language.
             score = min(1.0, score * CROSS_LANGUAGE)
-        # Figures and quantity words are compared apart: "6 percent" does not agree with
-        # "20 percent" because both say "percent".
-        quantities = _quantity_keys()
-        claim_digits, window_digits = feats.numbers - quantities, window.numbers - quantities
-        claim_words, window_words = feats.numbers & quantities, window.numbers & quantities
-        if (claim_digits and window_digits and not (claim_digits & window_digits)) or (
-            claim_words and window_words and not (claim_words & window_words)
-        ):
+        # Quantities in one form (claims/watch/quantities.py): "one in five" is "20 percent",
+        # "ti år" is "ten years"; stating others is another claim, stating none a weaker match.
+        if feats.numbers and window.numbers and not (feats.numbers & window.numbers):
             score *= NUMBER_MISMATCH
-        elif claim_digits and not window_digits:
+        elif feats.numbers and not window.numbers:
             score *= MISSING_NUMBER
         if feats.negated != window.negated:
             score *= NEGATION_MISMATCH
@@ -313,6 +382,10 @@ class ClaimIndex:
             other = any(not (name & feats.tokens) for name in window.names)
             if missing and other:
                 score *= NAME_MISMATCH
+        # Another subject: the passage's first known entity is one the claim does not name
+        # ("Japan kills more whales than Norway" for "Norway kills more whales than …").
+        if feats.entities and window.entities and window.entities[0].isdisjoint(feats.tokens):
+            score *= SUBJECT_MISMATCH
         return score
 
     def candidates(self, window: Features) -> dict[int, float]:

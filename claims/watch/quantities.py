@@ -1,0 +1,116 @@
+"""Quantities written the same way in Norwegian and English, for telling claims apart.
+
+Discovery's number normalisation (`claims.discovery.numbers`) already joins digit groups
+and writes out "2,5 millioner"; a claim also states its quantities in words, and a repeat
+often says the same quantity another way. Here they meet on one form:
+
+* counts in words become digits ("ti år", "ten years" → ``10``);
+* shares become a percentage ``P20``: "20 prosent", "20 %", "one in five", "hver femte",
+  "a fifth", "en femtedel" and "every fifth" are one share; "halvparten", "half",
+  "annenhver", "every second" are ``P50``;
+* changes by a factor become ``x2``/``x3``: "doubled", "doblet", "twice", "tredoblet",
+  "three times".
+
+`quantities` gives the set of these for a text; two texts that both state quantities and
+share none make different claims ("10 percent" vs "3 percent", "a third" vs "a quarter").
+Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from claims.discovery import numbers
+
+# Counts in words. "en"/"ett"/"one" are left out: they are also articles and pronouns.
+_COUNTS_NB = {
+    "to": 2, "tre": 3, "fire": 4, "fem": 5, "seks": 6, "sju": 7, "syv": 7, "åtte": 8, "ni": 9, "ti": 10,
+    "elleve": 11, "tolv": 12, "femten": 15, "tjue": 20, "tretti": 30, "førti": 40, "femti": 50, "hundre": 100,
+}  # fmt: skip
+_COUNTS_EN = {
+    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+    "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
+    "hundred": 100,
+}  # fmt: skip
+# Ordinals as denominators ("hver femte", "every fifth", "a fifth", "en femtedel").
+_ORDINALS = {
+    "second": 2, "annen": 2, "andre": 2, "third": 3, "tredje": 3, "fourth": 4, "fjerde": 4, "quarter": 4,
+    "fifth": 5, "femte": 5, "sixth": 6, "sjette": 6, "tenth": 10, "tiende": 10,
+}  # fmt: skip
+_PARTS = {"halvdel": 2, "halvpart": 2, "halvparten": 2, "tredjedel": 3, "tredjedelen": 3, "fjerdedel": 4,
+          "fjerdedelen": 4, "femtedel": 5, "femtedelen": 5, "tidel": 10, "tiendedel": 10}  # fmt: skip
+_HALF = {"half", "halvparten", "halvpart", "halvdel", "halvert", "halved", "halve", "annenhver", "halvere"}
+_FACTORS = {
+    "double": 2, "doubled": 2, "doubles": 2, "twice": 2, "doble": 2, "doblet": 2, "dobler": 2, "dobbelt": 2,
+    "fordoblet": 2, "tripled": 3, "triple": 3, "triples": 3, "tredoble": 3, "tredoblet": 3, "tredobler": 3,
+    "tredobbelt": 3, "quadrupled": 4, "firedoblet": 4,
+}  # fmt: skip
+_EVERY = {"every", "each", "hver", "hvert"}
+_ONE = {"one", "1", "en", "ei", "ett", "a", "an"}
+_IN = {"in", "of", "out", "av", "på", "i"}
+_PERCENT = {"percent", "prosent", "pct", "%", "percentage", "prosentpoeng"}
+_TIMES = {"times", "ganger"}
+_TOKEN = re.compile(r"%|[^\W_]+(?:[.,]\d+)?", re.UNICODE)
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+def _fmt(number: float) -> str:
+    return str(int(number)) if number == int(number) else str(number)
+
+
+def _share(numerator: float, denominator: float) -> str:
+    return f"P{round(100 * numerator / denominator)}"
+
+
+def _count(word: str, language: str) -> float | None:
+    if _NUMBER.fullmatch(word):
+        return float(word)
+    counts = _COUNTS_NB if language == "nb" else _COUNTS_EN
+    return counts.get(word)
+
+
+@lru_cache(maxsize=50_000)
+def quantities(text: str, language: str) -> frozenset[str]:
+    """The quantities a text states: digits ("2021", "10"), shares ("P20") and factors ("x2")."""
+    words = [w.replace(",", ".") for w in _TOKEN.findall(numbers.normalize(text).lower())]
+    found: set[str] = set()
+    used: set[int] = set()
+    for i, word in enumerate(words):
+        following = words[i + 1] if i + 1 < len(words) else ""
+        after = words[i + 2] if i + 2 < len(words) else ""
+        count = _count(word, language)
+        if word in _HALF:
+            found.add("P50")
+        elif word in _PARTS:
+            found.add(_share(1, _PARTS[word]))
+        elif word in _FACTORS:
+            found.add(f"x{_FACTORS[word]}")
+        elif word in _EVERY and following in _ORDINALS:
+            # "hver femte", "every fifth": one in five
+            found.add(_share(1, _ORDINALS[following]))
+            used.add(i + 1)
+        elif word in _ONE and following in _ORDINALS and (after in _IN or following in {"quarter", "third", "fifth"}):
+            # "a fifth of", "one third of"
+            found.add(_share(1, _ORDINALS[following]))
+            used.add(i + 1)
+        elif count is not None and following in _PERCENT:
+            found.add("P" + _fmt(count))
+            used.add(i)
+        elif (count is not None or word in _ONE) and following in _IN and _count(after, language):
+            # "one in five", "nine in ten", "en av fem"; "1 of 2021" is not a share
+            denominator = _count(after, language) or 0.0
+            numerator = 1.0 if word in _ONE else (count or 0.0)
+            if 0 < numerator < denominator <= 100:
+                found.add(_share(numerator, denominator))
+                used.update({i, i + 2})
+        elif count is not None and following in _TIMES:
+            found.add("x" + _fmt(count))
+            used.add(i)
+    for i, word in enumerate(words):
+        if i in used:
+            continue
+        count = _count(word, language)
+        if count is not None:
+            found.add(_fmt(count))
+    return frozenset(found)
