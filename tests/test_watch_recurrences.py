@@ -118,6 +118,40 @@ def test_norwegian_compounds_meet_the_english_words_and_other_languages_are_cali
     assert index.score(0, other) == pytest.approx(min(1.0, index.score(0, same) * watch.CROSS_LANGUAGE))
 
 
+def test_names_meet_through_the_shared_alias_table_and_another_subject_is_cut():
+    """ "Kina" and "China" are one entity (claims/discovery/lexicon_data/aliases.tsv), also first
+    in the sentence; a passage whose first known entity the claim does not name is cut."""
+    from claims.watch import recurrences as watch
+
+    assert "@china" in watch.features("Kina bygger flere kullkraftverk.", "nb").tokens
+    assert "@china" in watch.features("Chinese companies build coal power plants in China.", "en").tokens
+    index = ClaimIndex([LiveClaim(1, "Norway sells more salmon to Japan than any other country.", "en")])
+    threshold = django_settings.RECURRENCE_THRESHOLD
+    repeat = "Norge selger mer laks til Japan enn noe annet land, sa ministeren."
+    [match] = index.match(repeat, "nb", threshold=threshold)
+    assert match.claim_id == 1
+    other = watch.features("Sweden sells more salmon to Japan than Norway does.", "en")
+    assert index.match("Sweden sells more salmon to Japan than Norway does.", "en", threshold=threshold) == []
+    unnamed = watch.Features(other.tokens, other.numbers, other.negated, other.language, other.up, other.down)
+    assert index.score(0, other) == pytest.approx(index.score(0, unnamed) * watch.SUBJECT_MISMATCH)
+
+
+def test_comparatives_and_quantities_in_words_meet_across_languages():
+    """ "svakeste" and "weakest" meet through the adjective's translation; "hver femte" is
+    "one in five" and not "hver tredje"."""
+    threshold = django_settings.RECURRENCE_THRESHOLD
+    index = ClaimIndex([LiveClaim(1, "Den norske kronen er den svakeste mot dollaren på 20 år.", "nb")])
+    english = "The Norwegian krone is at its weakest against the dollar in 20 years."
+    assert [m.claim_id for m in index.match(english, "en", threshold=threshold)] == [1]
+    from claims.watch import recurrences as watch
+
+    index = ClaimIndex([LiveClaim(1, "One in five pupils in Norway leaves school without a diploma.", "en")])
+    fifth = watch.features("Hver femte elev i Norge går ut av skolen uten vitnemål.", "nb")
+    third = watch.features("Hver tredje elev i Norge går ut av skolen uten vitnemål.", "nb")
+    assert fifth.numbers == {"P20"} and third.numbers == {"P33"}
+    assert index.score(0, third) == pytest.approx(index.score(0, fifth) * watch.NUMBER_MISMATCH)
+
+
 def live(text: str, *, language: str = "en", reviewer=None, days_ago: int = 0):
     claim = ClaimFactory(text=text, claim_reviewed="", language=language, status=ClaimStatus.PUBLISHED)
     claim.published_at = timezone.now() - dt.timedelta(days=days_ago)
@@ -244,7 +278,9 @@ def test_quality_on_the_labelled_set_does_not_fall_below_its_floor():
     figures = bench.evaluate()
     assert figures["claims"] >= 30 and figures["articles"] >= 300
     assert figures["languages"] == ["en", "nb"]
-    # Measured (bench/results/recurrences.md): dev 0.95 / 0.70, held out 0.76 / 0.52 at the
-    # chosen threshold on 50 claims; the goal (0.9 / 0.8 held out) is not reached.
-    assert figures["dev"]["precision"] >= 0.95 and figures["dev"]["recall"] >= 0.68
-    assert figures["heldout"]["precision"] >= 0.72 and figures["heldout"]["recall"] >= 0.5
+    # Measured (bench/results/recurrences.md, session 4): dev 0.95 / 0.81, held out 0.89 /
+    # 0.55, fresh held-out batch 0.61 / 0.40 at the chosen threshold on 62 claims; the goal
+    # (0.9 / 0.8 held out) is not reached.
+    assert figures["dev"]["precision"] >= 0.95 and figures["dev"]["recall"] >= 0.78
+    assert figures["heldout"]["precision"] >= 0.85 and figures["heldout"]["recall"] >= 0.53
+    assert figures["fresh"]["precision"] >= 0.58 and figures["fresh"]["recall"] >= 0.37
