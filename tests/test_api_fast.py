@@ -37,6 +37,8 @@ def _bytes(client: Any, url: str) -> bytes:
         f"{API}/claims/?page_size=50",
         f"{API}/claims/?cursor=&page_size=7",
         f"{API}/claims/?status=published&ordering=-claim_date",
+        f"{API}/claims/?page_size=5&page=2",
+        f"{API}/claims/?q=claim",
         f"{API}/claims/export/",
         f"{API}/claims/export/?format=csv",
     ],

@@ -20,9 +20,11 @@ pages and pins the few private DRF/Django attributes used here to the pinned ver
 nested serializer that overrides `to_representation`, or a field of another kind, is left
 to DRF.
 
-One switch: `API_COMPILED_SERIALIZERS` (settings, default on). Off, lists and exports go
-through DRF's own `to_representation` and the API answers the same bytes, only slower
-(bench/, case 1b measures the difference with the same paginator on both sides).
+One switch: `API_COMPILED_SERIALIZERS` (settings, default on). On, the claim list also
+reads its page as column values rather than model instances (claims/api/rows.py). Off,
+lists and exports go through DRF's own `to_representation` from model instances and the
+API answers the same bytes, only slower (bench/, case 1b measures the difference with the
+same paginator on both sides; tests/test_api_fast.py compares the bytes).
 
 Use it with `class Meta: list_serializer_class = CompiledListSerializer`. The same list
 serializer checks, when `API_CHECK_SERIALIZER_QUERIES` is on (the test settings), that the

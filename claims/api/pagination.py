@@ -48,6 +48,19 @@ def _positive_int(request: Request, name: str, default: int) -> int:
     return value
 
 
+def _column(row: Any, name: str) -> Any:
+    """A column of a page's row: a model instance, or a `values()` dict (claims/api/rows.py)."""
+    return row[name] if isinstance(row, dict) else getattr(row, name)
+
+
+def _page_queryset(queryset: QuerySet, view: Any) -> QuerySet:
+    """The view's `page_queryset(queryset)` if it has one: it loads what a page shows (related
+    rows, or column values: claims/api/rows.py) after the count has been taken from the bare
+    queryset, whose subquery then carries none of the page's joins."""
+    loader = getattr(view, "page_queryset", None)
+    return loader(queryset) if loader is not None else queryset
+
+
 def encode_cursor(updated_at: dt.datetime, pk: int) -> str:
     raw = f"{updated_at.astimezone(dt.UTC).isoformat()}|{pk}".encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
@@ -104,9 +117,10 @@ class PagePagination(BasePagination):
         # The ORM compiled the inner query and its values stay bound parameters.
         count_sql = f"SELECT COUNT(*) FROM ({sql}) capped_count"  # noqa: S608
         total = RawSQL(count_sql, params, output_field=IntegerField())  # noqa: S611
-        rows = list(queryset.annotate(api_total_capped=total)[offset : offset + self.page_size])
+        page = _page_queryset(queryset, view).annotate(api_total_capped=total)
+        rows = list(page[offset : offset + self.page_size])
         if rows:
-            self.total = rows[0].api_total_capped
+            self.total = _column(rows[0], "api_total_capped")
         elif self.page > 1:
             raise NotFound(_("Invalid page."))
         else:
@@ -174,11 +188,11 @@ class ClaimPagination(PagePagination):
         if self.position:
             when, pk = self.position
             queryset = queryset.filter(Q(updated_at__gt=when) | Q(updated_at=when, id__gt=pk))
-        rows = list(queryset[: self.page_size + 1])
+        rows = list(_page_queryset(queryset, view)[: self.page_size + 1])
         self.has_next = len(rows) > self.page_size
         rows = rows[: self.page_size]
         if rows:
-            self.next_cursor: str | None = encode_cursor(rows[-1].updated_at, rows[-1].pk)
+            self.next_cursor: str | None = encode_cursor(_column(rows[-1], "updated_at"), _column(rows[-1], "id"))
         else:
             self.next_cursor = token or None
         return rows

@@ -11,6 +11,7 @@ members only; the `desk` context flag says whether the caller is one.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
@@ -31,6 +32,8 @@ from claims.api.fields import (
     StrictURLField,
     UserRefField,
 )
+from claims.api.rows import Row, attach_many
+from claims.api.rows import rows as page_rows
 from claims.claimreview import review_of
 from claims.models import (
     Appearance,
@@ -101,7 +104,7 @@ def _is_desk(serializer: serializers.BaseSerializer) -> bool:
 def _user(serializer: serializers.BaseSerializer, user: Any) -> dict[str, Any] | None:
     if user is None or not _is_desk(serializer):
         return None
-    return {"id": user.pk, "username": user.get_username()}
+    return {"id": user.pk, "username": user.username}  # a model instance or a list page's Row
 
 
 class ReviewSerializer(serializers.ModelSerializer):
@@ -240,6 +243,24 @@ class ClaimSerializer(serializers.ModelSerializer):
                 ),
             )
         )
+
+    @staticmethod
+    def load_values(claims: QuerySet[Claim], *, desk: bool) -> QuerySet[Any]:
+        """The same rows as `load()`, as column values (dicts) for `rows()`: lists read pages
+        this way (claims/api/rows.py), the page's count and ordering applied as usual."""
+        return claims.values(*_LIST_COLUMNS, *(_LIST_DESK_COLUMNS if desk else ()))
+
+    @staticmethod
+    def rows(page: Sequence[Any]) -> list[Row]:
+        """A page of `load_values()` as Rows, with tags and appearances: two queries for the page."""
+        claims = page_rows(page)
+        if claims:
+            ids = [claim.pk for claim in claims]
+            tags = Tag.objects.filter(claims__in=ids).values("claims__id", "id", "slug", "name")
+            attach_many(claims, "tags", tags, key="claims__id")
+            appearances = Appearance.objects.filter(claim__in=ids).values(*_LIST_APPEARANCE_COLUMNS)
+            attach_many(claims, "appearances", appearances, key="claim")
+        return claims
 
     def _link(self, name: str, claim: Claim) -> str:
         # reverse() costs more than the rest of a row; resolve each route once per

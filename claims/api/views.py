@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -155,7 +156,20 @@ class ClaimViewSet(ApiViewSet):
     def get_queryset(self) -> QuerySet[Claim]:
         # Each serializer loads what it shows (its load()); the selector decides what is visible.
         visible = selectors.claims_visible_to(user=self.request.user)
+        if self.action == "list":
+            return visible  # the paginator counts this, then reads the page through page_queryset()
         return self.get_serializer_class().load(visible, desk=selectors.can_see_unpublished(self.request.user))
+
+    def page_queryset(self, queryset: QuerySet[Claim]) -> QuerySet[Any]:
+        """What the paginator reads one list page from: column values for `ClaimSerializer.rows()`
+        (claims/api/rows.py), or, with the compiled serializers off, model instances for DRF's own path."""
+        desk = selectors.can_see_unpublished(self.request.user)
+        if self._reads_rows():
+            return ClaimSerializer.load_values(queryset, desk=desk)
+        return ClaimSerializer.load(queryset, desk=desk)
+
+    def _reads_rows(self) -> bool:
+        return self.action == "list" and settings.API_COMPILED_SERIALIZERS
 
     def get_serializer_class(self) -> type[ClaimSerializer]:
         return ClaimSerializer if self.action in ("list", "export") else ClaimDetailSerializer
@@ -177,7 +191,9 @@ class ClaimViewSet(ApiViewSet):
 
     def list(self, request: Request) -> Response:
         queryset = self.filter_queryset(self.get_queryset())
-        page = self.paginate_queryset(queryset)
+        page = self.paginate_queryset(queryset) or []  # ClaimPagination always paginates
+        if self._reads_rows():
+            page = ClaimSerializer.rows(page)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def create(self, request: Request) -> Response:
