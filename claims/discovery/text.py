@@ -384,11 +384,3 @@ def sentences(text: str) -> list[str]:
         if paragraph:
             out.extend(s.strip() for s in _SENTENCE.split(paragraph) if s.strip())
     return out
-
-
-def shorten(text: str, limit: int = 300) -> str:
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1].rsplit(" ", 1)[0]
-    return cut.rstrip(",;:-– ") + "…"

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from claims.discovery import text as tx
 from claims.models import Article
+from claims.textcut import cut_at_word
 
 if TYPE_CHECKING:
     from claims.discovery.ranking import CandidateIndex, Query, Signals
@@ -31,7 +32,7 @@ def snippet_for(article: Article, matched: set[str], language: str, limit: int =
         idx = candidates.index(best)
         if idx + 1 < len(candidates):
             best = f"{best} {candidates[idx + 1]}"
-    return tx.shorten(best, limit)
+    return cut_at_word(best, limit)
 
 
 def _translations(article: Article, language: str, matched: set[str], query_words: dict[str, str]) -> dict[str, str]:
