@@ -22,12 +22,14 @@ from django.test.utils import CaptureQueriesContext
 
 @dataclass(eq=False)
 class Scale:
-    """One generated database: its label ("20k"), URL, and the Django connection that serves it."""
+    """One generated database: its label ("20k", or "20k/2m" for 2M articles), URL, and the
+    Django connection that serves it."""
 
     label: str
     url: str
     claims: int
     wrapper: Any = None
+    articles: int = 100_000
     meta: dict[str, Any] = field(default_factory=dict)
 
     def activate(self) -> None:

@@ -1,7 +1,12 @@
 """The benchmark suite (issue 5): `make bench`, or
 
-    .venv/bin/python bench/run.py [--scale 20k,200k] [--cases api,compiled,growth,search,admin,discovery,celery]
-                                  [--repeat 15] [--quick] [--regenerate | --no-generate]
+    .venv/bin/python bench/run.py [--scale 20k,200k] [--cases api,compiled,growth,search,admin,discovery,celery,
+                                  retrieval] [--repeat 15] [--quick] [--regenerate | --no-generate]
+
+A scale is a claim count, optionally with an article count: `20k/2m` is 20k claims and 2M
+articles in `fc_bench_20k_2m` (the others hold `--articles`, 100k by default). The 2M-article
+and 1M-claim data sets take a quarter of an hour each to load, so only an explicit `--scale`
+brings them in: `bench/run.py --scale 20k,20k/2m --cases retrieval` (issue 17).
 
 For each scale it makes sure the database `fc_bench_<scale>` holds the generated data set
 (running bench/generate.py when it does not), then runs Django in this process against
@@ -30,7 +35,7 @@ from bench.database import parse_count, read_marker  # noqa: E402
 from bench.generate import GENERATOR_VERSION  # noqa: E402
 from bench.harness import CaseResult, Scale, fmt_value, write_results  # noqa: E402
 
-ALL_CASES = ("api", "compiled", "growth", "search", "admin", "discovery", "celery")
+ALL_CASES = ("api", "compiled", "growth", "search", "admin", "discovery", "celery", "retrieval")
 DEFAULT_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/fc_bench_{scale}")
 DEFAULT_REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/10")
 RESULTS = ROOT / "bench" / "results"
@@ -41,7 +46,16 @@ def log(message: str) -> None:
     print(f"[bench] {message}", flush=True)
 
 
-def ensure_data(scale: Scale, *, articles: int, regenerate: bool, allow_generate: bool) -> None:
+def make_scale(label: str, default_articles: int) -> Scale:
+    """A scale from its label: "20k" (claims; `default_articles` articles) or "20k/2m" (claims/articles)."""
+    claims, _, articles = label.partition("/")
+    name = label.replace("/", "_")
+    count = parse_count(articles) if articles else default_articles
+    return Scale(label, DEFAULT_URL.format(scale=name), parse_count(claims), articles=count)
+
+
+def ensure_data(scale: Scale, *, regenerate: bool, allow_generate: bool) -> None:
+    articles = scale.articles
     meta = read_marker(scale.url)
     fresh = meta is not None and (meta.get("claims"), meta.get("articles"), meta.get("version")) == (
         scale.claims,
@@ -142,11 +156,11 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown cases: {', '.join(sorted(unknown))}")
     labels = [s.strip().lower() for s in args.scale.split(",") if s.strip()]
-    scales = [Scale(label, DEFAULT_URL.format(scale=label), parse_count(label)) for label in labels]
+    scales = [make_scale(label, args.articles) for label in labels]
     repeat = args.repeat or (5 if args.quick else 15)
 
     for scale in scales:
-        ensure_data(scale, articles=args.articles, regenerate=args.regenerate, allow_generate=not args.no_generate)
+        ensure_data(scale, regenerate=args.regenerate, allow_generate=not args.no_generate)
     setup_django(scales[0].url)
     connect_scales(scales)
 

@@ -72,6 +72,26 @@ def test_the_generator_loads_the_current_schema():
         assert result.returncode == 0, result.stderr[-3000:]
         with psycopg.connect(url) as conn:
             assert conn.execute("SELECT count(*) FROM claims_claim").fetchone()[0] == 300
+            # Claimant names as loaded: unique (case-insensitively, as the loader keeps them).
+            names, distinct = conn.execute("SELECT count(*), count(DISTINCT lower(name)) FROM claims_claimant").fetchone()
+            assert names == 300 and distinct == names
     finally:
         with psycopg.connect(admin, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def test_claimant_names_stay_unique_when_every_draw_collides(generate):
+    """The same at small scale: a corpus that can make only one person and one organisation
+    name still yields 300 distinct claimants, and the loader ends."""
+
+    class Collecting(generate.Loader):
+        def copy(self, table, columns, rows, constants=None):
+            return len(list(rows))
+
+    loader = Collecting(None, claims=300, articles=0, seed=3)
+    loader.text.person = lambda: "Kari Fjellstad"
+    loader.text.organisation = lambda: "Fjordlaget"
+    names = [name.lower() for _, name in loader.claimants()]
+    assert len(names) == 300
+    assert len(set(names)) == 300
+    assert {"kari fjellstad", "fjordlaget"} <= set(names)
