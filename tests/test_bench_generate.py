@@ -73,7 +73,8 @@ def test_the_generator_loads_the_current_schema():
         with psycopg.connect(url) as conn:
             assert conn.execute("SELECT count(*) FROM claims_claim").fetchone()[0] == 300
             # Claimant names as loaded: unique (case-insensitively, as the loader keeps them).
-            names, distinct = conn.execute("SELECT count(*), count(DISTINCT lower(name)) FROM claims_claimant").fetchone()
+            sql = "SELECT count(*), count(DISTINCT lower(name)) FROM claims_claimant"
+            names, distinct = conn.execute(sql).fetchone()
             assert names == 300 and distinct == names
     finally:
         with psycopg.connect(admin, autocommit=True) as conn:
