@@ -6,7 +6,8 @@
 The labelled set (tests/fixtures/recurrences/claims.json, written for this project) holds
 50 fact-checked claims in Norwegian and English (c33-c50 added in session 3:
 twelve development claims and six held-out ones, written before any score was looked at),
-and tests/fixtures/recurrences/fresh.json 12 more on six new topics (session 4: a fresh
+tests/fixtures/recurrences/dev2.json 10 more development claims on three new topics and
+tests/fixtures/recurrences/fresh.json 12 more on six new topics (session 4: a fresh
 held-out batch, committed before anything was scored on it). Articles are built from them: each repeat of
 a claim (other words or the other language) is put between sentences on the same topic;
 each near miss (same topic, different claim) likewise; and articles of topic sentences
@@ -36,6 +37,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "fixtures" / "recurrences" / "claims.json"
 FRESH = ROOT / "tests" / "fixtures" / "recurrences" / "fresh.json"
+DEV2 = ROOT / "tests" / "fixtures" / "recurrences" / "dev2.json"
 SPLITS = ("dev", "heldout", "fresh", "heldout+fresh")
 RESULTS = ROOT / "bench" / "results"
 DEV_PRECISION_TARGET = 0.95
@@ -52,11 +54,14 @@ def _setup_django() -> None:
 
 
 def load() -> dict[str, Any]:
-    """The main set and the fresh held-out batch (session 4) as one: claims, and fillers by topic."""
-    data = json.loads(DATA.read_text(encoding="utf-8"))
-    fresh = json.loads(FRESH.read_text(encoding="utf-8"))
-    assert not set(data["fillers"]) & set(fresh["fillers"]), "the fresh batch has topics of its own"
-    return {"fillers": {**data["fillers"], **fresh["fillers"]}, "claims": data["claims"] + fresh["claims"]}
+    """The main set, the second development batch and the fresh held-out batch (session 4) as
+    one: claims, and fillers by topic (each batch of session 4 has topics of its own)."""
+    batches = [json.loads(path.read_text(encoding="utf-8")) for path in (DATA, DEV2, FRESH)]
+    fillers: dict[str, Any] = {}
+    for batch in batches:
+        assert not set(fillers) & set(batch["fillers"]), "each batch has topics of its own"
+        fillers.update(batch["fillers"])
+    return {"fillers": fillers, "claims": [claim for batch in batches for claim in batch["claims"]]}
 
 
 def _split(claim: dict[str, Any]) -> str:
@@ -108,12 +113,13 @@ def build_articles(data: dict[str, Any]) -> list[dict[str, Any]]:
         language, sentence = claim["repeats"][0]
         near_same = [s for lang, s in nears if lang == language]
         make(claim, [near_same[0], sentence] if near_same else [sentence], language, {claim["id"]}, "mixed")
-    fresh_topics = {c["topic"] for c in data["claims"] if _split(c) == "fresh"}
+    # Topics of a batch that names its split (session 4) have their topic-only articles there.
+    topic_split = {c["topic"]: c["split"] for c in data["claims"] if c.get("split")}
     for topic, by_language in fillers.items():
         for language, sentences in by_language.items():
             for n in range(2):
                 text = " ".join(sentences[n:] + sentences[:n])
-                split = "fresh" if topic in fresh_topics else ("dev" if n == 0 else "heldout")
+                split = topic_split.get(topic) or ("dev" if n == 0 else "heldout")
                 articles.append(
                     {
                         "id": f"{topic}-{language}-{n}",
@@ -297,21 +303,46 @@ session-3 choice) stays; that run is one more look at the held-out figures, said
 they are read with it in mind. Factors for names, numbers and subjects were flat on dev
 between 0.4 and 0.8; 0.6 was kept.
 
-The goal (held out P ≥ 0.9 at R ≥ 0.8) is not reached on either held-out part. Dev went
-from 0.70 to 0.81 recall at precision 0.95, the old held-out part gained precision (0.78
-→ 0.89) with recall about level, the fresh batch gained on both (0.42 / 0.27 → 0.61 /
-0.40): the gap between dev and held-out is still wide, so most of what a bag of translated
-words can learn from the development claims does not carry to new claims. What is left:
-paraphrases that share few words with the claim ("no country has more …" for "the highest
-…"), words no table translates, and same-topic passages with another subject that is not
-a named entity (a noun: rents for food prices, nurses for teachers).
+5. The development set grew by 10 claims on three new topics (tests/fixtures/recurrences/
+   dev2.json, written before any score on it): on it the code of steps 1–4 fell to recall
+   0.66 at precision 0.95 on the whole development set (from 0.81), the same drop the
+   fresh batch shows. On its errors (development data):
+   * quantities are compared by kind: a share ("half", "one in ten"), a factor and a plain
+     figure apart ("half of those under 30" and "one in ten under 30" share the 30);
+     counts in words are scaled ("seks milliarder"); "freest"/"freer" reach "free";
+   * a passage's own words outside the claim lower its score: (1 − their IDF share) ** 0.3,
+     so a passage about something else that borrows the claim's words ("children who do
+     sport sleep better" for "… get better grades") scores lower (0.3 from 0.1–0.5, flat
+     on dev between 0.2 and 0.5);
+   * seats of government stand for their state as subjects and names (shared table
+     lexicon_data/stands_for.tsv: "Moskva gjentok at Russland …" is Russia speaking);
+   * tried and not kept: cutting a passage that names none of the claim's entities (x0.6–0.8:
+     up or down by three passages depending on the precision target).
+   Dev recall at precision 0.95 on the grown set: 0.66 → 0.72 (threshold 0.66).
+
+Held-out figures after step 4 (threshold 0.77, 62 claims): old held-out 0.886 / 0.554,
+fresh 0.613 / 0.396, union 0.758 / 0.481. After step 5 (above): old held-out 0.903 /
+0.500, fresh 0.559 / 0.396, union 0.723 / 0.452 — the development gains of step 5 did not
+carry to the held-out parts (within a few passages either way; it is kept because the
+development set, now larger, chose it and the held-out parts may not choose).
+
+The goal (held out P ≥ 0.9 at R ≥ 0.8) is not reached on either held-out part. From the
+session-3 code: dev recall at precision 0.95 0.70 → 0.72 on a harder, larger dev; the
+old held-out part gained precision (0.78 → 0.90) at about the same recall; the fresh
+batch gained on both (0.42 / 0.27 → 0.56 / 0.40). The gap between dev and held-out is
+still wide: a bag of translated words with hand factors learns from the development
+claims things that do not carry to new claims. What is left: paraphrases that share few
+words with the claim ("no country has more …" for "the highest …"), words no table
+translates, same-topic passages with another subject that is not a named entity (a noun:
+rents for food prices, nurses for teachers), and unknown names first in a sentence.
 
 Every factor and the threshold were chosen on the development claims only; the held-out
-parts were scored four times this session (the baseline, after step 1–3, after step 4
-with each of the two cross-language factors). Speed: measured side by side with the
-session-3 code in one process (CPU time, 10,000 claims, 200 articles, 3 alternating
-rounds, load average 5.6–6.2 on 2 shared cores): matching alone 0.64x the old code's
-articles per second (more keys per word and the alias scan); absolute figures above.
+parts were scored six times this session (the baseline; after steps 1–3; after step 4
+with each of two cross-language factors; after step 5, twice, the second run for its
+speed table). Speed: measured side by side with the session-3 code in one process (CPU
+time, 10,000 claims, 200 articles, 3 alternating rounds, load average 5.6–6.8 on 2 shared
+cores): matching alone 0.64x (after step 4) and 0.75x (after step 5) the old code's
+articles per second (more keys per word, the alias scan); absolute figures above.
 """
 
 

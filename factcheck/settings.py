@@ -474,7 +474,7 @@ if REDIS_URL:
 # Recurrences: the score (0-1) from which an article's passage counts as repeating a
 # published claim, and how far back a newly published claim is matched against the index.
 try:
-    RECURRENCE_THRESHOLD = float(env_str("RECURRENCE_THRESHOLD", "0.77"))
+    RECURRENCE_THRESHOLD = float(env_str("RECURRENCE_THRESHOLD", "0.66"))
 except ValueError:
     raise ImproperlyConfigured("RECURRENCE_THRESHOLD must be a number between 0 and 1") from None
 if not 0.0 < RECURRENCE_THRESHOLD <= 1.0:

@@ -240,6 +240,13 @@ def aliases() -> AliasTable:
     return AliasTable(folded=folded, exact=exact)
 
 
+@lru_cache(maxsize=1)
+def stands_for() -> dict[str, str]:
+    """Alias key → the alias key it stands for in news reports ("moscow" → "russia"), from
+    lexicon_data/stands_for.tsv: seats of government used for the state."""
+    return {key: state for key, state, *_ in _rows("stands_for.tsv")}
+
+
 def alias_keys_in(words: list[str]) -> frozenset[str]:
     """Keys of the aliases named in a list of surface words (as `text.cased_words` gives)."""
     from claims.discovery.text import folded_word

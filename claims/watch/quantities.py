@@ -51,6 +51,10 @@ _ONE = {"one", "1", "en", "ei", "ett", "a", "an"}
 _IN = {"in", "of", "out", "av", "på", "i"}
 _PERCENT = {"percent", "prosent", "pct", "%", "percentage", "prosentpoeng"}
 _TIMES = {"times", "ganger"}
+# Scales after a count in words ("seks milliarder", "two million"); digits are scaled by
+# claims.discovery.numbers already.
+_SCALES = {"thousand": 10**3, "tusen": 10**3, "million": 10**6, "millions": 10**6, "millioner": 10**6,
+           "billion": 10**9, "billions": 10**9, "milliard": 10**9, "milliarder": 10**9}  # fmt: skip
 _TOKEN = re.compile(r"%|[^\W_]+(?:[.,]\d+)?", re.UNICODE)
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
@@ -106,6 +110,9 @@ def quantities(text: str, language: str) -> frozenset[str]:
                 used.update({i, i + 2})
         elif count is not None and following in _TIMES:
             found.add("x" + _fmt(count))
+            used.add(i)
+        elif count is not None and following in _SCALES:
+            found.add(_fmt(count * _SCALES[following]))
             used.add(i)
     for i, word in enumerate(words):
         if i in used:

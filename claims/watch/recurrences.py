@@ -40,6 +40,7 @@ NEGATION_MISMATCH = 0.55
 DIRECTION_MISMATCH = 0.6
 NAME_MISMATCH = 0.6
 SUBJECT_MISMATCH = 0.6
+EXTRA_ALPHA = 0.3  # how much a passage's words outside the claim lower its score (chosen on dev)
 COMPOUND_MIN = 6  # Norwegian words from this length are also split into known halves
 CROSS_LANGUAGE = 1.25  # a cross-language score is multiplied by this (translation loses words)
 MAX_DF_SHARE = 0.01  # tokens in more of the claims than this do not nominate candidates
@@ -96,7 +97,10 @@ def _word_keys(word: str, lang: str) -> tuple[str, ...]:
 
 # Comparatives and superlatives ("weakest", "svakeste", "høyere") carry their adjective's
 # meaning; the stemmers leave them apart from it, so the lexicon's translation is missed.
-_DEGREE = {"en": (("iest", "y"), ("ier", "y"), ("est", ""), ("er", "")), "nb": (("este", ""), ("est", ""), ("ere", ""))}
+_DEGREE = {
+    "en": (("iest", "y"), ("ier", "y"), ("est", ""), ("st", ""), ("er", ""), ("r", "")),
+    "nb": (("este", ""), ("est", ""), ("ere", "")),
+}
 
 
 def _degree_base(word: str, lang: str) -> str | None:
@@ -197,13 +201,19 @@ def _alias_spans(words: list[str]) -> dict[int, list[str]]:
         # A genitive s ("Kinas", "Norway's" is cut at the apostrophe) names the same thing.
         key = table.exact.get(word) or (table.exact.get(word[:-1]) if word[-1:] == "s" else None)
         if key:
-            found.setdefault(i, []).append("@" + key)
+            found.setdefault(i, []).extend(_alias(key))
         for variant, alias in table.folded.get(folded[i], ()):
             if tuple(folded[i : i + len(variant)]) == variant:
                 for j in range(i, i + len(variant)):
-                    found.setdefault(j, []).append("@" + alias)
+                    found.setdefault(j, []).extend(_alias(alias))
                 break
     return found
+
+
+def _alias(key: str) -> list[str]:
+    """An alias's keys: its own and, for a seat of government, the state's ("Moscow insisted")."""
+    state = lx.stands_for().get(key)
+    return ["@" + key, "@" + state] if state else ["@" + key]
 
 
 def _is_alias(keys: list[str]) -> bool:
@@ -274,8 +284,16 @@ def _join(a: Features, b: Features) -> Features:
         a.up or b.up,
         a.down or b.down,
         a.names | b.names,
+        a.words | b.words,
         entities=a.entities + tuple(e for e in b.entities if e not in a.entities),
     )
+
+
+def _kinds(numbers: frozenset[str]) -> dict[str, frozenset[str]]:
+    """Quantities by kind: shares ("P20"), factors ("x2") and plain figures."""
+    shares = frozenset(q for q in numbers if q[:1] == "P")
+    factors = frozenset(q for q in numbers if q[:1] == "x")
+    return {"share": shares, "factor": factors, "figure": numbers - shares - factors}
 
 
 @dataclass(frozen=True)
@@ -345,6 +363,7 @@ class ClaimIndex:
                 postings[token].append(index)
         n = max(len(self.ids), 1)
         self.idf = {t: math.log(1 + n / len(p)) + 0.5 for t, p in postings.items()}
+        self.default_idf = math.log(1 + n) + 0.5  # a word no claim has is as rare as can be
         limit = max(50, int(MAX_DF_SHARE * n))
         self.postings = {t: p for t, p in postings.items() if len(p) <= limit}
         # A claim word counts once, found through any of its keys, with its rarest key's weight.
@@ -365,10 +384,21 @@ class ClaimIndex:
             score = min(1.0, score * CROSS_LANGUAGE)
         # Quantities in one form (claims/watch/quantities.py): "one in five" is "20 percent",
         # "ti år" is "ten years"; stating others is another claim, stating none a weaker match.
-        if feats.numbers and window.numbers and not (feats.numbers & window.numbers):
+        # Each kind apart (shares, factors, plain figures): "half of those under 30" and "one in
+        # ten of those under 30" share the 30 but state different shares.
+        claim_kinds, window_kinds = _kinds(feats.numbers), _kinds(window.numbers)
+        if any(q and window_kinds[kind] and not (q & window_kinds[kind]) for kind, q in claim_kinds.items()):
             score *= NUMBER_MISMATCH
         elif feats.numbers and not window.numbers:
             score *= MISSING_NUMBER
+        # The passage's own share in the claim: a passage about something else that only
+        # borrows the claim's words ("children who do sport sleep better" for "… get better
+        # grades") carries weight of its own the claim lacks. (1 - that share) ** EXTRA_ALPHA.
+        if EXTRA_ALPHA and window.words:
+            weights = [(g, max(self.idf.get(t, self.default_idf) for t in g)) for g in window.words]
+            total = sum(w for _g, w in weights)
+            extra = sum(w for g, w in weights if g.isdisjoint(feats.tokens))
+            score *= (1 - extra / total) ** EXTRA_ALPHA if total else 1.0
         if feats.negated != window.negated:
             score *= NEGATION_MISMATCH
         # Opposite directions: the claim says "more", the passage only "less" (or the reverse).
