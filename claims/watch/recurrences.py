@@ -373,7 +373,21 @@ class ClaimIndex:
     def __len__(self) -> int:
         return len(self.ids)
 
-    def score(self, claim: int, window: Features) -> float:
+    def window_weights(self, window: Features) -> tuple[list[tuple[frozenset[str], float]], float]:
+        """The window's words with their weights (a word no claim has is as rare as can be), and their sum."""
+        weights = [(g, max(self.idf.get(t, self.default_idf) for t in g)) for g in window.words]
+        return weights, sum(w for _g, w in weights)
+
+    def score(
+        self,
+        claim: int,
+        window: Features,
+        *,
+        floor: float = 0.0,
+        weights: tuple[list[tuple[frozenset[str], float]], float] | None = None,
+    ) -> float:
+        """The window's score against one claim; below `floor` it may stop early (every cut
+        only lowers it). `weights` is `window_weights(window)`, passed in when reused."""
         feats = self.features[claim]
         tokens = window.tokens
         shared = sum(w for g, w in self.groups[claim] if not g.isdisjoint(tokens))
@@ -382,6 +396,8 @@ class ClaimIndex:
             # Translation loses words: the share of the claim found counts for more, capped at
             # 1 before the disagreements below, so they cut as deep as in one language.
             score = min(1.0, score * CROSS_LANGUAGE)
+        if score < floor:
+            return score
         # Quantities in one form (claims/watch/quantities.py): "one in five" is "20 percent",
         # "ti år" is "ten years"; stating others is another claim, stating none a weaker match.
         # Each kind apart (shares, factors, plain figures): "half of those under 30" and "one in
@@ -395,9 +411,8 @@ class ClaimIndex:
         # borrows the claim's words ("children who do sport sleep better" for "… get better
         # grades") carries weight of its own the claim lacks. (1 - that share) ** EXTRA_ALPHA.
         if EXTRA_ALPHA and window.words:
-            weights = [(g, max(self.idf.get(t, self.default_idf) for t in g)) for g in window.words]
-            total = sum(w for _g, w in weights)
-            extra = sum(w for g, w in weights if g.isdisjoint(feats.tokens))
+            words, total = weights or self.window_weights(window)
+            extra = sum(w for g, w in words if g.isdisjoint(feats.tokens))
             score *= (1 - extra / total) ** EXTRA_ALPHA if total else 1.0
         if feats.negated != window.negated:
             score *= NEGATION_MISMATCH
@@ -444,10 +459,12 @@ class ClaimIndex:
                     pair[claim] = pair.get(claim, 0.0) + weight
                 windows.append((sentence.start, sentences[i + 1].end, joined, pair))
             for start, end, window, candidates in windows:
+                window_weights = None
                 for claim, shared in candidates.items():
                     if shared < MIN_COVERAGE * self.totals[claim]:
                         continue
-                    score = self.score(claim, window)
+                    window_weights = window_weights or self.window_weights(window)
+                    score = self.score(claim, window, floor=threshold, weights=window_weights)
                     if score < threshold:
                         continue
                     # On a tie the tighter passage wins (a sentence over a pair of them).
