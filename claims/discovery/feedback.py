@@ -22,17 +22,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from scipy import sparse
 
 # Chosen on both corpora by bench/feedback.py's simulation (bench/results/quality.md).
 ALPHA = 1.0
 BETA = 0.25
 EXPANSION_TERMS = 50
-# Pseudo-relevance feedback rescores only the first pass's best FEEDBACK_POOL candidates
-# (standard practice): an article far down the first pass rarely shares enough of the two
-# best articles' terms to reach the top 20, and rescoring all 10 000 cost more than the
-# rest of the ranking together (bench/results/ranking_speed.md).
-FEEDBACK_POOL = 200
+# Pseudo-relevance feedback (no reviewer involved) expands with the best articles' first
+# PRF_TERMS terms; see bench/results/ranking_speed.md for what fewer terms save.
+PRF_TERMS = EXPANSION_TERMS
 MIN_MARKS = 200
 FEATURES = ("lexical", "ngram", "entities", "recency", "cross_language", "lexical_x_recency", "entities_x_recency")
 
@@ -42,77 +39,64 @@ FEATURES = ("lexical", "ngram", "entities", "recency", "cross_language", "lexica
 
 @dataclass(frozen=True)
 class DocTerms:
-    """The lexical BM25 index by article (bm25s keeps it by term), built once per index.
+    """Each article's term ids (the lexical index by article; bm25s keeps it by term), each
+    term's idf as `_term_weights` computes it, and its place in alphabetical order (the
+    tie-break of `expansion`). Built once per index, so the pseudo-relevance feedback reads
+    the best articles' terms without a Python loop over them."""
 
-    `matrix` holds each article's BM25 weight per term (a sparse row per article); `idf` is
-    each term's idf as `_term_weights` computes it and `order` its place in alphabetical
-    order (the tie-break of `expansion`). The pseudo-relevance feedback reads the best
-    articles' terms and rescores a pool of candidates from these, without a Python loop per
-    term or a pass over every posting of its 50 terms.
-    """
-
-    matrix: sparse.csr_matrix
+    indptr: np.ndarray  # row r's term ids are terms[indptr[r]:indptr[r + 1]]
+    terms: np.ndarray
     idf: np.ndarray
     order: np.ndarray
     placeholder: int  # bm25s's stand-in term for an empty article (-1 if none): not a term
 
     @classmethod
     def build(cls, model: Any, n: int) -> DocTerms:
-        data, indices, indptr = model.scores["data"], model.scores["indices"], model.scores["indptr"]
+        indices, indptr = model.scores["indices"], model.scores["indptr"]
         vocab: dict[str, int] = model.vocab_dict
         df = np.diff(indptr)
-        by_term = sparse.csc_matrix((data, indices, indptr), shape=(n, len(df)))
+        term_of = np.repeat(np.arange(len(df), dtype=np.int32), df)
+        by_doc = np.argsort(indices, kind="stable")
+        doc_indptr = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(np.bincount(indices, minlength=n)[:n], out=doc_indptr[1:])
         # bm25s adds "" to the vocabulary with an id past its postings; it is in no article.
         order = np.empty(max(len(vocab), len(df)), dtype=np.int64)
         order[[vocab[t] for t in sorted(vocab)]] = np.arange(len(vocab))
         return cls(
-            matrix=by_term.tocsr(),
+            indptr=doc_indptr,
+            terms=term_of[by_doc],
             idf=np.log(1 + (max(n, 1) - df + 0.5) / (df + 0.5)),
             order=order,
             placeholder=vocab.get("\x00", -1),
         )
 
     def expansion_terms(self, rows: list[int], limit: int = EXPANSION_TERMS) -> np.ndarray:
-        """Term ids of `expansion(index, rows, [], …)[0]`, in its order."""
-        indptr, terms = self.matrix.indptr, self.matrix.indices
-        ids, counts = np.unique(np.concatenate([terms[indptr[r] : indptr[r + 1]] for r in rows]), return_counts=True)
+        """Term ids of `expansion(index, rows, [], …)[0][:limit]`, in its order."""
+        ids, counts = np.unique(
+            np.concatenate([self.terms[self.indptr[r] : self.indptr[r + 1]] for r in rows]), return_counts=True
+        )
         keep = ids != self.placeholder
         ids, counts = ids[keep], counts[keep]
         weights = counts / len(rows) * self.idf[ids]
         return ids[np.lexsort((self.order[ids], -weights))[:limit]]
 
-    def scores(self, rows: np.ndarray, term_ids: np.ndarray) -> np.ndarray:
-        """BM25 of the articles `rows` for the terms `term_ids`: the pool's rows only."""
-        wanted = np.zeros(self.matrix.shape[1], dtype=np.float64)
-        wanted[term_ids] = 1.0
-        return np.asarray(self.matrix[rows] @ wanted, dtype=np.float64)
-
 
 def pseudo_feedback(
-    index: Any, combined: np.ndarray, factor: np.ndarray, weights: Any, *, pool: int = FEEDBACK_POOL
+    index: Any, combined: np.ndarray, factor: np.ndarray, weights: Any, *, terms: int = PRF_TERMS
 ) -> np.ndarray:
-    """The `weights.feedback_docs` best articles' telling terms added to the `pool` best
-    candidates' scores, scaled back to 0–1; `pool=0` rescores every candidate (exact).
+    """The `weights.feedback_docs` best articles' telling terms (the Rocchio expansion of
+    `feedback_signal` with them as the relevant ones) added to what is already on topic,
+    scaled back to 0–1. Nothing without a first-pass score gains."""
+    from claims.discovery.ranking import _best_first, _bm25_scores_of_ids, _normalise
 
-    Only what is already on topic can gain. Outside the pool an article keeps its first-pass
-    score (scaled like the rest), so it stays below pool members it was below before unless
-    they lose nothing and it gains — the case the pool gives up.
-    """
-    from claims.discovery.ranking import _best_first, _normalise
-
-    n, w = len(combined), weights.feedback_weight
-    if 0 < pool < n:
-        best = _best_first(combined, pool)
-        rows, top = np.asarray(best, dtype=np.int64), best[: weights.feedback_docs]
-    else:
-        rows, top = np.flatnonzero(combined > 0), _best_first(combined, weights.feedback_docs)
+    top = _best_first(combined, weights.feedback_docs)
     if not top:
         return combined
-    extra = ALPHA * _normalise(index.doc_terms.scores(rows, index.doc_terms.expansion_terms(top)))
-    # Scores are never negative, so this is what an article without expansion terms gets.
-    out = combined / (1 + w)
-    out[rows] = np.maximum(combined[rows] + w * extra * factor[rows], 0.0) / (1 + w)
-    return out
+    w = weights.feedback_weight
+    term_ids = index.doc_terms.expansion_terms(top, terms)
+    extra = ALPHA * _normalise(_bm25_scores_of_ids(index.lexical, term_ids, len(combined)))
+    boosted = np.maximum(combined + w * extra * factor, 0.0) / (1 + w)
+    return np.where(combined > 0, boosted, combined)
 
 
 def _term_weights(index: Any, rows: list[int]) -> dict[str, float]:

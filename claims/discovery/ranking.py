@@ -178,9 +178,13 @@ def _bm25_scores(model: bm25s.BM25, terms: list[str], n: int, *, max_df: float =
     bm25s sums the postings with `np.add.at`, which is slow; one `np.bincount` over the
     concatenated postings gives the same sums several times faster.
     """
-    data, indices, indptr = model.scores["data"], model.scores["indices"], model.scores["indptr"]
     vocab = model.vocab_dict
-    ids = np.fromiter((vocab[t] for t in terms if t in vocab), dtype=np.int64)
+    return _bm25_scores_of_ids(model, np.fromiter((vocab[t] for t in terms if t in vocab), dtype=np.int64), n, max_df)
+
+
+def _bm25_scores_of_ids(model: bm25s.BM25, ids: np.ndarray, n: int, max_df: float = 1.0) -> np.ndarray:
+    """`_bm25_scores` for term ids of `model`'s vocabulary."""
+    data, indices, indptr = model.scores["data"], model.scores["indices"], model.scores["indptr"]
     starts, ends = indptr[ids], indptr[ids + 1]
     lengths = ends - starts
     if max_df < 1.0 and n >= 50:
