@@ -111,7 +111,9 @@ class CorpusServer:
 class Worker:
     """`celery -A factcheck worker` (prefork, one process) against a bench database and Redis DB."""
 
-    def __init__(self, *, database_url: str, redis_url: str, concurrency: int = 1) -> None:
+    def __init__(
+        self, *, database_url: str, redis_url: str, concurrency: int = 1, queues: str = "fetch,default"
+    ) -> None:
         LOGS.mkdir(parents=True, exist_ok=True)
         self.log = LOGS / f"worker-{uuid.uuid4().hex[:8]}.log"
         env = {
@@ -127,7 +129,7 @@ class Worker:
         }
         self.process = subprocess.Popen(
             [
-                sys.executable, "-m", "celery", "-A", "factcheck", "worker", "-Q", "fetch,default",
+                sys.executable, "-m", "celery", "-A", "factcheck", "worker", "-Q", queues,
                 "-c", str(concurrency), "-P", "prefork", "-l", "INFO", "-I", "bench.celery_tasks",
                 "-n", f"bench-{uuid.uuid4().hex[:8]}@%h", "--without-gossip", "--without-mingle",
                 "--without-heartbeat",

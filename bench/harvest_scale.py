@@ -1,0 +1,434 @@
+"""Harvest throughput and worker memory on real Celery workers (issue 17, targets 3 and 4).
+
+    python bench/harvest_scale.py [--database-url postgres://…/fc_bench_harvest] [--claims 20k]
+                                  [--pages 2000] [--runs 3] [--workers 1,2] [--queues fetch]
+                                  [--memory-pages 10000] [--no-write]
+
+A threaded server on 127.0.0.1 serves one RSS feed of `--pages` news pages of 30–60 KB
+(generated text from bench/corpus.py inside realistic page furniture: navigation, inline
+styles, a state blob in a script, related links, a footer), each page unique. Each run
+deletes what the last one stored, starts `n` worker processes (`celery worker -c 1` each,
+the production command), queues one harvest job through the service, and times from the
+queueing to the last page stored (`fetched_at`) and, when the workers also take the
+`default` queue, to the last analysis task done. Runs alternate 1 and 2 workers.
+
+Counted, never assumed: pages the server served more than once, duplicate article rows,
+and tasks received more often than they succeeded or retried (from the workers' logs).
+Memory: the resident set of each worker instance (main process and pool children, from
+/proc) is sampled every 0.25 s; the memory run harvests `--memory-pages` with one worker
+and reports the peak and the growth between the 1,000th and the last article stored.
+
+`--queues fetch` (default) measures harvesting (fetch, extract, store, index) alone: the
+stored pages' analysis messages wait in the `default` queue. `--queues fetch,default`
+includes the analysis (candidates, recurrences) in the same worker processes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import json
+import os
+import platform
+import random
+import re
+import statistics
+import sys
+import threading
+import time
+from collections import Counter
+from email.utils import format_datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench.corpus import TextMaker  # noqa: E402
+from bench.harvest_candidates import ensure_data  # noqa: E402
+
+RESULTS = ROOT / "bench" / "results"
+DEFAULT_URL = os.environ.get("BENCH_HARVEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/fc_bench_harvest")
+REDIS_URL = os.environ.get("BENCH_HARVEST_REDIS_URL", "redis://127.0.0.1:6379/14")
+TARGET_RATE = 50.0  # articles per second, one worker process
+TARGET_SCALING = 1.6  # two worker processes against one
+TARGET_RSS_MB = 400
+TARGET_GROWTH = 0.10
+
+
+# --- Pages ------------------------------------------------------------------------------------
+
+
+def _furniture(rng: random.Random, size: int) -> tuple[str, str]:
+    """(head, tail) of a news page's markup around the article, about `size` bytes together."""
+    sections = ["Nyheter", "Innenriks", "Utenriks", "Økonomi", "Sport", "Kultur", "Meninger", "Debatt", "Vær"]
+    nav = "".join(f'<li><a href="/{s.lower()}/">{s}</a></li>' for s in sections * 3)
+    style = "".join(
+        f".c{i}{{margin:{i % 7}px;padding:{i % 5}px;color:#{i * 2654435761 % 0xFFFFFF:06x}}}" for i in range(60)
+    )
+    related = "".join(
+        f'<li><a href="/nyheter/{rng.randrange(10**6)}">Les også: sak nummer {rng.randrange(10**6)}</a></li>'
+        for _ in range(25)
+    )
+    head = f"<header><nav><ul>{nav}</ul></nav></header><style>{style}</style>"
+    tail = f"<aside><h2>Mer fra avisa</h2><ul>{related}</ul></aside><footer><p>Ansvarlig redaktør: Desk</p></footer>"
+    filler = max(0, size - len(head) - len(tail) - 200)
+    state = json.dumps({"ads": [{"slot": i, "token": f"{rng.getrandbits(64):016x}"} for i in range(filler // 48)]})
+    return head, tail + f'<script type="application/json" id="state">{state}</script>'
+
+
+def build_pages(n: int, *, base: str, seed: int = 17) -> tuple[dict[str, bytes], bytes]:
+    """`n` unique pages of 30–60 KB, and the RSS feed listing them (newest first)."""
+    rng = random.Random(seed)
+    maker = TextMaker(rng)
+    pages: dict[str, bytes] = {}
+    items = []
+    when = dt.datetime(2026, 11, 30, 12, tzinfo=dt.UTC)
+    for i in range(n):
+        lang = "nb" if i % 3 else "en"
+        topic, title, summary, _body = maker.article(lang)
+        body = "".join(f"<p>{escape(maker.body(lang, topic, rng.randint(3, 6)))}</p>" for _ in range(rng.randint(4, 8)))
+        path = f"/nyheter/{i:06d}-{re.sub(r'[^a-z0-9]+', '-', title.lower())[:50].strip('-')}"
+        head, tail = _furniture(rng, rng.randint(30_000, 60_000) - len(body))
+        html = (
+            f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><title>{escape(title)}</title>'
+            f'<link rel="canonical" href="{base}{path}"><meta name="author" content="Desk reporter"></head>'
+            f"<body>{head}<main><article><h1>{escape(title)}</h1><p class=lead>{escape(summary)}</p>"
+            f"{body}</article></main>{tail}</body></html>"
+        )
+        pages[path] = html.encode()
+        published = when - dt.timedelta(minutes=i)
+        items.append(
+            f"<item><title>{escape(title)}</title><link>{base}{path}</link><guid>{base}{path}</guid>"
+            f"<pubDate>{format_datetime(published)}</pubDate><description>{escape(summary)}</description></item>"
+        )
+    feed = (
+        '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Benchavisa</title>'
+        f"<link>{base}/</link><language>nb</language>{''.join(items)}</channel></rss>"
+    ).encode()
+    return pages, feed
+
+
+class PageServer:
+    """The pages and their feed on 127.0.0.1, counting every request per path."""
+
+    def __init__(self, n: int) -> None:
+        self.requests: Counter[str] = Counter()
+        self.lock = threading.Lock()
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: Any) -> None:
+                pass
+
+            def do_GET(self) -> None:
+                path = self.path.split("?", 1)[0]
+                with server.lock:
+                    server.requests[path] += 1
+                body = server.feed if path == "/feed.xml" else server.pages.get(path)
+                if body is None:
+                    self.send_error(404)
+                    return
+                self.send_response(200)
+                ctype = "application/rss+xml" if path == "/feed.xml" else "text/html; charset=utf-8"
+                self.send_header("Content-Type", ctype)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        self.pages, self.feed = build_pages(n, base=self.base)
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+# --- Memory -------------------------------------------------------------------------------------
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        with contextlib.suppress(OSError):
+            found += [int(p) for p in (task / "children").read_text().split()]
+    return found
+
+
+def tree_rss_mb(pid: int) -> float:
+    """Resident memory of a process and its descendants, in MB (from /proc)."""
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            status = Path(f"/proc/{current}/status").read_text()
+        except OSError:
+            continue
+        match = re.search(r"^VmRSS:\s+(\d+) kB", status, re.M)
+        total += int(match.group(1)) if match else 0
+        todo += _children(current)
+    return total / 1024
+
+
+class MemorySampler(threading.Thread):
+    """Samples each worker's resident memory and, with it, how many pages were stored so far."""
+
+    def __init__(self, pids: list[int], stored: Any) -> None:
+        super().__init__(daemon=True)
+        self.pids, self.stored = pids, stored
+        self.samples: list[tuple[int, list[float]]] = []
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        while not self.done.wait(0.25):
+            self.samples.append((self.stored(), [tree_rss_mb(pid) for pid in self.pids]))
+
+    def peak(self) -> float:
+        return max((max(rss) for _n, rss in self.samples), default=0.0)
+
+    def at(self, stored: int) -> float | None:
+        later = [max(rss) for n, rss in self.samples if n >= stored]
+        return later[0] if later else None
+
+
+# --- One run ------------------------------------------------------------------------------------
+
+
+def run_once(server: PageServer, *, workers: int, queues: str, database_url: str, memory: bool = False) -> dict:
+    from django.db import connection
+    from django.db.models import Count, Max
+
+    from bench.support import Worker, wait_for
+    from claims import services
+    from claims.models import Article, Feed, FetchJob
+
+    Article.objects.filter(url__startswith=server.base).delete()
+    feed, _ = Feed.objects.update_or_create(
+        url=f"{server.base}/feed.xml", defaults={"name": "bench harvest", "language": "nb", "enabled": True}
+    )
+    Feed.objects.filter(pk=feed.pk).update(etag="", last_modified="", last_harvested_at=None)
+    _flush_queues()
+    with server.lock:
+        server.requests.clear()
+    n = len(server.pages)
+    stored_q = Article.objects.filter(feed=feed, fetched_at__isnull=False)
+
+    def stored() -> int:
+        connection.close_if_unusable_or_obsolete()
+        return stored_q.count()
+
+    pool = [
+        Worker(database_url=database_url, redis_url=REDIS_URL, concurrency=1, queues=queues) for _ in range(workers)
+    ]
+    try:
+        for worker in pool:
+            worker.wait_ready()
+        sampler = MemorySampler([w.process.pid for w in pool], stored)
+        sampler.start()
+        started_wall = time.monotonic()
+        services.harvest_job_start(feed_id=feed.pk)
+        wait_for(lambda: stored() >= n, timeout=max(600, n / 2), what=f"{n} pages stored", interval=0.25)
+        stored_s = time.monotonic() - started_wall
+        analysed_s = None
+        if "default" in queues:
+            wait_for(lambda: _analysis_done(pool, n), timeout=max(900, n), what="the analysis", interval=0.25)
+            analysed_s = time.monotonic() - started_wall
+        sampler.done.set()
+        sampler.join()
+        job = FetchJob.objects.filter(feed=feed).order_by("-id").first()
+        span = stored_q.aggregate(last=Max("fetched_at"))["last"]
+        job_s = (span - job.started_at).total_seconds() if job and job.started_at and span else None
+        duplicates = (
+            Article.objects.filter(url__startswith=server.base).values("url").annotate(n=Count("id")).filter(n__gt=1)
+        ).count()
+        logs = "".join(w.log_text() for w in pool)
+        result = {
+            "workers": workers,
+            "queues": queues,
+            "pages": n,
+            "stored_s": round(stored_s, 2),
+            "job_to_last_stored_s": round(job_s, 2) if job_s else None,
+            "rate": round(n / (job_s or stored_s), 1),
+            "analysed_s": round(analysed_s, 2) if analysed_s else None,
+            "analysed_rate": round(n / analysed_s, 1) if analysed_s else None,
+            "pages_served_twice": sum(1 for p, c in server.requests.items() if p != "/feed.xml" and c > 1),
+            "duplicate_rows": duplicates,
+            "tasks_run_twice": _tasks_run_twice(logs),
+            "peak_rss_mb": round(sampler.peak(), 1),
+        }
+        if memory:
+            first, last = sampler.at(1000), sampler.at(n)
+            result["rss_at_1000_mb"] = round(first, 1) if first else None
+            result[f"rss_at_{n}_mb"] = round(last, 1) if last else None
+            result["growth"] = round(last / first - 1, 3) if first and last else None
+        return result
+    finally:
+        for worker in pool:
+            worker.stop()
+
+
+def _flush_queues() -> None:
+    import redis
+
+    redis.Redis.from_url(REDIS_URL).flushdb()
+
+
+def _analysis_done(pool: list[Any], pages: int) -> bool:
+    import redis
+
+    if redis.Redis.from_url(REDIS_URL).llen("default"):
+        return False
+    logs = "".join(w.log_text() for w in pool)
+    received = len(re.findall(r"Task claims\.tasks\.analyse_articles\[[^\]]+\] received", logs))
+    finished = len(re.findall(r"Task claims\.tasks\.analyse_articles\[[^\]]+\] (?:succeeded|raised)", logs))
+    return received > 0 and received == finished
+
+
+def _tasks_run_twice(logs: str) -> int:
+    """Task ids that succeeded more than once (a message handled twice)."""
+    done = Counter(re.findall(r"Task [\w.]+\[([0-9a-f-]+)\] succeeded", logs))
+    return sum(1 for count in done.values() if count > 1)
+
+
+# --- Main -----------------------------------------------------------------------------------------
+
+
+def setup_django(url: str) -> None:
+    os.environ.update(
+        {
+            "DATABASE_URL": url,
+            "REDIS_URL": REDIS_URL,
+            "DJANGO_SETTINGS_MODULE": "factcheck.settings",
+            "DJANGO_DEBUG": "0",
+            "DJANGO_SECRET_KEY": "bench-only-secret-key-not-for-production-use-0123456789",
+            "DJANGO_ALLOWED_HOSTS": "localhost",
+            "FETCH_ALLOWED_NETWORKS": "127.0.0.1/32",
+            "LOG_LEVEL": "WARNING",
+            "CELERY_TASK_ALWAYS_EAGER": "0",
+        }
+    )
+    import django
+
+    django.setup()
+
+
+def _median(runs: list[dict], key: str) -> float | None:
+    values = [r[key] for r in runs if r.get(key) is not None]
+    return round(statistics.median(values), 1) if values else None
+
+
+def _row(*cells: Any) -> str:
+    return "| " + " | ".join(str(c) for c in cells) + " |"
+
+
+def _check(what: str, measured: Any, limit: str, ok: bool) -> str:
+    return _row(what, measured, limit, "yes" if ok else "**no**")
+
+
+def write(results: dict[str, Any]) -> Path:
+    by = {w: [r for r in results["runs"] if r["workers"] == w] for w in results["worker_counts"]}
+    rate = {w: _median(runs, "rate") for w, runs in by.items()}
+    lines = [
+        "# Harvest throughput and worker memory (issue 17, targets 3 and 4)",
+        "",
+        f"Generated by `python bench/harvest_scale.py` on {results['started']} ({results['machine']}; load average "
+        f"{results['load']} when it started). {results['pages']} loopback pages of 30–60 KB in one feed, "
+        f"{results['claims']} claims in the database; queues taken: `{results['queues']}`; "
+        f"{results['rounds']} runs per worker count, alternating. Each worker is one `celery worker -c 1` process.",
+        "",
+        "| target | measured | limit | met |",
+        "|---|---:|---:|:---:|",
+    ]
+    one, two = rate.get(1), rate.get(2)
+    if one:
+        lines.append(_check("articles stored per second, one worker", one, f"≥ {TARGET_RATE:g}", one >= TARGET_RATE))
+    if one and two:
+        scaling = round(two / one, 2)
+        lines.append(_check("two workers / one", f"{scaling}×", f"≥ {TARGET_SCALING}×", scaling >= TARGET_SCALING))
+    twice = sum(r["pages_served_twice"] + r["duplicate_rows"] + r["tasks_run_twice"] for r in results["runs"])
+    lines.append(_check("pages served twice + duplicate rows + tasks run twice, all runs", twice, "0", twice == 0))
+    memory = results.get("memory")
+    if memory:
+        peak, pages = memory["peak_rss_mb"], memory["pages"]
+        lines.append(_check(f"peak RSS of a worker instance ({pages} pages)", f"{peak} MB", f"< {TARGET_RSS_MB} MB",
+                            peak < TARGET_RSS_MB))  # fmt: skip
+        if memory.get("growth") is not None:
+            growth = memory["growth"]
+            lines.append(_check(f"RSS growth, 1,000th → {pages}th article", f"{growth * 100:.1f}%",
+                                f"≤ {TARGET_GROWTH * 100:g}%", growth <= TARGET_GROWTH))  # fmt: skip
+    header = ["run", "workers", "queued → last stored, s", "job start → last stored, s", "articles/s", "analysed, s"]
+    header += ["served twice", "duplicate rows", "tasks twice", "peak RSS MB"]
+    lines += ["", _row(*header), _row(*["---:"] * len(header))]
+    for i, r in enumerate(results["runs"], 1):
+        lines.append(
+            _row(i, r["workers"], r["stored_s"], r["job_to_last_stored_s"], r["rate"], r["analysed_s"] or "–",
+                 r["pages_served_twice"], r["duplicate_rows"], r["tasks_run_twice"], r["peak_rss_mb"])
+        )  # fmt: skip
+    if memory:
+        lines += ["", f"Memory run: {json.dumps(memory)}"]
+    md = RESULTS / "harvest_scale.md"
+    md.write_text("\n".join(lines) + "\n")
+    md.with_suffix(".json").write_text(json.dumps(results, indent=2) + "\n")
+    return md
+
+
+def main(argv: list[str] | None = None) -> int:
+    from bench.database import parse_count
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database-url", default=DEFAULT_URL)
+    parser.add_argument("--claims", default="20k")
+    parser.add_argument("--pages", type=parse_count, default=2000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--workers", default="1,2")
+    parser.add_argument("--queues", default="fetch")
+    parser.add_argument("--memory-pages", type=parse_count, default=10_000, help="0 skips the memory run")
+    parser.add_argument("--no-write", action="store_true")
+    args = parser.parse_args(argv)
+
+    meta = ensure_data(args.database_url, parse_count(args.claims))
+    setup_django(args.database_url)
+    counts = [int(w) for w in args.workers.split(",")]
+    results: dict[str, Any] = {
+        "started": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}",
+        "load": ", ".join(f"{x:.1f}" for x in os.getloadavg()),
+        "pages": args.pages,
+        "claims": meta.get("claims"),
+        "queues": args.queues,
+        "rounds": args.runs,
+        "worker_counts": counts,
+        "runs": [],
+    }
+    server = PageServer(args.pages)
+    try:
+        for i in range(args.runs):
+            for workers in counts if i % 2 == 0 else reversed(counts):
+                result = run_once(server, workers=workers, queues=args.queues, database_url=args.database_url)
+                print(json.dumps(result), flush=True)
+                results["runs"].append(result)
+    finally:
+        server.close()
+    if args.memory_pages:
+        server = PageServer(args.memory_pages)
+        try:
+            results["memory"] = run_once(
+                server, workers=1, queues=args.queues, database_url=args.database_url, memory=True
+            )
+            print(json.dumps(results["memory"]), flush=True)
+        finally:
+            server.close()
+    if not args.no_write:
+        print(write(results).read_text())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
