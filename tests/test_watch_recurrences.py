@@ -180,6 +180,20 @@ def test_a_passage_mostly_about_something_else_scores_lower():
     assert index.score(0, padded) < 0.9
 
 
+def test_irregular_verbs_and_untranslated_look_alikes_meet_across_languages():
+    """ "vunnet"/"won" through the shared table of irregular forms; "olympiske"/"Olympic",
+    which no lexicon translates, by their first five letters."""
+    from claims.watch import recurrences as watch
+
+    nb = watch.features("Norge har vunnet flere olympiske medaljer.", "nb")
+    en = watch.features("Norway has won more Olympic medals.", "en")
+    assert "win" in set(watch._all_keys("vunnet", "nb")) & set(watch._all_keys("won", "en"))
+    assert "~olymp" in nb.tokens and "~olymp" in en.tokens
+    index = ClaimIndex([LiveClaim(1, "Norge har vunnet flere olympiske vintermedaljer enn noe annet land.", "nb")])
+    english = "Norway has won more Winter Olympic medals than any other country."
+    assert [m.claim_id for m in index.match(english, "en", threshold=django_settings.RECURRENCE_THRESHOLD)] == [1]
+
+
 def live(text: str, *, language: str = "en", reviewer=None, days_ago: int = 0):
     claim = ClaimFactory(text=text, claim_reviewed="", language=language, status=ClaimStatus.PUBLISHED)
     claim.published_at = timezone.now() - dt.timedelta(days=days_ago)
@@ -306,9 +320,9 @@ def test_quality_on_the_labelled_set_does_not_fall_below_its_floor():
     figures = bench.evaluate()
     assert figures["claims"] >= 70 and figures["articles"] >= 700
     assert figures["languages"] == ["en", "nb"]
-    # Measured (bench/results/recurrences.md, session 4): dev 0.96 / 0.72, held out 0.90 /
-    # 0.50, fresh held-out batch 0.56 / 0.40 at the chosen threshold on 72 claims; the goal
+    # Measured (bench/results/recurrences.md, session 4): dev 0.96 / 0.75, held out 0.91 /
+    # 0.55, fresh held-out batch 0.56 / 0.40 at the chosen threshold on 72 claims; the goal
     # (0.9 / 0.8 held out) is not reached.
-    assert figures["dev"]["precision"] >= 0.95 and figures["dev"]["recall"] >= 0.7
-    assert figures["heldout"]["precision"] >= 0.87 and figures["heldout"]["recall"] >= 0.48
+    assert figures["dev"]["precision"] >= 0.95 and figures["dev"]["recall"] >= 0.72
+    assert figures["heldout"]["precision"] >= 0.88 and figures["heldout"]["recall"] >= 0.52
     assert figures["fresh"]["precision"] >= 0.53 and figures["fresh"]["recall"] >= 0.37

@@ -241,6 +241,17 @@ def aliases() -> AliasTable:
 
 
 @lru_cache(maxsize=1)
+def _irregular() -> dict[tuple[str, str], str]:
+    return {(language, form): lemma for language, form, lemma, *_ in _rows("irregular_forms.tsv")}
+
+
+def lemma(word: str, language: str) -> str | None:
+    """The lemma of an irregular verb form ("vunnet" → "vinne", "won" → "win"), if listed
+    in lexicon_data/irregular_forms.tsv; `word` lower-cased, `language` "nb" or "en"."""
+    return _irregular().get((language, word))
+
+
+@lru_cache(maxsize=1)
 def stands_for() -> dict[str, str]:
     """Alias key → the alias key it stands for in news reports ("moscow" → "russia"), from
     lexicon_data/stands_for.tsv: seats of government used for the state."""

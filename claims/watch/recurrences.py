@@ -77,6 +77,9 @@ def _word_keys(word: str, lang: str) -> tuple[str, ...]:
     known parts of a Norwegian compound ("oljefondet" → oil, fund; "elbiler" → electric, car)."""
     if word.lower() in EXTRA_STOPWORDS:
         return ()
+    if word.islower():
+        # Irregular verb forms the stemmers cannot reach ("vunnet" → vinne, "won" → win).
+        word = lx.lemma(word, lang) or word
     lexicon = _lexicon_map()
     keys = [lexicon.get(token, token) for token in tx.tokens(word, lang)]
     folded = tx.fold(word)
@@ -92,6 +95,10 @@ def _word_keys(word: str, lang: str) -> tuple[str, ...]:
             keys = [base]
     if lang == "nb" and len(folded) >= 7 and not any(k in _known_targets() for k in keys):
         keys.extend(_compound(folded))
+    if keys and len(folded) >= 6 and not any(k in _translated() for k in keys):
+        # An untranslated word meets its look-alike in the other language by its first five
+        # letters ("olympiske", "Olympic"; "statistikk", "statistics").
+        keys.append("~" + folded[:5])
     return tuple(dict.fromkeys(keys))
 
 
