@@ -28,11 +28,8 @@ ALPHA = 1.0
 BETA = 0.25
 EXPANSION_TERMS = 50
 # Pseudo-relevance feedback (no reviewer involved) expands with the best articles' first
-# PRF_TERMS terms, skipping those in more than PRF_MAX_DF of the candidates: their idf is
-# near zero, but their postings were half the cost of the feedback over the bench's 10 000
-# articles; left out, the cross-validated figures hold (bench/results/ranking_speed.md).
+# PRF_TERMS terms; see bench/results/ranking_speed.md for what fewer terms save.
 PRF_TERMS = EXPANSION_TERMS
-PRF_MAX_DF = 0.2
 MIN_MARKS = 200
 FEATURES = ("lexical", "ngram", "entities", "recency", "cross_language", "lexical_x_recency", "entities_x_recency")
 
@@ -85,18 +82,11 @@ class DocTerms:
 
 
 def pseudo_feedback(
-    index: Any,
-    combined: np.ndarray,
-    factor: np.ndarray,
-    weights: Any,
-    *,
-    terms: int = PRF_TERMS,
-    max_df: float = PRF_MAX_DF,
+    index: Any, combined: np.ndarray, factor: np.ndarray, weights: Any, *, terms: int = PRF_TERMS
 ) -> np.ndarray:
     """The `weights.feedback_docs` best articles' telling terms (the Rocchio expansion of
     `feedback_signal` with them as the relevant ones) added to what is already on topic,
-    scaled back to 0–1. Nothing without a first-pass score gains. Over 50 candidates or more,
-    terms in more than `max_df` of them are left out (as for the n-grams)."""
+    scaled back to 0–1. Nothing without a first-pass score gains."""
     from claims.discovery.ranking import _best_first, _bm25_scores_of_ids, _normalise
 
     top = _best_first(combined, weights.feedback_docs)
@@ -104,7 +94,7 @@ def pseudo_feedback(
         return combined
     w = weights.feedback_weight
     term_ids = index.doc_terms.expansion_terms(top, terms)
-    extra = ALPHA * _normalise(_bm25_scores_of_ids(index.lexical, term_ids, len(combined), max_df))
+    extra = ALPHA * _normalise(_bm25_scores_of_ids(index.lexical, term_ids, len(combined)))
     boosted = np.maximum(combined + w * extra * factor, 0.0) / (1 + w)
     return np.where(combined > 0, boosted, combined)
 
