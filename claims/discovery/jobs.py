@@ -329,6 +329,15 @@ def upsert_article(*, url: str, provider: str, feed: Feed | None = None, **field
     normalized = normalize_url(url)
     if not normalized.startswith(("http://", "https://")) or len(normalized) > 2000:
         return None
+    values = _filled(fields)
+    article, _created = Article.objects.update_or_create(
+        url=normalized, defaults=values, create_defaults={**values, "provider": provider, "feed": feed}
+    )
+    return article
+
+
+def _filled(fields: dict[str, Any]) -> dict[str, Any]:
+    """The values worth writing: empty ones dropped, long strings cut to their column."""
     values = {}
     for key, value in fields.items():
         if value in (None, ""):
@@ -336,10 +345,23 @@ def upsert_article(*, url: str, provider: str, feed: Feed | None = None, **field
         if isinstance(value, str) and key in _LIMITS:
             value = value[: _LIMITS[key]]
         values[key] = value
-    article, _created = Article.objects.update_or_create(
-        url=normalized, defaults=values, create_defaults={**values, "provider": provider, "feed": feed}
-    )
-    return article
+    return values
+
+
+@transaction.atomic
+def store_pages(pages: list[tuple[int, dict[str, Any]]]) -> list[int]:
+    """Fill in the fetched pages' columns on their index rows; returns the ids stored.
+
+    One transaction for a batch of pages (a harvest's fetch task stores 20): a commit per
+    page was the largest part of storing one, and the pages are fetched before, so the
+    transaction holds no lock across a network request. As in `upsert_article`, empty
+    values leave what the row has; a stored page's old fetch error is cleared.
+    """
+    stored = []
+    for pk, fields in pages:
+        if Article.objects.filter(pk=pk).update(**_filled(fields), fetch_error=""):
+            stored.append(pk)
+    return stored
 
 
 # --- Suggestions ------------------------------------------------------------------------------

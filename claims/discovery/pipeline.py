@@ -20,9 +20,9 @@ from django.conf import settings
 from claims.discovery import text as tx
 from claims.discovery.feeds import harvest
 from claims.discovery.http import Fetcher, FetchError, TransientFetchError
-from claims.discovery.jobs import JobRecorder, irrelevant_article_ids, store_suggestions
+from claims.discovery.jobs import JobRecorder, irrelevant_article_ids, store_pages, store_suggestions
 from claims.discovery.providers import DiscoveryContext, ProviderFailed, all_providers
-from claims.discovery.providers.article_page import fetch_page, record_fetch_error
+from claims.discovery.providers.article_page import page_values, record_fetch_error
 from claims.models import Appearance, Article, FetchJob
 from claims.urlnorm import normalize_url
 from claims.watch import hooks as watch_hooks
@@ -301,12 +301,12 @@ def _fetch_pages(
     Returns the ids of the articles whose text was stored, how many failed, and the first
     transient error.
     """
-    stored_ids: list[int] = []
+    pages: list[tuple[int, dict[str, Any]]] = []
     failed = 0
     first_transient: TransientFetchError | None = None
     for article in articles:
         try:
-            stored = fetch_page(article.url, fetcher=fetcher, provider=article.provider)
+            pages.append((article.pk, page_values(article.url, fetcher=fetcher)))
         except FetchError as exc:
             failed += 1
             _remember_failure(article.url, exc)
@@ -314,9 +314,6 @@ def _fetch_pages(
                 recorder.error("pages", exc, url=article.url)
             if isinstance(exc, TransientFetchError) and first_transient is None:
                 first_transient = exc
-        else:
-            if stored is not None:
-                stored_ids.append(stored.pk)
         if recorder is not None:
             recorder.advance()
-    return stored_ids, failed, first_transient
+    return store_pages(pages), failed, first_transient

@@ -14,11 +14,11 @@ from claims.models import Appearance, Article
 from claims.urlnorm import normalize_url
 
 
-def fetch_page(url: str, *, fetcher: Fetcher, provider: str = "article_page") -> Article | None:
-    """Fetch, decode (our rules), extract and store one page; FetchError on failure."""
+def page_values(url: str, *, fetcher: Fetcher) -> dict[str, Any]:
+    """Fetch, decode (our rules) and extract one page: the index columns it fills. FetchError on failure."""
     response = fetcher.fetch(url, accept=HTML_TYPES)
     page = extract(response.text(kind="html"), url=response.final_url)
-    values: dict[str, Any] = {
+    return {
         "canonical_url": page.canonical_url,
         "title": page.title,
         "author": page.author,
@@ -30,7 +30,11 @@ def fetch_page(url: str, *, fetcher: Fetcher, provider: str = "article_page") ->
         "content_hash": page.content_hash,
         "fetched_at": timezone.now(),
     }
-    article = upsert_article(url=url, provider=provider, **values)
+
+
+def fetch_page(url: str, *, fetcher: Fetcher, provider: str = "article_page") -> Article | None:
+    """Fetch, extract and store one page (its index row created if need be); FetchError on failure."""
+    article = upsert_article(url=url, provider=provider, **page_values(url, fetcher=fetcher))
     if article is not None and article.fetch_error:
         Article.objects.filter(pk=article.pk).update(fetch_error="")
     return article
