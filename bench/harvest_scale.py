@@ -94,14 +94,20 @@ def build_pages(n: int, *, base: str, seed: int = 17) -> tuple[dict[str, bytes],
         body = "".join(f"<p>{escape(maker.body(lang, topic, rng.randint(3, 6)))}</p>" for _ in range(rng.randint(4, 8)))
         path = f"/nyheter/{i:06d}-{re.sub(r'[^a-z0-9]+', '-', title.lower())[:50].strip('-')}"
         head, tail = _furniture(rng, rng.randint(30_000, 60_000) - len(body))
+        published = when - dt.timedelta(minutes=i)
+        quoted = escape(title, {'"': "&quot;"})
+        # The tags news sites carry (Open Graph, article:published_time), as the corpus pages do.
+        tags = (
+            f'<meta property="og:title" content="{quoted}"><meta property="og:site_name" content="Benchavisa">'
+            f'<meta property="article:published_time" content="{published.isoformat()}">'
+        )
         html = (
-            f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><title>{escape(title)}</title>'
+            f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><title>{escape(title)}</title>{tags}'
             f'<link rel="canonical" href="{base}{path}"><meta name="author" content="Desk reporter"></head>'
             f"<body>{head}<main><article><h1>{escape(title)}</h1><p class=lead>{escape(summary)}</p>"
             f"{body}</article></main>{tail}</body></html>"
         )
         pages[path] = html.encode()
-        published = when - dt.timedelta(minutes=i)
         items.append(
             f"<item><title>{escape(title)}</title><link>{base}{path}</link><guid>{base}{path}</guid>"
             f"<pubDate>{format_datetime(published)}</pubDate><description>{escape(summary)}</description></item>"
