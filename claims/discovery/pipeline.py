@@ -255,15 +255,22 @@ def analyse_articles(article_ids: list[int]) -> int:
     in the index either way; safe to repeat (candidates and recurrences are keyed).
     """
     from claims.intake.candidates import extract_for_article
+    from claims.services.recurrences import live_index
 
+    try:
+        # The live fact-checks as the batch starts: one look for all its articles.
+        index = live_index()
+    except Exception:
+        logger.exception("reading the live fact-checks failed; each article reads them itself")
+        index = None
     done = 0
-    for article in Article.objects.filter(pk__in=article_ids).order_by("id"):
+    for article in Article.objects.filter(pk__in=article_ids).defer("search_vector").order_by("id"):
         try:
             extract_for_article(article)
         except Exception:
             logger.exception("candidate extraction failed for article %s", article.pk)
         # The watch engine: does the article repeat a published fact-check? (issue 15)
-        watch_hooks.article_stored(article)
+        watch_hooks.article_stored(article, index=index)
         done += 1
     return done
 

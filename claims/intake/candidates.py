@@ -105,35 +105,63 @@ def _claim_features(claim: Any) -> duplicates.ClaimFeatures:
 # threshold between two claims (duplicates.THRESHOLD, lowered for paraphrases in issue 16),
 # since an article holds many sentences on the claim's topic that are not the claim.
 TRACK_THRESHOLD = 0.6
-# How many spellings of the most telling words of an article's candidate sentences its
-# tracking pool is drawn from (names first, then long words: duplicates.pool_concepts).
-TRACK_POOL_TERMS = 24
+# How many spellings of the most telling words of an article's candidate sentences, and of
+# each sentence, its tracking pool is drawn from (names first, then long words:
+# duplicates.pool_concepts).
+TRACK_POOL_TERMS = duplicates.POOL_TERMS
+
+
+def _pool_concepts(probe: Any, limit: int = TRACK_POOL_TERMS) -> list[list[str]]:
+    """The probe's telling words, each with its spellings, `limit` spellings in all."""
+    concepts: list[list[str]] = []
+    room = limit
+    for concept in duplicates.pool_concepts(probe, limit=limit):
+        if room <= 0:
+            break
+        concepts.append(concept[:room])
+        room -= len(concepts[-1])
+    return concepts
 
 
 def tracked_claims(found: list[ScoredSentence], *, threshold: float = TRACK_THRESHOLD) -> dict[int, Tracked]:
     """For each sentence (by index) that repeats an existing claim, in any language, that claim.
 
-    One pool query per article: the claims sharing a telling word (or its cognate) with
-    any of the sentences, compared with each sentence by the duplicate finder's similarity.
+    One pool query per article: the claims sharing two telling words (or their cognates)
+    with one of the sentences or with the article's candidate sentences taken together,
+    compared with each sentence by the duplicate finder's similarity.
     Other desks' reviews count too: a sentence matching the claim an external review
     reviewed (another wording, another language) tracks the claim the review is attached to.
     """
     from claims.models import Claim
-    from claims.search import search_claims_any
+    from claims.search import search_claims_sharing
 
     if not found:
         return {}
     combined = _probe(" ".join(s.text for s in found), found[0].language)
-    terms = duplicates._pool_terms(combined)
+    # The article's most telling words: what other desks' reviews are looked up by.
+    article_words = _pool_concepts(combined)
+    terms = [spelling for concept in article_words for spelling in concept]
     if not terms:
         return {}
-    # One index scan for the claims sharing two of the telling words (a sentence that
-    # repeats a claim shares more than one word with it), those sharing most first.
-    pool = list(
-        search_claims_any(Claim.objects.filter(duplicate_of__isnull=True), terms[:TRACK_POOL_TERMS], at_least=2).only(
-            "id", "text", "claim_reviewed", "language", "claimant_id", "version"
-        )[:POOL_LIMIT]
+    # One statement for the claims sharing two telling words with one of the sentences (a
+    # sentence that repeats a claim shares more than one word with it), those sharing most
+    # first. Two *words*, however spelt: counting "Ukraina" and "Ukraine" as two made every
+    # claim naming Ukraine qualify, so PostgreSQL ranked hundreds to thousands of rows per
+    # article (~70 ms at 20k claims); and words drawn per sentence as well as for the
+    # article, since the article's top words can leave a sentence with one of them.
+    sentence_words = [_pool_concepts(_probe(s.text, s.language)) for s in found]
+    # A sentence with one telling word would pull every claim that names it: such a
+    # sentence counts on the article's words (any two of them) instead.
+    word_sets = [article_words, *(words for words in sentence_words if len(words) >= 2)]
+    claims = Claim.objects.filter(duplicate_of__isnull=True).only(
+        "id", "text", "claim_reviewed", "language", "claimant_id", "version"
     )
+    pool: list[Any] = []
+    seen: set[int] = set()
+    for claim in search_claims_sharing(claims, word_sets)[:POOL_LIMIT]:
+        if claim.pk not in seen:  # best first: a claim found by two sentences, at its best rank
+            seen.add(claim.pk)
+            pool.append(claim)
     reviews = _external_pool(terms, [c.pk for c in pool])
     if not pool and not reviews:
         return {}

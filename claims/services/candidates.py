@@ -79,27 +79,37 @@ def candidates_store(
     if new:
         # Two INSERTs for the article's new candidates and their history rows, not two each.
         bulk_create_with_history(new, CandidateClaim, batch_size=500)
-    for claim_id, (score, snippet) in suggest.items():
-        _suggest_appearance(claim_id=claim_id, article=article, score=score, snippet=snippet)
+    _suggest_appearances(article=article, suggest=suggest)
     return len(new)
 
 
-def _suggest_appearance(*, claim_id: int, article: Article, score: float, snippet: str) -> None:
-    """The article as a possible new appearance of a tracked claim, shown with its related
-    articles; a reviewer's earlier verdict on the pair is kept."""
-    related, made = RelatedArticle.objects.get_or_create(
-        claim_id=claim_id,
-        article=article,
-        defaults={
-            "score": score,
-            "provider": APPEARANCE_PROVIDER,
-            "why": {"appearance": True, "sentence": snippet[:500]},
-            "snippet": snippet[:2000],
-        },
-    )
-    if not made and related.status == RelatedArticle.Status.SUGGESTED and related.score < score:
-        related.score = score
-        related.save(update_fields=["score", "updated_at"])
+def _suggest_appearances(*, article: Article, suggest: dict[int, tuple[float, str]]) -> None:
+    """The article as a possible new appearance of each tracked claim (claim id → best
+    score and sentence), shown with its related articles; a reviewer's earlier verdict on a
+    pair is kept. One read and one insert for all of the article's tracked claims."""
+    if not suggest:
+        return
+    existing = {r.claim_id: r for r in RelatedArticle.objects.filter(article=article, claim_id__in=list(suggest))}
+    fresh = [
+        RelatedArticle(
+            claim_id=claim_id,
+            article=article,
+            score=score,
+            provider=APPEARANCE_PROVIDER,
+            why={"appearance": True, "sentence": snippet[:500]},
+            snippet=snippet[:2000],
+        )
+        for claim_id, (score, snippet) in suggest.items()
+        if claim_id not in existing
+    ]
+    if fresh:
+        # A pair another worker stored meanwhile is theirs (the unique constraint says so).
+        RelatedArticle.objects.bulk_create(fresh, ignore_conflicts=True)
+    for claim_id, related in existing.items():
+        score = suggest[claim_id][0]
+        if related.status == RelatedArticle.Status.SUGGESTED and related.score < score:
+            related.score = score
+            related.save(update_fields=["score", "updated_at"])
 
 
 def _lock(candidate: CandidateClaim) -> CandidateClaim:

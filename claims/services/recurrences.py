@@ -55,9 +55,13 @@ def _article_text(article: Article) -> str:
 # --- Finding ------------------------------------------------------------------------------------
 
 
-def recurrences_find_for_article(*, article: Article) -> list[Recurrence]:
-    """Match one stored article against every live fact-check; store and announce new matches."""
-    index = live_index()
+def recurrences_find_for_article(*, article: Article, index: ClaimIndex | None = None) -> list[Recurrence]:
+    """Match one stored article against every live fact-check; store and announce new matches.
+
+    A batch of articles passes the `live_index()` it read once at its start: the check
+    that the live set is unchanged costs an aggregate over the claims, per call.
+    """
+    index = index if index is not None else live_index()
     matches = index.match(_article_text(article), article.language, threshold=settings.RECURRENCE_THRESHOLD)
     return recurrences_record(article=article, matches=matches)
 

@@ -1,0 +1,117 @@
+"""The analysis of a batch of stored articles: what it finds is pinned on a fixture batch,
+and what it costs in queries does not grow with the sentences of an article."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from claims.discovery import pipeline
+from claims.models import CandidateClaim, Claim, RelatedArticle
+from claims.search import search_claims_sharing
+from tests.factories import ArticleFactory, ClaimFactory
+
+pytestmark = pytest.mark.django_db
+
+# Written for these tests. The first article's first sentence names its topic's most telling
+# words; the claim its fourth sentence repeats shares none of those with it.
+ARTICLE_NB = (
+    "Ukrainas utenriksminister Dmytro Kuleba sa torsdag at Russland har samlet 90 000 soldater ved grensen. "
+    "Kuleba møtte sin tyske kollega i Kyiv. "
+    "Ifølge regjeringen i Kyiv økte forsvarsbudsjettet med 30 prosent i fjor. "
+    "Strømprisen i Nord-Norge steg med 40 prosent i januar, opplyste Statnett onsdag."
+)
+ARTICLE_EN = (
+    "Norway's wealth fund lost 15 percent of its value in the first half of the year, the central bank said. "
+    "The weather in Oslo was grey. "
+    "Fish exports to Japan rose by 12 percent last year, according to the seafood council."
+)
+ARTICLE_SHORT = "Russland har samlet 90 000 soldater ved grensen, sa Kuleba torsdag."
+
+
+def _claims() -> dict[str, Claim]:
+    return {
+        "troops": ClaimFactory(text="Russland har samlet 90 000 soldater ved grensen til Ukraina", language="nb"),
+        "budget": ClaimFactory(text="Regjeringen i Kyiv økte forsvarsbudsjettet med 30 prosent i fjor", language="nb"),
+        # Only the article's fourth sentence says this; its words are not the article's top words.
+        "power": ClaimFactory(text="Strømprisen i Nord-Norge steg med 40 prosent i januar", language="nb"),
+        # Another language: found through the cognate map and the lexicon.
+        "fund": ClaimFactory(text="Oljefondet tapte 15 prosent av verdien i første halvår", language="nb"),
+        "fish": ClaimFactory(text="Fish exports to Japan rose by 12 percent last year", language="en"),
+        # Shares one word ("Ukraina", however spelt) with the articles, and nothing else.
+        "other": ClaimFactory(text="Ukraine wins the song contest", language="en"),
+    }
+
+
+def _tracked(article) -> dict[str, int]:
+    found = CandidateClaim.objects.filter(article=article).order_by("start")
+    return {c.text: c.claim_id for c in found if c.claim_id is not None}
+
+
+def test_a_batch_finds_the_candidates_and_the_claims_they_repeat():
+    claims = _claims()
+    nb = ArticleFactory(text=ARTICLE_NB, language="nb")
+    en = ArticleFactory(text=ARTICLE_EN, language="en")
+    assert pipeline.analyse_articles([nb.pk, en.pk]) == 2
+    assert _tracked(nb) == {
+        "Ukrainas utenriksminister Dmytro Kuleba sa torsdag at Russland har samlet 90 000 soldater ved grensen.": (
+            claims["troops"].pk
+        ),
+        "Ifølge regjeringen i Kyiv økte forsvarsbudsjettet med 30 prosent i fjor.": claims["budget"].pk,
+        "Strømprisen i Nord-Norge steg med 40 prosent i januar, opplyste Statnett onsdag.": claims["power"].pk,
+    }
+    en_tracked = _tracked(en)
+    assert en_tracked["Fish exports to Japan rose by 12 percent last year, according to the seafood council."] == (
+        claims["fish"].pk
+    )
+    assert len(en_tracked) == 1
+    assert claims["other"].pk not in {c.claim_id for c in CandidateClaim.objects.all()}
+    # Each tracked claim gets the article as a possible appearance, once.
+    related = set(RelatedArticle.objects.values_list("claim_id", "article_id"))
+    assert (claims["power"].pk, nb.pk) in related and (claims["fish"].pk, en.pk) in related
+    # Repeated (a redelivered task): nothing doubles, nothing changes.
+    before = sorted(CandidateClaim.objects.values_list("article_id", "start", "status", "claim_id", "score"))
+    pipeline.analyse_articles([nb.pk, en.pk])
+    assert sorted(CandidateClaim.objects.values_list("article_id", "start", "status", "claim_id", "score")) == before
+    assert RelatedArticle.objects.count() == len(related)
+
+
+def test_two_words_are_two_words_however_spelt():
+    claims = _claims()
+    base = Claim.objects.all()
+    # "Ukraina" and "Ukraine" are one word: a claim sharing only it is not pooled.
+    one_word = [[["ukraina", "ukraine"], ["kuleba"]]]
+    assert claims["other"] not in set(search_claims_sharing(base, one_word))
+    # Two words of one sentence pool a claim; one word of each of two sentences does not.
+    assert claims["troops"] in set(search_claims_sharing(base, [[["soldater"], ["grensen"]]]))
+    assert claims["troops"] not in set(search_claims_sharing(base, [[["soldater"], ["kyiv"]], [["grensen"], ["oslo"]]]))
+    assert list(search_claims_sharing(base, [])) == []
+
+
+def _queries(articles) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        pipeline.analyse_articles([a.pk for a in articles])
+    return len(ctx.captured_queries)
+
+
+def test_analysis_queries_do_not_grow_with_the_sentences_of_an_article():
+    _claims()
+    pipeline.analyse_articles([ArticleFactory(text=ARTICLE_SHORT, language="nb").pk])  # warm the live index
+    short = _queries([ArticleFactory(text=ARTICLE_SHORT, language="nb")])
+    long = _queries([ArticleFactory(text=ARTICLE_NB, language="nb")])
+    # One tracking query, one claimant look-up, one insert of candidates (and one of their
+    # history rows), one read and one insert of related articles per article, however many
+    # of its sentences are candidates or repeat claims.
+    assert CandidateClaim.objects.filter(article__text=ARTICLE_NB).exclude(claim=None).count() == 3
+    assert long == short
+
+
+def test_analysis_queries_per_article_are_a_constant():
+    _claims()
+    pipeline.analyse_articles([ArticleFactory(text=ARTICLE_SHORT, language="nb").pk])  # warm the live index
+    one = _queries([ArticleFactory(text=ARTICLE_SHORT, language="nb")])
+    three = _queries([ArticleFactory(text=ARTICLE_SHORT, language="nb") for _ in range(3)])
+    # The live fact-checks are read once per batch, not once per article.
+    assert three - one == 2 * (one - 2)
+    assert one <= 18
