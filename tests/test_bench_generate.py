@@ -76,6 +76,11 @@ def test_the_generator_loads_the_current_schema():
             sql = "SELECT count(*), count(DISTINCT lower(name)) FROM claims_claimant"
             names, distinct = conn.execute(sql).fetchone()
             assert names == 300 and distinct == names
+            # The article streams load disjoint id ranges that together make the whole index.
+            count, top, vectors = conn.execute(
+                "SELECT count(*), max(id), count(search_vector) FROM claims_article"
+            ).fetchone()
+            assert count == top == vectors == 40
     finally:
         with psycopg.connect(admin, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
