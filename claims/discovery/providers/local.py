@@ -35,7 +35,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import connections, transaction
 from django.db.models import Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
-from django.db.models.fields import BooleanField, IntegerField
+from django.db.models.fields import BigIntegerField, BooleanField, IntegerField
 
 from claims.discovery.providers.base import DiscoveryContext, Provider
 from claims.models import Article
@@ -57,6 +57,10 @@ _FLAGS = (
     'ARRAY(SELECT v.vec @@ q.tsq FROM (SELECT "claims_article"."search_vector" || \'\'::tsvector AS vec OFFSET 0) v'
     ", unnest(%s::tsquery[]) WITH ORDINALITY AS q(tsq, n) ORDER BY q.n)"
 )
+
+
+_MICROS = '(extract(epoch FROM "claims_article"."published_at") * 1000000)::bigint'
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
 def search_index(
@@ -145,22 +149,25 @@ def _parts(base: QuerySet[Article], around: dt.date | None) -> list[_Part]:
 def _compile(alias: str, terms: list[str]) -> dict[int, str | None]:
     """Each term's tsquery as text (None: matches everything, as search_articles does for a
     term with no word in it). Terms whose query is empty (stop words only) match nothing
-    and are left out."""
+    and are left out. One statement, the terms as one array: search_articles' own SQL."""
     compiled: dict[int, str | None] = {}
-    selects, params = [], []
+    phrases: list[tuple[int, str]] = []
     for i, term in enumerate(terms):
         words = [w.lower() for w in _WORD.findall(term or "")][:MAX_QUERY_WORDS]
-        if not words:
+        if words:
+            phrases.append((i, " ".join(words)))
+        else:
             compiled[i] = None
-            continue
-        sql, sql_params = prefix_tsquery(words)
-        selects.append((i, f"({sql})::text"))
-        params += sql_params
-    if selects:
+    if phrases:
+        sql, _params = prefix_tsquery(["-"])
+        sql = sql.replace("%s", "t.phrase")
         with connections[alias].cursor() as cursor:
-            cursor.execute("SELECT " + ", ".join(s for _i, s in selects), params)
-            row = cursor.fetchone()
-        for (i, _sql), text in zip(selects, row, strict=True):
+            cursor.execute(
+                f"SELECT ({sql})::text FROM unnest(%s::text[]) WITH ORDINALITY AS t(phrase, n) ORDER BY t.n",  # noqa: S608
+                [[phrase for _i, phrase in phrases]],
+            )
+            texts = [row[0] for row in cursor.fetchall()]
+        for (i, _phrase), text in zip(phrases, texts, strict=True):
             if text:
                 compiled[i] = text
     return compiled
@@ -180,16 +187,19 @@ def _search_part(part: _Part, queries: dict[int, str | None], wanted: dict[int, 
             part.walk(last)
             .order_by("-published_at", "-id")
             .annotate(flags=RawSQL(_FLAGS, [tsqueries], output_field=ArrayField(BooleanField())))  # noqa: S611
-            .values_list("id", "published_at", "flags")[:step]
+            # The date as microseconds: parsing a thousand datetimes was a tenth of the search.
+            .annotate(at=RawSQL(_MICROS, [], output_field=BigIntegerField()))  # noqa: S611
+            .values_list("id", "at", "flags")[:step]
         )
-        for pk, _published, flags in rows:
+        for pk, _at, flags in rows:
             for i, hit in zip(pending, flags, strict=True):
                 if hit and len(found[i]) < wanted[i]:
                     found[i].append(pk)
         walked += len(rows)
         if len(rows) < step:
             return found  # the part is read to its end: every list is complete
-        last = (rows[-1][1], rows[-1][0])
+        at = rows[-1][1]
+        last = (None if at is None else EPOCH + dt.timedelta(microseconds=at), rows[-1][0])
         pending = [i for i in pending if len(found[i]) < wanted[i]]
         # Read on while some term's rate so far says its matches are near.
         need = [(wanted[i] - len(found[i])) * walked / len(found[i]) for i in pending if found[i]]
