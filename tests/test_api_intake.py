@@ -4,6 +4,7 @@ limits, 413, no contacts in output), and imports by file or URL."""
 from __future__ import annotations
 
 from pathlib import Path
+from unittest.mock import ANY
 
 import pytest
 from django.core.cache import cache
@@ -85,6 +86,11 @@ def test_listing_needs_a_desk_member(api, reviewer, outsider):
     assert api.get("/api/v1/tips/?status=spam").json()["results"] == []
     assert api.get("/api/v1/tips/?status=bogus").status_code == 400
     assert api.get("/api/v1/tips/?since=2999-01-01").json()["results"] == []
+    # Found by the deep fuzzing: offsets PostgreSQL refuses, and days that do not exist.
+    assert len(api.get("/api/v1/tips/", {"since": "0800-10-31T01:08:08-23:58"}).json()["results"]) == 1
+    assert api.get("/api/v1/tips/", {"since": "9999-12-31T23:00:00-05:00"}).json()["results"] == []
+    for bad in ("2026-02-30", "2026-02-30T10:00:00Z", "yesterday"):
+        assert api.get("/api/v1/tips/", {"since": bad}).json() == {"since": [ANY]}, bad
 
 
 def test_attach_record_and_spam(api, reviewer):

@@ -160,7 +160,9 @@ def test_recurrences_list_filter_confirm_and_dismiss(reviewer, editor, outsider)
     assert [r["id"] for r in api.get(f"{API}/recurrences/?claim={other.pk}").json()["results"]] == [second.pk]
     since = (timezone.now() - dt.timedelta(days=1)).isoformat()
     assert [r["id"] for r in api.get(f"{API}/recurrences/", {"since": since}).json()["results"]] == [first.pk]
-    for bad in ({"status": "maybe"}, {"since": "yesterday"}, {"claim": "x"}):
+    assert len(api.get(f"{API}/recurrences/", {"since": "0800-10-31T01:08:08-23:58"}).json()["results"]) == 2
+    assert api.get(f"{API}/recurrences/", {"since": "9999-12-31T23:00:00-05:00"}).json()["results"] == []
+    for bad in ({"status": "maybe"}, {"since": "yesterday"}, {"since": "2026-02-30T10:00:00Z"}, {"claim": "x"}):
         assert api.get(f"{API}/recurrences/", bad).status_code == 400, bad
     confirmed = api.post(f"{API}/recurrences/{first.pk}/confirm/")
     assert confirmed.status_code == 200 and confirmed.json()["status"] == "confirmed"

@@ -11,7 +11,10 @@ from typing import Any
 
 import django_filters as filters
 from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext_lazy as _
+from rest_framework.exceptions import ValidationError
 
 from claims.models import Claim, Review, Source, Tag
 from claims.search import search_claims
@@ -21,21 +24,43 @@ from claims.workflow import ClaimStatus
 _MAX_ID = 2**63 - 1
 
 
-class UTCDateTimeFilter(filters.IsoDateTimeFilter):
-    """An ISO 8601 timestamp, compared in UTC.
+def as_utc(value: dt.datetime) -> dt.datetime:
+    """A timestamp from a query string in UTC, safe to hand to the database.
 
     Python accepts UTC offsets up to ±23:59 but PostgreSQL only ±15:59 ("time zone
     displacement out of range", a 500 found by tests/test_api_fuzz.py), so the value is
-    converted first; an instant beyond the calendar's ends becomes its end.
+    converted first; an instant beyond the calendar's ends becomes its end. A value
+    without an offset is read in the desk's time zone, as Django's forms read it.
     """
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.get_current_timezone())
+    try:
+        return value.astimezone(dt.UTC)
+    except OverflowError:
+        before_year_one = (value.utcoffset() or dt.timedelta(0)) > dt.timedelta(0)
+        return (dt.datetime.min if before_year_one else dt.datetime.max).replace(tzinfo=dt.UTC)
+
+
+def parse_instant(raw: str, *, field: str, dates: bool = False) -> dt.datetime:
+    """An ISO 8601 timestamp (or, with `dates`, a date: its first moment) from a query
+    parameter, in UTC; a 400 with a field error if it is not one."""
+    try:
+        value = parse_datetime(raw)
+        if value is None and dates and (day := parse_date(raw)) is not None:
+            value = dt.datetime.combine(day, dt.time.min)
+    except ValueError:  # well formed, but no such day or time
+        value = None
+    if value is None:
+        raise ValidationError({field: [_("Give an ISO 8601 date and time, e.g. 2026-01-31T12:00:00Z.")]})
+    return as_utc(value)
+
+
+class UTCDateTimeFilter(filters.IsoDateTimeFilter):
+    """An ISO 8601 timestamp, compared in UTC (see `as_utc`)."""
 
     def filter(self, qs: QuerySet, value: dt.datetime | None) -> QuerySet:
         if value is not None and value.tzinfo is not None:
-            try:
-                value = value.astimezone(dt.UTC)
-            except OverflowError:
-                before_year_one = (value.utcoffset() or dt.timedelta(0)) > dt.timedelta(0)
-                value = (dt.datetime.min if before_year_one else dt.datetime.max).replace(tzinfo=dt.UTC)
+            value = as_utc(value)
         return super().filter(qs, value)
 
 

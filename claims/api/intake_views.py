@@ -21,7 +21,6 @@ from typing import Any
 from django.conf import settings
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
-from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -36,6 +35,7 @@ from rest_framework.routers import SimpleRouter
 from claims.api import base
 from claims.api.base import ApiViewSet
 from claims.api.exceptions import PayloadTooLarge
+from claims.api.filters import parse_instant
 from claims.api.intake_serializers import (
     ImportJobSerializer,
     ImportUrlSerializer,
@@ -87,17 +87,8 @@ class TipViewSet(mixins.ListModelMixin, ApiViewSet):
         wanted = params.get("status", "")
         if wanted and wanted not in Tip.Status.values:
             raise ValidationError({"status": [_("Unknown status “%(status)s”.") % {"status": wanted}]})
-        since = None
-        if raw := params.get("since", ""):
-            since = parse_datetime(raw)
-            if since is None and (day := parse_date(raw)) is not None:
-                from datetime import datetime, time
-
-                from django.utils import timezone
-
-                since = timezone.make_aware(datetime.combine(day, time.min))
-            if since is None:
-                raise ValidationError({"since": [_("Give an ISO 8601 date or timestamp.")]})
+        raw = params.get("since", "")
+        since = parse_instant(raw, field="since", dates=True) if raw else None
         return tips_inbox(status=wanted or None, since=since)
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:

@@ -16,18 +16,18 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
 from claims import selectors_watch, workflow
 from claims.api.discovery_views import DESK_READ_ERRORS, DESK_WRITE_ERRORS, ID, _DiscoveryView
-from claims.api.filters import parse_id
+from claims.api.filters import parse_id, parse_instant
 from claims.api.permissions import SIGNED_IN, needs
 from claims.api.watch_serializers import (
     NotificationSerializer,
@@ -148,7 +148,7 @@ class RecurrenceViewSet(_DiscoveryView, mixins.ListModelMixin):
             return selectors_watch.recurrences_list()
         claim = params.get("claim", "")
         since_raw = params.get("since", "")
-        since = parse_datetime(since_raw) if since_raw else None
+        since = parse_instant(since_raw, field="since") if since_raw else None
         return selectors_watch.recurrences_list(
             claim_id=parse_id(claim) if claim else None, status=params.get("status", ""), since=since
         )
@@ -162,11 +162,9 @@ class RecurrenceViewSet(_DiscoveryView, mixins.ListModelMixin):
             errors["claim"] = [_("A claim id is a positive whole number.")]
         if params.get("since"):
             try:
-                ok = parse_datetime(params["since"]) is not None
-            except ValueError:
-                ok = False
-            if not ok:
-                errors["since"] = [_("Give an ISO 8601 date and time, e.g. 2026-01-31T12:00:00Z.")]
+                parse_instant(params["since"], field="since")
+            except ValidationError as exc:
+                errors.update(exc.detail)  # type: ignore[arg-type]  # a dict: parse_instant gives field errors
         return Response(errors, status=status.HTTP_400_BAD_REQUEST) if errors else None
 
     @extend_schema(
