@@ -9,7 +9,7 @@ type and matches the documented schema. A stateful run follows the document's li
 (create → read → update with the ETag → transition; claims/api/links.py).
 
 Bounded: `make test` runs FUZZ_EXAMPLES=15 random examples per operation and role (plus the
-coverage phase for the editor); `make fuzz` (the deep pass, run by hand until it is green) runs 100. A per-example
+coverage phase for the editor); `make fuzz` (the deep pass, its own step in .ci/run) runs 100. A per-example
 deadline, no Hypothesis example database on disk; CI replays the same examples.
 """
 
@@ -44,7 +44,7 @@ pytestmark = pytest.mark.slow
 # status code and the content type are documented for the operation.
 CHECKS = [not_a_server_error, response_schema_conformance, status_code_conformance, content_type_conformance]
 # The quick pass (every `make test`) runs 15 examples per operation and role; the deep pass
-# (`make fuzz`, by hand until its first complete run is green) runs FUZZ_EXAMPLES=100.
+# (`make fuzz`, its own step in .ci/run) runs FUZZ_EXAMPLES=100.
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "15"))
 FUZZ = settings(
     max_examples=EXAMPLES,
