@@ -134,6 +134,7 @@ def run(rounds: int) -> dict[str, Any]:
         variants = ("off", "on", "inline")
         for variant in variants:  # warm-up: imports, the model, PostgreSQL's caches
             harvest(variant)
+        loads = [os.getloadavg()[0]]
         samples: dict[str, list[float]] = {v: [] for v in variants}
         analysis: dict[str, list[float]] = {v: [] for v in variants}
         pages = found = 0
@@ -144,6 +145,7 @@ def run(rounds: int) -> dict[str, Any]:
                 analysis[variant].append(analysis_ms)
                 if variant == "on":
                     found = n
+            loads.append(os.getloadavg()[0])
         tracked = CandidateClaim.objects.filter(article__url__startswith=server.base, status="tracked").count()
         reset()
         median = {v: statistics.median(samples[v]) for v in variants}
@@ -162,6 +164,7 @@ def run(rounds: int) -> dict[str, Any]:
             "candidates_per_harvest": found,
             "tracked_in_last_round": tracked,
             "threshold": round(checkworthiness.threshold(), 4),
+            "load_average": [round(min(loads), 2), round(max(loads), 2)],
         }
     finally:
         server.close()
@@ -207,6 +210,10 @@ def to_markdown(result: dict[str, Any]) -> str:
             f"With extraction on, a harvest stores {h['candidates_per_harvest']} candidates at threshold "
             f"{h['threshold']} ({h['tracked_in_last_round']} of them already tracked claims). "
             f"Target (harvest on ≤ {TARGET:.2f} × off): **{verdict}**.",
+            "",
+            f"Load average (1 min) during the rounds: {h['load_average'][0]}–{h['load_average'][1]} on 2 shared "
+            "cores. The analysis before and after a change, side by side: `bench/analysis_speed.py` "
+            "(bench/results/analysis_speed.md).",
             "",
         ]
     )

@@ -111,12 +111,17 @@ TRACK_THRESHOLD = 0.6
 TRACK_POOL_TERMS = duplicates.POOL_TERMS
 
 
+# At most this many words per sentence (or article) are paired: PostgreSQL will not use the
+# GIN index for a tsquery of much more than C(6, 2) = 15 pairs and reads the whole table.
+TRACK_POOL_WORDS = 6
+
+
 def _pool_concepts(probe: Any, limit: int = TRACK_POOL_TERMS) -> list[list[str]]:
     """The probe's telling words, each with its spellings, `limit` spellings in all."""
     concepts: list[list[str]] = []
     room = limit
     for concept in duplicates.pool_concepts(probe, limit=limit):
-        if room <= 0:
+        if room <= 0 or len(concepts) >= TRACK_POOL_WORDS:
             break
         concepts.append(concept[:room])
         room -= len(concepts[-1])
