@@ -348,20 +348,16 @@ def _filled(fields: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
-@transaction.atomic
-def store_pages(pages: list[tuple[int, dict[str, Any]]]) -> list[int]:
-    """Fill in the fetched pages' columns on their index rows; returns the ids stored.
+def store_page(pk: int, fields: dict[str, Any]) -> bool:
+    """Fill in a fetched page's columns on its index row; False if the row is gone.
 
-    One transaction for a batch of pages (a harvest's fetch task stores 20): a commit per
-    page was the largest part of storing one, and the pages are fetched before, so the
-    transaction holds no lock across a network request. As in `upsert_article`, empty
-    values leave what the row has; a stored page's old fetch error is cleared.
+    One UPDATE, committed at once: a page stored is never fetched again, even if the
+    worker dies on the next page of its batch (tests/test_worker_loss.py), and there is
+    no read before the write (update_or_create's SELECT … FOR UPDATE cost as much as
+    the write itself). As in `upsert_article`, empty values leave what the row has; a
+    stored page's old fetch error is cleared.
     """
-    stored = []
-    for pk, fields in pages:
-        if Article.objects.filter(pk=pk).update(**_filled(fields), fetch_error=""):
-            stored.append(pk)
-    return stored
+    return bool(Article.objects.filter(pk=pk).update(**_filled(fields), fetch_error=""))
 
 
 # --- Suggestions ------------------------------------------------------------------------------

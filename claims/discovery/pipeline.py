@@ -20,7 +20,7 @@ from django.conf import settings
 from claims.discovery import text as tx
 from claims.discovery.feeds import harvest
 from claims.discovery.http import Fetcher, FetchError, TransientFetchError
-from claims.discovery.jobs import JobRecorder, irrelevant_article_ids, store_pages, store_suggestions
+from claims.discovery.jobs import JobRecorder, irrelevant_article_ids, store_page, store_suggestions
 from claims.discovery.providers import DiscoveryContext, ProviderFailed, all_providers
 from claims.discovery.providers.article_page import page_values, record_fetch_error
 from claims.models import Appearance, Article, FetchJob
@@ -310,12 +310,13 @@ def _fetch_pages(
     Returns the ids of the articles whose text was stored, how many failed, and the first
     transient error.
     """
-    pages: list[tuple[int, dict[str, Any]]] = []
+    stored_ids: list[int] = []
     failed = 0
     first_transient: TransientFetchError | None = None
     for article in articles:
         try:
-            pages.append((article.pk, page_values(article.url, fetcher=fetcher)))
+            if store_page(article.pk, page_values(article.url, fetcher=fetcher)):
+                stored_ids.append(article.pk)
         except FetchError as exc:
             failed += 1
             _remember_failure(article.url, exc)
@@ -325,4 +326,4 @@ def _fetch_pages(
                 first_transient = exc
         if recorder is not None:
             recorder.advance()
-    return store_pages(pages), failed, first_transient
+    return stored_ids, failed, first_transient
