@@ -138,7 +138,7 @@ def tracked_claims(found: list[ScoredSentence], *, threshold: float = TRACK_THRE
     reviewed (another wording, another language) tracks the claim the review is attached to.
     """
     from claims.models import Claim
-    from claims.search import search_claims_sharing
+    from claims.search import fetch_from_gin, search_claims_sharing
 
     if not found:
         return {}
@@ -163,7 +163,7 @@ def tracked_claims(found: list[ScoredSentence], *, threshold: float = TRACK_THRE
     )
     pool: list[Any] = []
     seen: set[int] = set()
-    for claim in search_claims_sharing(claims, word_sets)[:POOL_LIMIT]:
+    for claim in fetch_from_gin(search_claims_sharing(claims, word_sets)[:POOL_LIMIT]):
         if claim.pk not in seen:  # best first: a claim found by two sentences, at its best rank
             seen.add(claim.pk)
             pool.append(claim)
