@@ -64,6 +64,7 @@ def walk(request, monkeypatch):
     read on, stop and hand the rare terms to the GIN index."""
     if request.param == "small steps":
         monkeypatch.setattr(local, "WALK_ROWS", 12)
+        monkeypatch.setattr(local, "WALK_MORE", 6)
         monkeypatch.setattr(local, "WALK_BUDGET", 40)
         monkeypatch.setattr(local, "PER_TERM", 9)
     return request.param

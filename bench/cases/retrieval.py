@@ -91,12 +91,12 @@ MEANS = [
     "newest are known, hundreds of thousands for a common word at 2M. Before, PostgreSQL chose per term from "
     "its estimate, and for a word outside the statistics' common elements (most names) the estimate is a flat "
     "guess: it walked the whole window (about a million rows) for names, hence 25-48 s a claim.",
-    "Now one walk serves all terms: each row's vector is read once (detoasted once, `|| ''` in a subquery) and "
-    "every term tested on it, 1,000 rows a step, reading on (up to 4,000 rows) while a term's rate says its "
-    "matches are near; the terms still short go to the GIN index in one UNION ALL statement with plain index "
-    "scans, sequential scans and JIT off and the date conditions written so no btree serves them (ANDing the "
-    "window's bitmap read half the date index for nothing). The candidates are the same, in the same order, "
-    "as one query per term (checked above and in tests/test_local_index.py).",
+    "Now one walk serves all terms: each row's vector is read once (detoasted once, `|| ''` in a subquery) "
+    "and every term tested on it, 600 rows, then 300 or more a step, reading on (up to 4,000 rows) while a "
+    "term's rate says its matches are near; the terms still short go to the GIN index in one UNION ALL "
+    "statement with plain index scans, sequential scans and JIT off and the date conditions written so no "
+    "btree serves them (ANDing the window's bitmap read half the date index for nothing). The candidates are "
+    "the same, in the same order, as one query per term (checked above and in tests/test_local_index.py).",
     "Not chosen: one OR-ed tsquery ranked with ts_rank_cd (ranks every match, a vector read per matching row: "
     "most of the window for common words, and different candidates); a date window narrower than ±540 days "
     "(different candidates, and the GIN postings still grow with the index); a RUM index (not installed, an "
