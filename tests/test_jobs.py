@@ -230,7 +230,7 @@ def test_a_transient_failure_gives_a_harvest_job_back_while_retries_are_left(htt
     assert finished.status == Status.FAILED and len(finished.errors) == 2
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_a_fetched_page_is_stored_by_one_update_without_blanking_what_the_row_has():
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -246,5 +246,6 @@ def test_a_fetched_page_is_stored_by_one_update_without_blanking_what_the_row_ha
     assert stored and not store_page(10**9, {"text": "A row that is gone.", "fetched_at": fetched})
     kept.refresh_from_db()
     assert (kept.text, kept.author, kept.fetch_error, len(kept.title)) == ("The page's text.", "Feed Author", "", 500)
-    # No read before the write, and committed at once (a page stored is never fetched again).
+    # No read before the write, and no transaction of its own: committed at once in a worker
+    # (tests/test_worker_loss.py pins that a page stored is never fetched again).
     assert [q["sql"].split()[0] for q in ctx.captured_queries] == ["UPDATE"]
