@@ -58,7 +58,9 @@ def ensure_data(url: str, claims: int) -> dict[str, Any]:
     return meta
 
 
-def setup_django(url: str) -> None:
+def setup_django(url: str, *, redis_url: str | None = None) -> None:
+    """Production-like settings on the bench database; with `redis_url`, Celery sends real
+    messages there (for workers the bench starts), without it the bench runs alone."""
     os.environ.update(
         {
             "DATABASE_URL": url,
@@ -70,7 +72,10 @@ def setup_django(url: str) -> None:
             "LOG_LEVEL": "WARNING",
         }
     )
-    os.environ.pop("REDIS_URL", None)
+    if redis_url:
+        os.environ.update({"REDIS_URL": redis_url, "CELERY_TASK_ALWAYS_EAGER": "0"})
+    else:
+        os.environ.pop("REDIS_URL", None)
     import django
 
     django.setup()

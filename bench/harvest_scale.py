@@ -39,7 +39,6 @@ import threading
 import time
 from collections import Counter
 from email.utils import format_datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
@@ -49,7 +48,8 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.corpus import TextMaker  # noqa: E402
-from bench.harvest_candidates import ensure_data  # noqa: E402
+from bench.harvest_candidates import ensure_data, setup_django  # noqa: E402
+from bench.support import LoopbackServer  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 DEFAULT_URL = os.environ.get("BENCH_HARVEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/fc_bench_harvest")
@@ -119,42 +119,20 @@ def build_pages(n: int, *, base: str, seed: int = 17) -> tuple[dict[str, bytes],
     return pages, feed
 
 
-class PageServer:
-    """The pages and their feed on 127.0.0.1, counting every request per path."""
+class PageServer(LoopbackServer):
+    """The pages and their feed (/feed.xml) on 127.0.0.1, counting every request per path."""
 
     def __init__(self, n: int) -> None:
-        self.requests: Counter[str] = Counter()
-        self.lock = threading.Lock()
-        server = self
+        self.pages: dict[str, bytes] = {}
+        self.feed = b""
+        super().__init__(self._route)
+        self.pages, self.feed = build_pages(n, base=self.base)  # the links need the server's port
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args: Any) -> None:
-                pass
-
-            def do_GET(self) -> None:
-                path = self.path.split("?", 1)[0]
-                with server.lock:
-                    server.requests[path] += 1
-                body = server.feed if path == "/feed.xml" else server.pages.get(path)
-                if body is None:
-                    self.send_error(404)
-                    return
-                self.send_response(200)
-                ctype = "application/rss+xml" if path == "/feed.xml" else "text/html; charset=utf-8"
-                self.send_header("Content-Type", ctype)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        self.pages, self.feed = build_pages(n, base=self.base)
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-
-    def close(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+    def _route(self, path: str) -> tuple[bytes, str] | None:
+        if path == "/feed.xml":
+            return self.feed, "application/rss+xml"
+        page = self.pages.get(path)
+        return (page, "text/html; charset=utf-8") if page is not None else None
 
 
 # --- Memory -------------------------------------------------------------------------------------
@@ -306,25 +284,6 @@ def _tasks_run_twice(logs: str) -> int:
 # --- Main -----------------------------------------------------------------------------------------
 
 
-def setup_django(url: str) -> None:
-    os.environ.update(
-        {
-            "DATABASE_URL": url,
-            "REDIS_URL": REDIS_URL,
-            "DJANGO_SETTINGS_MODULE": "factcheck.settings",
-            "DJANGO_DEBUG": "0",
-            "DJANGO_SECRET_KEY": "bench-only-secret-key-not-for-production-use-0123456789",
-            "DJANGO_ALLOWED_HOSTS": "localhost",
-            "FETCH_ALLOWED_NETWORKS": "127.0.0.1/32",
-            "LOG_LEVEL": "WARNING",
-            "CELERY_TASK_ALWAYS_EAGER": "0",
-        }
-    )
-    import django
-
-    django.setup()
-
-
 def _median(runs: list[dict], key: str) -> float | None:
     values = [r[key] for r in runs if r.get(key) is not None]
     return round(statistics.median(values), 1) if values else None
@@ -400,7 +359,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     meta = ensure_data(args.database_url, parse_count(args.claims))
-    setup_django(args.database_url)
+    setup_django(args.database_url, redis_url=REDIS_URL)
     counts = [int(w) for w in args.workers.split(",")]
     results: dict[str, Any] = {
         "started": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),

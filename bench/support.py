@@ -19,6 +19,8 @@ import sys
 import threading
 import time
 import uuid
+from collections import Counter
+from collections.abc import Callable
 from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -64,30 +66,31 @@ def rss_for(base: str, language: str) -> bytes:
     ).encode()
 
 
-class CorpusServer:
-    """A threaded HTTP server on 127.0.0.1: /feeds/corpus-{nb,en}.xml and /corpus/<page>."""
+Route = Callable[[str], "tuple[bytes, str] | None"]
 
-    def __init__(self) -> None:
-        pages = {name: html.encode() for name, html in corpus_pages()}
+
+class LoopbackServer:
+    """A threaded HTTP server on 127.0.0.1: GET answers `route(path)` (body and content
+    type, or None for a 404), and every request is counted per path (query string cut)."""
+
+    def __init__(self, route: Route) -> None:
+        self.requests: Counter[str] = Counter()
+        self.lock = threading.Lock()
         server = self
-        self.requests = 0
 
         class Handler(BaseHTTPRequestHandler):
             def log_message(self, *args: Any) -> None:
                 pass
 
             def do_GET(self) -> None:
-                server.requests += 1
                 path = self.path.split("?", 1)[0]
-                match = re.fullmatch(r"/feeds/corpus-(nb|en)\.xml", path)
-                if match:
-                    return self._send(rss_for(server.base, match.group(1)), "application/rss+xml")
-                if path.startswith("/corpus/") and path[len("/corpus/") :] in pages:
-                    return self._send(pages[path[len("/corpus/") :]], "text/html; charset=utf-8")
-                self.send_error(404)
-                return None
-
-            def _send(self, body: bytes, content_type: str) -> None:
+                with server.lock:
+                    server.requests[path] += 1
+                found = route(path)
+                if found is None:
+                    self.send_error(404)
+                    return
+                body, content_type = found
                 self.send_response(200)
                 self.send_header("Content-Type", content_type)
                 self.send_header("Content-Length", str(len(body)))
@@ -106,6 +109,22 @@ class CorpusServer:
     def close(self) -> None:
         self.httpd.shutdown()
         self.httpd.server_close()
+
+
+class CorpusServer(LoopbackServer):
+    """/feeds/corpus-{nb,en}.xml and /corpus/<page>: the labelled corpus on loopback."""
+
+    def __init__(self) -> None:
+        self.pages = {name: html.encode() for name, html in corpus_pages()}
+        super().__init__(self._route)
+
+    def _route(self, path: str) -> tuple[bytes, str] | None:
+        match = re.fullmatch(r"/feeds/corpus-(nb|en)\.xml", path)
+        if match:
+            return rss_for(self.base, match.group(1)), "application/rss+xml"
+        if path.startswith("/corpus/") and path[len("/corpus/") :] in self.pages:
+            return self.pages[path[len("/corpus/") :]], "text/html; charset=utf-8"
+        return None
 
 
 class Worker:
