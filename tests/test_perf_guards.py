@@ -72,6 +72,24 @@ def make_claims(n: int, *, status: str = "published", offset: int = 0) -> list[C
     return claims
 
 
+def claims_plan_without_scans(qs: Any) -> str:
+    """PostgreSQL's plan for this queryset's SQL with sequential and plain index scans off.
+
+    With a test database's few dozen rows a sequential scan (or walking the updated_at
+    index) is cheaper; switched off, the plan shows whether the GIN index *can* serve it."""
+    sql, params = qs.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE claims_claim")
+        cursor.execute("SET enable_seqscan = off")
+        cursor.execute("SET enable_indexscan = off")
+        try:
+            cursor.execute(f"EXPLAIN {sql}", params)
+            return "\n".join(row[0] for row in cursor.fetchall())
+        finally:
+            cursor.execute("RESET enable_seqscan")
+            cursor.execute("RESET enable_indexscan")
+
+
 def count_queries(client: Any, url: str) -> tuple[int, list[str]]:
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url)
@@ -277,21 +295,9 @@ def test_search_uses_the_gin_index(query):
     ClaimFactory(text="Russland har ingen planer om å invadere Ukraina, og strømprisen er lav.", language="nb")
     assert not Claim.objects.filter(search_vector__isnull=True).exists()  # the trigger filled them
     qs = search_claims(Claim.objects.defer("search_vector", "search_extra", "search_folded"), query)[:50]
-    sql, params = qs.query.sql_with_params()
-    with connection.cursor() as cursor:
-        # With a few dozen rows a sequential scan (or walking the updated_at index) is
-        # cheaper; switch those off to see whether the GIN index *can* serve this exact SQL
-        # (a per-query SearchVector or an icontains could not). bench/ case 3 shows the
-        # planner's own choice at 20k and 200k claims.
-        cursor.execute("ANALYZE claims_claim")
-        cursor.execute("SET enable_seqscan = off")
-        cursor.execute("SET enable_indexscan = off")
-        try:
-            cursor.execute(f"EXPLAIN {sql}", params)
-            plan = "\n".join(row[0] for row in cursor.fetchall())
-        finally:
-            cursor.execute("RESET enable_seqscan")
-            cursor.execute("RESET enable_indexscan")
+    # A per-query SearchVector or an icontains could not be served by the GIN index.
+    # bench/ case 3 shows the planner's own choice at 20k and 200k claims.
+    plan = claims_plan_without_scans(qs)
     assert "claims_claim_search_gin" in plan, plan
     assert "to_tsvector" not in plan, plan
     assert qs.count() >= 1
