@@ -121,6 +121,36 @@ def test_a_token_request_reads_only_its_own_token_and_expired_ones_are_purged_da
     assert token_client(token).get(f"{API}/claims/").status_code == 200
 
 
+@pytest.mark.parametrize("role", ["reviewer", "editor", "admin"])
+def test_a_token_brings_the_same_permissions_as_djangos_backend_in_two_queries(role):
+    from django.contrib.auth.backends import ModelBackend
+    from django.contrib.auth.models import Permission
+    from django.test.utils import CaptureQueriesContext
+
+    from claims.api.auth import TokenAuthentication
+
+    token = issue(f"{role}-perms-bot", "--group", role)[0].strip()
+    user = User.objects.get(username=f"{role}-perms-bot")
+    user.user_permissions.add(Permission.objects.get(codename="view_feed"))  # own, beside the group's
+    with CaptureQueriesContext(connection) as ctx:
+        authed, _token = TokenAuthentication().authenticate_credentials(token.encode())
+        perms = authed.get_all_permissions()
+        assert authed.has_perm("claims.view_feed")
+    assert perms == ModelBackend().get_all_permissions(User.objects.get(pk=user.pk))
+    assert "claims.view_feed" in perms
+    assert len(ctx.captured_queries) == 2  # the token with its user, then the permissions
+
+
+def test_a_superusers_token_still_means_every_permission():
+    from claims.api.auth import TokenAuthentication
+
+    admin = User.objects.create_superuser("root-bot", password="x-not-used-0123")
+    _token, secret = AuthToken.objects.create(admin)
+    authed, _ = TokenAuthentication().authenticate_credentials(secret.encode())
+    assert authed.has_perm("claims.delete_claim")
+    assert authed.get_all_permissions() >= {"claims.delete_claim", "auth.add_user"}
+
+
 def test_bearer_is_accepted_like_token(reviewer):
     token = issue("bearer-bot", "--group", "reviewer")[0].strip()
     client = APIClient()
