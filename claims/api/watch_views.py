@@ -143,35 +143,35 @@ class RecurrenceViewSet(_DiscoveryView, mixins.ListModelMixin):
     }
 
     def get_queryset(self) -> QuerySet[Recurrence]:
-        params = self.request.query_params
-        if self.action != "list":
-            return selectors_watch.recurrences_list()
-        claim = params.get("claim", "")
-        since_raw = params.get("since", "")
-        since = parse_instant(since_raw, field="since") if since_raw else None
-        return selectors_watch.recurrences_list(
-            claim_id=parse_id(claim) if claim else None, status=params.get("status", ""), since=since
-        )
+        # `list` has parsed and checked its filters (`_read_filters`) before it gets here.
+        return selectors_watch.recurrences_list(**getattr(self, "filters", {}))
 
-    def _check_filters(self, request: Request) -> Response | None:
+    def _read_filters(self, request: Request) -> Response | None:
+        """Parse ?claim=, ?status= and ?since= once into `self.filters`, or answer 400 with every bad one."""
         params = request.query_params
         errors: dict[str, list[str]] = {}
-        if params.get("status") and params["status"] not in Recurrence.Status.values:
+        filters: dict[str, Any] = {"status": params.get("status", "")}
+        if filters["status"] and filters["status"] not in Recurrence.Status.values:
             errors["status"] = [_("Unknown status “%(status)s”.") % {"status": params["status"]}]
-        if params.get("claim") and parse_id(params["claim"]) is None:
-            errors["claim"] = [_("A claim id is a positive whole number.")]
+        if params.get("claim"):
+            filters["claim_id"] = parse_id(params["claim"])
+            if filters["claim_id"] is None:
+                errors["claim"] = [_("A claim id is a positive whole number.")]
         if params.get("since"):
             try:
-                parse_instant(params["since"], field="since")
+                filters["since"] = parse_instant(params["since"], field="since")
             except ValidationError as exc:
                 errors.update(exc.detail)  # type: ignore[arg-type]  # a dict: parse_instant gives field errors
-        return Response(errors, status=status.HTTP_400_BAD_REQUEST) if errors else None
+        if errors:
+            return Response(errors, status=status.HTTP_400_BAD_REQUEST)
+        self.filters = filters
+        return None
 
     @extend_schema(
         summary="Recurrences, newest first", responses={200: RecurrenceSerializer(many=True), **DESK_READ_ERRORS}
     )
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return self._check_filters(request) or super().list(request, *args, **kwargs)
+        return self._read_filters(request) or super().list(request, *args, **kwargs)
 
     @extend_schema(
         summary="Confirm: add the article as an appearance",
