@@ -94,9 +94,19 @@ def pseudo_feedback(
         return combined
     w = weights.feedback_weight
     term_ids = index.doc_terms.expansion_terms(top, terms)
-    extra = ALPHA * _normalise(_bm25_scores_of_ids(index.lexical, term_ids, len(combined)))
-    boosted = np.maximum(combined + w * extra * factor, 0.0) / (1 + w)
-    return np.where(combined > 0, boosted, combined)
+    # max(combined + w · ALPHA · normalised expansion · factor, 0) / (1 + w), in place: the
+    # same floating-point operations in the same order as the plain expression.
+    boosted = _normalise(_bm25_scores_of_ids(index.lexical, term_ids, len(combined)))
+    if ALPHA != 1.0:  # × 1.0 changes no value
+        boosted *= ALPHA
+    boosted *= w
+    boosted *= factor
+    boosted += combined
+    np.maximum(boosted, 0.0, out=boosted)
+    boosted /= 1 + w
+    # What had no topical signal keeps its score (zero).
+    np.copyto(boosted, combined, where=combined <= 0)
+    return boosted
 
 
 def _term_weights(index: Any, rows: list[int]) -> dict[str, float]:

@@ -79,6 +79,7 @@ DEFAULT_WEIGHTS = Weights()
 NGRAM_LEAD_CHARS = 1500
 NGRAM_MAX_DF = 0.2  # query n-grams found in more than this share of the candidates are skipped
 FEEDBACK_MIN_CANDIDATES = 20  # pseudo-relevance feedback only over at least this many candidates
+FEW_BEST = 4  # `_best_first` up to this limit takes the best one at a time (`_few_best`)
 
 
 # --- Per-article features, cached by content -----------------------------------------------
@@ -179,22 +180,21 @@ def _bm25_scores(model: bm25s.BM25, terms: list[str], n: int, *, max_df: float =
     concatenated postings gives the same sums several times faster.
     """
     vocab = model.vocab_dict
-    return _bm25_scores_of_ids(model, np.fromiter((vocab[t] for t in terms if t in vocab), dtype=np.int64), n, max_df)
+    return _bm25_scores_of_ids(model, np.array([vocab[t] for t in terms if t in vocab], dtype=np.int64), n, max_df)
 
 
 def _bm25_scores_of_ids(model: bm25s.BM25, ids: np.ndarray, n: int, max_df: float = 1.0) -> np.ndarray:
     """`_bm25_scores` for term ids of `model`'s vocabulary."""
     data, indices, indptr = model.scores["data"], model.scores["indices"], model.scores["indptr"]
     starts, ends = indptr[ids], indptr[ids + 1]
-    lengths = ends - starts
     if max_df < 1.0 and n >= 50:
         # Terms in most documents add cost, not information (their idf is near zero).
-        keep = lengths <= max_df * n
-        ids, starts, lengths = ids[keep], starts[keep], lengths[keep]
-    if not len(ids) or not lengths.sum():
+        keep = ends - starts <= max_df * n
+        ids, starts, ends = ids[keep], starts[keep], ends[keep]
+    if not len(ids) or not (ends > starts).any():
         return np.zeros(n, dtype=np.float64)
     # Slices of the postings are views; one concatenate and one bincount sum them all.
-    bounds = list(zip(starts.tolist(), (starts + lengths).tolist(), strict=True))
+    bounds = list(zip(starts.tolist(), ends.tolist(), strict=True))
     rows = np.concatenate([indices[a:b] for a, b in bounds])
     weights = np.concatenate([data[a:b] for a, b in bounds])
     scores = np.bincount(rows, weights=weights, minlength=n).astype(np.float64, copy=False)
@@ -217,6 +217,13 @@ class CandidateIndex:
     language_groups: list[np.ndarray]  # row numbers of the articles in each language
     token_sets: list[frozenset[str]] = field(default_factory=list)
     doc_terms: feedback.DocTerms | None = None  # the lexical index by article, for the feedback
+    # Precomputed once per index so a query does not redo them over every row (same results):
+    # each row's language group (an index into `language_groups`), and the distinct
+    # publication days with each row's place among them (a few thousand days for 10 000
+    # articles, so recency's exp runs over the days, not the rows).
+    language_of_row: np.ndarray | None = None
+    published_days: np.ndarray | None = None
+    published_day_of_row: np.ndarray | None = None
 
     @classmethod
     def build(cls, articles: list[Article]) -> CandidateIndex:
@@ -227,6 +234,12 @@ class CandidateIndex:
                 postings.setdefault(entity, []).append(i)
         n = max(len(articles), 1)
         lexical = _bm25([list(f.tokens) for f in features])
+        languages = sorted({f.language for f in features})
+        language_of_row = np.asarray([languages.index(f.language) for f in features], dtype=np.intp)
+        published_ordinal = np.asarray(
+            [f.published.toordinal() if f.published else np.nan for f in features], dtype=np.float64
+        )
+        published_days, published_day_of_row = np.unique(published_ordinal, return_inverse=True)
         return cls(
             articles=articles,
             features=features,
@@ -234,15 +247,13 @@ class CandidateIndex:
             ngram=_bm25([list(f.grams) for f in features]),
             entity_postings={e: np.asarray(ix, dtype=np.int32) for e, ix in postings.items()},
             entity_idf={e: math.log(1 + (n - len(ix) + 0.5) / (len(ix) + 0.5)) for e, ix in postings.items()},
-            published_ordinal=np.asarray(
-                [f.published.toordinal() if f.published else np.nan for f in features], dtype=np.float64
-            ),
-            language_groups=[
-                np.flatnonzero(np.asarray([f.language == lang for f in features]))
-                for lang in sorted({f.language for f in features})
-            ],
+            published_ordinal=published_ordinal,
+            language_groups=[np.flatnonzero(language_of_row == g) for g in range(len(languages))],
             token_sets=[frozenset(f.tokens) for f in features],
             doc_terms=feedback.DocTerms.build(lexical, len(articles)),
+            language_of_row=language_of_row,
+            published_days=published_days,
+            published_day_of_row=published_day_of_row.astype(np.intp, copy=False),
         )
 
     def __len__(self) -> int:
@@ -296,26 +307,47 @@ def _normalise(scores: np.ndarray) -> np.ndarray:
     return scores / top if top > 0 else np.zeros_like(scores)
 
 
-def _normalise_by_language(scores: np.ndarray, groups: list[np.ndarray], blend: float) -> np.ndarray:
-    top = float(scores.max()) if scores.size else 0.0
+def _normalise_by_language(
+    scores: np.ndarray, groups: list[np.ndarray], blend: float, group_of_row: np.ndarray | None = None
+) -> np.ndarray:
+    best = int(scores.argmax()) if scores.size else -1
+    top = float(scores[best]) if scores.size else 0.0
     if top <= 0:
         return np.zeros_like(scores)
     if blend <= 0 or len(groups) < 2:
         return scores / top
-    divisor = np.full_like(scores, top)
-    for members in groups:
-        lang_top = float(scores[members].max())
+    if group_of_row is None:
+        group_of_row = np.zeros(len(scores), dtype=np.intp)
+        for g, members in enumerate(groups):
+            group_of_row[members] = g
+    divisors = np.full(len(groups), top)
+    for g, members in enumerate(groups):
+        # The best row's language needs no pass over its rows: its best is the best.
+        lang_top = top if g == group_of_row[best] else float(scores[members].max())
         if lang_top > 0:
-            divisor[members] = blend * lang_top + (1 - blend) * top
-    return np.minimum(scores / divisor, 1.0)
+            divisors[g] = blend * lang_top + (1 - blend) * top
+    # Each row's group's divisor: one take over the rows instead of a scatter per group.
+    out = scores / divisors[group_of_row]
+    return np.minimum(out, 1.0, out=out)
 
 
 def _recency(index: CandidateIndex, date: dt.date | None, weights: Weights) -> np.ndarray:
     if date is None:
         return np.full(len(index), weights.undated)
-    days = index.published_ordinal - date.toordinal()
-    rec = np.exp(-0.5 * (days / weights.recency_days) ** 2)
-    return np.where(np.isnan(days), weights.undated, rec)
+    # Over the distinct publication days, then spread to the rows: exp is the costly part
+    # (most days are far from the claim and underflow, numpy's slow path), and rows share days.
+    days_of, row_day = index.published_days, index.published_day_of_row
+    if days_of is None or row_day is None:
+        days_of, row_day = index.published_ordinal, None
+    days = days_of - date.toordinal()
+    exponent = -0.5 * (days / weights.recency_days) ** 2
+    # Below -746 exp is 0.0 (under half the smallest subnormal); computing it is the slow
+    # path of the C library, and most days are that far. Only the others go through exp.
+    rec = np.zeros_like(exponent)
+    near = exponent > -746.0
+    rec[near] = np.exp(exponent[near])
+    rec = np.where(np.isnan(days), weights.undated, rec)
+    return rec if row_day is None else rec[row_day]
 
 
 @dataclass
@@ -332,15 +364,16 @@ class Signals:
 @lru_cache(maxsize=256)
 def _analyse(text: str, language: str) -> tuple[dict[str, str], list[str], frozenset[str]]:
     """A query's tokens (with the surface words they came from), n-grams and entities."""
-    q_tokens = tx.query_tokens(text, language)
-    aliases = {lx.alias_term(key): key.replace("_", " ") for key in sorted(lx.alias_keys(text))}
+    words = tx.cased_words(text)  # once for the tokens, the names and the n-grams
+    q_tokens = tx.query_tokens(text, language, words)
+    aliases = {lx.alias_term(key): key.replace("_", " ") for key in sorted(lx.alias_keys_in(words))}
     for term, name in aliases.items():
         q_tokens.setdefault(term, name)
     # Claim words the cognate map knows as names (ukraina → ukrain) count as entities too,
     # since a lower-case claim summary still names its places.
     names = tx.entities_vocabulary()
     q_entities = frozenset(tx.entities(text) | {t for t in q_tokens if t in names} | set(aliases))
-    return q_tokens, list(dict.fromkeys(tx.ngrams(text))), q_entities
+    return q_tokens, list(dict.fromkeys(tx.words_ngrams(words))), q_entities
 
 
 @dataclass
@@ -360,27 +393,41 @@ def raw_signals(index: CandidateIndex, query: Query) -> RawSignals:
     q_tokens, q_grams, q_entities = _analyse(query.full_text, query.language)
     lexical = _bm25_scores(index.lexical, list(q_tokens), n)
     ngram = _bm25_scores(index.ngram, q_grams, n, max_df=NGRAM_MAX_DF)
-    entity_scores = np.zeros(n, dtype=np.float64)
     total = 0.0
+    postings: list[np.ndarray] = []
+    idfs: list[float] = []
     for entity in q_entities:
         idf = index.entity_idf.get(entity)
         if idf is None:
             total += math.log(1 + (n + 0.5) / 0.5)  # a claim name no article has still counts
             continue
         total += idf
-        entity_scores[index.entity_postings[entity]] += idf
+        postings.append(index.entity_postings[entity])
+        idfs.append(idf)
+    # One bincount adds the names' idfs row by row in the same order as a loop would.
+    entity_scores = (
+        np.bincount(np.concatenate(postings), weights=np.repeat(idfs, [len(p) for p in postings]), minlength=n)[:n]
+        if postings
+        else np.zeros(n, dtype=np.float64)
+    )
     entities = entity_scores / total if total > 0 else entity_scores
     return RawSignals(lexical, ngram, entities, q_tokens, q_entities)
 
 
 def combine(index: CandidateIndex, raw: RawSignals, query: Query, weights: Weights = DEFAULT_WEIGHTS) -> Signals:
     """Normalise and weight raw signals into the final scores (cheap: tuning calls it a lot)."""
-    lexical_n = _normalise_by_language(raw.lexical, index.language_groups, weights.per_language)
+    lexical_n = _normalise_by_language(raw.lexical, index.language_groups, weights.per_language, index.language_of_row)
     ngram_n = _normalise(raw.ngram)
     recency = _recency(index, query.date, weights)
-    topical = weights.lexical * lexical_n + weights.ngram * ngram_n + weights.entities * raw.entities
-    factor = weights.recency_floor + (1 - weights.recency_floor) * recency
-    combined = topical * factor
+    # w_lex·lexical + w_ngram·ngram + w_ent·entities, then × factor, computed in place: the
+    # same floating-point operations in the same order, without five temporary arrays.
+    combined = lexical_n * weights.lexical
+    part = np.multiply(ngram_n, weights.ngram)
+    combined += part
+    combined += np.multiply(raw.entities, weights.entities, out=part)
+    factor = np.multiply(recency, 1 - weights.recency_floor)
+    factor += weights.recency_floor
+    combined *= factor
     if weights.feedback_docs > 0 and weights.feedback_weight > 0:
         combined = _pseudo_feedback(index, combined, factor, weights)
     return Signals(lexical_n, ngram_n, raw.entities, recency, combined, raw.query_tokens, raw.query_entities)
@@ -425,6 +472,8 @@ def _best_first(combined: np.ndarray, limit: int) -> list[int]:
     """Rows with a positive score, best first, at most `limit`."""
     # Ties (often all zero) keep the candidates' own order, which is stable and testable.
     n = len(combined)
+    if 0 < limit <= FEW_BEST < n:
+        return _few_best(combined, limit)
     rows = _near_the_top(combined, limit) if 0 < limit < n else np.arange(n)
     values = combined[rows]
     if 0 < limit < len(rows):
@@ -438,6 +487,21 @@ def _best_first(combined: np.ndarray, limit: int) -> list[int]:
     rows, values = rows[ordered], values[ordered]
     # Best first, so the positive scores are a prefix.
     return rows[values > 0].tolist()
+
+
+def _few_best(combined: np.ndarray, limit: int) -> list[int]:
+    """`_best_first` for a `limit` of a few (the pseudo-relevance feedback asks for 2): one
+    `argmax` per row (the first of equal values, as the stable sort keeps them) is cheaper
+    than partitioning."""
+    values = combined.copy()
+    out: list[int] = []
+    for _ in range(limit):
+        row = int(values.argmax())
+        if not values[row] > 0:
+            break
+        out.append(row)
+        values[row] = -np.inf
+    return out
 
 
 def _near_the_top(values: np.ndarray, k: int) -> np.ndarray:

@@ -267,35 +267,45 @@ def tokens(text: str, language: str | None = None) -> list[str]:
     return out
 
 
-def query_tokens(text: str, language: str | None) -> dict[str, str]:
+def query_tokens(text: str, language: str | None, words: list[str] | None = None) -> dict[str, str]:
     """Canonical query tokens mapped to the first surface word that produced them.
 
     A query is stemmed in its own language and, for words the cognate map does not know,
     in the other language too, so an English word in a Norwegian claim (a name, "NATO")
-    still meets its English stem.
+    still meets its English stem. `words`: `cased_words(text)`, when the caller has them.
     """
     lang = base_language(language)
-    other = "en" if lang == "nb" else "nb"
     out: dict[str, str] = {}
-    words = cased_words(text)
+    if words is None:
+        words = cased_words(text)
     for cased in words:
-        word = cased.lower()
-        token = word_token(word, lang)
-        if token and token not in out:
-            out[token] = cased
-        # The other language's stem without translation: only names and cognates need it.
-        if word not in STOPWORDS and len(word) >= 2:
-            token = canonical(fold(_stemmer(other).stemWord(word)))
-            if token and token not in out:
+        for token in _query_word_tokens(cased, lang):
+            if token not in out:
                 out[token] = cased
-        if _is_name(cased) and word not in STOPWORDS:
-            out.setdefault(name_key(cased), cased)
-        if lang == "nb":
-            for part in compound_parts(word):
-                out.setdefault(part, cased)
     for start, end, term in _phrases(words):
         out.setdefault(term, " ".join(words[start:end]))
     return out
+
+
+@lru_cache(maxsize=100_000)
+def _query_word_tokens(cased: str, lang: str) -> tuple[str, ...]:
+    """The tokens one word of a query gives, in `query_tokens`'s order (cached per word: a
+    claim is analysed afresh, its words mostly are not new)."""
+    word = cased.lower()
+    out = []
+    token = word_token(word, lang)
+    if token:
+        out.append(token)
+    # The other language's stem without translation: only names and cognates need it.
+    if word not in STOPWORDS and len(word) >= 2:
+        token = canonical(fold(_stemmer("en" if lang == "nb" else "nb").stemWord(word)))
+        if token:
+            out.append(token)
+    if _is_name(cased) and word not in STOPWORDS:
+        out.append(name_key(cased))
+    if lang == "nb":
+        out.extend(compound_parts(word))
+    return tuple(out)
 
 
 # --- Entities ------------------------------------------------------------------------------
@@ -353,8 +363,13 @@ def _word_grams(word: str, n: int) -> tuple[str, ...]:
 
 def ngrams(text: str, n: int = 4) -> list[str]:
     """Character n-grams of each folded word, padded with spaces (" nat", "nato", "ato ")."""
+    return words_ngrams(cased_words(text), n)
+
+
+def words_ngrams(words: list[str], n: int = 4) -> list[str]:
+    """`ngrams` of a text from its `cased_words`."""
     grams: list[str] = []
-    for word in _WORD.findall(normalize_numbers(text)):
+    for word in words:
         grams.extend(_word_grams(word, n))
     return grams
 
