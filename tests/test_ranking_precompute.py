@@ -1,9 +1,10 @@
 """The ranker's speed-ups give the scores of the plain computation, bit for bit.
 
 `score_all` reads per-index data built once (each row's language group, the distinct
-publication days), computes recency over the days rather than the rows, sums the entity
-idfs in one bincount, does the weighting in place and takes the feedback's two best rows
-one `argmax` at a time (bench/results/ranking_speed.md). None of that may move a score:
+publication days, int32 term offsets for scipy's kernels), sums BM25 postings with those
+kernels, computes recency over the days rather than the rows, sums the entity idfs in one
+bincount, does the weighting in place and takes the feedback's two best rows one `argmax`
+at a time (bench/results/ranking_speed.md). None of that may move a score:
 here the plain formulas, written out as they read in the module docstrings, are the
 reference, and every signal must be *equal* (not close) on both labelled corpora, with
 dates removed from some articles, several weight settings and an index without the
@@ -20,7 +21,7 @@ import numpy as np
 import pytest
 
 from bench import corpora, quality
-from claims.discovery import feedback, ranking
+from claims.discovery import arrays, feedback, ranking
 from claims.discovery import text as tx
 from claims.models import Article
 
@@ -39,12 +40,26 @@ def plain_best_first(values: np.ndarray, limit: int) -> list[int]:
     return [int(r) for r in order if values[r] > 0]
 
 
+def plain_bm25(model, term_ids, n: int, max_df: float = 1.0) -> np.ndarray:
+    """Each term's BM25 postings added to the rows, term after term."""
+    data, indices, indptr = model.scores["data"], model.scores["indices"], model.scores["indptr"]
+    scores = np.zeros(n)
+    for tid in term_ids:
+        start, end = int(indptr[tid]), int(indptr[tid + 1])
+        if max_df < 1.0 and n >= 50 and end - start > max_df * n:
+            continue
+        scores[indices[start:end]] += data[start:end]  # a term's rows are distinct
+    return scores
+
+
 def plain_signals(index: ranking.CandidateIndex, query: ranking.Query, weights: ranking.Weights) -> dict:
     """`score_all` as the formulas read, one array expression at a time, nothing precomputed."""
     n = len(index)
     q_tokens, q_grams, q_entities = ranking._analyse(query.full_text, query.language)
-    lexical = ranking._bm25_scores(index.lexical, list(q_tokens), n)
-    ngram = ranking._bm25_scores(index.ngram, q_grams, n, max_df=ranking.NGRAM_MAX_DF)
+    lexical_ids = [index.lexical.vocab_dict[t] for t in q_tokens if t in index.lexical.vocab_dict]
+    lexical = plain_bm25(index.lexical, lexical_ids, n)
+    ngram_ids = [index.ngram.vocab_dict[t] for t in q_grams if t in index.ngram.vocab_dict]
+    ngram = plain_bm25(index.ngram, ngram_ids, n, ranking.NGRAM_MAX_DF)
     entity_scores = np.zeros(n)
     total = 0.0
     for entity in q_entities:
@@ -81,7 +96,7 @@ def plain_signals(index: ranking.CandidateIndex, query: ranking.Query, weights: 
         best = plain_best_first(combined, weights.feedback_docs)
         if best:
             terms = index.doc_terms.expansion_terms(best, feedback.PRF_TERMS)
-            sc = ranking._bm25_scores_of_ids(index.lexical, terms, n)
+            sc = plain_bm25(index.lexical, terms, n)
             extra = feedback.ALPHA * (sc / sc.max() if sc.max() > 0 else np.zeros_like(sc))
             w = weights.feedback_weight
             boosted = np.maximum(combined + w * extra * factor, 0.0) / (1 + w)
@@ -124,6 +139,27 @@ def test_score_all_equals_the_plain_formulas_bit_for_bit(both_corpora, setting):
                 signals = ranking.score_all(idx, q, weights)
                 for name, expected in reference.items():
                     assert np.array_equal(getattr(signals, name), expected), (setting, name, q.text[:40])
+
+
+def test_the_compiled_postings_sum_is_the_numpy_one(both_corpora, monkeypatch):
+    # scipy's kernels (a private module, so optional) and the numpy fallback give the same
+    # sums bit for bit, with and without the n-gram document-frequency cut.
+    assert arrays._sparsetools is not None, "scipy's kernels are expected with the pinned scipy"
+    rng = np.random.default_rng(6)
+    for articles, _queries in both_corpora[::2]:
+        index = ranking.index_for(articles)
+        for model, max_df in ((index.lexical, 1.0), (index.ngram, ranking.NGRAM_MAX_DF)):
+            assert isinstance(model, arrays.BM25) and model.indptr32 is not None
+            vocabulary = len(model.scores["indptr"]) - 1
+            for size in (1, 5, 60):
+                ids = rng.choice(vocabulary, size=min(size, vocabulary), replace=False).astype(np.int64)
+                compiled = arrays.bm25_scores_of_ids(model, ids, len(index), max_df)
+                with monkeypatch.context() as patch:
+                    patch.setattr(arrays, "_sparsetools", None)
+                    numpy_only = arrays.bm25_scores_of_ids(model, ids, len(index), max_df)
+                assert np.array_equal(compiled, numpy_only)
+                assert np.array_equal(compiled, plain_bm25(model, ids, len(index), max_df))
+                assert compiled.any() or size < 60
 
 
 def test_the_precomputed_days_and_groups_describe_the_rows(both_corpora):

@@ -23,6 +23,8 @@ from typing import Any
 
 import numpy as np
 
+from claims.discovery.arrays import best_first, bm25_scores, bm25_scores_of_ids, normalise
+
 # Chosen on both corpora by bench/feedback.py's simulation (bench/results/quality.md).
 ALPHA = 1.0
 BETA = 0.25
@@ -87,16 +89,14 @@ def pseudo_feedback(
     """The `weights.feedback_docs` best articles' telling terms (the Rocchio expansion of
     `feedback_signal` with them as the relevant ones) added to what is already on topic,
     scaled back to 0–1. Nothing without a first-pass score gains."""
-    from claims.discovery.ranking import _best_first, _bm25_scores_of_ids, _normalise
-
-    top = _best_first(combined, weights.feedback_docs)
+    top = best_first(combined, weights.feedback_docs)
     if not top:
         return combined
     w = weights.feedback_weight
     term_ids = index.doc_terms.expansion_terms(top, terms)
     # max(combined + w · ALPHA · normalised expansion · factor, 0) / (1 + w), in place: the
     # same floating-point operations in the same order as the plain expression.
-    boosted = _normalise(_bm25_scores_of_ids(index.lexical, term_ids, len(combined)))
+    boosted = normalise(bm25_scores_of_ids(index.lexical, term_ids, len(combined)))
     if ALPHA != 1.0:  # × 1.0 changes no value
         boosted *= ALPHA
     boosted *= w
@@ -104,9 +104,7 @@ def pseudo_feedback(
     boosted += combined
     np.maximum(boosted, 0.0, out=boosted)
     boosted /= 1 + w
-    # What had no topical signal keeps its score (zero).
-    np.copyto(boosted, combined, where=combined <= 0)
-    return boosted
+    return np.where(combined > 0, boosted, combined)  # what had no topical signal keeps its zero
 
 
 def _term_weights(index: Any, rows: list[int]) -> dict[str, float]:
@@ -143,15 +141,13 @@ def expansion(index: Any, relevant: list[int], irrelevant: list[int], query_term
 
 def feedback_signal(index: Any, relevant: list[int], irrelevant: list[int], query_terms: set[str]) -> np.ndarray:
     """alpha · expansion − beta · negative, each normalised to 0–1 over the candidates."""
-    from claims.discovery.ranking import _bm25_scores, _normalise
-
     n = len(index)
     pos_terms, neg_terms = expansion(index, relevant, irrelevant, query_terms)
     signal = np.zeros(n, dtype=np.float64)
     if pos_terms:
-        signal += ALPHA * _normalise(_bm25_scores(index.lexical, pos_terms, n))
+        signal += ALPHA * normalise(bm25_scores(index.lexical, pos_terms, n))
     if neg_terms:
-        signal -= BETA * _normalise(_bm25_scores(index.lexical, neg_terms, n))
+        signal -= BETA * normalise(bm25_scores(index.lexical, neg_terms, n))
     return signal
 
 

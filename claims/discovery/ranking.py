@@ -45,6 +45,13 @@ import numpy as np
 from claims.discovery import feedback
 from claims.discovery import lexicon as lx
 from claims.discovery import text as tx
+from claims.discovery.arrays import FEW_BEST  # noqa: F401  (re-exported)
+from claims.discovery.arrays import best_first as _best_first
+from claims.discovery.arrays import bm25_index as _bm25
+from claims.discovery.arrays import bm25_scores as _bm25_scores
+from claims.discovery.arrays import bm25_scores_of_ids as _bm25_scores_of_ids  # noqa: F401  (re-exported)
+from claims.discovery.arrays import normalise as _normalise
+from claims.discovery.arrays import normalise_by_language as _normalise_by_language
 from claims.discovery.why import SNIPPET_CHARS, explain, snippet_for  # noqa: F401  (re-exported)
 from claims.models import Article, Claim
 
@@ -79,7 +86,6 @@ DEFAULT_WEIGHTS = Weights()
 NGRAM_LEAD_CHARS = 1500
 NGRAM_MAX_DF = 0.2  # query n-grams found in more than this share of the candidates are skipped
 FEEDBACK_MIN_CANDIDATES = 20  # pseudo-relevance feedback only over at least this many candidates
-FEW_BEST = 4  # `_best_first` up to this limit takes the best one at a time (`_few_best`)
 
 
 # --- Per-article features, cached by content -----------------------------------------------
@@ -164,43 +170,6 @@ def features_for(article: Article) -> DocFeatures:
 
 
 # --- The index over one candidate set ------------------------------------------------------
-
-
-def _bm25(corpus: list[list[str]]) -> bm25s.BM25:
-    index = bm25s.BM25()
-    # An empty document would be dropped by bm25s and shift every row; give it a placeholder.
-    index.index([doc or ["\x00"] for doc in corpus], show_progress=False)
-    return index
-
-
-def _bm25_scores(model: bm25s.BM25, terms: list[str], n: int, *, max_df: float = 1.0) -> np.ndarray:
-    """BM25 of every document for `terms`, from bm25s's precomputed sparse index.
-
-    bm25s sums the postings with `np.add.at`, which is slow; one `np.bincount` over the
-    concatenated postings gives the same sums several times faster.
-    """
-    vocab = model.vocab_dict
-    return _bm25_scores_of_ids(model, np.array([vocab[t] for t in terms if t in vocab], dtype=np.int64), n, max_df)
-
-
-def _bm25_scores_of_ids(model: bm25s.BM25, ids: np.ndarray, n: int, max_df: float = 1.0) -> np.ndarray:
-    """`_bm25_scores` for term ids of `model`'s vocabulary."""
-    data, indices, indptr = model.scores["data"], model.scores["indices"], model.scores["indptr"]
-    starts, ends = indptr[ids], indptr[ids + 1]
-    if max_df < 1.0 and n >= 50:
-        # Terms in most documents add cost, not information (their idf is near zero).
-        keep = ends - starts <= max_df * n
-        ids, starts, ends = ids[keep], starts[keep], ends[keep]
-    if not len(ids) or not (ends > starts).any():
-        return np.zeros(n, dtype=np.float64)
-    # Slices of the postings are views; one concatenate and one bincount sum them all.
-    bounds = list(zip(starts.tolist(), ends.tolist(), strict=True))
-    rows = np.concatenate([indices[a:b] for a, b in bounds])
-    weights = np.concatenate([data[a:b] for a, b in bounds])
-    scores = np.bincount(rows, weights=weights, minlength=n).astype(np.float64, copy=False)
-    if model.nonoccurrence_array is not None:  # BM25L/BM25+ only
-        scores += float(model.nonoccurrence_array[ids].sum())
-    return scores[:n]
 
 
 @dataclass
@@ -300,35 +269,6 @@ class Query:
     @property
     def full_text(self) -> str:
         return f"{self.text}\n{self.claimant}".strip()
-
-
-def _normalise(scores: np.ndarray) -> np.ndarray:
-    top = float(scores.max()) if scores.size else 0.0
-    return scores / top if top > 0 else np.zeros_like(scores)
-
-
-def _normalise_by_language(
-    scores: np.ndarray, groups: list[np.ndarray], blend: float, group_of_row: np.ndarray | None = None
-) -> np.ndarray:
-    best = int(scores.argmax()) if scores.size else -1
-    top = float(scores[best]) if scores.size else 0.0
-    if top <= 0:
-        return np.zeros_like(scores)
-    if blend <= 0 or len(groups) < 2:
-        return scores / top
-    if group_of_row is None:
-        group_of_row = np.zeros(len(scores), dtype=np.intp)
-        for g, members in enumerate(groups):
-            group_of_row[members] = g
-    divisors = np.full(len(groups), top)
-    for g, members in enumerate(groups):
-        # The best row's language needs no pass over its rows: its best is the best.
-        lang_top = top if g == group_of_row[best] else float(scores[members].max())
-        if lang_top > 0:
-            divisors[g] = blend * lang_top + (1 - blend) * top
-    # Each row's group's divisor: one take over the rows instead of a scatter per group.
-    out = scores / divisors[group_of_row]
-    return np.minimum(out, 1.0, out=out)
 
 
 def _recency(index: CandidateIndex, date: dt.date | None, weights: Weights) -> np.ndarray:
@@ -466,59 +406,6 @@ def rank(
         (index.articles[i], round(float(signals.combined[i]), 4), explain(index, i, signals, query))
         for i in _best_first(signals.combined, limit)
     ]
-
-
-def _best_first(combined: np.ndarray, limit: int) -> list[int]:
-    """Rows with a positive score, best first, at most `limit`."""
-    # Ties (often all zero) keep the candidates' own order, which is stable and testable.
-    n = len(combined)
-    if 0 < limit <= FEW_BEST < n:
-        return _few_best(combined, limit)
-    rows = _near_the_top(combined, limit) if 0 < limit < n else np.arange(n)
-    values = combined[rows]
-    if 0 < limit < len(rows):
-        # Only the best `limit` are sorted: the limit-th best value, everything above it, and
-        # as many rows tied with it as fit, lowest first (what a full stable sort would keep).
-        kth = np.partition(values, len(values) - limit)[len(values) - limit]
-        keep = values > kth
-        keep[np.flatnonzero(values == kth)[: limit - int(keep.sum())]] = True
-        rows, values = rows[keep], values[keep]
-    ordered = np.lexsort((rows, -values))[:limit]
-    rows, values = rows[ordered], values[ordered]
-    # Best first, so the positive scores are a prefix.
-    return rows[values > 0].tolist()
-
-
-def _few_best(combined: np.ndarray, limit: int) -> list[int]:
-    """`_best_first` for a `limit` of a few (the pseudo-relevance feedback asks for 2): one
-    `argmax` per row (the first of equal values, as the stable sort keeps them) is cheaper
-    than partitioning."""
-    values = combined.copy()
-    out: list[int] = []
-    for _ in range(limit):
-        row = int(values.argmax())
-        if not values[row] > 0:
-            break
-        out.append(row)
-        values[row] = -np.inf
-    return out
-
-
-def _near_the_top(values: np.ndarray, k: int) -> np.ndarray:
-    """Rows, in order, that include every row scoring at least the k-th largest value.
-
-    Partitioning every row costs several passes over them (a fifth of a millisecond for
-    10 000 on the bench machine); the k-th largest of a strided sample is a lower bound of the
-    k-th largest of all (the sample is a subset), so one comparison pass leaves about
-    k·stride rows to partition.
-    """
-    n = len(values)
-    stride = int(math.sqrt(n / k))
-    if stride < 3:
-        return np.arange(n)
-    sample = values[::stride]
-    bound = np.partition(sample, len(sample) - k)[len(sample) - k]
-    return np.flatnonzero(values >= bound)
 
 
 def rank_for_claim(
