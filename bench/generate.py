@@ -69,6 +69,10 @@ STATUS_WEIGHTS = {
 }  # fmt: skip
 LIVE = {"published", "updated"}
 WITH_REVIEW = {"in_review", "published", "updated", "retracted"}
+# Claims generated before their rows are sent (see Loader.claims), and the row lists of a batch.
+CLAIM_BATCH = 50_000
+BATCH_TABLES = ("sources", "claims", "claim_hist", "tags", "appearances", "appearance_hist", "reviews", "review_hist",
+                "evidence")  # fmt: skip
 RATING_WEIGHTS = {"true": 8, "mostly-true": 10, "mixed": 14, "mostly-false": 16, "false": 30, "misleading": 14,
                   "unproven": 8}  # fmt: skip
 
@@ -242,10 +246,17 @@ class Loader:
         rating_w = list(RATING_WEIGHTS.values())
         statuses, status_w = list(STATUS_WEIGHTS), list(STATUS_WEIGHTS.values())
         reviewers, editors = users["Reviewer"], users["Editor"]
-        claim_rows, claim_hist, tag_rows = [], [], []
-        src_rows, app_rows, app_hist = [], [], []
-        review_rows, review_hist, evidence_rows = [], [], []
+        # Rows go to PostgreSQL every CLAIM_BATCH claims: held in memory all at once, a million
+        # claims with their histories, appearances and sources take gigabytes. Only each
+        # source's title and outlet stay for the whole load (a later appearance may cite it).
+        rows: dict[str, list[tuple[Any, ...]]] = {name: [] for name in BATCH_TABLES}
+        claim_rows, claim_hist, tag_rows = rows["claims"], rows["claim_hist"], rows["tags"]
+        src_rows, app_rows, app_hist = rows["sources"], rows["appearances"], rows["appearance_hist"]
+        review_rows, review_hist, evidence_rows = rows["reviews"], rows["review_hist"], rows["evidence"]
+        sources: list[tuple[str, str]] = []  # (title, outlet) of every source so far, by id - 1
         app_id = review_id = 0
+        totals = dict.fromkeys(("claims", "appearances", "sources", "reviews"), 0)
+        t = time.perf_counter()
         for cid in range(1, self.n_claims + 1):
             lang = "nb" if rng.random() < 0.65 else "en"
             main, text = tm.claim_text(lang)
@@ -269,13 +280,13 @@ class Loader:
             used: set[int] = set()
             first = rng.random() < 0.7
             for k in range(n_app):
-                if src_rows and rng.random() < 0.15:
-                    sid = rng.randint(1, len(src_rows))
+                if sources and rng.random() < 0.15:
+                    sid = rng.randint(1, len(sources))
                     if sid in used:
                         continue
-                    title, outlet = src_rows[sid - 1][2], src_rows[sid - 1][3]
+                    title, outlet = sources[sid - 1]
                 else:
-                    sid = len(src_rows) + 1
+                    sid = len(sources) + 1
                     outlet, domain = rng.choice(OUTLETS)
                     title = tm.headline(lang, main)[:500]
                     when = _ts(rng, created - dt.timedelta(days=3), 3)
@@ -289,6 +300,7 @@ class Loader:
                     digest = hashlib.sha256(body.encode()).hexdigest() if fetched else ""
                     src_rows.append((sid, url, title, outlet, "", when, lang, body, digest, when if fetched else None,
                                      when))  # fmt: skip
+                    sources.append((title, outlet))
                 used.add(sid)
                 app_id += 1
                 quote = tm.quote(lang, main)
@@ -322,20 +334,33 @@ class Loader:
                        updated, approver, author, cid, None, rating)  # fmt: skip
                 review_rows.append(row)
                 review_hist.append((*row, updated, "+", "bench data", author))
-                if src_rows and status != "in_research":
-                    for sid in {rng.randint(1, len(src_rows)) for _ in range(rng.randint(1, 3))}:
+                if sources and status != "in_research":
+                    for sid in {rng.randint(1, len(sources)) for _ in range(rng.randint(1, 3))}:
                         evidence_rows.append((review_id, sid))
+            if cid % CLAIM_BATCH == 0 or cid == self.n_claims:
+                for key in totals:
+                    totals[key] += len(rows[key])
+                self.copy_claim_rows(rows)
+                for batch in rows.values():
+                    batch.clear()
+                if self.n_claims > CLAIM_BATCH:
+                    log(f"{cid} claims loaded: {time.perf_counter() - t:.1f}s")
+        log(
+            f"loaded {totals['claims']} claims, {totals['appearances']} appearances, {totals['sources']} sources, "
+            f"{totals['reviews']} reviews (COPY's trigger builds search_vector): {time.perf_counter() - t:.1f}s"
+        )
 
-        log(f"generated {len(claim_rows)} claims, {len(app_rows)} appearances, {len(src_rows)} sources, "
-            f"{len(review_rows)} reviews in memory")  # fmt: skip
-        t = time.perf_counter()
+    def copy_claim_rows(self, rows: dict[str, list[tuple[Any, ...]]]) -> None:
+        """One batch of claims and their rows; sources first, since claims' rows refer to them."""
+        src_rows, claim_rows, claim_hist, tag_rows = rows["sources"], rows["claims"], rows["claim_hist"], rows["tags"]
+        app_rows, app_hist = rows["appearances"], rows["appearance_hist"]
+        review_rows, review_hist, evidence_rows = rows["reviews"], rows["review_hist"], rows["evidence"]
         self.copy("claims_source", ["id", "url", "title", "outlet", "author", "published_at", "language", "text",
                                     "content_hash", "fetched_at", "created_at"], src_rows)  # fmt: skip
         claim_cols = ["id", "text", "claim_reviewed", "language", "claim_date", "location", "status", "priority",
                       "slug", "created_at", "updated_at", "published_at", "version", "search_extra", "assignee_id",
                       "created_by_id", "duplicate_of_id", "claimant_id", "search_folded"]  # fmt: skip
         self.copy("claims_claim", claim_cols, claim_rows, constants={"reader_requests": 0})
-        log(f"COPY claims (trigger builds search_vector): {time.perf_counter() - t:.1f}s")
         hist_cols = [*claim_cols[:13], "history_date", "history_type", "history_change_reason", "assignee_id",
                      "created_by_id", "claimant_id", "history_user_id"]  # fmt: skip
         self.copy("claims_historicalclaim", hist_cols, claim_hist)

@@ -101,3 +101,48 @@ def test_claimant_names_stay_unique_when_every_draw_collides(generate):
     assert len(names) == 300
     assert len(set(names)) == 300
     assert {"kari fjellstad", "fjordlaget"} <= set(names)
+
+
+def _claim_tables(generate, batch: int, monkeypatch) -> tuple[dict[str, list[tuple[Any, ...]]], dict[str, list[int]]]:
+    """Every row the claims step would COPY, per table, and the sizes of each table's COPYs."""
+    monkeypatch.setattr(generate, "CLAIM_BATCH", batch)
+    tables: dict[str, list[tuple[Any, ...]]] = {}
+    copies: dict[str, list[int]] = {}
+
+    class Ratings:
+        def fetchall(self):
+            return [(slug, i) for i, slug in enumerate(generate.RATING_WEIGHTS, start=1)]
+
+    class Connection:
+        def execute(self, sql, params=None):
+            assert "claims_rating" in sql
+            return Ratings()
+
+    class Collecting(generate.Loader):
+        def copy(self, table, columns, rows, constants=None):
+            rows = list(rows)
+            tables.setdefault(table, []).extend(rows)
+            copies.setdefault(table, []).append(len(rows))
+            return len(rows)
+
+    loader = Collecting(Connection(), claims=230, articles=0, seed=11)
+    users = {"Reviewer": [1, 2, 3], "Editor": [4, 5], "Admin": [6]}
+    tags = {topic: [i * 10 + k for k in range(len(names))] for i, (topic, names) in enumerate(generate.TAGS.items())}
+    loader.claims(users, tags, [(1, "Kari Fjellstad"), (2, "Fjordlaget")])
+    return tables, copies
+
+
+def test_claims_load_in_batches_with_the_same_rows_as_in_one(generate, monkeypatch):
+    """A million claims are sent CLAIM_BATCH at a time (held at once they took gigabytes);
+    the batches must add up to the same rows, sources cited across batches included."""
+    whole, whole_copies = _claim_tables(generate, 10_000, monkeypatch)
+    batched, batched_copies = _claim_tables(generate, 50, monkeypatch)
+    assert whole_copies["claims_claim"] == [230]
+    assert batched_copies["claims_claim"] == [50, 50, 50, 50, 30]
+    assert batched.keys() == whole.keys()
+    for table in whole:
+        assert batched[table] == whole[table], table
+    # The last batch cites sources that an earlier batch loaded (ids up to the earlier COPYs' rows).
+    loaded_before = sum(batched_copies["claims_source"][:-1])
+    cited = {row[6] for row in batched["claims_appearance"] if row[5] > 200}
+    assert min(cited) <= loaded_before < max(cited)
