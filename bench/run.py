@@ -1,12 +1,13 @@
 """The benchmark suite (issue 5): `make bench`, or
 
     .venv/bin/python bench/run.py [--scale 20k,200k] [--cases api,compiled,growth,search,admin,discovery,celery,
-                                  retrieval] [--repeat 15] [--quick] [--regenerate | --no-generate]
+                                  retrieval,million] [--repeat 15] [--quick] [--regenerate | --no-generate]
 
 A scale is a claim count, optionally with an article count: `20k/2m` is 20k claims and 2M
 articles in `fc_bench_20k_2m` (the others hold `--articles`, 100k by default). The 2M-article
 and 1M-claim data sets take a quarter of an hour each to load, so only an explicit `--scale`
-brings them in: `bench/run.py --scale 20k,20k/2m --cases retrieval` (issue 17).
+brings them in: `bench/run.py --scale 20k,20k/2m --cases retrieval` and
+`bench/run.py --scale 20k,1m --articles 20000 --cases million --name million` (issue 17).
 
 For each scale it makes sure the database `fc_bench_<scale>` holds the generated data set
 (running bench/generate.py when it does not), then runs Django in this process against
@@ -35,7 +36,7 @@ from bench.database import parse_count, read_marker  # noqa: E402
 from bench.generate import GENERATOR_VERSION  # noqa: E402
 from bench.harness import CaseResult, Scale, fmt_value, write_results  # noqa: E402
 
-ALL_CASES = ("api", "compiled", "growth", "search", "admin", "discovery", "celery", "retrieval")
+ALL_CASES = ("api", "compiled", "growth", "search", "admin", "discovery", "celery", "retrieval", "million")
 DEFAULT_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/fc_bench_{scale}")
 DEFAULT_REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/10")
 RESULTS = ROOT / "bench" / "results"

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from bench.cases.admin import run_admin
 from bench.cases.api import run_api, run_compiled, run_growth
 from bench.cases.discovery import run_discovery
+from bench.cases.million import run_million
 from bench.cases.retrieval import run_retrieval
 from bench.cases.search import run_search
 from bench.cases.tasks import run_tasks
@@ -21,4 +22,5 @@ REGISTRY: dict[str, Callable[[Context], CaseResult]] = {
     "discovery": run_discovery,
     "celery": run_tasks,
     "retrieval": run_retrieval,
+    "million": run_million,
 }
