@@ -38,6 +38,7 @@ WITH page AS (
 SELECT json_build_object(
     'count', LEAST(total.n, %(cap)s),
     'count_capped', total.n > %(cap)s,
+    'count_estimated', false,
     'next', CASE WHEN total.n > %(offset)s + %(limit)s
         THEN %(base)s || '?page=' || (%(page)s + 1) || '&page_size=' || %(limit)s END,
     'previous', NULL,

@@ -168,6 +168,11 @@ class ClaimViewSet(ApiViewSet):
             return ClaimSerializer.load_values(queryset, desk=desk)
         return ClaimSerializer.load(queryset, desk=desk)
 
+    def count_by_estimate(self) -> bool:
+        """A full-text search's count is estimated when it matches many (claims/api/pagination.py):
+        counting the matches of common words grows with the table, the page itself does not."""
+        return self.action == "list" and bool(self.request.query_params.get("q", "").strip())
+
     def _reads_rows(self) -> bool:
         return self.action == "list" and settings.API_COMPILED_SERIALIZERS
 
