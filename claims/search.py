@@ -26,8 +26,10 @@ Articles keep the language-configured tsvector of migration 0003 (substring sear
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
 
@@ -220,18 +222,74 @@ def search_claims_sharing(queryset: QuerySet, word_sets: list[list[list[str]]]) 
     table, ~0.5 s at 20k claims). A claim found by two sets comes once per set (best first).
     Apply `.only()` and the like to `queryset` before: a union takes no further filters.
     """
-    branches: list[list[list[Group]]] = []
-    for words in word_sets:
-        groups = _word_groups(words)
-        combos = [list(pair) for pair in itertools.combinations(groups, 2)] if len(groups) >= 2 else [groups]
-        if groups and combos not in branches:
-            branches.append(combos)
+    branches = _sharing_branches(word_sets)
     if not branches:
         return queryset.none()
     if connections[queryset.db].vendor != "postgresql" or len(branches) == 1:
         return _any_combo(queryset, [combo for combos in branches for combo in combos])
     first, *rest = (_any_combo(queryset, combos).order_by() for combos in branches)
     return first.union(*rest, all=True).order_by("-pool_rank", "-id")
+
+
+def _sharing_branches(word_sets: list[list[list[str]]]) -> list[list[list[Group]]]:
+    """Per word set, its pairs of words (its one word, if it has one); sets alike count once."""
+    branches: list[list[list[Group]]] = []
+    for words in word_sets:
+        groups = _word_groups(words)
+        combos = [list(pair) for pair in itertools.combinations(groups, 2)] if len(groups) >= 2 else [groups]
+        if groups and combos not in branches:
+            branches.append(combos)
+    return branches
+
+
+def claims_sharing_pools(
+    queryset: QuerySet, word_sets_per_item: list[list[list[list[str]]]], *, limit: int
+) -> list[list[Any]]:
+    """For each item (an article), `fetch_from_gin(search_claims_sharing(queryset, its word
+    sets)[:limit])`: the same rows in the same order, a claim found by two sets once per set.
+
+    On PostgreSQL one statement for all the items, so a batch of articles costs one round
+    trip: every item's branches in one UNION ALL, tagged with the item, and each item's
+    best `limit` rows by the same order (rank, then id, both descending) through a window.
+    `queryset` filters the claims (e.g. no duplicates) and, as in `search_claims_sharing`,
+    its `.only()` says which columns are loaded. Elsewhere, one query per item.
+    """
+    if connections[queryset.db].vendor != "postgresql":
+        return [
+            fetch_from_gin(search_claims_sharing(queryset, word_sets)[:limit]) if word_sets else []
+            for word_sets in word_sets_per_item
+        ]
+    parts: list[str] = []
+    params: list[Any] = []
+    for item, word_sets in enumerate(word_sets_per_item):
+        for combos in _sharing_branches(word_sets):
+            branch = _any_combo(queryset, combos).order_by().values_list("pk", "pool_rank")
+            sql, branch_params = branch.query.sql_with_params()
+            # Safe: SQL Django compiled, its values bound as parameters.
+            parts.append(f"SELECT %s::integer AS item, b.* FROM ({sql}) AS b")  # noqa: S608
+            params += [item, *branch_params]
+    found: list[list[Any]] = [[] for _ in word_sets_per_item]
+    if not parts:
+        return found
+    model = queryset.model
+    mask = queryset.query.get_select_mask()  # the fields `.only()`/`.defer()` leave loaded (all if empty)
+    fields = [f for f in model._meta.concrete_fields if not mask or f in mask or f.primary_key]
+    selected = ", ".join(f'c."{f.column}"' for f in fields)
+    # Safe: the table and column names come from the model; every value is a bound parameter.
+    sql = (
+        f"SELECT w.item, {selected} FROM ("  # noqa: S608
+        "SELECT u.item, u.id, row_number() OVER (PARTITION BY u.item ORDER BY u.pool_rank DESC, u.id DESC) AS n "
+        f"FROM ({' UNION ALL '.join(parts)}) AS u(item, id, pool_rank)"
+        f') AS w JOIN "{model._meta.db_table}" AS c ON c."{model._meta.pk.column}" = w.id '
+        "WHERE w.n <= %s ORDER BY w.item, w.n"
+    )
+    with _gin_only(queryset.db) as cursor:
+        cursor.execute(sql, [*params, limit])
+        rows = cursor.fetchall()
+    names = [f.attname for f in fields]
+    for item, *values in rows:
+        found[item].append(model.from_db(queryset.db, names, values))
+    return found
 
 
 def fetch_from_gin(queryset: QuerySet) -> list[Any]:
@@ -243,17 +301,23 @@ def fetch_from_gin(queryset: QuerySet) -> list[Any]:
     half of an article's tracking time. The settings hold for this statement only
     (transaction-local, put back after it).
     """
-    connection = connections[queryset.db]
-    if connection.vendor != "postgresql":
+    if connections[queryset.db].vendor != "postgresql":
         return list(queryset)
-    with transaction.atomic(using=queryset.db), connection.cursor() as cursor:
+    with _gin_only(queryset.db):
+        return list(queryset)
+
+
+@contextlib.contextmanager
+def _gin_only(using: str) -> Iterator[Any]:
+    """A cursor in a transaction with sequential scans and parallel workers off, put back after."""
+    with transaction.atomic(using=using), connections[using].cursor() as cursor:
         cursor.execute(
             "SELECT current_setting('enable_seqscan'), current_setting('max_parallel_workers_per_gather'), "
             "set_config('enable_seqscan', 'off', true), set_config('max_parallel_workers_per_gather', '0', true)"
         )
         seqscan, workers, _off, _none = cursor.fetchone()
         try:
-            return list(queryset)
+            yield cursor
         finally:
             cursor.execute(
                 "SELECT set_config('enable_seqscan', %s, true), "

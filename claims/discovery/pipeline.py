@@ -256,7 +256,7 @@ def analyse_articles(article_ids: list[int]) -> int:
     direct callers run it inline. A failure is logged and never costs the article, which is
     in the index either way; safe to repeat (candidates and recurrences are keyed).
     """
-    from claims.intake.candidates import extract_for_article
+    from claims.intake.candidates import extract_for_article, extract_for_articles
     from claims.services.recurrences import live_index
 
     try:
@@ -265,16 +265,23 @@ def analyse_articles(article_ids: list[int]) -> int:
     except Exception:
         logger.exception("reading the live fact-checks failed; each article reads them itself")
         index = None
-    done = 0
-    for article in Article.objects.filter(pk__in=article_ids).defer("search_vector").order_by("id"):
-        try:
-            extract_for_article(article)
-        except Exception:
-            logger.exception("candidate extraction failed for article %s", article.pk)
+    articles = list(Article.objects.filter(pk__in=article_ids).defer("search_vector").order_by("id"))
+    try:
+        # The whole batch in a fixed number of statements (it finds what it would article by article).
+        extract_for_articles(articles)
+    except Exception:
+        # One bad article (or a race with another worker over a candidate) must not cost the
+        # others theirs: the batch's writes were rolled back, so each is tried alone.
+        logger.exception("candidate extraction failed for a batch of %s articles; trying each alone", len(articles))
+        for article in articles:
+            try:
+                extract_for_article(article)
+            except Exception:
+                logger.exception("candidate extraction failed for article %s", article.pk)
+    for article in articles:
         # The watch engine: does the article repeat a published fact-check? (issue 15)
         watch_hooks.article_stored(article, index=index)
-        done += 1
-    return done
+    return len(articles)
 
 
 def fetch_articles(

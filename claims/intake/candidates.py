@@ -137,37 +137,61 @@ def tracked_claims(found: list[ScoredSentence], *, threshold: float = TRACK_THRE
     Other desks' reviews count too: a sentence matching the claim an external review
     reviewed (another wording, another language) tracks the claim the review is attached to.
     """
-    from claims.models import Claim
-    from claims.search import fetch_from_gin, search_claims_sharing
+    return tracked_claims_many([found], threshold=threshold)[0]
 
-    if not found:
-        return {}
+
+def _word_sets(found: list[ScoredSentence]) -> tuple[list[str], list[list[list[str]]]]:
+    """An article's telling words (spellings), and the word sets its tracking pool is drawn by."""
     combined = _probe(" ".join(s.text for s in found), found[0].language)
     # The article's most telling words: what other desks' reviews are looked up by.
     article_words = _pool_concepts(combined)
     terms = [spelling for concept in article_words for spelling in concept]
     if not terms:
-        return {}
-    # One statement for the claims sharing two telling words with one of the sentences (a
-    # sentence that repeats a claim shares more than one word with it), those sharing most
-    # first. Two *words*, however spelt: counting "Ukraina" and "Ukraine" as two made every
-    # claim naming Ukraine qualify, so PostgreSQL ranked hundreds to thousands of rows per
-    # article (~70 ms at 20k claims); and words drawn per sentence as well as for the
-    # article, since the article's top words can leave a sentence with one of them.
+        return [], []
+    # Claims sharing two telling words with one of the sentences (a sentence that repeats a
+    # claim shares more than one word with it), those sharing most first. Two *words*,
+    # however spelt: counting "Ukraina" and "Ukraine" as two made every claim naming Ukraine
+    # qualify, so PostgreSQL ranked hundreds to thousands of rows per article (~70 ms at 20k
+    # claims); and words drawn per sentence as well as for the article, since the article's
+    # top words can leave a sentence with one of them.
     sentence_words = [_pool_concepts(_probe(s.text, s.language)) for s in found]
     # A sentence with one telling word would pull every claim that names it: such a
     # sentence counts on the article's words (any two of them) instead.
-    word_sets = [article_words, *(words for words in sentence_words if len(words) >= 2)]
+    return terms, [article_words, *(words for words in sentence_words if len(words) >= 2)]
+
+
+def tracked_claims_many(
+    founds: list[list[ScoredSentence]], *, threshold: float = TRACK_THRESHOLD
+) -> list[dict[int, Tracked]]:
+    """`tracked_claims` for each article's sentences, with one pool statement and one read of
+    other desks' reviews for them all (a harvest's analysis task holds a batch of articles);
+    each article's pool is exactly the one it would get alone."""
+    from claims.models import Claim
+    from claims.search import claims_sharing_pools
+
+    words = [_word_sets(found) if found else ([], []) for found in founds]
     claims = Claim.objects.filter(duplicate_of__isnull=True).only(
         "id", "text", "claim_reviewed", "language", "claimant_id", "version"
     )
-    pool: list[Any] = []
-    seen: set[int] = set()
-    for claim in fetch_from_gin(search_claims_sharing(claims, word_sets)[:POOL_LIMIT]):
-        if claim.pk not in seen:  # best first: a claim found by two sentences, at its best rank
-            seen.add(claim.pk)
-            pool.append(claim)
-    reviews = _external_pool(terms, [c.pk for c in pool])
+    pools: list[list[Any]] = []
+    for rows in claims_sharing_pools(claims, [sets if terms else [] for terms, sets in words], limit=POOL_LIMIT):
+        pool: list[Any] = []
+        seen: set[int] = set()
+        for claim in rows:
+            if claim.pk not in seen:  # best first: a claim found by two sentences, at its best rank
+                seen.add(claim.pk)
+                pool.append(claim)
+        pools.append(pool)
+    reviews = _external_pools([terms for terms, _sets in words], [[c.pk for c in pool] for pool in pools])
+    found_matches = [
+        _matches(found, pool, item_reviews, threshold) if terms else {}
+        for found, (terms, _sets), pool, item_reviews in zip(founds, words, pools, reviews, strict=True)
+    ]
+    return _with_newest_reviews(found_matches)
+
+
+def _matches(found: list[ScoredSentence], pool: list[Any], reviews: list[Any], threshold: float) -> dict[int, Tracked]:
+    """Each sentence's best match among the pooled claims and other desks' reviews."""
     if not pool and not reviews:
         return {}
     pool_features = [(c.pk, _claim_features(c)) for c in pool]
@@ -192,25 +216,44 @@ def tracked_claims(found: list[ScoredSentence], *, threshold: float = TRACK_THRE
             best = Tracked(claim_id=best.claim_id, score=best.score, external_review_id=review.pk)
         if best is not None:
             matches[index] = best
-    return _with_newest_reviews(matches)
+    return matches
 
 
-def _external_pool(terms: list[str], claim_ids: list[int]) -> list[Any]:
-    """Other desks' reviews worth comparing: those of the pooled claims and those whose
-    reviewed claim contains one of the telling words."""
-    from django.db.models import Q
+def _external_pools(terms_per_item: list[list[str]], claim_ids_per_item: list[list[int]]) -> list[list[Any]]:
+    """Per article, other desks' reviews worth comparing: those of the pooled claims and those
+    whose reviewed claim contains one of the telling words. One statement for the batch on
+    PostgreSQL (a UNION ALL of each article's own query, tagged with the article)."""
+    from django.db import connection
+    from django.db.models import Q, Value
 
     from claims.models import ExternalReview
 
-    condition = Q(claim_id__in=claim_ids)
-    for term in terms:
-        condition |= Q(claim_reviewed__icontains=term)
-    return list(
-        ExternalReview.objects.exclude(claim_reviewed="")
-        .filter(condition, claim__duplicate_of__isnull=True)
-        .only("id", "claim_id", "claim_reviewed", "language", "updated_at")
-        .order_by(F("date").desc(nulls_last=True), "-id")[:POOL_LIMIT]
-    )
+    queries = []
+    for item, (terms, claim_ids) in enumerate(zip(terms_per_item, claim_ids_per_item, strict=True)):
+        if not terms:
+            continue
+        condition = Q(claim_id__in=claim_ids)
+        for term in terms:
+            condition |= Q(claim_reviewed__icontains=term)
+        queries.append(
+            ExternalReview.objects.exclude(claim_reviewed="")
+            .filter(condition, claim__duplicate_of__isnull=True)
+            .annotate(item=Value(item))
+            .only("id", "claim_id", "claim_reviewed", "language", "updated_at", "date")
+            .order_by(F("date").desc(nulls_last=True), "-id")[:POOL_LIMIT]
+        )
+    found: list[list[Any]] = [[] for _ in terms_per_item]
+    if not queries:
+        return found
+    if connection.vendor == "postgresql" and len(queries) > 1:
+        rows = list(queries[0].union(*queries[1:], all=True))
+        # Each article's reviews in its own query's order (newest review date first, then id).
+        rows.sort(key=lambda r: (r.date is None, -(r.date.toordinal() if r.date else 0), -r.pk))
+    else:
+        rows = [row for query in queries for row in query]
+    for row in rows:
+        found[row.item].append(row)
+    return found
 
 
 def _review_features(review: Any) -> duplicates.ClaimFeatures:
@@ -225,13 +268,14 @@ def _review_features(review: Any) -> duplicates.ClaimFeatures:
     return found
 
 
-def _with_newest_reviews(matches: dict[int, Tracked]) -> dict[int, Tracked]:
-    """A sentence that tracks a claim another desk has checked shows that desk's review."""
+def _with_newest_reviews(found_matches: list[dict[int, Tracked]]) -> list[dict[int, Tracked]]:
+    """A sentence that tracks a claim another desk has checked shows that desk's review
+    (one read for the batch's articles)."""
     from claims.models import ExternalReview
 
-    wanting = {t.claim_id for t in matches.values() if t.external_review_id is None}
+    wanting = {t.claim_id for matches in found_matches for t in matches.values() if t.external_review_id is None}
     if not wanting:
-        return matches
+        return found_matches
     newest: dict[int, int] = {}
     for review_id, claim_id in (
         ExternalReview.objects.filter(claim_id__in=wanting)
@@ -239,12 +283,15 @@ def _with_newest_reviews(matches: dict[int, Tracked]) -> dict[int, Tracked]:
         .values_list("id", "claim_id")
     ):
         newest.setdefault(claim_id, review_id)
-    return {
-        index: t
-        if t.external_review_id or t.claim_id not in newest
-        else Tracked(claim_id=t.claim_id, score=t.score, external_review_id=newest[t.claim_id])
-        for index, t in matches.items()
-    }
+    return [
+        {
+            index: t
+            if t.external_review_id or t.claim_id not in newest
+            else Tracked(claim_id=t.claim_id, score=t.score, external_review_id=newest[t.claim_id])
+            for index, t in matches.items()
+        }
+        for matches in found_matches
+    ]
 
 
 def claimant_index(speaker_names: set[str] | None = None) -> speakers.ClaimantIndex:
@@ -273,28 +320,50 @@ def claimant_index(speaker_names: set[str] | None = None) -> speakers.ClaimantIn
 def extract_for_article(article: Any) -> int:
     """Score a stored article and keep its check-worthy sentences as candidates; returns how many.
 
-    Called by the fetch pipeline for every article it stores text for. Safe to repeat: the
-    candidates are keyed by (article, start) and decisions already made are kept.
+    Safe to repeat: the candidates are keyed by (article, start) and decisions already made
+    are kept. The fetch pipeline analyses its articles in batches (`extract_for_articles`),
+    which finds exactly what this finds article by article.
     """
-    from claims.services.candidates import candidates_store
+    return extract_for_articles([article])
 
-    if not settings.CHECKWORTHINESS_CANDIDATES or not (article.text or "").strip():
+
+def extract_for_articles(articles: list[Any]) -> int:
+    """`extract_for_article` for a batch of articles, in a fixed number of statements: one
+    tracking pool and one read of other desks' reviews for all of them, one claimant
+    look-up, and one transaction storing every article's candidates. Returns how many
+    candidates are new."""
+    from claims.services.candidates import ArticleCandidates, candidates_store_many
+
+    if not settings.CHECKWORTHINESS_CANDIDATES:
         return 0
     model = checkworthiness.current_model()
     cut = checkworthiness.threshold()
-    _lang, scored = score_text(
-        article.text, language_hint=article.language, model=model, limit=settings.CHECKWORTHINESS_MAX_SENTENCES
-    )
-    kept = [s for s in scored if s.score >= cut]
-    if not kept:
+    scored_articles: list[tuple[Any, list[ScoredSentence]]] = []
+    for article in articles:
+        if not (article.text or "").strip():
+            continue
+        _lang, scored = score_text(
+            article.text, language_hint=article.language, model=model, limit=settings.CHECKWORTHINESS_MAX_SENTENCES
+        )
+        kept = [s for s in scored if s.score >= cut]
+        if kept:
+            scored_articles.append((article, kept))
+    if not scored_articles:
         return 0
-    tracked = tracked_claims(kept)
-    people = claimant_index({s.speaker for s in kept if s.speaker})
-    return candidates_store(
-        article=article,
-        found=kept,
-        tracked={i: (t.claim_id, t.score) for i, t in tracked.items()},
-        checked={i: t.external_review_id for i, t in tracked.items() if t.external_review_id},
-        claimants={i: people.match(s.speaker) for i, s in enumerate(kept)},
+    tracked_per_article = tracked_claims_many([kept for _article, kept in scored_articles])
+    # One look-up for every article's speakers: what a speaker matches depends only on the
+    # claimants with its full name or its surname, and those are read for it either way.
+    people = claimant_index({s.speaker for _article, kept in scored_articles for s in kept if s.speaker})
+    return candidates_store_many(
+        items=[
+            ArticleCandidates(
+                article=article,
+                found=kept,
+                tracked={i: (t.claim_id, t.score) for i, t in tracked.items()},
+                checked={i: t.external_review_id for i, t in tracked.items() if t.external_review_id},
+                claimants={i: people.match(s.speaker) for i, s in enumerate(kept)},
+            )
+            for (article, kept), tracked in zip(scored_articles, tracked_per_article, strict=True)
+        ],
         model_version=model.version,
     )

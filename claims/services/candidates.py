@@ -10,6 +10,7 @@ records that appearance. Both decisions are idempotent and leave history rows.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
@@ -27,7 +28,17 @@ APPEARANCE_PROVIDER = "candidates"
 _OPEN = (CandidateClaim.Status.NEW, CandidateClaim.Status.TRACKED)
 
 
-@transaction.atomic
+@dataclass(frozen=True)
+class ArticleCandidates:
+    """One article's check-worthy sentences and what was found about them (`candidates_store`)."""
+
+    article: Article
+    found: Sequence[Any]
+    tracked: dict[int, tuple[int, float]]
+    claimants: dict[int, int | None]
+    checked: dict[int, int] = field(default_factory=dict)
+
+
 def candidates_store(
     *,
     article: Article,
@@ -44,69 +55,88 @@ def candidates_store(
     (an ExternalReview id: "already checked by …"). Re-scoring refreshes the score of undecided
     candidates and never touches a decision. Returns how many candidates are new.
     """
-    existing = {c.start: c for c in CandidateClaim.objects.filter(article=article)}
+    item = ArticleCandidates(article=article, found=found, tracked=tracked, claimants=claimants, checked=checked or {})
+    return candidates_store_many(items=[item], model_version=model_version)
+
+
+@transaction.atomic
+def candidates_store_many(*, items: Sequence[ArticleCandidates], model_version: int) -> int:
+    """`candidates_store` for a batch of articles in one transaction: one read of their
+    existing candidates, one insert of the new ones (and one of their history rows), one
+    read and one insert of related articles. Returns how many candidates are new."""
+    existing = {
+        (c.article_id, c.start): c for c in CandidateClaim.objects.filter(article__in=[i.article for i in items])
+    }
     new: list[CandidateClaim] = []
-    suggest: dict[int, tuple[float, str]] = {}
-    for index, sentence in enumerate(found):
-        match = tracked.get(index)
-        status = CandidateClaim.Status.TRACKED if match else CandidateClaim.Status.NEW
-        values = {
-            "end": sentence.end,
-            "text": sentence.text[:5000],
-            "score": sentence.score,
-            "language": sentence.language,
-            "speaker": (sentence.speaker or "")[:200],
-            "claimant_id": claimants.get(index),
-            "claim_id": match[0] if match else None,
-            "match_score": match[1] if match else None,
-            "external_review_id": (checked or {}).get(index),
-            "model_version": model_version,
-        }
-        candidate = existing.get(sentence.start)
-        if candidate is None:
-            new.append(CandidateClaim(article=article, start=sentence.start, status=status, **values))
-        elif candidate.status in _OPEN:
-            values["status"] = status
-            changed = [k for k, v in values.items() if getattr(candidate, k) != v]
-            if changed:  # an unchanged re-score writes nothing (and no history row)
-                for key in changed:
-                    setattr(candidate, key, values[key])
-                candidate.save()
-        if match:
-            best = suggest.get(match[0])
-            if best is None or match[1] > best[0]:
-                suggest[match[0]] = (match[1], sentence.text)
+    suggest: dict[tuple[int, int], tuple[float, str]] = {}  # (article, claim) → best score and sentence
+    for item in items:
+        article = item.article
+        for index, sentence in enumerate(item.found):
+            match = item.tracked.get(index)
+            status = CandidateClaim.Status.TRACKED if match else CandidateClaim.Status.NEW
+            values = {
+                "end": sentence.end,
+                "text": sentence.text[:5000],
+                "score": sentence.score,
+                "language": sentence.language,
+                "speaker": (sentence.speaker or "")[:200],
+                "claimant_id": item.claimants.get(index),
+                "claim_id": match[0] if match else None,
+                "match_score": match[1] if match else None,
+                "external_review_id": item.checked.get(index),
+                "model_version": model_version,
+            }
+            candidate = existing.get((article.pk, sentence.start))
+            if candidate is None:
+                new.append(CandidateClaim(article=article, start=sentence.start, status=status, **values))
+            elif candidate.status in _OPEN:
+                values["status"] = status
+                changed = [k for k, v in values.items() if getattr(candidate, k) != v]
+                if changed:  # an unchanged re-score writes nothing (and no history row)
+                    for key in changed:
+                        setattr(candidate, key, values[key])
+                    candidate.save()
+            if match:
+                best = suggest.get((article.pk, match[0]))
+                if best is None or match[1] > best[0]:
+                    suggest[(article.pk, match[0])] = (match[1], sentence.text)
     if new:
-        # Two INSERTs for the article's new candidates and their history rows, not two each.
+        # Two INSERTs for the batch's new candidates and their history rows, not two each.
         bulk_create_with_history(new, CandidateClaim, batch_size=500)
-    _suggest_appearances(article=article, suggest=suggest)
+    _suggest_appearances(suggest)
     return len(new)
 
 
-def _suggest_appearances(*, article: Article, suggest: dict[int, tuple[float, str]]) -> None:
-    """The article as a possible new appearance of each tracked claim (claim id → best
-    score and sentence), shown with its related articles; a reviewer's earlier verdict on a
-    pair is kept. One read and one insert for all of the article's tracked claims."""
+def _suggest_appearances(suggest: dict[tuple[int, int], tuple[float, str]]) -> None:
+    """Each article as a possible new appearance of each claim it tracks ((article, claim) →
+    best score and sentence), shown with the claim's related articles; a reviewer's earlier
+    verdict on a pair is kept. One read and one insert for the whole batch."""
     if not suggest:
         return
-    existing = {r.claim_id: r for r in RelatedArticle.objects.filter(article=article, claim_id__in=list(suggest))}
+    existing = {
+        (r.article_id, r.claim_id): r
+        for r in RelatedArticle.objects.filter(
+            article_id__in={a for a, _c in suggest}, claim_id__in={c for _a, c in suggest}
+        )
+        if (r.article_id, r.claim_id) in suggest
+    }
     fresh = [
         RelatedArticle(
             claim_id=claim_id,
-            article=article,
+            article_id=article_id,
             score=score,
             provider=APPEARANCE_PROVIDER,
             why={"appearance": True, "sentence": snippet[:500]},
             snippet=snippet[:2000],
         )
-        for claim_id, (score, snippet) in suggest.items()
-        if claim_id not in existing
+        for (article_id, claim_id), (score, snippet) in suggest.items()
+        if (article_id, claim_id) not in existing
     ]
     if fresh:
         # A pair another worker stored meanwhile is theirs (the unique constraint says so).
         RelatedArticle.objects.bulk_create(fresh, ignore_conflicts=True)
-    for claim_id, related in existing.items():
-        score = suggest[claim_id][0]
+    for pair, related in existing.items():
+        score = suggest[pair][0]
         if related.status == RelatedArticle.Status.SUGGESTED and related.score < score:
             related.score = score
             related.save(update_fields=["score", "updated_at"])

@@ -63,7 +63,8 @@ def recurrences_find_for_article(*, article: Article, index: ClaimIndex | None =
     """
     index = index if index is not None else live_index()
     matches = index.match(_article_text(article), article.language, threshold=settings.RECURRENCE_THRESHOLD)
-    return recurrences_record(article=article, matches=matches)
+    # Most articles repeat nothing: no transaction for them.
+    return recurrences_record(article=article, matches=matches) if matches else []
 
 
 def recurrences_scan_claim(*, claim_id: int) -> list[Recurrence]:
