@@ -259,11 +259,17 @@ def claims_sharing_pools(
             fetch_from_gin(search_claims_sharing(queryset, word_sets)[:limit]) if word_sets else []
             for word_sets in word_sets_per_item
         ]
+    model = queryset.model
+    mask = queryset.query.get_select_mask()  # the fields `.only()`/`.defer()` leave loaded (all if empty)
+    fields = [f for f in model._meta.concrete_fields if not mask or f in mask or f.primary_key]
+    names = [f.attname for f in fields]
     parts: list[str] = []
     params: list[Any] = []
     for item, word_sets in enumerate(word_sets_per_item):
         for combos in _sharing_branches(word_sets):
-            branch = _any_combo(queryset, combos).order_by().values_list("pk", "pool_rank")
+            # The columns in each branch, not joined on after: for a join PostgreSQL hashes
+            # the whole claims table (a second at 20k claims with sequential scans off).
+            branch = _any_combo(queryset, combos).order_by().values_list("pool_rank", *names)
             sql, branch_params = branch.query.sql_with_params()
             # Safe: SQL Django compiled, its values bound as parameters.
             parts.append(f"SELECT %s::integer AS item, b.* FROM ({sql}) AS b")  # noqa: S608
@@ -271,22 +277,18 @@ def claims_sharing_pools(
     found: list[list[Any]] = [[] for _ in word_sets_per_item]
     if not parts:
         return found
-    model = queryset.model
-    mask = queryset.query.get_select_mask()  # the fields `.only()`/`.defer()` leave loaded (all if empty)
-    fields = [f for f in model._meta.concrete_fields if not mask or f in mask or f.primary_key]
-    selected = ", ".join(f'c."{f.column}"' for f in fields)
-    # Safe: the table and column names come from the model; every value is a bound parameter.
+    columns = ", ".join(f"c{i}" for i in range(len(names)))
+    pk = names.index(model._meta.pk.attname)
+    # Safe: only generated column aliases; every value is a bound parameter.
     sql = (
-        f"SELECT w.item, {selected} FROM ("  # noqa: S608
-        "SELECT u.item, u.id, row_number() OVER (PARTITION BY u.item ORDER BY u.pool_rank DESC, u.id DESC) AS n "
-        f"FROM ({' UNION ALL '.join(parts)}) AS u(item, id, pool_rank)"
-        f') AS w JOIN "{model._meta.db_table}" AS c ON c."{model._meta.pk.column}" = w.id '
-        "WHERE w.n <= %s ORDER BY w.item, w.n"
+        f"SELECT w.item, {columns} FROM ("  # noqa: S608
+        f"SELECT u.*, row_number() OVER (PARTITION BY u.item ORDER BY u.pool_rank DESC, u.c{pk} DESC) AS n "
+        f"FROM ({' UNION ALL '.join(parts)}) AS u(item, pool_rank, {columns})"
+        ") AS w WHERE w.n <= %s ORDER BY w.item, w.n"
     )
     with _gin_only(queryset.db) as cursor:
         cursor.execute(sql, [*params, limit])
         rows = cursor.fetchall()
-    names = [f.attname for f in fields]
     for item, *values in rows:
         found[item].append(model.from_db(queryset.db, names, values))
     return found
@@ -309,20 +311,23 @@ def fetch_from_gin(queryset: QuerySet) -> list[Any]:
 
 @contextlib.contextmanager
 def _gin_only(using: str) -> Iterator[Any]:
-    """A cursor in a transaction with sequential scans and parallel workers off, put back after."""
+    """A cursor in a transaction with sequential scans, parallel workers and JIT compilation
+    off, put back after. JIT: a batch's statement of a hundred small index scans is priced
+    above `jit_above_cost`, and compiling it took a second against 0.1 s to run it."""
     with transaction.atomic(using=using), connections[using].cursor() as cursor:
         cursor.execute(
             "SELECT current_setting('enable_seqscan'), current_setting('max_parallel_workers_per_gather'), "
-            "set_config('enable_seqscan', 'off', true), set_config('max_parallel_workers_per_gather', '0', true)"
+            "current_setting('jit'), set_config('enable_seqscan', 'off', true), "
+            "set_config('max_parallel_workers_per_gather', '0', true), set_config('jit', 'off', true)"
         )
-        seqscan, workers, _off, _none = cursor.fetchone()
+        seqscan, workers, jit, *_set = cursor.fetchone()
         try:
             yield cursor
         finally:
             cursor.execute(
                 "SELECT set_config('enable_seqscan', %s, true), "
-                "set_config('max_parallel_workers_per_gather', %s, true)",
-                [seqscan, workers],
+                "set_config('max_parallel_workers_per_gather', %s, true), set_config('jit', %s, true)",
+                [seqscan, workers, jit],
             )
 
 
