@@ -75,6 +75,12 @@ def _hits(scale: Scale, query: str, *, live: bool) -> int:
     return search_claims(qs, query).count()
 
 
+def _reported(client: Any, query: str) -> str:
+    """The count page 1 of a search reports, and whether it is an estimate."""
+    body = json.loads(_get(client, f"{PAGE}&q={query}"))
+    return f"{body['count']}{'+' if body['count_capped'] else ''}{' estimated' if body['count_estimated'] else ''}"
+
+
 def _requests(ctx: Context, scale: Scale) -> list[tuple[str, Any]]:
     anon, token = ctx.client(scale), token_client(ctx, scale)
     reviewer = ctx.client(scale, "bench-reviewer")
@@ -115,7 +121,10 @@ def run_million(ctx: Context) -> CaseResult:
 
     for query in (ONE_WORD, TWO_WORDS):
         counts = ", ".join(
-            f"{s.label}: {_hits(s, query, live=True)} published / {_hits(s, query, live=False)} in all" for s in scales
+            f"{s.label}: {_hits(s, query, live=True)} published / {_hits(s, query, live=False)} in all "
+            f"(the API says {_reported(ctx.client(s), query)} anonymous, {_reported(token_client(ctx, s), query)} "
+            "with the token)"
+            for s in scales
         )
         result.notes.append(f"“{query}” matches {counts}.")
 
