@@ -3,7 +3,7 @@ scale against the same requests at the smallest, interleaved.
 
     .venv/bin/python bench/run.py --scale 20k,1m --articles 20000 --cases million --name million
 
-The 1M-claim data set takes about a quarter of an hour to load, so only an explicit
+The 1M-claim data set takes about 10 minutes to load, so only an explicit
 `--scale` brings it in; the default run (20k, 200k) measures the same requests at 200k.
 Both data sets come from the same generator; `--articles` keeps the article index the same
 (and small) in both, since no request here reads it.
