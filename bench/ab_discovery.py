@@ -5,7 +5,7 @@
 
 Two source trees (say main before a merge, and after it) each get a long-lived Python
 process of their own (the same interpreter, the tree's own `claims` package) against the
-same bench database (bench/generate.py: 20k claims, 100k articles in the discovery index).
+same bench database (bench/generate.py: 20k claims, 20k–100k articles in the discovery index).
 The driver alternates them, A B then B A, round after round, so that the noise of a shared
 machine falls on both alike; the ratios after/before are the figures. Per round and side:
 
@@ -15,7 +15,7 @@ machine falls on both alike; the ratios after/before are the figures. Per round 
 - **a discovery job end to end**: the `discover_related` task body run in the process
   (`apply()`: the job claimed, its lease, providers article_page + feeds + local, the two
   corpus feeds harvested from a local server, the promising pages fetched and extracted,
-  the 100k-article index searched, ranked, suggestions stored), from a clean state each
+  the database's article index searched, ranked, suggestions stored), from a clean state each
   time. Celery's own per-task cost (a few ms, bench/results/latest.md case 6) is the same
   on both sides and left out.
 
@@ -415,7 +415,7 @@ def markdown(result: dict[str, Any], meta: dict[str, Any]) -> str:
         + ".",
         "",
         "Where a job's time goes (median ms of the job's own timings; 'pages' fetches and extracts the promising "
-        "pages, 'local' searches the 100k-article index, 'ranking' includes storing the suggestions):",
+        "pages, 'local' searches the database's article index, 'ranking' includes storing the suggestions):",
         "",
     ]
     keys = sorted(

@@ -213,3 +213,20 @@ def test_query_tokens_with_the_words_given_are_the_same():
         words = tx.cased_words(text)
         assert tx.query_tokens(text, lang, words) == tx.query_tokens(text, lang)
         assert tx.words_ngrams(words) == tx.ngrams(text)
+
+
+def test_expansion_terms_are_those_of_np_unique(both_corpora):
+    # The feedback's terms: the rows' terms counted (np.unique written out), weighted by idf.
+    articles, _queries = both_corpora[2]  # nordic
+    index = ranking.index_for(articles)
+    terms = index.doc_terms
+    rng = np.random.default_rng(2)
+    for size in (1, 2, 2, 3, 5):
+        for _ in range(20):
+            rows = sorted(rng.choice(len(index), size=size, replace=False).tolist())
+            ids, counts = np.unique(
+                np.concatenate([terms.terms[terms.indptr[r] : terms.indptr[r + 1]] for r in rows]), return_counts=True
+            )
+            weights = counts / len(rows) * terms.idf[ids]
+            expected = ids[np.lexsort((terms.order[ids], -weights))][: feedback.PRF_TERMS]
+            assert np.array_equal(terms.expansion_terms(rows, feedback.PRF_TERMS), expected), rows
