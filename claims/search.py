@@ -29,7 +29,10 @@ from __future__ import annotations
 import contextlib
 import itertools
 import re
-from collections.abc import Iterator
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -211,7 +214,9 @@ def search_claims_any(queryset: QuerySet, words: list[str] | list[list[str]], *,
     return _any_combo(queryset, combos or [[group] for group in groups])
 
 
-def search_claims_sharing(queryset: QuerySet, word_sets: list[list[list[str]]]) -> QuerySet:
+def search_claims_sharing(
+    queryset: QuerySet, word_sets: list[list[list[str]]], *, common: CommonWords | None = None
+) -> QuerySet:
     """Claims sharing two words with at least one of `word_sets` (one word, for a set that
     has only one), best first as in `search_claims_any`; a word is a list of its spellings.
 
@@ -221,8 +226,9 @@ def search_claims_sharing(queryset: QuerySet, word_sets: list[list[list[str]]]) 
     set's pairs is one the planner will not use the GIN index for (it reads the whole
     table, ~0.5 s at 20k claims). A claim found by two sets comes once per set (best first).
     Apply `.only()` and the like to `queryset` before: a union takes no further filters.
+    With `common` (`common_claim_words()`), two common words are not a pair.
     """
-    branches = _sharing_branches(word_sets)
+    branches = _sharing_branches(word_sets, common)
     if not branches:
         return queryset.none()
     if connections[queryset.db].vendor != "postgresql" or len(branches) == 1:
@@ -231,19 +237,112 @@ def search_claims_sharing(queryset: QuerySet, word_sets: list[list[list[str]]]) 
     return first.union(*rest, all=True).order_by("-pool_rank", "-id")
 
 
-def _sharing_branches(word_sets: list[list[list[str]]]) -> list[list[list[Group]]]:
-    """Per word set, its pairs of words (its one word, if it has one); sets alike count once."""
+def _sharing_branches(word_sets: list[list[list[str]]], common: CommonWords | None) -> list[list[list[Group]]]:
+    """Per word set, its pairs of words (its one word, if it has one); sets alike count once.
+
+    With `common`, at most COMMON_PAIRS pairs of two common words (or lone common words) in
+    all, the first sets' first: the words come most telling first, the article's own set
+    before its sentences'."""
     branches: list[list[list[Group]]] = []
+    room = COMMON_PAIRS
     for words in word_sets:
         groups = _word_groups(words)
         combos = [list(pair) for pair in itertools.combinations(groups, 2)] if len(groups) >= 2 else [groups]
-        if groups and combos not in branches:
+        if common is not None:
+            kept = []
+            for combo in combos:
+                if all(common.holds(group) for group in combo):
+                    if room <= 0:
+                        continue
+                    room -= 1
+                kept.append(combo)
+            combos = kept
+        if groups and combos and combos not in branches:
             branches.append(combos)
     return branches
 
 
+# --- Common words: a pair of two of them pools hundreds of claims ------------------------------
+
+# A word in this share of the claims or more is common, if that is at least COMMON_MIN_CLAIMS
+# claims (a small desk has no common words).
+COMMON_SHARE = 0.01
+COMMON_MIN_CLAIMS = 200
+# Pairs of two common words per article (per `claims_sharing_pools` item), the most telling
+# first. Such pairs do find repeats ("Russland … invadere Ukraina": both names are in
+# thousands of claims), so they are not dropped outright; but each makes PostgreSQL rank
+# hundreds of claims, and bench/harvest_scale.py's generated pages, whose template words are
+# each in hundreds of the 20k generated claims, had a median of 230 per article (1.1 s of
+# ranking). The bench corpus pages have a median of 2 and at most 16, and track the same
+# claims with the cap as without it (bench/results/analysis_speed.md).
+COMMON_PAIRS = 24
+COMMON_REFRESH_SECONDS = 600
+_common_cache: dict[str, tuple[float, CommonWords]] = {}
+_common_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class CommonWords:
+    """The claims' common index tokens, and every prefix of them (a query group's `word:*`
+    is common when a common token starts with it)."""
+
+    tokens: frozenset[str] = frozenset()
+    prefixes: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, tokens: Iterable[str]) -> CommonWords:
+        found = frozenset(tokens)
+        return cls(found, frozenset(t[:i] for t in found for i in range(1, len(t) + 1)))
+
+    def holds(self, group: Group) -> bool:
+        exact, prefixes = group
+        return not exact.isdisjoint(self.tokens) or not prefixes.isdisjoint(self.prefixes)
+
+
+def common_claim_words(using: str = "default") -> CommonWords:
+    """The claims' common words, from PostgreSQL's own statistics of `search_vector` (kept by
+    ANALYZE/autovacuum): its most common elements, at most ten times the statistics target
+    (1,000 at the default target), so the set is bounded whatever the number of claims.
+    Read at most every COMMON_REFRESH_SECONDS per process; none on other databases."""
+    now = time.monotonic()
+    with _common_lock:
+        cached = _common_cache.get(using)
+        if cached is not None and now - cached[0] < COMMON_REFRESH_SECONDS:
+            return cached[1]
+    words = _read_common_words(using)
+    with _common_lock:
+        _common_cache[using] = (now, words)
+    return words
+
+
+def _read_common_words(using: str) -> CommonWords:
+    from claims.models import Claim
+
+    if connections[using].vendor != "postgresql":
+        return CommonWords()
+    with connections[using].cursor() as cursor:
+        cursor.execute(
+            "SELECT s.most_common_elems::text::text[], s.most_common_elem_freqs, c.reltuples "
+            "FROM pg_stats AS s JOIN pg_class AS c ON c.oid = to_regclass(quote_ident(s.schemaname) "
+            "|| '.' || quote_ident(s.tablename)) WHERE s.schemaname = current_schema() "
+            "AND s.tablename = %s AND s.attname = 'search_vector'",
+            [Claim._meta.db_table],
+        )
+        row = cursor.fetchone()
+    if row is None or not row[0] or not row[2] or row[2] <= 0:
+        return CommonWords()
+    tokens, shares, claims = row
+    cut = max(COMMON_SHARE, COMMON_MIN_CLAIMS / claims)
+    # The shares list ends with three summary figures (min, max, nulls); zip stops before them.
+    return CommonWords.of(token for token, share in zip(tokens, shares, strict=False) if share >= cut)
+
+
 def claims_sharing_pools(
-    queryset: QuerySet, word_sets_per_item: list[list[list[list[str]]]], *, limit: int
+    queryset: QuerySet,
+    word_sets_per_item: list[list[list[list[str]]]],
+    *,
+    limit: int,
+    common: CommonWords | None = None,
 ) -> list[list[Any]]:
     """For each item (an article), `fetch_from_gin(search_claims_sharing(queryset, its word
     sets)[:limit])`: the same rows in the same order, a claim found by two sets once per set.
@@ -256,7 +355,7 @@ def claims_sharing_pools(
     """
     if connections[queryset.db].vendor != "postgresql":
         return [
-            fetch_from_gin(search_claims_sharing(queryset, word_sets)[:limit]) if word_sets else []
+            fetch_from_gin(search_claims_sharing(queryset, word_sets, common=common)[:limit]) if word_sets else []
             for word_sets in word_sets_per_item
         ]
     model = queryset.model
@@ -266,7 +365,7 @@ def claims_sharing_pools(
     parts: list[str] = []
     params: list[Any] = []
     for item, word_sets in enumerate(word_sets_per_item):
-        for combos in _sharing_branches(word_sets):
+        for combos in _sharing_branches(word_sets, common):
             # The columns in each branch, not joined on after: for a join PostgreSQL hashes
             # the whole claims table (a second at 20k claims with sequential scans off).
             branch = _any_combo(queryset, combos).order_by().values_list("pool_rank", *names)

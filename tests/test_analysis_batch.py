@@ -217,3 +217,55 @@ def test_a_batch_finds_exactly_what_its_articles_find_one_by_one():
     _forget_analysis()
     assert pipeline.analyse_articles([a.pk for a in articles]) == len(articles)
     assert _found() == one_by_one
+
+
+def test_pairs_of_two_common_words_are_capped_per_article(monkeypatch):
+    from claims import search
+    from claims.search import CommonWords, word_index_tokens
+
+    claims = _claims()
+    base = Claim.objects.all()
+    common = CommonWords.of(word_index_tokens("soldater") | word_index_tokens("grensen") | word_index_tokens("kyiv"))
+    pair = [[["soldater"], ["grensen"]]]
+    assert claims["troops"] in set(search_claims_sharing(base, pair, common=common))
+    # Past the cap, a pair of two words hundreds of claims have is dropped: it would pool them all.
+    monkeypatch.setattr(search, "COMMON_PAIRS", 1)
+    assert claims["troops"] not in set(search_claims_sharing(base, [[["kyiv"], ["grensen"]], *pair], common=common))
+    assert claims["troops"] in set(search_claims_sharing(base, [*pair, [["kyiv"], ["grensen"]]], common=common))
+    monkeypatch.setattr(search, "COMMON_PAIRS", 0)
+    assert claims["troops"] not in set(search_claims_sharing(base, pair, common=common))
+    # A pair with a word few claims have is never capped.
+    assert claims["troops"] in set(search_claims_sharing(base, [[["soldater"], ["samlet"]]], common=common))
+    assert claims["troops"] in set(
+        search_claims_sharing(base, [[["soldater"], ["grensen"], ["samlet"]]], common=common)
+    )
+    # The batch statement caps each article on its own.
+    pools = search.claims_sharing_pools(base, [pair, [[["soldater"], ["samlet"]]]], limit=100, common=common)
+    assert claims["troops"] not in pools[0] and claims["troops"] in pools[1]
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL")
+def test_common_words_come_from_the_claims_statistics(monkeypatch):
+    from claims import search
+
+    for i in range(6):
+        ClaimFactory(text=f"Russland har samlet {i} soldater", language="nb")
+    ClaimFactory(text="Strømprisen steg i januar", language="nb")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE claims_claim")
+    monkeypatch.setattr(search, "COMMON_MIN_CLAIMS", 5)
+    monkeypatch.setattr(search, "COMMON_SHARE", 0.5)
+    search._common_cache.clear()
+    common = search.common_claim_words()
+    assert common.holds(search.query_groups("soldater")[0])
+    assert not common.holds(search.query_groups("strømprisen")[0])
+    # Read once, then kept for a while (bounded by PostgreSQL's statistics target).
+    with CaptureQueriesContext(connection) as ctx:
+        assert search.common_claim_words() is common
+    assert not ctx.captured_queries
+    search._common_cache.clear()
+    # A desk with fewer claims than COMMON_MIN_CLAIMS has no common words.
+    monkeypatch.setattr(search, "COMMON_MIN_CLAIMS", 200)
+    assert search.common_claim_words().tokens == frozenset()
+    search._common_cache.clear()

@@ -167,14 +167,18 @@ def tracked_claims_many(
     other desks' reviews for them all (a harvest's analysis task holds a batch of articles);
     each article's pool is exactly the one it would get alone."""
     from claims.models import Claim
-    from claims.search import claims_sharing_pools
+    from claims.search import claims_sharing_pools, common_claim_words
 
     words = [_word_sets(found) if found else ([], []) for found in founds]
     claims = Claim.objects.filter(duplicate_of__isnull=True).only(
         "id", "text", "claim_reviewed", "language", "claimant_id", "version"
     )
     pools: list[list[Any]] = []
-    for rows in claims_sharing_pools(claims, [sets if terms else [] for terms, sets in words], limit=POOL_LIMIT):
+    # Two words that each hundreds of claims have are no pair: they would pool claims by the
+    # hundred, all ranked on PostgreSQL, for sentences that share nothing telling with them.
+    common = common_claim_words(claims.db)
+    word_sets = [sets if terms else [] for terms, sets in words]
+    for rows in claims_sharing_pools(claims, word_sets, limit=POOL_LIMIT, common=common):
         pool: list[Any] = []
         seen: set[int] = set()
         for claim in rows:
