@@ -26,6 +26,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import Stemmer
 
@@ -33,6 +34,9 @@ from claims.discovery import lexicon as lx
 from claims.discovery import text as tx
 from claims.watch.quantities import quantities
 from claims.watch.recurrence_words import DOWN_WORDS, EXTRA_STOPWORDS, LEXICON, NEGATIONS, UP_WORDS
+
+if TYPE_CHECKING:
+    from claims.watch.rescorer import Rescorer
 
 NUMBER_MISMATCH = 0.45
 MISSING_NUMBER = 0.65
@@ -340,6 +344,10 @@ class Match:
     score: float
 
 
+# A claim's best window: (score, start, end, the window's features, its word weights).
+Passage = tuple[float, int, int, Features, tuple[list[tuple[frozenset[str], float]], float]]
+
+
 @dataclass(frozen=True)
 class LiveClaim:
     claim_id: int
@@ -448,15 +456,31 @@ class ClaimIndex:
                 weight[claim] += self.idf[token]
         return weight
 
-    def match(self, text: str, language: str | None, *, threshold: float) -> list[Match]:
-        """The claims the text repeats (at most one match per claim: its best passage)."""
+    def match(self, text: str, language: str | None, *, threshold: float, model: Rescorer | None = None) -> list[Match]:
+        """The claims the text repeats (at most one match per claim: its best passage).
+
+        With a `model` (claims/watch/rescorer.py) each claim's best passage down to the
+        model's candidate floor is re-scored by it and `threshold` applies to its probability."""
+        floor = threshold if model is None else model.floor
+        found = []
+        for claim, passage in self.passages(text, language, floor=floor).items():
+            score, start, end = passage[:3]
+            if model is not None:
+                score = model.rescore(self, claim, passage)
+                if score < threshold:
+                    continue
+            found.append(Match(self.ids[claim], start, end, text[start:end], round(score, 4)))
+        return sorted(found, key=lambda m: (-m.score, m.claim_id))
+
+    def passages(self, text: str, language: str | None, *, floor: float) -> dict[int, Passage]:
+        """Per claim (its position in the index) the best-scoring window at or above `floor`."""
         if not self.ids or not text:
-            return []
+            return {}
         sentences = sentences_with_offsets(text)
         feats = [features(s.text, language) for s in sentences]
         # Candidate weights once per sentence; a pair of sentences reuses its two sentences' sets.
         weights = [self.candidates(f) for f in feats]
-        best: dict[int, Match] = {}
+        best: dict[int, Passage] = {}
         for i, sentence in enumerate(sentences):
             windows = [(sentence.start, sentence.end, feats[i], weights[i])]
             if i + 1 < len(sentences):
@@ -471,15 +495,15 @@ class ClaimIndex:
                     if shared < MIN_COVERAGE * self.totals[claim]:
                         continue
                     window_weights = window_weights or self.window_weights(window)
-                    score = self.score(claim, window, floor=threshold, weights=window_weights)
-                    if score < threshold:
+                    score = self.score(claim, window, floor=floor, weights=window_weights)
+                    if score < floor:
                         continue
                     # On a tie the tighter passage wins (a sentence over a pair of them).
-                    held = best.get(self.ids[claim])
+                    held = best.get(claim)
                     if (
                         held is None
-                        or score > held.score + 1e-9
-                        or (score > held.score - 1e-9 and end - start < held.end - held.start)
+                        or score > held[0] + 1e-9
+                        or (score > held[0] - 1e-9 and end - start < held[2] - held[1])
                     ):
-                        best[self.ids[claim]] = Match(self.ids[claim], start, end, text[start:end], round(score, 4))
-        return sorted(best.values(), key=lambda m: (-m.score, m.claim_id))
+                        best[claim] = (score, start, end, window, window_weights)
+        return best
