@@ -471,14 +471,18 @@ if REDIS_URL:
         "CELERY_VISIBILITY_TIMEOUT", _LONGEST_WAIT + JOB_LEASE_SECONDS, minimum=_LONGEST_WAIT + 1
     )
 
-# Recurrences: the score (0-1) from which an article's passage counts as repeating a
-# published claim, and how far back a newly published claim is matched against the index.
-try:
-    RECURRENCE_THRESHOLD = float(env_str("RECURRENCE_THRESHOLD", "0.66"))
-except ValueError:
-    raise ImproperlyConfigured("RECURRENCE_THRESHOLD must be a number between 0 and 1") from None
-if not 0.0 < RECURRENCE_THRESHOLD <= 1.0:
-    raise ImproperlyConfigured("RECURRENCE_THRESHOLD must be a number between 0 and 1")
+# Recurrences: the probability (0-1) from which an article's passage counts as repeating a
+# published claim (unset: the re-scorer's own threshold, chosen with its weights on the
+# development claims, claims/watch/rescorer.json), and how far back a newly published claim
+# is matched against the index.
+RECURRENCE_THRESHOLD: float | None = None
+if env_str("RECURRENCE_THRESHOLD", ""):
+    try:
+        RECURRENCE_THRESHOLD = float(env_str("RECURRENCE_THRESHOLD", ""))
+    except ValueError:
+        raise ImproperlyConfigured("RECURRENCE_THRESHOLD must be a number between 0 and 1") from None
+    if not 0.0 < RECURRENCE_THRESHOLD <= 1.0:
+        raise ImproperlyConfigured("RECURRENCE_THRESHOLD must be a number between 0 and 1")
 RECURRENCE_LOOKBACK_DAYS = env_int("RECURRENCE_LOOKBACK_DAYS", 30, minimum=0)
 
 # The hour (local time, TIME_ZONE) at which the daily notification digest goes out.

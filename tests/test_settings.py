@@ -116,6 +116,8 @@ def load_settings(env: dict[str, str]) -> dict:
         ({"EMAIL_PORT": "70000"}, "EMAIL_PORT=70000 is not a TCP port"),
         ({"EMAIL_USE_TLS": "sometimes"}, "EMAIL_USE_TLS='sometimes' is not a boolean"),
         ({"DEFAULT_FROM_EMAIL": "the desk"}, "DEFAULT_FROM_EMAIL='the desk' is not an e-mail address"),
+        ({"RECURRENCE_THRESHOLD": "high"}, "RECURRENCE_THRESHOLD must be a number between 0 and 1"),
+        ({"RECURRENCE_THRESHOLD": "1.5"}, "RECURRENCE_THRESHOLD must be a number between 0 and 1"),
     ],
     ids=lambda value: next(iter(value)) if isinstance(value, dict) else None,
 )

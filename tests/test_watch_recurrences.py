@@ -6,18 +6,17 @@ import dataclasses
 import datetime as dt
 
 import pytest
-from django.conf import settings as django_settings
 from django.utils import timezone
 
 from claims import services
 from claims.exceptions import PreconditionFailed, TransitionForbidden
 from claims.models import Appearance, Article, Notification, NotificationEvent, Recurrence
 from claims.services import recurrences as rec
+from claims.watch import rescorer
 from claims.watch.recurrences import ClaimIndex, LiveClaim, sentences_with_offsets
 from claims.workflow import ClaimStatus
 from tests.factories import ArticleFactory, ClaimFactory, ReviewFactory
 
-THRESHOLD = 0.6
 CLAIMS = [
     LiveClaim(1, "Russia has no plans to invade Ukraine.", "en"),
     LiveClaim(2, "Strømprisen i Norge ble doblet i 2021.", "nb"),
@@ -39,12 +38,12 @@ def test_a_repeat_in_the_other_language_is_found_with_its_passage():
         "Moskva gjentok at Russland ikke har noen planer om å invadere Ukraina. "
         "Samtalene fortsetter neste uke."
     )
-    [match] = index.match(article, "nb", threshold=THRESHOLD)
+    [match] = rescorer.match(index, article, "nb")
     assert match.claim_id == 1
     assert article[match.start : match.end] == match.passage
     assert match.passage.startswith("Moskva gjentok") and match.passage.endswith("Ukraina.")
     english = "Electricity prices in Norway doubled in 2021, the party said again on Monday."
-    assert [m.claim_id for m in index.match(english, "en", threshold=THRESHOLD)] == [2]
+    assert [m.claim_id for m in rescorer.match(index, english, "en")] == [2]
 
 
 def test_same_topic_but_a_different_claim_is_not_a_repeat():
@@ -55,48 +54,22 @@ def test_same_topic_but_a_different_claim_is_not_a_repeat():
         ("Russia plans to invade Ukraine, an intelligence report says.", "en"),  # the negation differs
         ("NATO held a large exercise in the Baltic states this week.", "en"),
     ]:
-        assert index.match(text, language, threshold=THRESHOLD) == [], text
+        assert rescorer.match(index, text, language) == [], text
 
 
 def test_a_passage_going_the_other_way_is_another_claim():
     """More vs less, rose vs fell: the words are shared, the claim is the opposite."""
     index = ClaimIndex([LiveClaim(1, "Electric cars emit more CO2 than petrol cars.", "en")])
-    assert (
-        index.match(
-            "Electric cars emit less CO2 than petrol cars, a study finds.",
-            "en",
-            threshold=django_settings.RECURRENCE_THRESHOLD,
-        )
-        == []
-    )
-    assert (
-        index.match(
-            "Elbiler slipper ut færre tonn CO2 enn bensinbiler.", "nb", threshold=django_settings.RECURRENCE_THRESHOLD
-        )
-        == []
-    )
-    [match] = index.match(
-        "Electric cars emit more CO2 than petrol cars, the video says.",
-        "en",
-        threshold=django_settings.RECURRENCE_THRESHOLD,
-    )
+    assert rescorer.match(index, "Electric cars emit less CO2 than petrol cars, a study finds.", "en") == []
+    assert rescorer.match(index, "Elbiler slipper ut færre tonn CO2 enn bensinbiler.", "nb") == []
+    [match] = rescorer.match(index, "Electric cars emit more CO2 than petrol cars, the video says.", "en")
     assert match.claim_id == 1
 
 
 def test_another_name_in_place_of_the_claims_is_another_claim():
     index = ClaimIndex([LiveClaim(1, "Electricity prices in Norway doubled in 2021.", "en")])
-    assert (
-        index.match(
-            "Electricity prices in Sweden doubled in 2021.", "en", threshold=django_settings.RECURRENCE_THRESHOLD
-        )
-        == []
-    )
-    assert [
-        m.claim_id
-        for m in index.match(
-            "In 2021 electricity prices in Norway doubled.", "en", threshold=django_settings.RECURRENCE_THRESHOLD
-        )
-    ] == [1]
+    assert rescorer.match(index, "Electricity prices in Sweden doubled in 2021.", "en") == []
+    assert [m.claim_id for m in rescorer.match(index, "In 2021 electricity prices in Norway doubled.", "en")] == [1]
 
 
 def test_norwegian_compounds_meet_the_english_words_and_other_languages_are_calibrated_apart():
@@ -109,10 +82,7 @@ def test_norwegian_compounds_meet_the_english_words_and_other_languages_are_cali
     nb = watch.features("Å drikke rødvin hver dag beskytter mot hjertesykdom.", "nb")
     assert {"red", "wine", "heart"} <= nb.tokens
     assert [
-        m.claim_id
-        for m in index.match(
-            "Å drikke rødvin hver dag beskytter mot hjertesykdom.", "nb", threshold=django_settings.RECURRENCE_THRESHOLD
-        )
+        m.claim_id for m in rescorer.match(index, "Å drikke rødvin hver dag beskytter mot hjertesykdom.", "nb")
     ] == [1]
     same = watch.features("Red wine protects against heart disease.", "en")
     other = watch.Features(same.tokens, same.numbers, same.negated, "nb")
@@ -127,12 +97,11 @@ def test_names_meet_through_the_shared_alias_table_and_another_subject_is_cut():
     assert "@china" in watch.features("Kina bygger flere kullkraftverk.", "nb").tokens
     assert "@china" in watch.features("Chinese companies build coal power plants in China.", "en").tokens
     index = ClaimIndex([LiveClaim(1, "Norway sells more salmon to Japan than any other country.", "en")])
-    threshold = django_settings.RECURRENCE_THRESHOLD
     repeat = "Norge selger mer laks til Japan enn noe annet land, sa ministeren."
-    [match] = index.match(repeat, "nb", threshold=threshold)
+    [match] = rescorer.match(index, repeat, "nb")
     assert match.claim_id == 1
     other = watch.features("Sweden sells more salmon to Japan than Norway does.", "en")
-    assert index.match("Sweden sells more salmon to Japan than Norway does.", "en", threshold=threshold) == []
+    assert rescorer.match(index, "Sweden sells more salmon to Japan than Norway does.", "en") == []
     unnamed = dataclasses.replace(other, entities=())
     assert index.score(0, other) == pytest.approx(index.score(0, unnamed) * watch.SUBJECT_MISMATCH)
 
@@ -140,10 +109,9 @@ def test_names_meet_through_the_shared_alias_table_and_another_subject_is_cut():
 def test_comparatives_and_quantities_in_words_meet_across_languages():
     """ "svakeste" and "weakest" meet through the adjective's translation; "hver femte" is
     "one in five" and not "hver tredje"."""
-    threshold = django_settings.RECURRENCE_THRESHOLD
     index = ClaimIndex([LiveClaim(1, "Den norske kronen er den svakeste mot dollaren på 20 år.", "nb")])
     english = "The Norwegian krone is at its weakest against the dollar in 20 years."
-    assert [m.claim_id for m in index.match(english, "en", threshold=threshold)] == [1]
+    assert [m.claim_id for m in rescorer.match(index, english, "en")] == [1]
     from claims.watch import recurrences as watch
 
     index = ClaimIndex([LiveClaim(1, "One in five pupils in Norway leaves school without a diploma.", "en")])
@@ -191,7 +159,7 @@ def test_irregular_verbs_and_untranslated_look_alikes_meet_across_languages():
     assert "~olymp" in nb.tokens and "~olymp" in en.tokens
     index = ClaimIndex([LiveClaim(1, "Norge har vunnet flere olympiske vintermedaljer enn noe annet land.", "nb")])
     english = "Norway has won more Winter Olympic medals than any other country."
-    assert [m.claim_id for m in index.match(english, "en", threshold=django_settings.RECURRENCE_THRESHOLD)] == [1]
+    assert [m.claim_id for m in rescorer.match(index, english, "en")] == [1]
 
 
 def live(text: str, *, language: str = "en", reviewer=None, days_ago: int = 0):
@@ -320,9 +288,16 @@ def test_quality_on_the_labelled_set_does_not_fall_below_its_floor():
     figures = bench.evaluate()
     assert figures["claims"] >= 70 and figures["articles"] >= 700
     assert figures["languages"] == ["en", "nb"]
-    # Measured (bench/results/recurrences.md, session 4): dev 0.96 / 0.75, held out 0.91 /
-    # 0.55, fresh held-out batch 0.56 / 0.40 at the chosen threshold on 72 claims; the goal
-    # (0.9 / 0.8 held out) is not reached.
+    # Production is the learned re-scorer (claims/watch/rescorer.py) at its own threshold.
+    # Measured (bench/results/recurrences.md, session 5): dev 0.97 / 0.78 (in-sample; grouped
+    # CV 0.95 / 0.78), held out 0.91 / 0.71, fresh held-out batch 0.58 / 0.40 on 72 claims;
+    # the goal (0.9 / 0.8 held out) is not reached.
+    model = figures["model"]
+    assert model["dev"]["precision"] >= 0.95 and model["dev"]["recall"] >= 0.75
+    assert model["heldout"]["precision"] >= 0.88 and model["heldout"]["recall"] >= 0.68
+    assert model["fresh"]["precision"] >= 0.55 and model["fresh"]["recall"] >= 0.37
+    # The hand score it re-scores (its strongest feature, and what finds the candidates):
+    # session 4's figures at its own dev threshold.
     assert figures["dev"]["precision"] >= 0.95 and figures["dev"]["recall"] >= 0.72
     assert figures["heldout"]["precision"] >= 0.88 and figures["heldout"]["recall"] >= 0.52
     assert figures["fresh"]["precision"] >= 0.53 and figures["fresh"]["recall"] >= 0.37

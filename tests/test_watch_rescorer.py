@@ -80,3 +80,12 @@ def test_the_model_ranks_a_repeat_above_same_topic_claims():
     assert repeat >= model.threshold
     assert probability(3, "Sweden sells more salmon to Japan than Norway does.", "en") < repeat
     assert probability(2, "Russia plans to invade Ukraine, an intelligence report says.", "en") < model.threshold
+
+
+def test_production_matching_uses_the_models_threshold_unless_one_is_set():
+    index = ClaimIndex(CLAIMS)
+    text = "Norge selger mer laks til Japan enn noe annet land, sa ministeren."
+    [found] = rescorer.match(index, text, "nb")
+    assert found.claim_id == 3 and rescorer.load().threshold <= found.score < 1
+    assert rescorer.match(index, text, "nb", threshold=found.score + 0.0001) == []
+    assert rescorer.match(index, text, "nb", threshold=found.score - 0.0001) == [found]

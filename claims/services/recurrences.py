@@ -23,6 +23,7 @@ from claims.models import Article, Claim, Recurrence
 from claims.services._base import User, _mark_history_user, _person, _require
 from claims.services.claims import AppearanceInput, appearance_add
 from claims.services.events import event_emit
+from claims.watch import rescorer
 from claims.watch.notifications import claim_admin_url
 from claims.watch.recurrences import ClaimIndex, LiveClaim, Match, claim_text
 
@@ -62,7 +63,7 @@ def recurrences_find_for_article(*, article: Article, index: ClaimIndex | None =
     that the live set is unchanged costs an aggregate over the claims, per call.
     """
     index = index if index is not None else live_index()
-    matches = index.match(_article_text(article), article.language, threshold=settings.RECURRENCE_THRESHOLD)
+    matches = rescorer.match(index, _article_text(article), article.language, threshold=settings.RECURRENCE_THRESHOLD)
     # Most articles repeat nothing: no transaction for them.
     return recurrences_record(article=article, matches=matches) if matches else []
 
@@ -77,7 +78,9 @@ def recurrences_scan_claim(*, claim_id: int) -> list[Recurrence]:
     found: list[Recurrence] = []
     articles = Article.objects.filter(created_at__gte=since).exclude(text="").defer("search_vector").order_by("id")
     for article in articles.iterator(chunk_size=500):
-        matches = index.match(_article_text(article), article.language, threshold=settings.RECURRENCE_THRESHOLD)
+        matches = rescorer.match(
+            index, _article_text(article), article.language, threshold=settings.RECURRENCE_THRESHOLD
+        )
         if matches:
             found += recurrences_record(article=article, matches=matches)
     return found

@@ -11,8 +11,9 @@ window contains (raised for a window in the other language, whose translation lo
 lowered when the two disagree on a number, on negation, on direction ("more" vs "fewer") or
 on a name — the usual ways a same-topic sentence makes a *different* claim ("50 000
 soldiers" vs "100 000 soldiers", "will join" vs "will not join", "prices in Sweden" vs
-"prices in Norway"). Factors and the threshold are chosen by leave-one-claim-out
-cross-validation on the development part of bench/recurrences.py's labelled set.
+"prices in Norway"). Factors are chosen on the development part of bench/recurrences.py's
+labelled set. In production each claim's best passage is re-scored by a logistic regression
+over these same signals (claims/watch/rescorer.py), fitted on the development claims only.
 Candidates come from an inverted index over the claims' tokens, so one article costs a few
 dictionary look-ups per sentence whatever the number of live fact-checks. Pure: no database
 writes here; `claims.services.recurrences` stores them.

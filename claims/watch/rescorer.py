@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from claims.watch.recurrences import Features, _kinds
 
 if TYPE_CHECKING:
-    from claims.watch.recurrences import ClaimIndex, Passage
+    from claims.watch.recurrences import ClaimIndex, Match, Passage
 
 WEIGHTS = Path(__file__).with_name("rescorer.json")
 
@@ -125,3 +125,10 @@ def from_dict(data: dict[str, object]) -> Rescorer:
 def load() -> Rescorer:
     """The shipped model (claims/watch/rescorer.json)."""
     return from_dict(json.loads(WEIGHTS.read_text(encoding="utf-8")))
+
+
+def match(index: ClaimIndex, text: str, language: str | None, *, threshold: float | None = None) -> list[Match]:
+    """Production matching: the claims `text` repeats, each with the model's probability as
+    its score; `threshold` (settings.RECURRENCE_THRESHOLD) overrides the model's own."""
+    model = load()
+    return index.match(text, language, threshold=model.threshold if threshold is None else threshold, model=model)
