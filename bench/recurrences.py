@@ -333,7 +333,7 @@ claims only and then scored on the held-out parts once.
   the pooled out-of-fold probabilities): C = 10, floor 0.2, threshold 0.692. CV recall
   0.777 at precision 0.953; the hand score on the same pairs 0.750 at 0.958, in-sample. The
   CV figure is the best of 35 settings, so somewhat optimistic; all 14 settings with floor 0.2–0.3 lie
-  between 0.71 and 0.78. The model and its weights were committed (a7a4328) before
+  between 0.71 and 0.78. The model and its weights were committed (525686b) before
   anything was scored on the held-out parts.
 * Held-out parts, scored once with the chosen model (threshold 0.692), the session-4 hand
   score beside it (threshold 0.66):
