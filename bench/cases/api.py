@@ -312,14 +312,16 @@ def run_growth(ctx: Context) -> CaseResult:
 
     large.activate()
     n_live = Claim.objects.filter(status__in=LIVE).count()
-    last_page = max(1, -(-n_live // 50))
+    # Page mode serves the first COUNT_CAP rows only (a deeper page is a 400 pointing at
+    # cursor mode, issue 17): its deepest page is the one to compare with page 1.
+    deepest = max(1, -(-min(n_live, COUNT_CAP) // 50))
     variants = [
         Variant("cursor mode, first page", lambda: _get(client, "/api/v1/claims/?cursor=&page_size=50"), large),
         Variant("cursor mode, last page", lambda: _get(client, f"/api/v1/claims/?cursor={end}&page_size=50"), large),
         Variant("page mode, page 1", lambda: _get(client, "/api/v1/claims/?page_size=50"), large),
         Variant(
-            f"page mode, page {last_page} (last)",
-            lambda: _get(client, f"/api/v1/claims/?page={last_page}&page_size=50"),
+            f"page mode, page {deepest} (the deepest it serves)",
+            lambda: _get(client, f"/api/v1/claims/?page={deepest}&page_size=50"),
             large,
         ),
     ]
@@ -328,8 +330,18 @@ def run_growth(ctx: Context) -> CaseResult:
     ratio = get(timings, variants[1].name).median / get(timings, variants[0].name).median
     result.check("cursor mode: last page ≤ 1.5× first", ratio, 1.5, scale=large.label)
     deep = get(timings, variants[3].name).median / get(timings, variants[2].name).median
+    beyond = client.get(f"/api/v1/claims/?page={deepest + 1}&page_size=50")
+    refused = beyond.status_code == 400 and "cursor" in beyond.content.decode()
+    result.check(
+        f"page mode past row {COUNT_CAP}: 400 pointing at cursor mode (1 = yes)",
+        int(refused),
+        1,
+        unit="",
+        scale=large.label,
+        at_least=True,
+    )
     result.notes.append(
-        f"Page mode's last page is {deep:.1f}× its first: OFFSET still walks the skipped rows; the capped count "
-        "keeps the count cheap, and sync clients walk the whole set in cursor mode instead."
+        f"Page mode's deepest page (rows up to {COUNT_CAP}) is {deep:.1f}× its first: OFFSET walks the skipped rows, "
+        f"so deeper pages are refused (page {deepest + 1}: {beyond.status_code}) and clients read on in cursor mode."
     )
     return result
