@@ -24,11 +24,11 @@ includes the analysis (candidates, recurrences) in the same worker processes.
 
 `--text generated` (default) writes the pages' text with bench/corpus.py's templates, the
 same templates the generated claims come from, so every sentence resembles hundreds of
-claims (a worst case for the analysis). `--text corpus` draws each page's paragraphs from
-the sentences of the labelled sets (the ranking corpora tests/fixtures/corpus and corpus2,
-and the recurrence set's repeats, near misses and fillers in tests/fixtures/recurrences:
-news written for this project), in the page's language, so pages read like the news a
-desk harvests; each page is still a unique mix.
+claims (a worst case for the analysis). `--text corpus` writes each page from one
+story of the labelled sets (an article of the ranking corpora tests/fixtures/corpus and
+corpus2, or one topic's repeats, near misses and fillers in tests/fixtures/recurrences:
+news written for this project), its sentences drawn in random order and number, so pages
+read like the news a desk harvests, one story a page; each page is still unique.
 """
 
 from __future__ import annotations
@@ -90,34 +90,41 @@ def _furniture(rng: random.Random, size: int) -> tuple[str, str]:
 
 
 class CorpusText:
-    """Headlines, leads and paragraphs drawn from the labelled corpora's sentences, per language."""
+    """Headlines, leads and paragraphs from the labelled sets' sentences: each page tells one
+    story (one labelled article's sentences, or one recurrence topic's), as news pages do."""
 
     def __init__(self, rng: random.Random) -> None:
         from bench.corpora import load_all
 
         self.rng = rng
-        self.sentences: dict[str, list[str]] = {"nb": [], "en": []}
+        self.stories: dict[str, list[list[str]]] = {"nb": [], "en": []}
         for corpus in load_all():
             for article in corpus.articles:
                 lang = "nb" if article.language in ("nb", "nn", "no") else "en"
-                for sentence in re.split(r"(?<=[.!?])\s+", article.text):
-                    if 30 <= len(sentence) <= 400:
-                        self.sentences[lang].append(sentence.strip())
+                story = [t.strip() for t in re.split(r"(?<=[.!?])\s+", article.text) if 30 <= len(t) <= 400]
+                if len(story) >= 3:
+                    self.stories[lang].append(story)
         for path in sorted((ROOT / "tests" / "fixtures" / "recurrences").glob("*.json")):
             data = json.loads(path.read_text(encoding="utf-8"))
-            for by_lang in data.get("fillers", {}).values():
+            by_topic: dict[tuple[str, str], list[str]] = {}
+            for topic, by_lang in data.get("fillers", {}).items():
                 for lang, texts in by_lang.items():
-                    self.sentences["nb" if lang == "nb" else "en"].extend(texts)
+                    by_topic.setdefault((topic, "nb" if lang == "nb" else "en"), []).extend(texts)
             for claim in data.get("claims", []):
                 for lang, text in claim.get("repeats", []) + claim.get("near", []):
-                    self.sentences["nb" if lang == "nb" else "en"].append(text)
+                    by_topic.setdefault((claim.get("topic", ""), "nb" if lang == "nb" else "en"), []).append(text)
+            for (_topic, lang), story in by_topic.items():
+                if len(story) >= 3:
+                    self.stories[lang].append(story)
+        self._story: list[str] = []
 
     def article(self, lang: str) -> tuple[str, str, str]:
-        title, summary = self.rng.sample(self.sentences[lang], 2)
+        self._story = self.rng.choice(self.stories[lang])
+        title, summary = self.rng.sample(self._story, 2)
         return "", title.rstrip("."), summary
 
     def body(self, lang: str, _topic: str, sentences: int) -> str:
-        return " ".join(self.rng.sample(self.sentences[lang], sentences))
+        return " ".join(self.rng.choices(self._story, k=sentences))
 
 
 def build_pages(n: int, *, base: str, seed: int = 17, text: str = "generated") -> tuple[dict[str, bytes], bytes]:
