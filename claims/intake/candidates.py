@@ -177,7 +177,7 @@ def tracked_claims_many(
     # Two words that each hundreds of claims have are no pair: they would pool claims by the
     # hundred, all ranked on PostgreSQL, for sentences that share nothing telling with them.
     common = common_claim_words(claims.db)
-    word_sets = [sets if terms else [] for terms, sets in words]
+    word_sets = [sets for _terms, sets in words]  # no telling words: no sets (_word_sets)
     for rows in claims_sharing_pools(claims, word_sets, limit=POOL_LIMIT, common=common):
         pool: list[Any] = []
         seen: set[int] = set()
