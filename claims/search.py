@@ -146,11 +146,17 @@ def query_groups(query: str) -> list[Group]:
         stems = _stems(word) | {folded}
         candidates = {folded} if len(folded) >= PREFIX_MIN else set()
         candidates |= {s for s in stems if len(s) >= STEM_PREFIX_MIN}
-        # Keep the shortest: a prefix that starts with another prefix adds nothing.
-        prefixes = frozenset(p for p in candidates if not any(o != p and p.startswith(o) for o in candidates))
-        exact = frozenset(s for s in stems if s and not any(s.startswith(p) for p in prefixes))
-        groups.append((exact, prefixes))
+        groups.append(_simplest(stems, candidates))
     return groups
+
+
+def _simplest(exact: Iterable[str], prefixes: Iterable[str]) -> Group:
+    """The same alternatives with nothing another one already covers: the shortest of the
+    prefixes that start alike, no exact form that a prefix matches. The match is unchanged,
+    and the GIN index reads every entry a prefix matches, once per prefix that does."""
+    wanted = set(prefixes)
+    kept = frozenset(p for p in wanted if not any(o != p and p.startswith(o) for o in wanted))
+    return frozenset(s for s in exact if s and not any(s.startswith(p) for p in kept)), kept
 
 
 def tsquery_text(groups: list[Group]) -> str:
@@ -438,8 +444,9 @@ def _word_groups(words: list[str] | list[list[str]]) -> list[Group]:
         if isinstance(word, str):
             groups.extend(found)
         elif found:
-            # One word however spelt: its forms are alternatives of one group.
-            groups.append((frozenset().union(*(g[0] for g in found)), frozenset().union(*(g[1] for g in found))))
+            # One word however spelt: its forms are alternatives of one group ("krone:*" and
+            # "kroner:*" from two spellings are one prefix).
+            groups.append(_simplest((e for g in found for e in g[0]), (p for g in found for p in g[1])))
     return groups
 
 

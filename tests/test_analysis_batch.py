@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from claims import search
 from claims.discovery import pipeline
 from claims.models import CandidateClaim, Claim, ExternalReview, Recurrence, RelatedArticle
 from claims.search import search_claims_sharing
@@ -220,7 +221,6 @@ def test_a_batch_finds_exactly_what_its_articles_find_one_by_one():
 
 
 def test_pairs_of_two_common_words_are_capped_per_article(monkeypatch):
-    from claims import search
     from claims.search import CommonWords, word_index_tokens
 
     claims = _claims()
@@ -247,7 +247,6 @@ def test_pairs_of_two_common_words_are_capped_per_article(monkeypatch):
 @pytest.mark.postgres
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL")
 def test_common_words_come_from_the_claims_statistics(monkeypatch):
-    from claims import search
 
     for i in range(6):
         ClaimFactory(text=f"Russland har samlet {i} soldater", language="nb")
@@ -269,3 +268,22 @@ def test_common_words_come_from_the_claims_statistics(monkeypatch):
     monkeypatch.setattr(search, "COMMON_MIN_CLAIMS", 200)
     assert search.common_claim_words().tokens == frozenset()
     search._common_cache.clear()
+
+
+def test_a_word_spelt_two_ways_is_one_group_with_nothing_covered_twice():
+    """The GIN index reads every entry a prefix matches once per prefix: "krone:*" beside
+    "kroner:*" (two spellings of one word) read the "kroner…" entries twice. The merged
+    group drops what another alternative covers, and matches the same tokens."""
+    spellings = ["kroner", "krone", "Norway", "norsk"]
+    (merged,) = search._word_groups([spellings])
+    exact, prefixes = merged
+    assert not any(p != o and p.startswith(o) for p in prefixes for o in prefixes), merged
+    assert not any(e.startswith(p) for e in exact for p in prefixes), merged
+    loose = [g for s in spellings for g in search.query_groups(s)]
+
+    def matches(group, token):
+        return token in group[0] or any(token.startswith(p) for p in group[1])
+
+    tokens = ["kron", "krone", "kroner", "kronene", "norg", "norsk", "norske", "norway", "norwegian", "kr", "nor"]
+    for token in tokens:
+        assert matches(merged, token) == any(matches(g, token) for g in loose), token
