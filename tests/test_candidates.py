@@ -204,3 +204,17 @@ def test_a_failing_extraction_never_costs_the_fetch(httpserver, settings, monkey
     assert pipeline.fetch_articles([article.pk])["fetched"] == 1
     article.refresh_from_db()
     assert article.text and article.fetched_at is not None
+
+
+def test_the_machine_written_history_tables_keep_only_the_indexes_they_are_read_by():
+    """~15 candidates per harvested article, each with a history row: the history tables index
+    what their readers look up (one object's history, by date, by user), not every column the
+    live table indexes."""
+    from claims.models import Recurrence
+
+    for model in (CandidateClaim, Recurrence):
+        history = model.history.model
+        indexed = {f.name for f in history._meta.concrete_fields if f.db_index or f.primary_key}
+        assert indexed == {"history_id", "id", "history_date", "history_user"}, (model, indexed)
+    # One candidate's history is still a look-up by id.
+    assert CandidateClaim.history.model._meta.get_field("id").db_index

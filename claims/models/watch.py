@@ -257,7 +257,8 @@ class Recurrence(models.Model):
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
 
-    history = HistoricalRecords()
+    # Machine-written, like candidates: the history keeps its own look-ups, not the live indexes.
+    history = HistoricalRecords(no_db_index=["article", "claim", "created_at", "decided_by", "status"])
 
     class Meta:
         ordering = ["-created_at", "-id"]
