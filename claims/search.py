@@ -252,7 +252,12 @@ def _sharing_branches(word_sets: list[list[list[str]]], common: CommonWords | No
     branches: list[list[list[Group]]] = []
     room = COMMON_PAIRS
     for words in word_sets:
-        groups = _word_groups(words)
+        # Whole tokens only, no `word:*`: for each prefix term PostgreSQL reads every posting
+        # list the prefix matches, ~70% of a harvest batch's pool statement (19 -> 11 ms an
+        # article without). A word and a claim still meet on their stems: on the labelled
+        # duplicates the pools hold the base claim as often (bench/tracking_pools.py: 21/28
+        # paraphrases and 23/28 translations, against 20 and 22). User search keeps prefixes.
+        groups: list[Group] = [(exact | prefixes, frozenset()) for exact, prefixes in _word_groups(words)]
         combos = [list(pair) for pair in itertools.combinations(groups, 2)] if len(groups) >= 2 else [groups]
         if common is not None:
             kept = []

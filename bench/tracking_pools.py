@@ -1,0 +1,116 @@
+"""Candidate tracking's pools on the labelled duplicates: how often a sentence's pool holds the
+claim it repeats, with whole tokens (production) against prefix terms (`word:*`, before).
+
+    python bench/tracking_pools.py [--database-url postgres://…/fc_bench_harvest]
+
+Each group's base claim of tests/fixtures/duplicates/groups.yaml is added to the bench's
+20k generated claims (in a transaction that is rolled back). Its paraphrase, translation
+and "other" claim (same topic, another claim) are each taken as an article sentence, and
+tracking's pool for it (`search_claims_sharing`, the best POOL_LIMIT) is searched for the
+base claim. Pool recall is read for paraphrases and translations; "other" should be pooled
+too (same words), the comparison that follows decides. Prints; writes nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench.harvest_candidates import ensure_data, setup_django  # noqa: E402
+from bench.harvest_scale import DEFAULT_URL  # noqa: E402
+
+GROUPS = ROOT / "tests" / "fixtures" / "duplicates" / "groups.yaml"
+KINDS = ("paraphrase", "translation", "other")
+
+
+def pool_recall(groups: list[dict[str, Any]], *, prefixes: bool) -> dict[str, Any]:
+    from django.db import transaction
+
+    from claims import search
+    from claims.intake import candidates
+    from claims.models import Claim
+
+    hits = dict.fromkeys(KINDS, 0)
+    pooled = 0
+    whole = search._sharing_branches
+    if prefixes:
+        search._sharing_branches = lambda word_sets, common: _branches_with_prefixes(search, word_sets, common)
+    try:
+        with transaction.atomic():
+            bases = [
+                Claim.objects.create(
+                    text=g["base"][1], language=g["base"][0], slug=f"bench-pool-{n}",
+                    search_folded=search.index_text("", g["base"][1], ""),
+                ).pk
+                for n, g in enumerate(groups)
+            ]  # fmt: skip
+            claims = Claim.objects.filter(duplicate_of__isnull=True).only(
+                "id", "text", "claim_reviewed", "language", "claimant_id", "version"
+            )
+            common = search.common_claim_words(claims.db)
+            for group, base in zip(groups, bases, strict=True):
+                for kind in KINDS:
+                    language, text = group[kind]
+                    found = [candidates.ScoredSentence(0, len(text), text, language, 1.0, None)]
+                    _terms, sets = candidates._word_sets(found)
+                    if not sets:
+                        continue
+                    pool = search.fetch_from_gin(
+                        search.search_claims_sharing(claims, sets, common=common)[: candidates.POOL_LIMIT]
+                    )
+                    pooled += len(pool)
+                    hits[kind] += base in {claim.pk for claim in pool}
+            transaction.set_rollback(True)
+    finally:
+        search._sharing_branches = whole
+    return {"hits": hits, "of": len(groups), "mean_pool": round(pooled / (len(groups) * len(KINDS)), 1)}
+
+
+def _branches_with_prefixes(search: Any, word_sets: Any, common: Any) -> Any:
+    """`_sharing_branches` as it was before whole tokens: the groups keep their prefixes."""
+    import itertools
+
+    branches: list[Any] = []
+    room = search.COMMON_PAIRS
+    for words in word_sets:
+        groups = search._word_groups(words)
+        combos = [list(pair) for pair in itertools.combinations(groups, 2)] if len(groups) >= 2 else [groups]
+        if common is not None:
+            kept = []
+            for combo in combos:
+                if all(common.holds(group) for group in combo):
+                    if room <= 0:
+                        continue
+                    room -= 1
+                kept.append(combo)
+            combos = kept
+        if groups and combos and combos not in branches:
+            branches.append(combos)
+    return branches
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", default=DEFAULT_URL)
+    parser.add_argument("--claims", default="20k")
+    args = parser.parse_args()
+    claims = int(args.claims.lower().replace("k", "000").replace("m", "000000"))
+    ensure_data(args.database_url, claims)
+    setup_django(args.database_url)
+    groups = yaml.safe_load(GROUPS.read_text(encoding="utf-8"))
+    for label, prefixes in (("whole tokens (production)", False), ("prefix terms (before)", True)):
+        result = pool_recall(groups, prefixes=prefixes)
+        shown = ", ".join(f"{kind} {result['hits'][kind]}/{result['of']}" for kind in KINDS)
+        print(f"{label}: {shown}; mean pool {result['mean_pool']} claims")
+
+
+if __name__ == "__main__":
+    main()
