@@ -40,9 +40,10 @@ def pool_recall(groups: list[dict[str, Any]], *, prefixes: bool) -> dict[str, An
 
     hits = dict.fromkeys(KINDS, 0)
     pooled = 0
-    whole = search._sharing_branches
+    whole = search._tracking_groups
     if prefixes:
-        search._sharing_branches = lambda word_sets, common: _branches_with_prefixes(search, word_sets, common)
+        # Before: each word's forms as `search_claims` has them, prefix terms included.
+        search._tracking_groups = search._word_groups
     try:
         with transaction.atomic():
             bases = [
@@ -70,31 +71,8 @@ def pool_recall(groups: list[dict[str, Any]], *, prefixes: bool) -> dict[str, An
                     hits[kind] += base in {claim.pk for claim in pool}
             transaction.set_rollback(True)
     finally:
-        search._sharing_branches = whole
+        search._tracking_groups = whole
     return {"hits": hits, "of": len(groups), "mean_pool": round(pooled / (len(groups) * len(KINDS)), 1)}
-
-
-def _branches_with_prefixes(search: Any, word_sets: Any, common: Any) -> Any:
-    """`_sharing_branches` as it was before whole tokens: the groups keep their prefixes."""
-    import itertools
-
-    branches: list[Any] = []
-    room = search.COMMON_PAIRS
-    for words in word_sets:
-        groups = search._word_groups(words)
-        combos = [list(pair) for pair in itertools.combinations(groups, 2)] if len(groups) >= 2 else [groups]
-        if common is not None:
-            kept = []
-            for combo in combos:
-                if all(common.holds(group) for group in combo):
-                    if room <= 0:
-                        continue
-                    room -= 1
-                kept.append(combo)
-            combos = kept
-        if groups and combos and combos not in branches:
-            branches.append(combos)
-    return branches
 
 
 def main() -> None:

@@ -252,12 +252,7 @@ def _sharing_branches(word_sets: list[list[list[str]]], common: CommonWords | No
     branches: list[list[list[Group]]] = []
     room = COMMON_PAIRS
     for words in word_sets:
-        # Whole tokens only, no `word:*`: for each prefix term PostgreSQL reads every posting
-        # list the prefix matches, ~70% of a harvest batch's pool statement (19 -> 11 ms an
-        # article without). A word and a claim still meet on their stems: on the labelled
-        # duplicates the pools hold the base claim as often (bench/tracking_pools.py: 21/28
-        # paraphrases and 23/28 translations, against 20 and 22). User search keeps prefixes.
-        groups: list[Group] = [(exact | prefixes, frozenset()) for exact, prefixes in _word_groups(words)]
+        groups = _tracking_groups(words)
         combos = [list(pair) for pair in itertools.combinations(groups, 2)] if len(groups) >= 2 else [groups]
         if common is not None:
             kept = []
@@ -439,6 +434,15 @@ def _gin_only(using: str) -> Iterator[Any]:
                 "set_config('max_parallel_workers_per_gather', %s, true), set_config('jit', %s, true)",
                 [seqscan, workers, jit],
             )
+
+
+def _tracking_groups(words: list[str] | list[list[str]]) -> list[Group]:
+    """`_word_groups` as whole tokens, no `word:*`: for each prefix term PostgreSQL reads every
+    posting list the prefix matches, ~70% of a harvest batch's pool statement (19 -> 11 ms an
+    article without). A word and a claim still meet on their stems: on the labelled duplicates
+    the pools hold the base claim as often (bench/tracking_pools.py: 21/28 paraphrases and
+    23/28 translations, against 20 and 22). User search keeps its prefixes."""
+    return [(exact | prefixes, frozenset()) for exact, prefixes in _word_groups(words)]
 
 
 def _word_groups(words: list[str] | list[list[str]]) -> list[Group]:

@@ -13,11 +13,6 @@ from .core import Claim, Claimant
 from .discovery import Article
 from .imports import ExternalReview
 
-# Fields copied into a machine-written history table without the live table's index on them.
-UNREAD_HISTORY_INDEXES = [
-    "article", "claim", "claimant", "created_at", "decided_by", "external_review", "score", "status",
-]  # fmt: skip
-
 
 class CandidateClaim(models.Model):
     """A sentence of a harvested article that scored at or above the desk's check-worthiness
@@ -76,7 +71,9 @@ class CandidateClaim(models.Model):
     # only grows. Its indexes are the look-ups its readers make (one candidate's history by id,
     # by date, by user), not a copy of every index above: 13 became 5, and at 458k history rows
     # the indexes take 43 MB instead of 83 MB (the harvest bench's database, issue 17).
-    history = HistoricalRecords(no_db_index=UNREAD_HISTORY_INDEXES)
+    history = HistoricalRecords(
+        no_db_index=["article", "claim", "claimant", "created_at", "decided_by", "external_review", "score", "status"]
+    )
 
     class Meta:
         ordering = ["-score", "-id"]
