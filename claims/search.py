@@ -140,14 +140,17 @@ Group = tuple[frozenset[str], frozenset[str]]
 
 def query_groups(query: str) -> list[Group]:
     """Per query word: (forms that must equal a token, forms a token may start with)."""
-    groups = []
-    for word in search_terms(query):
-        folded = _folded(word)
-        stems = _stems(word) | {folded}
-        candidates = {folded} if len(folded) >= PREFIX_MIN else set()
-        candidates |= {s for s in stems if len(s) >= STEM_PREFIX_MIN}
-        groups.append(_simplest(stems, candidates))
-    return groups
+    return [_word_group(word) for word in search_terms(query)]
+
+
+@lru_cache(maxsize=20_000)
+def _word_group(word: str) -> Group:
+    # Kept per process: a harvest asks for the same words' groups article after article.
+    folded = _folded(word)
+    stems = _stems(word) | {folded}
+    candidates = {folded} if len(folded) >= PREFIX_MIN else set()
+    candidates |= {s for s in stems if len(s) >= STEM_PREFIX_MIN}
+    return _simplest(stems, candidates)
 
 
 def _simplest(exact: Iterable[str], prefixes: Iterable[str]) -> Group:
@@ -370,15 +373,21 @@ def claims_sharing_pools(
     names = [f.attname for f in fields]
     parts: list[str] = []
     params: list[Any] = []
+    # The columns in each branch, not joined on after: for a join PostgreSQL hashes the whole
+    # claims table (a second at 20k claims with sequential scans off). Every branch is the same
+    # SQL but for its tsquery, so it is compiled once, with a stand-in for the tsquery text:
+    # compiling ~100 querysets a batch was a third of the statement's time in the worker.
+    # (A NUL never comes out of the words, and PostgreSQL refuses it in text if it leaked.)
+    stand_in = "\x00tsquery\x00"
+    branch = _ranked_match(queryset, stand_in).order_by().values_list("pool_rank", *names)
+    branch_sql, template = branch.query.sql_with_params()
+    # Safe: SQL Django compiled, its values bound as parameters.
+    branch_sql = f"SELECT %s::integer AS item, b.* FROM ({branch_sql}) AS b"  # noqa: S608
     for item, word_sets in enumerate(word_sets_per_item):
         for combos in _sharing_branches(word_sets, common):
-            # The columns in each branch, not joined on after: for a join PostgreSQL hashes
-            # the whole claims table (a second at 20k claims with sequential scans off).
-            branch = _any_combo(queryset, combos).order_by().values_list("pool_rank", *names)
-            sql, branch_params = branch.query.sql_with_params()
-            # Safe: SQL Django compiled, its values bound as parameters.
-            parts.append(f"SELECT %s::integer AS item, b.* FROM ({sql}) AS b")  # noqa: S608
-            params += [item, *branch_params]
+            text = _combos_tsquery(combos)
+            parts.append(branch_sql)
+            params += [item, *(text if value == stand_in else value for value in template)]
     found: list[list[Any]] = [[] for _ in word_sets_per_item]
     if not parts:
         return found
@@ -453,29 +462,42 @@ def _word_groups(words: list[str] | list[list[str]]) -> list[Group]:
         if isinstance(word, str):
             groups.extend(found)
         elif found:
-            # One word however spelt: its forms are alternatives of one group ("krone:*" and
-            # "kroner:*" from two spellings are one prefix).
-            groups.append(_simplest((e for g in found for e in g[0]), (p for g in found for p in g[1])))
+            groups.append(_concept_group(tuple(found)))
     return groups
+
+
+@lru_cache(maxsize=10_000)
+def _concept_group(found: tuple[Group, ...]) -> Group:
+    # One word however spelt: its forms are alternatives of one group ("krone:*" and
+    # "kroner:*" from two spellings are one prefix).
+    return _simplest((e for g in found for e in g[0]), (p for g in found for p in g[1]))
 
 
 def _any_combo(queryset: QuerySet, combos: list[list[Group]]) -> QuerySet:
     """Claims matching every group of at least one combination (PostgreSQL: ranked)."""
     if connections[queryset.db].vendor == "postgresql":
-        table = queryset.model._meta.db_table
-        text = " | ".join(f"({tsquery_text(combo)})" for combo in combos)
-        # Safe: constant SQL and the table name; the tsquery text is a bound parameter.
-        match = RawSQL(  # noqa: S611
-            f'"{table}"."search_vector" @@ to_tsquery(\'simple\', %s)', [text], output_field=BooleanField()
-        )
-        rank = RawSQL(  # noqa: S611
-            f'ts_rank("{table}"."search_vector", to_tsquery(\'simple\', %s))', [text], output_field=FloatField()
-        )
-        return queryset.filter(match).annotate(pool_rank=rank).order_by("-pool_rank", "-id")
+        return _ranked_match(queryset, _combos_tsquery(combos))
     condition = Q()
     for combo in combos:
         condition |= _like_q(combo)
     return queryset.filter(condition).order_by("-updated_at", "-id")
+
+
+def _combos_tsquery(combos: list[list[Group]]) -> str:
+    return " | ".join(f"({tsquery_text(combo)})" for combo in combos)
+
+
+def _ranked_match(queryset: QuerySet, text: str) -> QuerySet:
+    """PostgreSQL: the claims matching the tsquery `text`, best ranked first."""
+    table = queryset.model._meta.db_table
+    # Safe: constant SQL and the table name; the tsquery text is a bound parameter.
+    match = RawSQL(  # noqa: S611
+        f'"{table}"."search_vector" @@ to_tsquery(\'simple\', %s)', [text], output_field=BooleanField()
+    )
+    rank = RawSQL(  # noqa: S611
+        f'ts_rank("{table}"."search_vector", to_tsquery(\'simple\', %s))', [text], output_field=FloatField()
+    )
+    return queryset.filter(match).annotate(pool_rank=rank).order_by("-pool_rank", "-id")
 
 
 # --- Articles (unchanged: the discovery index's own search) ---------------------------------

@@ -143,6 +143,16 @@ class QueuedTasks:
         raise AssertionError("tasks kept queueing tasks")
 
 
+@pytest.fixture(autouse=True)
+def _side_connections_closed():
+    """A test that read on claims.sidedb's second connection leaves it closed, as Django
+    leaves its own: a test database cannot be dropped while a connection holds it."""
+    yield
+    from claims import sidedb
+
+    sidedb.close_connections()
+
+
 @pytest.fixture
 def queued_tasks():
     """Empty queues before the test, hand over the runner, empty them again after."""

@@ -116,9 +116,10 @@ def test_analysis_queries_per_article_are_a_constant():
     pipeline.analyse_articles([ArticleFactory(text=ARTICLE_SHORT, language="nb").pk])  # warm the live index
     one = _queries([ArticleFactory(text=ARTICLE_SHORT, language="nb")])
     three = _queries([ArticleFactory(text=ARTICLE_SHORT, language="nb") for _ in range(3)])
-    # A batch costs the same statements however many articles it holds: one tracking pool
-    # and one read of other desks' reviews for them all, one claimant look-up, one
-    # transaction for every article's candidates and related articles. (SQLite takes no
+    # A batch costs the same statements however many articles it holds (per
+    # candidates.TRACK_CHUNK of them): one tracking pool and one read of other desks' reviews
+    # for them all, one claimant look-up, one transaction for every article's candidates and
+    # related articles. (SQLite takes no
     # UNION of sliced queries: there, the pool and the reviews are read per article.)
     assert three - one == (0 if connection.vendor == "postgresql" else 2 * 2)
     # (On PostgreSQL two of them set and put back the tracking statement's planner settings.)
@@ -287,3 +288,24 @@ def test_a_word_spelt_two_ways_is_one_group_with_nothing_covered_twice():
     tokens = ["kron", "krone", "kroner", "kronene", "norg", "norsk", "norske", "norway", "norwegian", "kr", "nor"]
     for token in tokens:
         assert matches(merged, token) == any(matches(g, token) for g in loose), token
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL")
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_lost_side_connection_costs_no_candidate(caplog):
+    from claims import sidedb
+
+    _claims()
+    articles = [ArticleFactory(text=ARTICLE_NB, language="nb"), ArticleFactory(text=ARTICLE_EN, language="en")]
+    pipeline.analyse_articles([a.pk for a in articles])
+    found = _found()
+    assert sum(1 for c in found["candidates"] if c[4] is not None) >= 3  # tracked: read on the side connection
+    _forget_analysis()
+    side_pid = sidedb.side_read(lambda: connection.cursor().connection.info.backend_pid).result(timeout=60)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_terminate_backend(%s)", [side_pid])
+    # The batch's pool read fails on the dead connection; each article is tried again alone.
+    pipeline.analyse_articles([a.pk for a in articles])
+    assert "candidate extraction failed for a batch of 2 articles" in caplog.text
+    assert _found() == found

@@ -256,7 +256,7 @@ def analyse_articles(article_ids: list[int]) -> int:
     direct callers run it inline. A failure is logged and never costs the article, which is
     in the index either way; safe to repeat (candidates and recurrences are keyed).
     """
-    from claims.intake.candidates import extract_for_article, extract_for_articles
+    from claims.intake.candidates import candidates_start, extract_for_article
     from claims.services.recurrences import live_index
 
     try:
@@ -266,21 +266,33 @@ def analyse_articles(article_ids: list[int]) -> int:
         logger.exception("reading the live fact-checks failed; each article reads them itself")
         index = None
     articles = list(Article.objects.filter(pk__in=article_ids).defer("search_vector").order_by("id"))
+    # The whole batch in a fixed number of statements (it finds what it would article by
+    # article). Its tracking pools are read on a second connection while this thread
+    # matches the articles against the live fact-checks (claims.sidedb).
+    batch_failed = False
+    pending = None
     try:
-        # The whole batch in a fixed number of statements (it finds what it would article by article).
-        extract_for_articles(articles)
+        pending = candidates_start(articles)
     except Exception:
+        batch_failed = True
+        logger.exception("candidate extraction failed for a batch of %s articles; trying each alone", len(articles))
+    for article in articles:
+        # The watch engine: does the article repeat a published fact-check? (issue 15)
+        watch_hooks.article_stored(article, index=index)
+    if pending is not None:
+        try:
+            pending.store()
+        except Exception:
+            batch_failed = True
+            logger.exception("candidate extraction failed for a batch of %s articles; trying each alone", len(articles))
+    if batch_failed:
         # One bad article (or a race with another worker over a candidate) must not cost the
         # others theirs: the batch's writes were rolled back, so each is tried alone.
-        logger.exception("candidate extraction failed for a batch of %s articles; trying each alone", len(articles))
         for article in articles:
             try:
                 extract_for_article(article)
             except Exception:
                 logger.exception("candidate extraction failed for article %s", article.pk)
-    for article in articles:
-        # The watch engine: does the article repeat a published fact-check? (issue 15)
-        watch_hooks.article_stored(article, index=index)
     return len(articles)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections import OrderedDict
+from concurrent.futures import Future
 from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
@@ -19,6 +20,7 @@ from django.db.models import F
 
 from claims.discovery import duplicates
 from claims.intake import checkworthiness, language, sentences, speakers
+from claims.sidedb import side_read
 
 logger = logging.getLogger(__name__)
 
@@ -166,18 +168,60 @@ def tracked_claims_many(
     """`tracked_claims` for each article's sentences, with one pool statement and one read of
     other desks' reviews for them all (a harvest's analysis task holds a batch of articles);
     each article's pool is exactly the one it would get alone."""
+    return start_tracking(founds, threshold=threshold).result()
+
+
+@dataclass
+class PendingTracking:
+    """`tracked_claims_many` begun: the pools are being read (claims.sidedb); `result()`
+    waits for them and compares each sentence with its article's pool."""
+
+    founds: list[list[ScoredSentence]]
+    terms: list[list[str]]
+    threshold: float
+    pools: Future[tuple[list[list[Any]], list[list[Any]]]]
+    probes: list[list[duplicates.ClaimFeatures]]
+
+    def result(self) -> list[dict[int, Tracked]]:
+        pools, reviews = self.pools.result()
+        found_matches = [
+            _matches(probes, pool, item_reviews, self.threshold) if terms else {}
+            for probes, terms, pool, item_reviews in zip(self.probes, self.terms, pools, reviews, strict=True)
+        ]
+        return _with_newest_reviews(found_matches)
+
+
+def start_tracking(founds: list[list[ScoredSentence]], *, threshold: float = TRACK_THRESHOLD) -> PendingTracking:
+    """Draw each article's word sets and start reading the pools, on a second connection
+    where that is safe, so the caller can go on with work that does not need them."""
     from claims.models import Claim
-    from claims.search import claims_sharing_pools, common_claim_words
+    from claims.search import common_claim_words
 
     words = [_word_sets(found) if found else ([], []) for found in founds]
     claims = Claim.objects.filter(duplicate_of__isnull=True).only(
         "id", "text", "claim_reviewed", "language", "claimant_id", "version"
     )
-    pools: list[list[Any]] = []
     # Two words that each hundreds of claims have are no pair: they would pool claims by the
     # hundred, all ranked on PostgreSQL, for sentences that share nothing telling with them.
     common = common_claim_words(claims.db)
+    terms = [item_terms for item_terms, _sets in words]
     word_sets = [sets for _terms, sets in words]  # no telling words: no sets (_word_sets)
+    future = side_read(_read_pools, claims, word_sets, terms, common, using=claims.db)
+    # While the pools are read: what the comparison needs of each sentence.
+    probes = [
+        [duplicates.ClaimFeatures.of(_probe(s.text, s.language)) for s in found] if item_terms else []
+        for found, item_terms in zip(founds, terms, strict=True)
+    ]
+    return PendingTracking(founds=founds, terms=terms, threshold=threshold, pools=future, probes=probes)
+
+
+def _read_pools(
+    claims: Any, word_sets: list[list[list[list[str]]]], terms: list[list[str]], common: Any
+) -> tuple[list[list[Any]], list[list[Any]]]:
+    """Each article's pooled claims (best first, each once) and other desks' reviews."""
+    from claims.search import claims_sharing_pools
+
+    pools: list[list[Any]] = []
     for rows in claims_sharing_pools(claims, word_sets, limit=POOL_LIMIT, common=common):
         pool: list[Any] = []
         seen: set[int] = set()
@@ -186,23 +230,20 @@ def tracked_claims_many(
                 seen.add(claim.pk)
                 pool.append(claim)
         pools.append(pool)
-    reviews = _external_pools([terms for terms, _sets in words], [[c.pk for c in pool] for pool in pools])
-    found_matches = [
-        _matches(found, pool, item_reviews, threshold) if terms else {}
-        for found, (terms, _sets), pool, item_reviews in zip(founds, words, pools, reviews, strict=True)
-    ]
-    return _with_newest_reviews(found_matches)
+    return pools, _external_pools(terms, [[c.pk for c in pool] for pool in pools])
 
 
-def _matches(found: list[ScoredSentence], pool: list[Any], reviews: list[Any], threshold: float) -> dict[int, Tracked]:
-    """Each sentence's best match among the pooled claims and other desks' reviews."""
+def _matches(
+    probes: list[duplicates.ClaimFeatures], pool: list[Any], reviews: list[Any], threshold: float
+) -> dict[int, Tracked]:
+    """Each sentence's (`probes`: their features) best match among the pooled claims and
+    other desks' reviews."""
     if not pool and not reviews:
         return {}
     pool_features = [(c.pk, _claim_features(c)) for c in pool]
     review_features = [(r, _review_features(r)) for r in reviews]
     matches: dict[int, Tracked] = {}
-    for index, sentence in enumerate(found):
-        probe = duplicates.ClaimFeatures.of(_probe(sentence.text, sentence.language))
+    for index, probe in enumerate(probes):
         best: Tracked | None = None
         for claim_id, other in pool_features:
             score = duplicates.similarity_at_least(probe, other, threshold)
@@ -332,42 +373,70 @@ def extract_for_article(article: Any) -> int:
 
 
 def extract_for_articles(articles: list[Any]) -> int:
-    """`extract_for_article` for a batch of articles, in a fixed number of statements: one
-    tracking pool and one read of other desks' reviews for all of them, one claimant
-    look-up, and one transaction storing every article's candidates. Returns how many
-    candidates are new."""
-    from claims.services.candidates import ArticleCandidates, candidates_store_many
+    """`extract_for_article` for a batch of articles, in a fixed number of statements: a
+    tracking pool read and a read of other desks' reviews per TRACK_CHUNK articles, one
+    claimant look-up, and one transaction storing every article's candidates. Returns how
+    many candidates are new."""
+    pending = candidates_start(articles)
+    return pending.store() if pending is not None else 0
 
+
+# A batch's pools are read in chunks of this many articles, each on the side connection
+# while the next chunk's sentences are scored (claims.sidedb): one chunk's read overlaps
+# the next one's Python, and a chunk still shares one statement's planning and round trip.
+TRACK_CHUNK = 10
+
+
+@dataclass
+class PendingCandidates:
+    """A batch's candidates scored, their tracking pools being read; `store()` finishes."""
+
+    chunks: list[tuple[list[tuple[Any, list[ScoredSentence]]], PendingTracking]]
+    model_version: str
+
+    def store(self) -> int:
+        from claims.services.candidates import ArticleCandidates, candidates_store_many
+
+        scored_articles = [pair for chunk, _tracking in self.chunks for pair in chunk]
+        tracked_per_article = [tracked for _chunk, tracking in self.chunks for tracked in tracking.result()]
+        # One look-up for every article's speakers: what a speaker matches depends only on
+        # the claimants with its full name or its surname, and those are read for it either way.
+        people = claimant_index({s.speaker for _article, kept in scored_articles for s in kept if s.speaker})
+        return candidates_store_many(
+            items=[
+                ArticleCandidates(
+                    article=article,
+                    found=kept,
+                    tracked={i: (t.claim_id, t.score) for i, t in tracked.items()},
+                    checked={i: t.external_review_id for i, t in tracked.items() if t.external_review_id},
+                    claimants={i: people.match(s.speaker) for i, s in enumerate(kept)},
+                )
+                for (article, kept), tracked in zip(scored_articles, tracked_per_article, strict=True)
+            ],
+            model_version=self.model_version,
+        )
+
+
+def candidates_start(articles: list[Any]) -> PendingCandidates | None:
+    """Score the articles' sentences and start reading their tracking pools; None when no
+    sentence is check-worthy (or candidates are switched off). The caller may do other work
+    (the watch engine's matching) before `store()`."""
     if not settings.CHECKWORTHINESS_CANDIDATES:
-        return 0
+        return None
     model = checkworthiness.current_model()
     cut = checkworthiness.threshold()
-    scored_articles: list[tuple[Any, list[ScoredSentence]]] = []
-    for article in articles:
-        if not (article.text or "").strip():
-            continue
-        _lang, scored = score_text(
-            article.text, language_hint=article.language, model=model, limit=settings.CHECKWORTHINESS_MAX_SENTENCES
-        )
-        kept = [s for s in scored if s.score >= cut]
-        if kept:
-            scored_articles.append((article, kept))
-    if not scored_articles:
-        return 0
-    tracked_per_article = tracked_claims_many([kept for _article, kept in scored_articles])
-    # One look-up for every article's speakers: what a speaker matches depends only on the
-    # claimants with its full name or its surname, and those are read for it either way.
-    people = claimant_index({s.speaker for _article, kept in scored_articles for s in kept if s.speaker})
-    return candidates_store_many(
-        items=[
-            ArticleCandidates(
-                article=article,
-                found=kept,
-                tracked={i: (t.claim_id, t.score) for i, t in tracked.items()},
-                checked={i: t.external_review_id for i, t in tracked.items() if t.external_review_id},
-                claimants={i: people.match(s.speaker) for i, s in enumerate(kept)},
+    chunks: list[tuple[list[tuple[Any, list[ScoredSentence]]], PendingTracking]] = []
+    for first in range(0, len(articles), TRACK_CHUNK):
+        scored_articles: list[tuple[Any, list[ScoredSentence]]] = []
+        for article in articles[first : first + TRACK_CHUNK]:
+            if not (article.text or "").strip():
+                continue
+            _lang, scored = score_text(
+                article.text, language_hint=article.language, model=model, limit=settings.CHECKWORTHINESS_MAX_SENTENCES
             )
-            for (article, kept), tracked in zip(scored_articles, tracked_per_article, strict=True)
-        ],
-        model_version=model.version,
-    )
+            kept = [s for s in scored if s.score >= cut]
+            if kept:
+                scored_articles.append((article, kept))
+        if scored_articles:
+            chunks.append((scored_articles, start_tracking([kept for _article, kept in scored_articles])))
+    return PendingCandidates(chunks=chunks, model_version=model.version) if chunks else None
