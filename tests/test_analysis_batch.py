@@ -293,8 +293,10 @@ def test_a_word_spelt_two_ways_is_one_group_with_nothing_covered_twice():
 @pytest.mark.postgres
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL")
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_a_lost_side_connection_costs_no_candidate(caplog):
+def test_a_lost_side_connection_costs_no_candidate(caplog, monkeypatch):
     from claims import sidedb
+
+    monkeypatch.setattr(sidedb, "CHECK_AFTER_IDLE", 3600.0)  # taken as alive, however slow the machine
 
     _claims()
     articles = [ArticleFactory(text=ARTICLE_NB, language="nb"), ArticleFactory(text=ARTICLE_EN, language="en")]
@@ -302,7 +304,7 @@ def test_a_lost_side_connection_costs_no_candidate(caplog):
     found = _found()
     assert sum(1 for c in found["candidates"] if c[4] is not None) >= 3  # tracked: read on the side connection
     _forget_analysis()
-    side_pid = sidedb.side_read(lambda: connection.cursor().connection.info.backend_pid).result(timeout=60)
+    side_pid = sidedb.side_call(lambda: connection.cursor().connection.info.backend_pid).result(timeout=60)
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_terminate_backend(%s)", [side_pid])
     # The batch's pool read fails on the dead connection; each article is tried again alone.

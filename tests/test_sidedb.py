@@ -33,7 +33,7 @@ def _fail() -> None:
 def test_inside_a_transaction_the_read_runs_inline_and_sees_its_writes():
     # pytest-django runs this test in a transaction: another connection could not see the claim.
     claim = ClaimFactory()
-    future = sidedb.side_read(_read)
+    future = sidedb.side_call(_read)
     assert future.done()
     name, pid, ids = future.result()
     assert name == threading.current_thread().name
@@ -41,7 +41,7 @@ def test_inside_a_transaction_the_read_runs_inline_and_sees_its_writes():
     assert claim.pk in ids
     assert not sidedb.can_overlap()
     with pytest.raises(ValueError, match="the read failed"):
-        sidedb.side_read(_fail).result()
+        sidedb.side_call(_fail).result()
 
 
 @pytest.mark.postgres
@@ -50,29 +50,37 @@ def test_inside_a_transaction_the_read_runs_inline_and_sees_its_writes():
 def test_outside_a_transaction_the_read_runs_on_its_own_connection():
     claim = ClaimFactory()
     assert sidedb.can_overlap()
-    name, pid, ids = sidedb.side_read(_read).result(timeout=60)
+    name, pid, ids = sidedb.side_call(_read).result(timeout=60)
     assert name.startswith("side-db")
     assert pid != _backend_pid()
     assert claim.pk in ids  # committed: the other connection sees it
     # The helper's error comes out of result(), and the helper goes on serving reads.
     with pytest.raises(ValueError, match="the read failed"):
-        sidedb.side_read(_fail).result(timeout=60)
-    assert sidedb.side_read(_read).result(timeout=60)[1] == pid  # the same connection, kept
+        sidedb.side_call(_fail).result(timeout=60)
+    assert sidedb.side_call(_read).result(timeout=60)[1] == pid  # the same connection, kept
 
 
 @pytest.mark.postgres
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL")
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_a_broken_helper_connection_is_replaced_before_the_next_read():
-    first = sidedb.side_read(_read).result(timeout=60)[1]
+def test_a_broken_helper_connection_is_replaced(monkeypatch):
+    monkeypatch.setattr(sidedb, "CHECK_AFTER_IDLE", 3600.0)  # taken as alive, however slow the machine
+    first = sidedb.side_call(_read).result(timeout=60)[1]
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_terminate_backend(%s)", [first])
-    # The read on the dead connection fails (the analysis then tries its batch article by
-    # article, tests/test_analysis_batch.py); the error closes it, and the next read runs on
-    # a new connection.
+    # Used a moment ago, the connection is taken as alive: the call on it fails (the analysis
+    # then tries its batch article by article, tests/test_analysis_batch.py), the error
+    # closes it, and the next call runs on a new connection.
     with pytest.raises(OperationalError):
-        sidedb.side_read(_read).result(timeout=60)
-    assert sidedb.side_read(_read).result(timeout=60)[1] not in {first, None}
+        sidedb.side_call(_read).result(timeout=60)
+    second = sidedb.side_call(_read).result(timeout=60)[1]
+    assert second not in {first, None}
+    # Idle for longer than CHECK_AFTER_IDLE, it is checked first (CONN_HEALTH_CHECKS, on for
+    # PostgreSQL): a dead one is replaced before the call, which does not fail.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_terminate_backend(%s)", [second])
+    monkeypatch.setattr(sidedb, "CHECK_AFTER_IDLE", 0.0)
+    assert sidedb.side_call(_read).result(timeout=60)[1] not in {first, second, None}
 
 
 @pytest.mark.postgres

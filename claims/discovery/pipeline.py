@@ -13,6 +13,7 @@ import logging
 import re
 import time
 from collections.abc import Callable
+from concurrent.futures import Future
 from typing import Any
 
 from django.conf import settings
@@ -24,6 +25,7 @@ from claims.discovery.jobs import JobRecorder, irrelevant_article_ids, store_pag
 from claims.discovery.providers import DiscoveryContext, ProviderFailed, all_providers
 from claims.discovery.providers.article_page import page_values, record_fetch_error
 from claims.models import Appearance, Article, FetchJob
+from claims.sidedb import side_call
 from claims.urlnorm import normalize_url
 from claims.watch import hooks as watch_hooks
 
@@ -332,10 +334,16 @@ def _fetch_pages(
     stored_ids: list[int] = []
     failed = 0
     first_transient: TransientFetchError | None = None
+    # Each page's UPDATE runs on the side connection (claims.sidedb) while the next page is
+    # fetched and extracted; it is waited for before the next one is sent, and all of them
+    # before the batch's analysis is queued. Each still commits on its own, at once.
+    storing: tuple[int, Future[bool]] | None = None
     for article in articles:
         try:
-            if store_page(article.pk, page_values(article.url, fetcher=fetcher)):
-                stored_ids.append(article.pk)
+            values = page_values(article.url, fetcher=fetcher)
+            if storing is not None and storing[1].result():
+                stored_ids.append(storing[0])
+            storing = (article.pk, side_call(store_page, article.pk, values))
         except FetchError as exc:
             failed += 1
             _remember_failure(article.url, exc)
@@ -345,4 +353,6 @@ def _fetch_pages(
                 first_transient = exc
         if recorder is not None:
             recorder.advance()
+    if storing is not None and storing[1].result():
+        stored_ids.append(storing[0])
     return stored_ids, failed, first_transient

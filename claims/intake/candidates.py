@@ -20,7 +20,7 @@ from django.db.models import F
 
 from claims.discovery import duplicates
 from claims.intake import checkworthiness, language, sentences, speakers
-from claims.sidedb import side_read
+from claims.sidedb import side_call
 
 logger = logging.getLogger(__name__)
 
@@ -206,7 +206,7 @@ def start_tracking(founds: list[list[ScoredSentence]], *, threshold: float = TRA
     common = common_claim_words(claims.db)
     terms = [item_terms for item_terms, _sets in words]
     word_sets = [sets for _terms, sets in words]  # no telling words: no sets (_word_sets)
-    future = side_read(_read_pools, claims, word_sets, terms, common, using=claims.db)
+    future = side_call(_read_pools, claims, word_sets, terms, common, using=claims.db)
     # While the pools are read: what the comparison needs of each sentence.
     probes = [
         [duplicates.ClaimFeatures.of(_probe(s.text, s.language)) for s in found] if item_terms else []
