@@ -126,3 +126,50 @@ def test_the_api_gives_checked_elsewhere_and_filters_on_it(reviewer):
     others = api.get(f"{API}/candidates/", {"checked_elsewhere": "false"}).json()["results"]
     assert others and "Bompengene" not in [i["text"][:10] for i in others]
     assert api.get(f"{API}/candidates/", {"checked_elsewhere": "maybe"}).status_code == 400
+
+
+def _external(claim, wording: str, date: dt.date | None) -> ExternalReview:
+    return ExternalReview.objects.create(
+        claim=claim, publisher="Sjekkdesken", publisher_url="https://sjekk.example.org/",
+        url=f"https://sjekk.example.org/{ExternalReview.objects.count()}", claim_reviewed=wording,
+        rating_text="Feil", date=date, language="nb",
+    )  # fmt: skip
+
+
+@pytest.mark.postgres
+def test_the_batch_statement_for_other_desks_reviews_finds_what_the_querysets_find(monkeypatch):
+    from django.db import connection
+
+    from claims.intake import candidates
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the one-statement form is PostgreSQL's")
+    monkeypatch.setattr(candidates, "POOL_LIMIT", 3)  # the per-article cap, with more to cap
+    pooled, other, duplicate = ClaimFactory(), ClaimFactory(), ClaimFactory()
+    duplicate.duplicate_of = other
+    duplicate.save()
+    day = dt.date(2026, 3, 1)
+    for claim, wording, date in [
+        (pooled, "Om noe helt annet", day),
+        (pooled, "Uten dato", None),
+        (other, "Strømprisen steg 50% i FJOR", day),  # upper case, a LIKE wildcard in the text
+        (other, "Strømprisen steg 50 prosent", day - dt.timedelta(days=1)),
+        (other, "Skatt_lette for alle", day),  # an underscore, matched only by itself
+        (other, "Skattelette for alle", day),
+        (other, "", day),  # no wording: never compared
+        (duplicate, "Strømprisen steg kraftig", day),  # a duplicate's review: never pooled
+        (other, "strømprisen i fjor", day + dt.timedelta(days=2)),
+        (other, "STRØMPRISEN I ÅR", None),
+    ]:  # fmt: skip
+        _external(claim, wording, date)
+    terms = [["strømprisen", "50%"], ["skatt_lette"], [], ["fjor", "uten"], ["ingenting"]]
+    ids = [[pooled.pk], [], [pooled.pk], [], [other.pk]]
+    orm = candidates._external_pools_orm(terms, ids)
+    assert [len(rows) for rows in orm] == [3, 1, 0, 3, 3]  # the test has teeth: caps, wildcards, empties
+    one_statement = candidates._external_pools_pg(terms, ids)
+    assert [[r.pk for r in rows] for rows in one_statement] == [[r.pk for r in rows] for rows in orm]
+
+    def loaded(pools: list[list[ExternalReview]]) -> list[list[tuple]]:
+        return [[(r.claim_id, r.claim_reviewed, r.language, r.updated_at, r.date) for r in rows] for rows in pools]
+
+    assert loaded(one_statement) == loaded(orm)
