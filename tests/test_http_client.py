@@ -326,3 +326,45 @@ def test_https_keeps_sni_and_certificate_check_on_the_name(tls_server):
     # Same address, another name: the certificate does not cover it.
     with pytest.raises(TLSError):
         fetcher.fetch(f"https://other.pinned.test:{server.port}/secure")
+
+
+def test_a_fetcher_reuses_a_hosts_answer_for_a_while_and_checks_it_at_every_use(httpserver, settings, monkeypatch):
+    asked = []
+
+    def resolver(host, port):
+        asked.append(host)
+        return [ipaddress.ip_address("127.0.0.1")]
+
+    httpserver.expect_request("/page").respond_with_data("<p>x</p>", content_type="text/html")
+    url = f"http://news.cached.test:{httpserver.port}/page"
+    fetcher = Fetcher(resolver=resolver)
+    fetcher.fetch(url)
+    fetcher.fetch(url)
+    assert asked == ["news.cached.test"]  # once for the two pages
+    # The kept answer is checked again at its next use: loopback no longer allowed, refused.
+    settings.FETCH_ALLOWED_NETWORKS = []
+    with pytest.raises(RefusedAddress):
+        fetcher.fetch(url)
+    assert asked == ["news.cached.test"]
+    # Past its age, the host is resolved again.
+    settings.FETCH_ALLOWED_NETWORKS = [ipaddress.ip_network("127.0.0.0/8")]
+    monkeypatch.setattr(http, "ANSWER_SECONDS", 0.0)
+    fetcher.fetch(url)
+    assert asked == ["news.cached.test", "news.cached.test"]
+
+
+def test_the_watchdog_makes_each_call_at_its_deadline_unless_cancelled():
+    import time as clock
+
+    fired: list[str] = []
+    dog = http._watchdog()
+    now = clock.monotonic()
+    late = dog.start(now + 0.3, lambda: fired.append("late"))
+    cancelled = dog.start(now + 0.1, lambda: fired.append("cancelled"))
+    dog.start(now + 0.2, lambda: fired.append("soon"))
+    dog.start(now + 0.05, lambda: 1 / 0)  # a failing call does not stop the watchdog
+    dog.cancel(cancelled)
+    clock.sleep(0.6)
+    assert fired == ["soon", "late"]
+    dog.cancel(late)  # after it fired: nothing to do
+    assert http._watchdog() is dog  # one per process
