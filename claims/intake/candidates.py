@@ -432,7 +432,7 @@ class PendingCandidates:
     """A batch's candidates scored, their tracking pools being read; `store()` finishes."""
 
     chunks: list[tuple[list[tuple[Any, list[ScoredSentence]]], PendingTracking]]
-    model_version: str
+    model_version: int
 
     def store(self) -> int:
         from claims.services.candidates import ArticleCandidates, candidates_store_many
