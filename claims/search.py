@@ -403,8 +403,15 @@ def claims_sharing_pools(
     with _gin_only(queryset.db) as cursor:
         cursor.execute(sql, [*params, limit])
         rows = cursor.fetchall()
+    # A claim pooled by several word sets and articles comes back once per set: it is built
+    # once (one statement's copies of a row agree), not once per row, which was most of the
+    # Python this read cost a harvesting worker.
+    made: dict[Any, Any] = {}
     for item, *values in rows:
-        found[item].append(model.from_db(queryset.db, names, values))
+        claim = made.get(values[pk])
+        if claim is None:
+            claim = made[values[pk]] = model.from_db(queryset.db, names, values)
+        found[item].append(claim)
     return found
 
 

@@ -5,6 +5,7 @@ claimant look-ups limited to an article's speakers."""
 from __future__ import annotations
 
 import itertools
+import math
 
 import pytest
 from django.db import connection
@@ -92,6 +93,60 @@ def test_similarity_at_least_agrees_with_similarity():
         for threshold in (0.2, 0.45, 0.6, 0.8):
             quick = duplicates.similarity_at_least(a, b, threshold)
             assert quick == (score if score >= threshold else None)
+
+
+def _reference_similarity(a, b) -> float:
+    """The duplicate score written out plainly, as it was before the harvest's fast path."""
+
+    def dice(x, y):
+        return 2 * len(x & y) / (len(x) + len(y)) if x and y else 0.0
+
+    def overlap(x, y):
+        return len(x & y) / min(len(x), len(y)) if x and y else 0.0
+
+    def cosine(x, y):
+        dot = sum(count * y.get(gram, 0) for gram, count in x.items())
+        norm = math.sqrt(sum(v * v for v in x.values())) * math.sqrt(sum(v * v for v in y.values()))
+        return dot / norm if x and y and norm else 0.0
+
+    weights = dict(duplicates.WEIGHTS)
+    if a.language and b.language and a.language != b.language:
+        weights["ngrams"] *= duplicates.CROSS_LANGUAGE_NGRAMS
+    if not (a.entities or b.entities):
+        weights["entities"] = 0.0
+    signals = {
+        "words": 0.5 * dice(a.tokens, b.tokens) + 0.5 * overlap(a.tokens, b.tokens),
+        "ngrams": cosine(a.grams, b.grams),
+        "entities": dice(a.entities, b.entities) if a.entities or b.entities else 0.0,
+    }
+    score = sum(weights[k] * v for k, v in signals.items()) / sum(weights.values())
+    if a.numbers and b.numbers and not (a.numbers & b.numbers):
+        score *= duplicates.NUMBER_MISMATCH
+    elif bool(a.numbers) != bool(b.numbers):
+        score *= duplicates.ONE_SIDED_NUMBER
+    if a.claimant_id and a.claimant_id == b.claimant_id:
+        score += duplicates.SAME_CLAIMANT_BONUS
+    return max(0.0, min(1.0, score))
+
+
+def test_similarity_is_exactly_the_plain_formula():
+    """The fast path (one intersection, cached norms, shared grams only) changes no float."""
+    texts = [
+        ("Russland har ingen planer om å invadere Ukraina, sa Lavrov", "nb", 1),
+        ("Russia has no plans to invade Ukraine, Lavrov said", "en", 1),
+        ("Russland har samlet 100 000 soldater ved grensen til Ukraina", "nb", None),
+        ("Russia has massed 100,000 troops on the border with Ukraine", "en", None),
+        ("Norge har 8500 soldater i beredskap", "nb", 2),
+        ("Strømprisen i Sør-Norge var rekordhøy i desember", "", None),
+        ("Electricity prices in southern Norway hit a record high in December", "en", None),
+    ]
+    assert duplicates.OVERLAP_MIX == 0.5  # the reference above mixes half and half
+    features = [
+        duplicates.ClaimFeatures.of(ClaimFactory.build(text=t, claim_reviewed="", language=lang, claimant_id=who))
+        for t, lang, who in texts
+    ]
+    for a, b in itertools.product(features, repeat=2):
+        assert duplicates.similarity(a, b)[0] == _reference_similarity(a, b)
 
 
 def test_claimant_lookup_for_speakers_matches_the_full_index():

@@ -42,6 +42,17 @@ def test_score_text_returns_every_sentence_with_offsets():
     assert by_text["Det var en fin dag ved Genfersjøen."].score < 0.5
 
 
+def test_score_text_with_a_minimum_keeps_exactly_the_sentences_at_or_above_it():
+    """The harvest asks only for check-worthy sentences (no speaker guess for the rest): the
+    same sentences, scores and speakers as filtering every sentence afterwards."""
+    text = NB_TEXT + " Hun sa at 8500 soldater er mange."
+    _language, every = score_text(text)
+    for cut in (0.0, 0.5, 0.7, 1.01):
+        _language, kept = score_text(text, min_score=cut)
+        assert kept == [s for s in every if s.score >= cut]
+    assert any(s.speaker for s in every)
+
+
 def test_extract_keeps_sentences_above_the_threshold_with_speakers():
     lavrov = ClaimantFactory(name="Sergej Lavrov")
     article = _article()
@@ -218,3 +229,45 @@ def test_the_machine_written_history_tables_keep_only_the_indexes_they_are_read_
         assert indexed == {"history_id", "id", "history_date", "history_user"}, (model, indexed)
     # One candidate's history is still a look-up by id.
     assert CandidateClaim.history.model._meta.get_field("id").db_index
+
+
+def test_tracking_compares_a_sentence_only_with_claims_sharing_a_word_and_finds_the_same(monkeypatch):
+    """`_matches` pairs a sentence only with pooled claims and reviews sharing one of its
+    words (at the tracking threshold no other pair can match): on the labelled duplicate
+    groups it tracks exactly what comparing every pair tracks, ties included."""
+    import datetime as dt
+    from pathlib import Path
+    from types import SimpleNamespace
+
+    import yaml
+
+    from claims.discovery import duplicates
+    from claims.intake import candidates as module
+
+    groups = yaml.safe_load((Path(__file__).parent / "fixtures" / "duplicates" / "groups.yaml").read_text())
+    pool = [
+        ClaimFactory.build(pk=1000 + i, version=1, text=g["base"][1], language=g["base"][0], claim_reviewed="")
+        for i, g in enumerate(groups)
+    ]
+    pool += pool[:3]  # the same claim twice (two sentences pooled it): the first copy wins a tie
+    reviews = [
+        SimpleNamespace(
+            pk=i + 1,
+            claim_id=2000 + i,
+            claim_reviewed=g["paraphrase"][1],
+            language=g["paraphrase"][0],
+            updated_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+        )
+        for i, g in enumerate(groups[::2])
+    ]
+    sentences = [g[kind] for g in groups for kind in ("paraphrase", "translation", "other")]
+    probes = [duplicates.ClaimFeatures.of(module._probe(text, lang)) for lang, text in sentences]
+    assert duplicates.needs_a_shared_word(module.TRACK_THRESHOLD)
+    quick = module._matches(probes, pool, reviews, module.TRACK_THRESHOLD)
+    monkeypatch.setattr(duplicates, "needs_a_shared_word", lambda threshold: False)
+    every_pair = module._matches(probes, pool, reviews, module.TRACK_THRESHOLD)
+    assert quick == every_pair
+    assert len(quick) >= len(groups)  # most paraphrases and translations are tracked
+    assert any(t.external_review_id for t in quick.values())
+    # Below the bound that a shared word gives, every pair is compared.
+    assert not duplicates.needs_a_shared_word(0.4)

@@ -115,3 +115,54 @@ class TestOtherAuditedModels:
         assert rows(Rating, scale.pk, "~") == 2
         new = Rating.objects.create(slug="satire", label_en="Satire", label_nb="Satire")
         assert rows(Rating, new.pk, "+") == 1
+
+
+@pytest.mark.django_db
+def test_history_copy_writes_what_simple_history_writes_for_a_bulk_create():
+    """Candidates' creation rows are copied by the database (claims.models.audit.history_copy):
+    the same tracked values, type and user as simple-history's own bulk rows, one per object."""
+    from django.db import connection
+    from simple_history.utils import bulk_create_with_history
+
+    from claims.models import CandidateClaim
+    from claims.models.audit import history_copy
+    from tests.factories import ArticleFactory
+
+    article = ArticleFactory()
+
+    def build(offset: int) -> list[CandidateClaim]:
+        return [
+            CandidateClaim(
+                article=article,
+                start=offset + i,
+                end=offset + i + 40,
+                text=f"Sentence {i} with a figure of {i * 7} percent.",
+                score=0.5 + i / 10,
+                language="nb" if i % 2 else "en",
+                speaker="Ola Nordmann" if i == 1 else "",
+                match_score=0.7 if i == 2 else None,
+                model_version=3,
+            )
+            for i in range(3)
+        ]
+
+    theirs = bulk_create_with_history(build(0), CandidateClaim)
+    ours = CandidateClaim.objects.bulk_create(build(100))
+    assert history_copy(CandidateClaim, [c.pk for c in ours], using=connection.alias) == 3
+    history = CandidateClaim.history.model
+    # Not compared: the id, the offsets (100 apart) and the creation time (a moment apart).
+    compared = [f.attname for f in history.tracked_fields if f.attname not in {"id", "start", "end", "created_at"}]
+    compared += ["history_type", "history_user_id", "history_change_reason"]
+
+    def values(created: list[CandidateClaim]) -> list[tuple]:
+        rows = history.objects.filter(id__in=[c.pk for c in created]).order_by("id")
+        return [(r.start % 100, r.end % 100, *(getattr(r, name) for name in compared)) for r in rows]
+
+    assert values(ours) == values(theirs)
+    for candidate in ours:
+        row = history.objects.get(id=candidate.pk)
+        assert (row.created_at, row.start, row.text) == (candidate.created_at, candidate.start, candidate.text)
+    assert {r.history_id for r in history.objects.filter(id__in=[c.pk for c in ours])}.isdisjoint(
+        r.history_id for r in history.objects.filter(id__in=[c.pk for c in theirs])
+    )
+    assert history_copy(CandidateClaim, [], using=connection.alias) == 0

@@ -24,12 +24,13 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.db.models import Q, QuerySet
 
 from claims.discovery import lexicon as lx
 from claims.discovery import text as tx
-from claims.discovery.text import cosine, ngram_profile
+from claims.discovery.text import cosine, gram_norm, ngram_profile
 from claims.models import Claim
 from claims.search import search_claims_any
 
@@ -56,11 +57,20 @@ class ClaimFeatures:
     """What the comparison needs of one claim; cheap to build (tokenising is cached per word)."""
 
     tokens: frozenset[str]
-    grams: Counter[str]
+    text: str  # its n-grams are counted when first compared (most pairs never get that far)
     entities: frozenset[str]
     numbers: frozenset[str]
     claimant_id: int | None
     language: str = ""
+
+    @cached_property
+    def grams(self) -> Counter[str]:
+        return ngram_profile(self.text)
+
+    @cached_property
+    def grams_norm(self) -> float:
+        """The n-gram profile's Euclidean norm, computed once per claim, not once per pair."""
+        return gram_norm(self.grams)
 
     @classmethod
     def of(cls, claim: Claim) -> ClaimFeatures:
@@ -70,7 +80,7 @@ class ClaimFeatures:
         entities = frozenset(tx.entities(text)) | aliases
         return cls(
             tokens=frozenset(tx.tokens(text, claim.language)) | aliases,
-            grams=ngram_profile(text),
+            text=text,
             entities=entities,
             numbers=frozenset(e for e in entities if e[:1].isdigit() or e.startswith("date")),
             claimant_id=claim.claimant_id,
@@ -84,10 +94,6 @@ def claim_text(claim: Claim) -> str:
 
 def _dice(a: frozenset[str], b: frozenset[str]) -> float:
     return 2 * len(a & b) / (len(a) + len(b)) if a and b else 0.0
-
-
-def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
-    return len(a & b) / min(len(a), len(b)) if a and b else 0.0
 
 
 def _weights(a: ClaimFeatures, b: ClaimFeatures) -> dict[str, float]:
@@ -105,37 +111,71 @@ def similarity_at_least(a: ClaimFeatures, b: ClaimFeatures, threshold: float) ->
     computing the n-gram cosine: the word overlap (two set operations) bounds the score.
 
     For the many-to-many comparisons of a harvest (every candidate sentence against a pool
-    of claims), where almost every pair is far below the threshold.
+    of claims, ~700 pairs an article), where almost every pair is far below the threshold;
+    hence the arithmetic inline, in the same order as `similarity` (the same floats).
     """
-    weights = _weights(a, b)
-    words = (1 - OVERLAP_MIX) * _dice(a.tokens, b.tokens) + OVERLAP_MIX * _overlap(a.tokens, b.tokens)
+    words = _words(a.tokens, b.tokens)
     entities = _dice(a.entities, b.entities) if a.entities or b.entities else 0.0
+    w_ngrams = (
+        WEIGHTS["ngrams"] * CROSS_LANGUAGE_NGRAMS
+        if a.language and b.language and a.language != b.language
+        else WEIGHTS["ngrams"]
+    )
+    w_entities = WEIGHTS["entities"] if a.entities or b.entities else 0.0
+    total = WEIGHTS["words"] + w_ngrams + w_entities
     # The best the n-grams could add is a cosine of 1; the multipliers are at most 1.
-    bound = (weights["words"] * words + weights["ngrams"] + weights["entities"] * entities) / sum(weights.values())
+    bound = (WEIGHTS["words"] * words + w_ngrams + w_entities * entities) / total
     if a.claimant_id and a.claimant_id == b.claimant_id:
         bound += SAME_CLAIMANT_BONUS
     if min(1.0, bound) < threshold:
         return None
-    score, _signals = similarity(a, b)
+    score = _score(a, b, words, cosine(a.grams, b.grams, a.grams_norm, b.grams_norm), entities)
     return score if score >= threshold else None
+
+
+def needs_a_shared_word(threshold: float) -> bool:
+    """Whether two claims sharing no word (token) are sure to score below `threshold`:
+    then a many-to-many comparison need only pair those sharing one. With no shared word the
+    word signal is 0, and the bound in `similarity_at_least` is at most the n-grams' and the
+    entities' weights over the total, plus the claimant bonus."""
+    best = 0.0
+    for ngrams in (WEIGHTS["ngrams"], WEIGHTS["ngrams"] * CROSS_LANGUAGE_NGRAMS):
+        for entities in (WEIGHTS["entities"], 0.0):
+            best = max(best, (ngrams + entities) / (WEIGHTS["words"] + ngrams + entities))
+    return min(1.0, best + SAME_CLAIMANT_BONUS) + 1e-9 < threshold
 
 
 def similarity(a: ClaimFeatures, b: ClaimFeatures) -> tuple[float, dict[str, float]]:
     """The 0–1 duplicate score of two claims and the signals behind it."""
     signals = {
-        "words": (1 - OVERLAP_MIX) * _dice(a.tokens, b.tokens) + OVERLAP_MIX * _overlap(a.tokens, b.tokens),
-        "ngrams": cosine(a.grams, b.grams),
+        "words": _words(a.tokens, b.tokens),
+        "ngrams": cosine(a.grams, b.grams, a.grams_norm, b.grams_norm),
         "entities": _dice(a.entities, b.entities) if a.entities or b.entities else 0.0,
     }
+    score = _score(a, b, signals["words"], signals["ngrams"], signals["entities"])
+    return score, {k: round(v, 4) for k, v in signals.items()}
+
+
+def _words(a: frozenset[str], b: frozenset[str]) -> float:
+    """The word signal: Dice and the shorter claim's share found, mixed (one intersection)."""
+    if not (a and b):
+        return 0.0
+    shared = len(a & b)
+    return (1 - OVERLAP_MIX) * (2 * shared / (len(a) + len(b))) + OVERLAP_MIX * (shared / min(len(a), len(b)))
+
+
+def _score(a: ClaimFeatures, b: ClaimFeatures, words: float, ngrams: float, entities: float) -> float:
     weights = _weights(a, b)
-    score = sum(weights[k] * v for k, v in signals.items()) / sum(weights.values())
+    score = (weights["words"] * words + weights["ngrams"] * ngrams + weights["entities"] * entities) / sum(
+        weights.values()
+    )
     if a.numbers and b.numbers and not (a.numbers & b.numbers):
         score *= NUMBER_MISMATCH
     elif bool(a.numbers) != bool(b.numbers):
         score *= ONE_SIDED_NUMBER
     if a.claimant_id and a.claimant_id == b.claimant_id:
         score += SAME_CLAIMANT_BONUS
-    return max(0.0, min(1.0, score)), {k: round(v, 4) for k, v in signals.items()}
+    return max(0.0, min(1.0, score))
 
 
 def _pool_terms(claim: Claim) -> list[str]:

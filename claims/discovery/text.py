@@ -378,13 +378,17 @@ def ngram_profile(text: str, n: int = 4) -> Counter[str]:
     return Counter(ngrams(text, n))
 
 
-def cosine(a: Counter[str], b: Counter[str]) -> float:
+def gram_norm(grams: Counter[str]) -> float:
+    return math.sqrt(sum(v * v for v in grams.values()))
+
+
+def cosine(a: Counter[str], b: Counter[str], norm_a: float | None = None, norm_b: float | None = None) -> float:
+    """The cosine of two n-gram profiles; `norm_a`/`norm_b` are their `gram_norm`s when known."""
     if not a or not b:
         return 0.0
-    if len(a) > len(b):
-        a, b = b, a
-    dot = sum(count * b.get(gram, 0) for gram, count in a.items())
-    norm = math.sqrt(sum(v * v for v in a.values())) * math.sqrt(sum(v * v for v in b.values()))
+    # Counts are integers, so the dot product is exact in any order: only the shared grams.
+    dot = sum(a[gram] * b[gram] for gram in a.keys() & b.keys())
+    norm = (gram_norm(a) if norm_a is None else norm_a) * (gram_norm(b) if norm_b is None else norm_b)
     return dot / norm if norm else 0.0
 
 

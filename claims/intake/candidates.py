@@ -9,7 +9,7 @@ what it needs and hands the result to `claims.services.candidates.candidates_sto
 from __future__ import annotations
 
 import logging
-from collections import OrderedDict
+from collections import OrderedDict, defaultdict
 from concurrent.futures import Future
 from dataclasses import dataclass
 from types import SimpleNamespace
@@ -38,9 +38,15 @@ class ScoredSentence:
 
 
 def score_text(
-    text: str, *, language_hint: str | None = None, model: checkworthiness.Model | None = None, limit: int | None = None
+    text: str,
+    *,
+    language_hint: str | None = None,
+    model: checkworthiness.Model | None = None,
+    limit: int | None = None,
+    min_score: float | None = None,
 ) -> tuple[str, list[ScoredSentence]]:
-    """The text's language and every sentence scored, in document order."""
+    """The text's language and every sentence scored, in document order; with `min_score`,
+    only the sentences scoring at least that (a speaker is guessed only for those)."""
     model = model or checkworthiness.current_model()
     text_language = language.normalize(language_hint) or language.detect(text)
     spans = sentences.split(text)
@@ -50,16 +56,10 @@ def score_text(
     previous = ""
     for span in spans:
         lang = language.sentence_language(span.text, article_language=text_language)
-        scored.append(
-            ScoredSentence(
-                start=span.start,
-                end=span.end,
-                text=span.text,
-                language=lang,
-                score=round(model.score(span.text, lang), 4),
-                speaker=speakers.guess(span.text, previous=previous),
-            )
-        )
+        score = round(model.score(span.text, lang), 4)
+        if min_score is None or score >= min_score:
+            speaker = speakers.guess(span.text, previous=previous)
+            scored.append(ScoredSentence(span.start, span.end, span.text, lang, score, speaker))
         previous = span.text
     return text_language, scored
 
@@ -242,15 +242,22 @@ def _matches(
         return {}
     pool_features = [(c.pk, _claim_features(c)) for c in pool]
     review_features = [(r, _review_features(r)) for r in reviews]
+    # At the tracking threshold a sentence and a claim sharing no word never match: each
+    # sentence is compared with the pooled claims (and reviews) sharing one of its words,
+    # in pool order (ties go to the first, as before), not with all ~100.
+    sharing = _SharedWords(pool_features, review_features) if duplicates.needs_a_shared_word(threshold) else None
     matches: dict[int, Tracked] = {}
     for index, probe in enumerate(probes):
+        claims_compared, reviews_compared = (
+            sharing.of(probe) if sharing is not None else (pool_features, review_features)
+        )
         best: Tracked | None = None
-        for claim_id, other in pool_features:
+        for claim_id, other in claims_compared:
             score = duplicates.similarity_at_least(probe, other, threshold)
             if score is not None and (best is None or score > best.score):
                 best = Tracked(claim_id=claim_id, score=round(score, 4))
         checked: tuple[float, Any] | None = None
-        for review, other in review_features:
+        for review, other in reviews_compared:
             score = duplicates.similarity_at_least(probe, other, threshold)
             if score is not None and (checked is None or score > checked[0]):
                 checked = (score, review)
@@ -262,6 +269,37 @@ def _matches(
         if best is not None:
             matches[index] = best
     return matches
+
+
+class _SharedWords:
+    """Which pooled claims and reviews share a word with a sentence, in pool order."""
+
+    def __init__(self, claims: list[tuple[int, Any]], reviews: list[tuple[Any, Any]]) -> None:
+        self.claims, self.reviews = claims, reviews
+        self.claim_postings = self._postings(claims)
+        self.review_postings = self._postings(reviews)
+
+    @staticmethod
+    def _postings(items: list[tuple[Any, Any]]) -> dict[str, list[int]]:
+        postings: dict[str, list[int]] = defaultdict(list)
+        for position, (_item, features) in enumerate(items):
+            for token in features.tokens:
+                postings[token].append(position)
+        return postings
+
+    def of(self, probe: Any) -> tuple[list[tuple[int, Any]], list[tuple[Any, Any]]]:
+        return self._pick(self.claims, self.claim_postings, probe), self._pick(
+            self.reviews, self.review_postings, probe
+        )
+
+    @staticmethod
+    def _pick(items: list[Any], postings: dict[str, list[int]], probe: Any) -> list[Any]:
+        positions: set[int] = set()
+        for token in probe.tokens:
+            found = postings.get(token)
+            if found:
+                positions.update(found)
+        return [items[p] for p in sorted(positions)]
 
 
 def _external_pools(terms_per_item: list[list[str]], claim_ids_per_item: list[list[int]]) -> list[list[Any]]:
@@ -472,10 +510,13 @@ def candidates_start(articles: list[Any]) -> PendingCandidates | None:
         for article in articles[first : first + TRACK_CHUNK]:
             if not (article.text or "").strip():
                 continue
-            _lang, scored = score_text(
-                article.text, language_hint=article.language, model=model, limit=settings.CHECKWORTHINESS_MAX_SENTENCES
+            _lang, kept = score_text(
+                article.text,
+                language_hint=article.language,
+                model=model,
+                limit=settings.CHECKWORTHINESS_MAX_SENTENCES,
+                min_score=cut,
             )
-            kept = [s for s in scored if s.score >= cut]
             if kept:
                 scored_articles.append((article, kept))
         if scored_articles:

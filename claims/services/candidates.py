@@ -16,11 +16,11 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history
 
 from claims import workflow
 from claims.exceptions import PreconditionFailed
 from claims.models import Article, CandidateClaim, Claim, Claimant, RelatedArticle
+from claims.models.audit import history_copy
 from claims.services._base import User, _mark_history_user, _person, _require
 from claims.services.claims import AppearanceInput, appearance_add, claim_create
 
@@ -101,8 +101,11 @@ def candidates_store_many(*, items: Sequence[ArticleCandidates], model_version: 
                 if best is None or match[1] > best[0]:
                     suggest[(article.pk, match[0])] = (match[1], sentence.text)
     if new:
-        # Two INSERTs for the batch's new candidates and their history rows, not two each.
-        bulk_create_with_history(new, CandidateClaim, batch_size=500)
+        # Two INSERTs for the batch's new candidates and their history rows, not two each;
+        # the history rows copied by the database from the inserted ones (claims.models.audit).
+        # (PostgreSQL and SQLite both return the new ids from a bulk insert.)
+        created = CandidateClaim.objects.bulk_create(new, batch_size=500)
+        history_copy(CandidateClaim, [c.pk for c in created], using=CandidateClaim.objects.db)
     _suggest_appearances(suggest)
     return len(new)
 

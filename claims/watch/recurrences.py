@@ -301,8 +301,9 @@ def _join(a: Features, b: Features) -> Features:
     )
 
 
+@lru_cache(maxsize=4096)  # a window meets ~200 claims, and many claims state the same figures
 def _kinds(numbers: frozenset[str]) -> dict[str, frozenset[str]]:
-    """Quantities by kind: shares ("P20"), factors ("x2") and plain figures."""
+    """Quantities by kind: shares ("P20"), factors ("x2") and plain figures (shared: not to be changed)."""
     shares = frozenset(q for q in numbers if q[:1] == "P")
     factors = frozenset(q for q in numbers if q[:1] == "x")
     return {"share": shares, "factor": factors, "figure": numbers - shares - factors}
@@ -418,10 +419,11 @@ class ClaimIndex:
         # "ti år" is "ten years"; stating others is another claim, stating none a weaker match.
         # Each kind apart (shares, factors, plain figures): "half of those under 30" and "one in
         # ten of those under 30" share the 30 but state different shares.
-        claim_kinds, window_kinds = _kinds(feats.numbers), _kinds(window.numbers)
-        if any(q and window_kinds[kind] and not (q & window_kinds[kind]) for kind, q in claim_kinds.items()):
-            score *= NUMBER_MISMATCH
-        elif feats.numbers and not window.numbers:
+        if feats.numbers and window.numbers:
+            claim_kinds, window_kinds = _kinds(feats.numbers), _kinds(window.numbers)
+            if any(q and window_kinds[kind] and not (q & window_kinds[kind]) for kind, q in claim_kinds.items()):
+                score *= NUMBER_MISMATCH
+        elif feats.numbers:
             score *= MISSING_NUMBER
         # The passage's own share in the claim: a passage about something else that only
         # borrows the claim's words ("children who do sport sleep better" for "… get better
