@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -170,3 +171,61 @@ def test_pool_terms_feed_one_query(django_assert_max_num_queries):
         pool = list(duplicates.candidate_pool(claim))
     assert pool
     assert tx.base_language(claim.language) == "en"
+
+
+def test_pages_are_fetched_one_at_a_time_in_order_while_the_previous_one_is_extracted(settings):
+    """The fetch-ahead thread asks for the next page while this one is extracted: every
+    page once, in order, never two requests in flight, and failures recorded as before."""
+    import threading
+    import time
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from claims.discovery import pipeline
+    from claims.discovery.http import TransientFetchError
+
+    body = (Path(__file__).parent / "fixtures" / "web" / PAGE).read_bytes()
+    seen: list[str] = []
+    state = {"in_flight": 0, "most": 0}
+    lock = threading.Lock()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 (http.server's name)
+            with lock:
+                seen.append(self.path)
+                state["in_flight"] += 1
+                state["most"] = max(state["most"], state["in_flight"])
+            time.sleep(0.02)  # long enough for a second request to overlap, were one sent
+            status = {"/p3.html": 503, "/p5.html": 404}.get(self.path, 200)
+            payload = body if status == 200 else b"no"
+            self.send_response(status)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+            with lock:
+                state["in_flight"] -= 1
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        settings.FETCH_ALLOWED_NETWORKS = LOOPBACK
+        base = f"http://127.0.0.1:{server.server_address[1]}"
+        articles = [ArticleFactory(url=f"{base}/p{i}.html", text="", language="nb") for i in range(7)]
+        stored: list[list[int]] = []
+        # The batch's order is the index's (as `fetch_articles` reads it).
+        order = [a.url.rsplit("/", 1)[1] for a in Article.objects.filter(pk__in=[a.pk for a in articles])]
+        with pytest.raises(TransientFetchError):
+            pipeline.fetch_articles([a.pk for a in articles], on_stored=stored.append)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert seen == [f"/{name}" for name in order] and len(set(seen)) == 7
+    assert state["most"] == 1
+    assert sorted(stored[0]) == sorted(a.pk for i, a in enumerate(articles) if i not in (3, 5)) and len(stored) == 1
+    by_url = {a.url.rsplit("/", 1)[1]: a for a in Article.objects.filter(pk__in=[a.pk for a in articles])}
+    assert by_url["p5.html"].fetch_error and by_url["p5.html"].fetched_at is not None  # permanent: done
+    assert by_url["p3.html"].fetched_at is None  # transient: tried again with the batch's retry
+    assert all(by_url[f"p{i}.html"].text for i in (0, 1, 2, 4, 6))

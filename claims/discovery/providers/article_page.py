@@ -7,7 +7,7 @@ from typing import Any
 from django.utils import timezone
 
 from claims.discovery.extract import extract
-from claims.discovery.http import HTML_TYPES, Fetcher, FetchError
+from claims.discovery.http import HTML_TYPES, Fetcher, FetchError, FetchResult
 from claims.discovery.jobs import upsert_article
 from claims.discovery.providers.base import DiscoveryContext, Provider
 from claims.models import Appearance, Article
@@ -16,7 +16,16 @@ from claims.urlnorm import normalize_url
 
 def page_values(url: str, *, fetcher: Fetcher) -> dict[str, Any]:
     """Fetch, decode (our rules) and extract one page: the index columns it fills. FetchError on failure."""
-    response = fetcher.fetch(url, accept=HTML_TYPES)
+    return page_values_of(page_response(url, fetcher=fetcher))
+
+
+def page_response(url: str, *, fetcher: Fetcher) -> FetchResult:
+    """Fetch one page (an HTML type only); FetchError on failure. No database access."""
+    return fetcher.fetch(url, accept=HTML_TYPES)
+
+
+def page_values_of(response: FetchResult) -> dict[str, Any]:
+    """Decode (our rules) and extract a fetched page: the index columns it fills."""
     page = extract(response.text(kind="html"), url=response.final_url)
     return {
         "canonical_url": page.canonical_url,
