@@ -189,7 +189,7 @@ def test_pages_are_fetched_one_at_a_time_in_order_while_the_previous_one_is_extr
     lock = threading.Lock()
 
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802 (http.server's name)
+        def do_GET(self):
             with lock:
                 seen.append(self.path)
                 state["in_flight"] += 1
