@@ -29,6 +29,7 @@ from knox.models import AuthToken
 from claims.models import Article, Feed, FetchJob, RelatedArticle
 from tests.factories import UserFactory
 from tests.fixtures.web.server import SlowServer
+from tests.test_worker_discovery import stuck_on
 
 pytestmark = [
     pytest.mark.worker,
@@ -241,7 +242,7 @@ def test_the_production_shape_survives_a_lost_worker_machine(deployment):
         job_id = started["job"]["id"]
 
         # Machine B's fetch worker is inside the job, waiting on the slow page: pull the plug.
-        wait_for(lambda: SLOW_PAGE in pages.requests, timeout=90, what="the fetch worker to reach the slow page")
+        wait_for(lambda: stuck_on(pages, SLOW_PAGE), timeout=90, what="the fetch worker to reach the slow page")
         assert FetchJob.objects.get(pk=job_id).status == FetchJob.Status.RUNNING
         assert "This beat holds the lease" not in machine_b.output()  # A's beat alone sent jobs
         machine_b.crash()

@@ -176,6 +176,19 @@ def wait_for(predicate, *, timeout: float, what: str):
     raise AssertionError(f"timed out after {timeout:g} s waiting for {what}")
 
 
+def stuck_on(server, page: str) -> bool:
+    """The worker waits on `page` with every page it asked for before it stored. A page is
+    requested while the one before it is still being extracted (the pipeline's fetch-ahead),
+    so the request alone does not say the earlier pages are done; a kill before they are
+    would make the retry fetch them again, which is not what these tests are about."""
+    requested = list(server.requests)
+    if page not in requested:
+        return False
+    stored = list(Article.objects.filter(fetched_at__isnull=False).values_list("url", flat=True))
+    earlier = {p for p in requested if p.startswith("/pages/") and p != page}
+    return all(any(url.endswith(p) for url in stored) for p in earlier)
+
+
 def job_status(job_id: int) -> str:
     return FetchJob.objects.values_list("status", flat=True).get(pk=job_id)
 

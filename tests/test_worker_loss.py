@@ -33,6 +33,7 @@ from tests.test_worker_discovery import (
     _unavailable,
     job_status,
     make_feeds,
+    stuck_on,
     wait_for,
 )
 
@@ -174,7 +175,7 @@ def test_a_killed_pool_child_is_retried_when_its_lease_expires(start, broker, cl
         job = create_job(kind=FetchJob.Kind.DISCOVER, claim=claim)
         worker = start(REDIS_URL)
         _send(REDIS_URL, job)
-        wait_for(lambda: SLOW_PAGE in server.requests, timeout=90, what="the worker to reach the slow page")
+        wait_for(lambda: stuck_on(server, SLOW_PAGE), timeout=90, what="the worker to reach the slow page")
         children = worker.children()
         assert children, "no pool child found"
         for pid in children:
@@ -197,7 +198,7 @@ def test_a_killed_worker_is_recovered_by_the_sweep_long_before_the_visibility_ti
         job = create_job(kind=FetchJob.Kind.DISCOVER, claim=claim)
         first = start(REDIS_URL)
         _send(REDIS_URL, job)
-        wait_for(lambda: SLOW_PAGE in server.requests, timeout=90, what="the worker to reach the slow page")
+        wait_for(lambda: stuck_on(server, SLOW_PAGE), timeout=90, what="the worker to reach the slow page")
         first.kill()
         assert job_status(job.pk) == FetchJob.Status.RUNNING
         started = time.monotonic()
@@ -304,7 +305,7 @@ def test_the_embedded_broker_loses_nothing_when_its_worker_is_killed(start, clai
         job = create_job(kind=FetchJob.Kind.DISCOVER, claim=claim)
         first = start(None)
         _send_filesystem(first.log.parent / "var", job)  # the worker's filesystem broker under var/
-        wait_for(lambda: SLOW_PAGE in server.requests, timeout=90, what="the worker to reach the slow page")
+        wait_for(lambda: stuck_on(server, SLOW_PAGE), timeout=90, what="the worker to reach the slow page")
         first.kill()
         started = time.monotonic()
         start(None, beat=True)
