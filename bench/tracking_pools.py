@@ -35,7 +35,7 @@ def pool_recall(groups: list[dict[str, Any]], *, prefixes: bool) -> dict[str, An
     from django.db import transaction
 
     from claims import search
-    from claims.intake import candidates
+    from claims.intake import candidates, tracking
     from claims.models import Claim
 
     hits = dict.fromkeys(KINDS, 0)
@@ -61,11 +61,11 @@ def pool_recall(groups: list[dict[str, Any]], *, prefixes: bool) -> dict[str, An
                 for kind in KINDS:
                     language, text = group[kind]
                     found = [candidates.ScoredSentence(0, len(text), text, language, 1.0, None)]
-                    _terms, sets = candidates._word_sets(found)
+                    _terms, sets = tracking._word_sets(found)
                     if not sets:
                         continue
                     pool = search.fetch_from_gin(
-                        search.search_claims_sharing(claims, sets, common=common)[: candidates.POOL_LIMIT]
+                        search.search_claims_sharing(claims, sets, common=common)[: tracking.POOL_LIMIT]
                     )
                     pooled += len(pool)
                     hits[kind] += base in {claim.pk for claim in pool}

@@ -135,18 +135,18 @@ LONG_SENTENCE = (
 @pytest.mark.postgres
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL")
 def test_the_tracking_statement_can_use_the_gin_index_for_every_sentence():
-    from claims.intake import candidates
+    from claims.intake import candidates, tracking
 
     for i in range(30):
         ClaimFactory(text=f"Tromsø kommune bygger {i} nye skoler innen 2028", language="nb")
     found = [candidates.ScoredSentence(0, len(LONG_SENTENCE), LONG_SENTENCE, "nb", 0.9, None)]
-    sentence_words = [candidates._pool_concepts(candidates._probe(s.text, s.language)) for s in found]
+    sentence_words = [tracking._pool_concepts(tracking._probe(s.text, s.language)) for s in found]
     # A long sentence has many telling words; only the first few are paired (a tsquery of
     # every pair is one PostgreSQL will not answer from the GIN index: it reads the table).
     # (At 20k claims, C(8, 2) pairs of one sentence made the planner read the whole table;
     # a test database is too small to show that, so the cap itself is pinned.)
-    assert len(candidates.duplicates.pool_concepts(candidates._probe(LONG_SENTENCE, "nb"), limit=12)) > 6
-    assert len(sentence_words[0]) == candidates.TRACK_POOL_WORDS == 6
+    assert len(tracking.duplicates.pool_concepts(tracking._probe(LONG_SENTENCE, "nb"), limit=12)) > 6
+    assert len(sentence_words[0]) == tracking.TRACK_POOL_WORDS == 6
     qs = search_claims_sharing(Claim.objects.only("id", "text"), [*sentence_words, [["tromso"], ["skoler"]]])
     plan = claims_plan_without_scans(qs)
     assert plan.count("claims_claim_search_gin") == 2, plan

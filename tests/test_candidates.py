@@ -242,7 +242,7 @@ def test_tracking_compares_a_sentence_only_with_claims_sharing_a_word_and_finds_
     import yaml
 
     from claims.discovery import duplicates
-    from claims.intake import candidates as module
+    from claims.intake import tracking as module
 
     groups = yaml.safe_load((Path(__file__).parent / "fixtures" / "duplicates" / "groups.yaml").read_text())
     pool = [

@@ -140,11 +140,11 @@ def _external(claim, wording: str, date: dt.date | None) -> ExternalReview:
 def test_the_batch_statement_for_other_desks_reviews_finds_what_the_querysets_find(monkeypatch):
     from django.db import connection
 
-    from claims.intake import candidates
+    from claims.intake import tracking
 
     if connection.vendor != "postgresql":
         pytest.skip("the one-statement form is PostgreSQL's")
-    monkeypatch.setattr(candidates, "POOL_LIMIT", 3)  # the per-article cap, with more to cap
+    monkeypatch.setattr(tracking, "POOL_LIMIT", 3)  # the per-article cap, with more to cap
     pooled, other, duplicate = ClaimFactory(), ClaimFactory(), ClaimFactory()
     duplicate.duplicate_of = other
     duplicate.save()
@@ -164,9 +164,9 @@ def test_the_batch_statement_for_other_desks_reviews_finds_what_the_querysets_fi
         _external(claim, wording, date)
     terms = [["strømprisen", "50%"], ["skatt_lette"], [], ["fjor", "uten"], ["ingenting"]]
     ids = [[pooled.pk], [], [pooled.pk], [], [other.pk]]
-    orm = candidates._external_pools_orm(terms, ids)
+    orm = tracking._external_pools_orm(terms, ids)
     assert [len(rows) for rows in orm] == [3, 1, 0, 3, 3]  # the test has teeth: caps, wildcards, empties
-    one_statement = candidates._external_pools_pg(terms, ids)
+    one_statement = tracking._external_pools_pg(terms, ids)
     assert [[r.pk for r in rows] for rows in one_statement] == [[r.pk for r in rows] for rows in orm]
 
     def loaded(pools: list[list[ExternalReview]]) -> list[list[tuple]]:
