@@ -51,13 +51,13 @@ _PLACE_NUMBER = re.compile(
 )
 
 
-def _words(text: str) -> list[str]:
-    return [w.lower() for w in _TOKEN.findall(text)]
+_BYLINE = re.compile(r"^(?:by|av)\s+[A-ZÆØÅ]")
 
 
 def features(text: str, language: str = "") -> dict[str, float]:
     """The feature dict of one sentence (the same for training and scoring)."""
-    words = _words(text)
+    tokens = _TOKEN.findall(text)  # once: the words, and the names among them
+    words = [w.lower() for w in tokens]
     n_words = len(words)
     feats: dict[str, float] = {"f:bias_len": math.log1p(n_words)}
     numbers = _NUMBER.findall(text)
@@ -106,7 +106,7 @@ def features(text: str, language: str = "") -> dict[str, float]:
         feats["f:quote_marks"] = 1.0
     if text.lstrip().startswith(("–", "—", "- ")):
         feats["f:speech_dash"] = 1.0
-    names = sum(1 for w in _TOKEN.findall(text)[1:] if w[:1].isupper())
+    names = sum(1 for w in tokens[1:] if w[:1].isupper())
     if names:
         feats["f:names"] = math.log1p(names)
     if n_words <= 4:
@@ -114,7 +114,7 @@ def features(text: str, language: str = "") -> dict[str, float]:
     head = text[:25].lower()
     if ":" in head and n_words <= 8:
         feats["f:label_colon"] = 1.0
-    if re.match(r"^(?:by|av)\s+[A-ZÆØÅ]", text.strip()):
+    if _BYLINE.match(text.strip()):
         feats["f:byline"] = 1.0
     for word in word_set:
         feats["w:" + ("<num>" if word[:1].isdigit() else word)] = 1.0

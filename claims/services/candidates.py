@@ -21,6 +21,7 @@ from claims import workflow
 from claims.exceptions import PreconditionFailed
 from claims.models import Article, CandidateClaim, Claim, Claimant, RelatedArticle
 from claims.models.audit import history_copy
+from claims.models.bulk import insert_returning_ids
 from claims.services._base import User, _mark_history_user, _person, _require
 from claims.services.claims import AppearanceInput, appearance_add, claim_create
 
@@ -104,8 +105,8 @@ def candidates_store_many(*, items: Sequence[ArticleCandidates], model_version: 
         # Two INSERTs for the batch's new candidates and their history rows, not two each;
         # the history rows copied by the database from the inserted ones (claims.models.audit).
         # (PostgreSQL and SQLite both return the new ids from a bulk insert.)
-        created = CandidateClaim.objects.bulk_create(new, batch_size=500)
-        history_copy(CandidateClaim, [c.pk for c in created], using=CandidateClaim.objects.db)
+        using = CandidateClaim.objects.db
+        history_copy(CandidateClaim, insert_returning_ids(new, using=using), using=using)
     _suggest_appearances(suggest)
     return len(new)
 
