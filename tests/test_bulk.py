@@ -34,7 +34,7 @@ def _candidates(article, claim, claimant) -> list[CandidateClaim]:
             start=62,
             end=140,
             # Quotes, a backslash, braces and a comma: what an array literal would have to escape.
-            text='He said: "no plans", {not} a\\b, \'maybe\' — and left.\nNext line',
+            text="He said: \"no plans\", {not} a\\b, 'maybe' — and left.\nNext line",
             score=0.5,
             language="en",
             speaker="",
