@@ -194,7 +194,11 @@ def _norwegian_for() -> dict[str, tuple[str, ...]]:
     return {term: tuple(words[:3]) for term, words in out.items()}
 
 
-def other_language_words(word: str, language: str) -> list[str]:
+# A harvest asks about the same words article after article (a tenth of drawing a batch's
+# tracking pools): the answers for this many (word, language) pairs are kept, the least
+# recently used dropped. Immutable, so a caller cannot change what the next one gets.
+@lru_cache(maxsize=50_000)
+def other_language_words(word: str, language: str) -> tuple[str, ...]:
     """Words to search the other language's text for: a Norwegian word's English translation
     ("oppsigelser" → "layoff"), an English word's Norwegian ones ("layoffs" → "oppsigelse")."""
     from claims.discovery.text import _stemmer, fold, word_token
@@ -202,10 +206,10 @@ def other_language_words(word: str, language: str) -> list[str]:
     if language == "nb":
         term = word_token(word.lower(), "nb")
         if not term or term == fold(_stemmer("nb").stemWord(word.lower())):
-            return []
-        return [part for part in term.split("_") if len(part) >= 4]
+            return ()
+        return tuple(part for part in term.split("_") if len(part) >= 4)
     term = word_token(word.lower(), "en")
-    return list(_norwegian_for().get(term or "", ()))
+    return tuple(_norwegian_for().get(term or "", ()))
 
 
 # --- Aliases -------------------------------------------------------------------------------
