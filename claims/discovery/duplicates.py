@@ -76,10 +76,11 @@ class ClaimFeatures:
     def of(cls, claim: Claim) -> ClaimFeatures:
         text = claim_text(claim)
         # Names in either language ("Verdens helseorganisasjon"/"WHO") as one term and entity.
-        aliases = frozenset(lx.alias_term(key) for key in lx.alias_keys(text))
+        words = tx.cased_words(text)  # once, for the aliases and the tokens
+        aliases = frozenset(lx.alias_term(key) for key in lx.alias_keys_in(words))
         entities = frozenset(tx.entities(text)) | aliases
         return cls(
-            tokens=frozenset(tx.tokens(text, claim.language)) | aliases,
+            tokens=frozenset(tx.tokens(text, claim.language, words=words)) | aliases,
             text=text,
             entities=entities,
             numbers=frozenset(e for e in entities if e[:1].isdigit() or e.startswith("date")),

@@ -256,11 +256,13 @@ def _canonical_targets() -> frozenset[str]:
     return frozenset(_canonical_map().values())
 
 
-def tokens(text: str, language: str | None = None) -> list[str]:
-    """Canonical tokens of a text for the lexical index (stemmed in its language, folded, mapped)."""
+def tokens(text: str, language: str | None = None, *, words: list[str] | None = None) -> list[str]:
+    """Canonical tokens of a text for the lexical index (stemmed in its language, folded, mapped).
+    `words`: `cased_words(text)`, when the caller has them."""
     lang = base_language(language) if language else guess_language(text)
     out: list[str] = []
-    words = cased_words(text)
+    if words is None:
+        words = cased_words(text)
     for cased in words:
         out.extend(_cased_tokens(cased, lang))
     out.extend(term for _start, _end, term in _phrases(words))
