@@ -249,3 +249,40 @@ def test_a_fetched_page_is_stored_by_one_update_without_blanking_what_the_row_ha
     # No read before the write, and no transaction of its own: committed at once in a worker
     # (tests/test_worker_loss.py pins that a page stored is never fetched again).
     assert [q["sql"].split()[0] for q in ctx.captured_queries] == ["UPDATE"]
+
+
+def test_many_articles_are_upserted_in_a_fixed_number_of_statements_with_the_row_by_row_rules():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from claims.discovery.jobs import upsert_articles
+
+    feed = FeedFactory()
+    known = ArticleFactory(url="https://news.example/known", title="Old title", author="Kept Author", text="Kept.")
+    entries = [
+        ("https://news.example/a", {"title": "A", "summary": "First story."}),
+        ("ftp://news.example/b", {"title": "Not a web page"}),
+        ("https://news.example/known", {"title": "New title", "author": ""}),
+        (f"https://news.example/{'x' * 2100}", {"title": "Too long"}),
+        ("https://news.example/a", {"summary": "Listed twice; the later entry fills in."}),
+    ]
+    entries += [(f"https://news.example/n{i}", {"title": f"Story {i}", "language": "nb"}) for i in range(40)]
+    with CaptureQueriesContext(connection) as ctx:
+        rows = upsert_articles(entries, provider="feed", feed=feed)
+    first = Article.objects.get(url="https://news.example/a")
+    assert rows[:5] == [(first.pk, True), None, (known.pk, False), None, (first.pk, False)]
+    assert all(created for _pk, created in rows[5:]) and len({pk for pk, _c in rows[5:]}) == 40
+    assert (first.title, first.summary, first.provider, first.feed_id) == (
+        "A",
+        "Listed twice; the later entry fills in.",
+        "feed",
+        feed.pk,
+    )
+    known.refresh_from_db()
+    # Empty values never blank what the row has; a known row keeps its provider and feed.
+    assert (known.title, known.author, known.text) == ("New title", "Kept Author", "Kept.")
+    assert Article.objects.get(url="https://news.example/n7").created_at is not None
+    # One look-up, the inserts, one read of the new ids and one UPDATE per known URL listed
+    # (and the transaction's savepoint), whatever the number of new URLs.
+    assert len(ctx.captured_queries) <= 7, [q["sql"][:80] for q in ctx.captured_queries]
+    assert upsert_articles(entries[:1], provider="feed", feed=feed) == [(first.pk, False)]

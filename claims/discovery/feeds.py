@@ -24,9 +24,8 @@ from django.utils import timezone
 
 from claims.discovery.charset import charset_from_content_type, decode_xml
 from claims.discovery.http import FEED_TYPES, Fetcher, FetchError, PermanentFetchError
-from claims.discovery.jobs import upsert_article
-from claims.models import Article, Feed
-from claims.urlnorm import normalize_url
+from claims.discovery.jobs import upsert_articles
+from claims.models import Feed
 
 _ENTITY_DECLARATION = re.compile(r"<!ENTITY", re.IGNORECASE)
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
@@ -209,26 +208,29 @@ def harvest(feed: Feed, *, fetcher: Fetcher | None = None) -> HarvestResult:
             )
             result.found, result.skipped, result.warnings = len(parsed.entries), parsed.skipped, parsed.warnings
             outlet = feed.name or parsed.title
-            # One query for the URLs the index already holds, not one per entry.
-            wanted = {normalize_url(entry.url) for entry in parsed.entries}
-            known = set(Article.objects.filter(url__in=wanted).values_list("url", flat=True))
-            for entry in parsed.entries:
-                article = upsert_article(
-                    url=entry.url,
-                    provider="feed",
-                    feed=feed,
-                    title=entry.title,
-                    summary=entry.summary,
-                    author=entry.author,
-                    published_at=entry.published_at,
-                    language=feed.language or entry.language,
-                    outlet=outlet,
-                )
-                if article is None:
+            stored = upsert_articles(
+                (
+                    (
+                        entry.url,
+                        {
+                            "title": entry.title,
+                            "summary": entry.summary,
+                            "author": entry.author,
+                            "published_at": entry.published_at,
+                            "language": feed.language or entry.language,
+                            "outlet": outlet,
+                        },
+                    )
+                    for entry in parsed.entries
+                ),
+                provider="feed",
+                feed=feed,
+            )
+            for row in stored:
+                if row is None:
                     result.skipped["bad_url"] = result.skipped.get("bad_url", 0) + 1
                 else:
-                    (result.updated if article.url in known else result.created).append(article.pk)
-                    known.add(article.url)  # a feed may list one URL twice
+                    (result.created if row[1] else result.updated).append(row[0])
     except FetchError as exc:
         Feed.objects.filter(pk=feed.pk).update(last_error=str(exc)[:2000], last_harvested_at=now)
         raise

@@ -336,6 +336,56 @@ def upsert_article(*, url: str, provider: str, feed: Feed | None = None, **field
     return article
 
 
+def upsert_articles(
+    entries: Iterable[tuple[str, dict[str, Any]]], *, provider: str, feed: Feed | None = None
+) -> list[tuple[int, bool] | None]:
+    """`upsert_article` for many (url, fields) at once, e.g. a feed's entries: per entry, in
+    order, (the row's id, whether the URL was new to the index), or None for an unusable URL.
+
+    New URLs are inserted together (a few statements per thousand, not three each: a
+    2,000-item feed took ~4 s row by row); known ones are filled in by one UPDATE each, with
+    the same rule (empty values leave what the row has). A URL listed twice is new once.
+    A URL another worker inserts between the look-up and the insert keeps that worker's
+    values; it is still reported as new here, as the row-by-row form did.
+    """
+    plan: list[tuple[str, dict[str, Any]] | None] = []
+    for url, fields in entries:
+        normalized = normalize_url(url)
+        if not normalized.startswith(("http://", "https://")) or len(normalized) > 2000:
+            plan.append(None)
+        else:
+            plan.append((normalized, _filled(fields)))
+    urls = {item[0] for item in plan if item is not None}
+    ids = dict(Article.objects.filter(url__in=urls).values_list("url", "pk"))
+    new: dict[str, Article] = {}
+    updates: list[tuple[str, dict[str, Any]]] = []
+    for item in plan:
+        if item is None:
+            continue
+        url, values = item
+        if url in ids or url in new:
+            updates.append(item)
+        else:
+            new[url] = Article(url=url, provider=provider, feed=feed, **values)
+    with transaction.atomic():
+        if new:
+            Article.objects.bulk_create(new.values(), ignore_conflicts=True, batch_size=500)
+            ids.update(Article.objects.filter(url__in=list(new)).values_list("url", "pk"))
+        for url, values in updates:
+            if values:
+                Article.objects.filter(pk=ids[url]).update(**values)
+    out: list[tuple[int, bool] | None] = []
+    first: set[str] = set()
+    for item in plan:
+        if item is None:
+            out.append(None)
+            continue
+        url = item[0]
+        out.append((ids[url], url in new and url not in first))
+        first.add(url)
+    return out
+
+
 def _filled(fields: dict[str, Any]) -> dict[str, Any]:
     """The values worth writing: empty ones dropped, long strings cut to their column."""
     values = {}
