@@ -107,15 +107,18 @@ def _weights(a: ClaimFeatures, b: ClaimFeatures) -> dict[str, float]:
     return weights
 
 
-def similarity_at_least(a: ClaimFeatures, b: ClaimFeatures, threshold: float) -> float | None:
+def similarity_at_least(
+    a: ClaimFeatures, b: ClaimFeatures, threshold: float, *, shared: int | None = None
+) -> float | None:
     """`similarity(a, b)`'s score when it reaches `threshold`, else None — usually without
     computing the n-gram cosine: the word overlap (two set operations) bounds the score.
 
     For the many-to-many comparisons of a harvest (every candidate sentence against a pool
     of claims, ~700 pairs an article), where almost every pair is far below the threshold;
     hence the arithmetic inline, in the same order as `similarity` (the same floats).
+    `shared`: how many tokens the two have in common, when the caller has counted them.
     """
-    words = _words(a.tokens, b.tokens)
+    words = _words(a.tokens, b.tokens) if shared is None else _words_of(shared, len(a.tokens), len(b.tokens))
     entities = _dice(a.entities, b.entities) if a.entities or b.entities else 0.0
     w_ngrams = (
         WEIGHTS["ngrams"] * CROSS_LANGUAGE_NGRAMS
@@ -161,8 +164,13 @@ def _words(a: frozenset[str], b: frozenset[str]) -> float:
     """The word signal: Dice and the shorter claim's share found, mixed (one intersection)."""
     if not (a and b):
         return 0.0
-    shared = len(a & b)
-    return (1 - OVERLAP_MIX) * (2 * shared / (len(a) + len(b))) + OVERLAP_MIX * (shared / min(len(a), len(b)))
+    return _words_of(len(a & b), len(a), len(b))
+
+
+def _words_of(shared: int, size_a: int, size_b: int) -> float:
+    if not (size_a and size_b):
+        return 0.0
+    return (1 - OVERLAP_MIX) * (2 * shared / (size_a + size_b)) + OVERLAP_MIX * (shared / min(size_a, size_b))
 
 
 def _score(a: ClaimFeatures, b: ClaimFeatures, words: float, ngrams: float, entities: float) -> float:

@@ -9,7 +9,7 @@ calls `start_tracking` and stores what `PendingTracking.result()` finds.
 
 from __future__ import annotations
 
-from collections import OrderedDict, defaultdict
+from collections import Counter, OrderedDict, defaultdict
 from concurrent.futures import Future
 from dataclasses import dataclass
 from types import SimpleNamespace
@@ -209,17 +209,21 @@ def _matches(
     sharing = _SharedWords(pool_features, review_features) if duplicates.needs_a_shared_word(threshold) else None
     matches: dict[int, Tracked] = {}
     for index, probe in enumerate(probes):
+        claims_compared: list[tuple[int, Any, int | None]]
+        reviews_compared: list[tuple[Any, Any, int | None]]
         claims_compared, reviews_compared = (
-            sharing.of(probe) if sharing is not None else (pool_features, review_features)
+            sharing.of(probe)
+            if sharing is not None
+            else ([(*item, None) for item in pool_features], [(*item, None) for item in review_features])
         )
         best: Tracked | None = None
-        for claim_id, other in claims_compared:
-            score = duplicates.similarity_at_least(probe, other, threshold)
+        for claim_id, other, shared in claims_compared:
+            score = duplicates.similarity_at_least(probe, other, threshold, shared=shared)
             if score is not None and (best is None or score > best.score):
                 best = Tracked(claim_id=claim_id, score=round(score, 4))
         checked: tuple[float, Any] | None = None
-        for review, other in reviews_compared:
-            score = duplicates.similarity_at_least(probe, other, threshold)
+        for review, other, shared in reviews_compared:
+            score = duplicates.similarity_at_least(probe, other, threshold, shared=shared)
             if score is not None and (checked is None or score > checked[0]):
                 checked = (score, review)
         if checked is not None:
@@ -248,19 +252,21 @@ class _SharedWords:
                 postings[token].append(position)
         return postings
 
-    def of(self, probe: Any) -> tuple[list[tuple[int, Any]], list[tuple[Any, Any]]]:
+    def of(self, probe: Any) -> tuple[list[tuple[int, Any, int | None]], list[tuple[Any, Any, int | None]]]:
         return self._pick(self.claims, self.claim_postings, probe), self._pick(
             self.reviews, self.review_postings, probe
         )
 
     @staticmethod
     def _pick(items: list[Any], postings: dict[str, list[int]], probe: Any) -> list[Any]:
-        positions: set[int] = set()
+        """The items sharing a token with the probe, in pool order, each with how many it
+        shares (counted here, so the comparison needs no set intersection of its own)."""
+        shared: Counter[int] = Counter()
         for token in probe.tokens:
             found = postings.get(token)
             if found:
-                positions.update(found)
-        return [items[p] for p in sorted(positions)]
+                shared.update(found)
+        return [(*items[p], shared[p]) for p in sorted(shared)]
 
 
 def _external_pools(terms_per_item: list[list[str]], claim_ids_per_item: list[list[int]]) -> list[list[Any]]:

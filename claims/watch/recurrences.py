@@ -410,7 +410,9 @@ class ClaimIndex:
         # of postings; a Python loop over them was a sixth of matching). Dense weights, one
         # float per live claim: 80 KB a sentence at 10,000 live fact-checks.
         self._arrays = {t: np.asarray(p, dtype=np.intp) for t, p in self.postings.items()}
-        self._needed = np.asarray(self.totals, dtype=np.float64) * MIN_COVERAGE
+        needed = np.asarray(self.totals, dtype=np.float64) * MIN_COVERAGE
+        # Never 0, so that `shared >= needed` alone also asks for a shared token.
+        self._needed = np.where(needed > 0, needed, np.nextafter(0.0, 1.0))
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -498,7 +500,7 @@ class ClaimIndex:
         """The claims that share at least MIN_COVERAGE of their weight (and any at all)."""
         if shared is None:
             return []
-        return np.flatnonzero((shared > 0) & (shared >= self._needed)).tolist()
+        return np.flatnonzero(shared >= self._needed).tolist()
 
     def match(self, text: str, language: str | None, *, threshold: float, model: Rescorer | None = None) -> list[Match]:
         """The claims the text repeats (at most one match per claim: its best passage).
