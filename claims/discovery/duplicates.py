@@ -162,8 +162,6 @@ def similarity(a: ClaimFeatures, b: ClaimFeatures) -> tuple[float, dict[str, flo
 
 def _words(a: frozenset[str], b: frozenset[str]) -> float:
     """The word signal: Dice and the shorter claim's share found, mixed (one intersection)."""
-    if not (a and b):
-        return 0.0
     return _words_of(len(a & b), len(a), len(b))
 
 

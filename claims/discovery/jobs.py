@@ -326,8 +326,8 @@ def upsert_article(*, url: str, provider: str, feed: Feed | None = None, **field
     Empty values never overwrite what the index already has, so a feed's short entry does
     not blank out text extracted earlier, and re-harvesting changes nothing twice.
     """
-    normalized = normalize_url(url)
-    if not normalized.startswith(("http://", "https://")) or len(normalized) > 2000:
+    normalized = _index_url(url)
+    if normalized is None:
         return None
     values = _filled(fields)
     article, _created = Article.objects.update_or_create(
@@ -348,25 +348,22 @@ def upsert_articles(
     A URL another worker inserts between the look-up and the insert keeps that worker's
     values; it is still reported as new here, as the row-by-row form did.
     """
-    plan: list[tuple[str, dict[str, Any]] | None] = []
-    for url, fields in entries:
-        normalized = normalize_url(url)
-        if not normalized.startswith(("http://", "https://")) or len(normalized) > 2000:
-            plan.append(None)
-        else:
-            plan.append((normalized, _filled(fields)))
-    urls = {item[0] for item in plan if item is not None}
-    ids = dict(Article.objects.filter(url__in=urls).values_list("url", "pk"))
+    usable = [(_index_url(url), fields) for url, fields in entries]
+    ids = dict(Article.objects.filter(url__in={url for url, _f in usable if url}).values_list("url", "pk"))
     new: dict[str, Article] = {}
     updates: list[tuple[str, dict[str, Any]]] = []
-    for item in plan:
-        if item is None:
+    plan: list[tuple[str, bool] | None] = []  # per entry: its URL and whether it is new here
+    for url, fields in usable:
+        if url is None:
+            plan.append(None)
             continue
-        url, values = item
+        values = _filled(fields)
         if url in ids or url in new:
-            updates.append(item)
+            updates.append((url, values))
+            plan.append((url, False))
         else:
             new[url] = Article(url=url, provider=provider, feed=feed, **values)
+            plan.append((url, True))
     with transaction.atomic():
         if new:
             Article.objects.bulk_create(new.values(), ignore_conflicts=True, batch_size=500)
@@ -374,16 +371,15 @@ def upsert_articles(
         for url, values in updates:
             if values:
                 Article.objects.filter(pk=ids[url]).update(**values)
-    out: list[tuple[int, bool] | None] = []
-    first: set[str] = set()
-    for item in plan:
-        if item is None:
-            out.append(None)
-            continue
-        url = item[0]
-        out.append((ids[url], url in new and url not in first))
-        first.add(url)
-    return out
+    return [None if item is None else (ids[item[0]], item[1]) for item in plan]
+
+
+def _index_url(url: str) -> str | None:
+    """The URL as the index keys it (normalised), or None when it cannot be an index row."""
+    normalized = normalize_url(url)
+    if not normalized.startswith(("http://", "https://")) or len(normalized) > 2000:
+        return None
+    return normalized
 
 
 def _filled(fields: dict[str, Any]) -> dict[str, Any]:

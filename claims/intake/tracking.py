@@ -207,15 +207,15 @@ def _matches(
     # sentence is compared with the pooled claims (and reviews) sharing one of its words,
     # in pool order (ties go to the first, as before), not with all ~100.
     sharing = _SharedWords(pool_features, review_features) if duplicates.needs_a_shared_word(threshold) else None
+    # Without the shared-word rule every sentence meets every pooled claim and review (no
+    # count of shared tokens: the comparison intersects them itself).
+    everything: tuple[list[tuple[int, Any, int | None]], list[tuple[Any, Any, int | None]]] = (
+        [(*item, None) for item in pool_features],
+        [(*item, None) for item in review_features],
+    )
     matches: dict[int, Tracked] = {}
     for index, probe in enumerate(probes):
-        claims_compared: list[tuple[int, Any, int | None]]
-        reviews_compared: list[tuple[Any, Any, int | None]]
-        claims_compared, reviews_compared = (
-            sharing.of(probe)
-            if sharing is not None
-            else ([(*item, None) for item in pool_features], [(*item, None) for item in review_features])
-        )
+        claims_compared, reviews_compared = sharing.of(probe) if sharing is not None else everything
         best: Tracked | None = None
         for claim_id, other, shared in claims_compared:
             score = duplicates.similarity_at_least(probe, other, threshold, shared=shared)

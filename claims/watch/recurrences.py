@@ -402,14 +402,13 @@ class ClaimIndex:
         self.idf = {t: math.log(1 + n / len(p)) + 0.5 for t, p in postings.items()}
         self.default_idf = math.log(1 + n) + 0.5  # a word no claim has is as rare as can be
         limit = max(50, int(MAX_DF_SHARE * n))
-        self.postings = {t: p for t, p in postings.items() if len(p) <= limit}
         # A claim word counts once, found through any of its keys, with its rarest key's weight.
         self.groups = [[(g, max(self.idf[t] for t in g)) for g in f.words] for f in self.features]
         self.totals = [sum(w for _g, w in groups) for groups in self.groups]
-        # The same postings as arrays, summed per sentence by numpy (a sentence meets hundreds
-        # of postings; a Python loop over them was a sixth of matching). Dense weights, one
-        # float per live claim: 80 KB a sentence at 10,000 live fact-checks.
-        self._arrays = {t: np.asarray(p, dtype=np.intp) for t, p in self.postings.items()}
+        # The rarer tokens' postings as arrays, summed per sentence by numpy (a sentence meets
+        # hundreds of postings; a Python loop over them was a sixth of matching). Dense
+        # weights, one float per live claim: 80 KB a sentence at 10,000 live fact-checks.
+        self._arrays = {t: np.asarray(p, dtype=np.intp) for t, p in postings.items() if len(p) <= limit}
         needed = np.asarray(self.totals, dtype=np.float64) * MIN_COVERAGE
         # Never 0, so that `shared >= needed` alone also asks for a shared token.
         self._needed = np.where(needed > 0, needed, np.nextafter(0.0, 1.0))
@@ -477,13 +476,6 @@ class ClaimIndex:
         if feats.entities and window.entities and window.entities[0].isdisjoint(feats.tokens):
             score *= SUBJECT_MISMATCH
         return score
-
-    def candidates(self, window: Features) -> dict[int, float]:
-        """Claims sharing rarer tokens with the window, with the weight they share."""
-        weight = self._shared(window)
-        if weight is None:
-            return {}
-        return {int(c): float(weight[c]) for c in np.flatnonzero(weight)}
 
     def _shared(self, window: Features) -> np.ndarray | None:
         """Per live claim (its position) the weight of the rarer tokens it shares with the
