@@ -330,7 +330,8 @@ def test_pooled_claims_rank_by_the_flat_query_exactly_as_by_their_pairs():
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT id, ts_rank(search_vector, to_tsquery('simple', %s)),"
-            " ts_rank(search_vector, to_tsquery('simple', %s)) FROM claims_claim WHERE search_vector @@ to_tsquery('simple', %s)",
+            " ts_rank(search_vector, to_tsquery('simple', %s))"
+            " FROM claims_claim WHERE search_vector @@ to_tsquery('simple', %s)",
             [_combos_tsquery(combos), flat, _combos_tsquery(combos)],
         )
         rows = cursor.fetchall()
