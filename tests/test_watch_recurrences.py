@@ -201,6 +201,32 @@ def test_unpublished_claims_are_not_watched(reviewer):
 
 
 @pytest.mark.django_db
+def test_a_large_rebuilt_index_is_kept_out_of_the_collectors_walks(monkeypatch):
+    """The worker's live index is frozen out of the cyclic GC from GC_FREEZE_FROM claims on;
+    a replaced index is still freed, and a small one leaves the collector alone."""
+    import gc
+    import weakref
+
+    monkeypatch.setattr(rec, "_CACHE", {})
+    gc.unfreeze()
+    monkeypatch.setattr(rec, "GC_FREEZE_FROM", 2)
+    live("Russia has no plans to invade Ukraine.")
+    assert len(rec.live_index().ids) == 1 and gc.get_freeze_count() == 0  # below the bar
+    live("Electricity prices in Norway doubled in 2021.")
+    first = rec.live_index()
+    try:
+        assert len(first.ids) == 2 and gc.get_freeze_count() > 0
+        gone = weakref.ref(first)
+        del first
+        live("NATO promised in 1990 that the alliance would not expand eastward.")
+        assert len(rec.live_index().ids) == 3
+        assert gone() is None  # the replaced index was not kept alive by the freeze
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+
+
+@pytest.mark.django_db
 def test_publishing_matches_the_articles_of_the_last_30_days(commit, reviewer, editor, settings):
     settings.RECURRENCE_LOOKBACK_DAYS = 30
     recent = article("Officials repeated that electricity prices in Norway doubled in 2021.")

@@ -8,6 +8,7 @@ suggested for that claim again.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import threading
 from typing import Any
 
@@ -32,6 +33,10 @@ from claims.watch.recurrences import ClaimIndex, LiveClaim, Match, claim_text
 _CACHE: dict[str, Any] = {}
 _CACHE_LOCK = threading.Lock()
 
+# From this many live claims on, a rebuilt index is moved out of the cyclic collector's walks.
+# Below it the index is small enough that walking it costs nothing worth a full collection.
+GC_FREEZE_FROM = 1_000
+
 
 def _live() -> Any:
     return Claim.objects.filter(status__in=workflow.LIVE_STATES)
@@ -45,7 +50,25 @@ def live_index() -> ClaimIndex:
             rows = _live().values_list("pk", "claim_reviewed", "text", "language")
             _CACHE["index"] = ClaimIndex(LiveClaim(pk, claim_text(cr, t), lang) for pk, cr, t, lang in rows)
             _CACHE["key"] = key
+            _keep_out_of_gc(len(_CACHE["index"].ids))
         return _CACHE["index"]
+
+
+def _keep_out_of_gc(size: int) -> None:
+    """Freeze what is alive now (the new index above all) out of the cyclic collector.
+
+    A harvesting worker holds the live index (hundreds of thousands of containers at 10,000
+    fact-checks) for as long as the live set stays the same, and every full collection walked
+    all of it: 6.9% of the analysis on the harvest bench, most of it in those full walks.
+    Freezing stops the walks; the memory of frozen objects is still freed by reference
+    counting when they are dropped. Unfreezing and collecting first lets a replaced index, and
+    any cycle frozen with it last time, be reclaimed, so nothing frozen piles up across rebuilds.
+    """
+    if size < GC_FREEZE_FROM:
+        return
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
 
 
 def _live_state() -> str:
