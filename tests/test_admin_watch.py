@@ -44,6 +44,16 @@ def test_the_bell_counts_my_unread_notifications_only(client, reviewer, reviewer
 
 
 @pytest.mark.django_db
+def test_the_bell_is_drawn_not_an_emoji_and_hidden_from_screen_readers(client, reviewer):
+    client.force_login(reviewer)
+    html = client.get("/admin/").content.decode()
+    bell = re.search(r'<a [^>]*id="fc-bell".*?</a>', html, re.S).group(0)
+    assert '<svg class="fc-bell-icon"' in bell and 'aria-hidden="true"' in bell
+    assert "\U0001f514" not in bell and "&#128276;" not in bell  # no font needed for the icon
+    assert 'aria-label="0 unread notifications"' in bell
+
+
+@pytest.mark.django_db
 def test_the_list_shows_only_my_notifications_and_opening_one_marks_it_read(client, reviewer, reviewer2):
     mine = note(reviewer, 1)
     theirs = note(reviewer2, 2)
