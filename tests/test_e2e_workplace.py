@@ -103,6 +103,12 @@ def test_reviewer_marks_in_place_and_editor_returns_with_a_reason(live_server, b
     # --- The reviewer sees why ------------------------------------------------------------------
     page = login(browser, live_server, "rita", "/admin/")
     assert "find official figures" in page.inner_text("#fc-my-queue")
+    # Each cell wraps inside its column: Django's dashboard CSS (nowrap, 100% wide headers)
+    # once made the queue's columns equal and their texts run over each other.
+    overflowing = page.evaluate(
+        "[...document.querySelectorAll('#fc-my-queue td')].filter(td => td.scrollWidth > td.clientWidth + 1).length"
+    )
+    assert overflowing == 0
     page.goto(f"{live_server.url}{change}")
     banner = page.inner_text("#fc-handoff")
     assert "Erik Editor returned this claim to research" in banner and "find official figures" in banner
