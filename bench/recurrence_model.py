@@ -86,11 +86,32 @@ def best_threshold(probs: Any, y: Any, gold: int) -> tuple[float, float, float]:
     return best
 
 
+def fitted(X: Any, y: Any, c: float) -> tuple[Any, Any]:
+    """(scaler, logistic regression) fitted on the rows X with labels y."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.preprocessing import StandardScaler
+
+    scaler = StandardScaler().fit(X)
+    return scaler, LogisticRegression(C=c, max_iter=2000).fit(scaler.transform(X), y)
+
+
+def out_of_fold(X: Any, y: Any, groups: Any, keep: Any, c: float) -> Any:
+    """Each pair's probability from a model fitted without its topic (leave-topics-out), on the
+    kept pairs of the other topics only; 0 for the pairs not kept (below the candidate floor)."""
+    import numpy as np
+    from sklearn.model_selection import LeaveOneGroupOut
+
+    oof = np.zeros(len(y))
+    for train, test in LeaveOneGroupOut().split(X, y, groups):
+        train = train[keep[train]]
+        scaler, model = fitted(X[train], y[train], c)
+        oof[test] = model.predict_proba(scaler.transform(X[test]))[:, 1]
+    oof[~keep] = 0.0
+    return oof
+
+
 def cross_validate(pairs: dict[str, Any]) -> dict[str, Any]:
     import numpy as np
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.model_selection import LeaveOneGroupOut
-    from sklearn.preprocessing import StandardScaler
 
     X, y, groups = np.array(pairs["X"]), np.array(pairs["y"]), np.array(pairs["groups"])
     hand = X[:, -1]
@@ -99,13 +120,7 @@ def cross_validate(pairs: dict[str, Any]) -> dict[str, Any]:
     for floor in FLOORS:
         keep = hand >= floor
         for c in CS:
-            oof = np.zeros(len(y))
-            for train, test in LeaveOneGroupOut().split(X, y, groups):
-                train = train[keep[train]]
-                scaler = StandardScaler().fit(X[train])
-                model = LogisticRegression(C=c, max_iter=2000).fit(scaler.transform(X[train]), y[train])
-                oof[test] = model.predict_proba(scaler.transform(X[test]))[:, 1]
-            oof[~keep] = 0.0
+            oof = out_of_fold(X, y, groups, keep, c)
             recall, precision, threshold = best_threshold(oof, y, pairs["gold"])
             table.append({"floor": floor, "C": c, "recall": recall, "precision": precision, "threshold": threshold})
     chosen = max(table, key=lambda r: (round(r["recall"], 6), r["floor"], -r["C"]))
@@ -122,15 +137,12 @@ def cross_validate(pairs: dict[str, Any]) -> dict[str, Any]:
 
 def fit(pairs: dict[str, Any], chosen: dict[str, Any]) -> dict[str, Any]:
     import numpy as np
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.preprocessing import StandardScaler
 
     from claims.watch.rescorer import FEATURES
 
     X, y = np.array(pairs["X"]), np.array(pairs["y"])
     keep = X[:, -1] >= chosen["floor"]
-    scaler = StandardScaler().fit(X[keep])
-    model = LogisticRegression(C=chosen["C"], max_iter=2000).fit(scaler.transform(X[keep]), y[keep])
+    scaler, model = fitted(X[keep], y[keep], chosen["C"])
     scale = [float(s) if s > 0 else 1.0 for s in scaler.scale_]
     return {
         "features": list(FEATURES),
