@@ -487,6 +487,32 @@ at the threshold chosen on the development claims. 1,876 pairs at the low floor 
 - The fresh batch's misses are not missing candidates: 45 of its 48 repeats are among the pairs
   at floor 0.1. What fails is telling them from same-topic claims, and this model does not tell
   them apart either.
+
+## The LibreOffice thesauri as a re-scorer feature (session 14): measured, not adopted
+
+`bench/recurrence_thesaurus.py` (needs Debian's `mythes-no` and `mythes-en-us`, which the project
+does not depend on) reads the Norwegian bokmål thesaurus (13,032 head words) and the English one
+(89,772, from WordNet) and maps every head word's one-word synonyms through the matcher's own word
+keys, so a claim word also counts as found where a passage has one of its synonyms, in either
+language (50,586 keys gain synonyms; a median of 2 each). Two features join the 16: the
+IDF-weighted coverage through synonyms too, and its gain over the plain coverage. The rule, fixed
+before the run: refit on the development claims only (same grouped cross-validation, same grid),
+and read the held-out parts only if the development CV recall rises.
+
+| features | chosen by CV (floor, C) | CV recall at P ≥ 0.95 | held-out P / R | fresh P / R |
+| --- | --- | --- | --- | --- |
+| the re-scorer's 16 (production) | 0.2, 10 | 0.772 | 0.909 / 0.714 | 0.543 / 0.396 |
+| 16 + thesaurus coverage and gain | 0.3, 10 | 0.777 | 0.905 / 0.679 | 0.543 / 0.396 |
+
+- On the development pairs, synonyms raise the coverage of 37 of the 182 repeats and of 264 of
+  the 592 other pairs: they join a same-topic claim's words as readily as a paraphrase's. The
+  thesauri list every sense of a word together ("nekte" has "blokkere", "stoppe", "forby", …).
+- The development gain is one repeat (0.772 → 0.777), so the held-out parts were read, as the rule
+  said: held-out recall falls (0.714 → 0.679), the fresh batch is unchanged.
+- Not adopted. With the sentence model of session 13, two independent sources of paraphrase
+  knowledge have now failed in the same way: the fresh batch's repeats are candidates already,
+  and what is missing is a judgement of whether two sentences state the same thing, which
+  neither a word list nor a small embedding gives.
 """
 
 
