@@ -54,7 +54,7 @@ FUZZ_EXAMPLES ?= 100
 fuzz: venv
 	@scripts/services.sh postgres redis
 	env DATABASE_URL="$(PG_DATABASE_URL)" REDIS_URL="$(PG_REDIS_URL)" FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) \
-		$(PY) -m pytest -q -p no:randomly --durations=5 tests/test_api_fuzz.py
+		$(PY) -m pytest -q -p no:randomly --durations=5 -n "$${TEST_PROCESSES:-auto}" --maxprocesses=4 tests/test_api_fuzz.py
 
 services:
 	@scripts/services.sh

@@ -14,8 +14,47 @@ from tests.factories import ClaimFactory, ReviewFactory, UserFactory
 CHROMIUM = Path("/usr/bin/chromium")
 
 
+# Tests that start processes (Celery workers, Gunicorn, Chromium) or use a Redis database of
+# their own by number: `make test` runs the suite in several processes (pytest-xdist,
+# `--dist loadgroup`), and these all run in one of them, one after another, as they did
+# before, so two never share a broker database or compete for a worker's deadline.
+_ONE_PROCESS_MARKERS = ("browser", "worker", "redis")
+_ONE_PROCESS_MODULES = {"test_celery.py", "test_beat.py", "test_deployment.py", "test_worker_loss.py"}
+
+
 def pytest_collection_modifyitems(config, items):
-    """Skip `browser` tests where Chromium is missing; in CI (where make test installs it) never."""
+    """Give every test its own node id and keep process-starting tests together (above); skip
+    `browser` tests where Chromium is missing, except in CI (where make test installs it)."""
+    together = pytest.mark.xdist_group("one-process")
+    try:
+        grouped = bool(config.getvalue("loadgroup"))  # set in xdist's worker processes
+    except ValueError:
+        grouped = False
+    for item in items:
+        # schemathesis names each operation's item ("test_editor[GET /api/v1/claims/]") after
+        # pytest made its node id from the bare function name, so all of them shared one id:
+        # reports could not tell them apart, and xdist's group scheduling, which keys its work
+        # by node id, ran one of them and dropped the rest. This is the id pytest would make.
+        if item.parent is not None and item.name != item.nodeid.rpartition("::")[2]:
+            item._id = item.parent.id.child(item.name)
+        if item.path.name in _ONE_PROCESS_MODULES or any(m in item.keywords for m in _ONE_PROCESS_MARKERS):
+            item.add_marker(together)
+            if grouped and item.parent is not None:
+                # xdist groups by a "@group" suffix of the node id, which it writes to the
+                # attribute pytest 8 kept the id in; pytest 9 keeps it elsewhere, so without
+                # this the group was ignored and two worker tests shared a broker.
+                item._id = item.parent.id.child(f"{item.name}@one-process")
+    if grouped:
+        # The group is one unit of work, scheduled where its first test stands. At the end, it
+        # leaves pytest-django's order intact in every process: tests in a transaction first,
+        # then those that flush the database (which takes the rating scale with it).
+        items[:] = [i for i in items if "@one-process" not in i.nodeid] + [
+            i for i in items if "@one-process" in i.nodeid
+        ]
+    seen: set[str] = set()
+    twice = {item.nodeid for item in items if item.nodeid in seen or seen.add(item.nodeid)}
+    if twice:
+        raise pytest.UsageError(f"tests share a node id, so parallel runs would skip some: {sorted(twice)[:5]}")
     if CHROMIUM.exists() or os.environ.get("CI") == "true":
         return
     skip = pytest.mark.skip(reason=f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
@@ -25,20 +64,26 @@ def pytest_collection_modifyitems(config, items):
 
 
 _SEED = importlib.import_module("claims.migrations.0002_roles_and_ratings")
+_IMPORTS_SEED = importlib.import_module("claims.migrations.0009_imports_and_external_reviews")
 
 
 @pytest.fixture(autouse=True)
 def _desk_roles_and_ratings(request):
-    """Make sure the groups and rating scale from data migrations exist.
+    """Make sure the groups, the rating scale and its rating texts from data migrations exist.
 
     A transactional test (live server, real worker) ends with a flush that empties every
     table; the next test would otherwise find no roles. Permissions come back by
-    themselves (post_migrate runs after the flush); groups and ratings do not.
+    themselves (post_migrate runs after the flush); the migrations' data does not.
     """
     marker = request.node.get_closest_marker("django_db")
     names = request.fixturenames
     if (marker and marker.kwargs.get("transaction")) or "transactional_db" in names or "live_server" in names:
         request.getfixturevalue("transactional_db")
+        from django.contrib.contenttypes.models import ContentType
+
+        # A flush re-creates the content types under new ids, and a serialized rollback
+        # brings the old ones back: the process's cache may hold either, so it starts empty.
+        ContentType.objects.clear_cache()
     elif marker or "db" in names:
         request.getfixturevalue("db")
     else:
@@ -46,11 +91,19 @@ def _desk_roles_and_ratings(request):
     from django.apps import apps
     from django.contrib.auth.models import Group
 
+    from claims.models import Rating, RatingMapping
+
+    # Each part apart: a flush followed by a serialized rollback has brought back the groups
+    # without the scale. (Tests run in several processes, so a test in a transaction may
+    # follow one that flushed; one after another they never did.)
     if not Group.objects.filter(name="Reviewer").exists():
         for app_config in apps.get_app_configs():
             create_permissions(app_config, verbosity=0)
         _SEED.assign_roles(apps)
+    if not Rating.objects.exists():
         _SEED.create_ratings(apps, None)
+    if not RatingMapping.objects.exists():
+        _IMPORTS_SEED.seed_rating_texts(apps, None)
 
 
 @pytest.fixture

@@ -197,13 +197,15 @@ def test_pages_are_fetched_one_at_a_time_in_order_while_the_previous_one_is_extr
             time.sleep(0.02)  # long enough for a second request to overlap, were one sent
             status = {"/p3.html": 503, "/p5.html": 404}.get(self.path, 200)
             payload = body if status == 200 else b"no"
+            # Out of flight before the body goes: once the client has it, it may ask for the next
+            # page before this thread runs again (it did, on a busy machine).
+            with lock:
+                state["in_flight"] -= 1
             self.send_response(status)
             self.send_header("Content-Type", "text/html; charset=utf-8")
             self.send_header("Content-Length", str(len(payload)))
             self.end_headers()
             self.wfile.write(payload)
-            with lock:
-                state["in_flight"] -= 1
 
         def log_message(self, *args):
             pass

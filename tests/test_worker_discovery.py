@@ -237,7 +237,7 @@ def test_a_worker_killed_mid_job_is_replaced_and_the_job_finishes_once(workers, 
         send("claims.tasks.discover_related", job.pk)
         delivered = time.monotonic()
         # Wait until the worker is stuck fetching the slow page, mid-job.
-        wait_for(lambda: slow_page in server.requests, timeout=60, what="the worker to reach the slow page")
+        wait_for(lambda: stuck_on(server, slow_page), timeout=90, what="the worker to reach the slow page")
         assert job_status(job.pk) == FetchJob.Status.RUNNING
         first.kill()
         killed = FetchJob.objects.get(pk=job.pk)
