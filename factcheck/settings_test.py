@@ -37,9 +37,10 @@ SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 0, minimum=0)
 # another. gw0 keeps REDIS_URL's own database; gwN takes the next ones. The tests that name a
 # database of their own (4, 6, 8, 10) run in one process, in order (tests/conftest.py).
 _XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
-if REDIS_URL and _XDIST_WORKER.startswith("gw") and _XDIST_WORKER[2:].isdigit() and int(_XDIST_WORKER[2:]):
+_PROCESS = int(_XDIST_WORKER[2:]) if _XDIST_WORKER.startswith("gw") and _XDIST_WORKER[2:].isdigit() else 0
+if REDIS_URL and _PROCESS:
     _url = urlsplit(REDIS_URL)
-    _database = int(_url.path.strip("/") or 0) + int(_XDIST_WORKER[2:])
+    _database = int(_url.path.strip("/") or 0) + _PROCESS
     if _database in (4, 6, 8, 10):
         raise ImproperlyConfigured(f"test process {_XDIST_WORKER} would share Redis database {_database}: use fewer")
     REDIS_URL = urlunsplit(_url._replace(path=f"/{_database}"))
