@@ -151,16 +151,34 @@ def test_similarity_is_exactly_the_plain_formula():
 
 
 def test_claimant_lookup_for_speakers_matches_the_full_index():
-    for name in ("Sergej Lavrov", "Antony Blinken", "Jonas Gahr Støre", "Erna Solberg", "Vibeke Solberg", "Peskov"):
+    names = ("Sergej Lavrov", "Antony Blinken", "Jonas Gahr Støre", "Erna Solberg", "Vibeke Solberg", "Peskov")
+    for name in (*names, "Maria Lavrova", "Støre-Hansen", "Anne  Kristin Bratt"):
         ClaimantFactory(name=name)
     full = claimant_index()
     asked = {"Lavrov", "Antony Blinken", "Solberg", "Støre", "Peskov", "Dmitrij Peskov", "Nobody"}
+    asked |= {"LAVROV", "antony blinken", "Bratt", "Hansen", "Kristin Bratt", "100%", "_"}
     narrow = claimant_index(asked)
     for speaker in asked:
         assert narrow.match(speaker) == full.match(speaker), speaker
     assert narrow.match("Solberg") is None  # two Solbergs: a surname alone does not say which
     assert claimant_index(set()).match("Lavrov") is None
     assert isinstance(narrow, speakers.ClaimantIndex)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the surname index is PostgreSQL's")
+def test_claimant_lookup_reads_the_name_indexes_not_the_table():
+    from claims.intake.candidates import _named
+    from claims.models import Claimant
+
+    ClaimantFactory(name="Sergej Lavrov")
+    query = Claimant.objects.filter(_named({"Lavrov", "Jonas Gahr Støre"}, lasts={"Lavrov", "Støre"}, using="default"))
+    sql, params = query.values_list("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a test table is small enough to scan
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    # The query's expressions are the indexes' own, or PostgreSQL could only scan.
+    assert "claimant_last_word_ci" in plan and "claimant_name_ci_unique" in plan, plan
 
 
 def test_pool_terms_feed_one_query(django_assert_max_num_queries):
