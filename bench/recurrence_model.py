@@ -1,11 +1,15 @@
-"""Fit the recurrence re-scorer (claims/watch/rescorer.py) on the development claims only.
+"""Fit the recurrence re-scorer (claims/watch/rescorer.py) on the training parts only.
 
     python bench/recurrence_model.py            # prints the CV table, writes claims/watch/rescorer.json
     python bench/recurrence_model.py --no-write
 
-Pairs: every development article against every development claim whose best passage (the
-hand score of claims/watch/recurrences.py) reaches a low floor; label: the claim is one the
-article repeats. Held-out and fresh claims and articles are not read here at all.
+Pairs: every training article against every training claim whose best passage (the hand
+score of claims/watch/recurrences.py) reaches a low floor; label: the claim is one the
+article repeats. The training parts (`--parts`, by default bench.recurrences.TRAINING: the
+development claims, what the shipped weights were fitted on) are the only ones read; the
+held-out parts are not read at all, not even as negatives. `--parts dev,heldout,fresh` is
+session 15's refit on every part written before it (bench/results/recurrences.md); the
+second fresh batch (bench.recurrences.HELD_OUT) is never a training part.
 
 Regularisation (C), the candidate floor and the threshold are chosen by cross-validation
 grouped by topic (leave-topics-out: every claim of a topic, and its articles, is out of the
@@ -30,14 +34,16 @@ if str(ROOT) not in sys.path:
 
 from bench import recurrences as bench  # noqa: E402
 
+PARTS = ("dev", "heldout", "fresh", bench.HELD_OUT)
 LOW_FLOOR = 0.1  # pairs below this hand score are not candidates at all
 FLOORS = (0.1, 0.2, 0.3, 0.4, 0.5)
 CS = (0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 PRECISION_TARGET = bench.DEV_PRECISION_TARGET
 
 
-def dev_pairs() -> dict[str, Any]:
-    """Features, labels and topics of the development pairs, and the number of gold pairs."""
+def training_pairs(parts: tuple[str, ...] = bench.TRAINING) -> dict[str, Any]:
+    """Features, labels and topics of the training pairs (articles and claims of `parts`),
+    and the number of gold pairs."""
     from claims.watch.recurrences import ClaimIndex
     from claims.watch.rescorer import pair_features
 
@@ -46,7 +52,8 @@ def dev_pairs() -> dict[str, Any]:
     claims = bench.live_claims(data)
     index = ClaimIndex(claims)  # every claim, as production indexes every live fact-check
     position = {index.ids[n]: n for n in range(len(index.ids))}
-    dev = {c["id"]: c for c in data["claims"] if bench._split(c) == "dev"}
+    assert bench.HELD_OUT not in parts, "the second fresh batch is held out"
+    known = {c["id"]: c for c in data["claims"] if bench._split(c) in parts}
     by_number = {n: c["id"] for n, c in enumerate(data["claims"], start=1)}
     topic_of = {c["id"]: c["topic"] for c in data["claims"]}
     rows: list[list[float]] = []
@@ -54,14 +61,14 @@ def dev_pairs() -> dict[str, Any]:
     groups: list[str] = []
     gold_total = 0
     for article in articles:
-        if article["split"] != "dev":
+        if article["split"] not in parts:
             continue
         gold = set(article["gold"])
         gold_total += len(gold)
         topic = topic_of[article["claim"]] if article["claim"] else article["id"].split("-")[0]
         for claim, passage in index.passages(article["text"], article["language"], floor=LOW_FLOOR).items():
             name = by_number[index.ids[claim]]
-            if name not in dev:
+            if name not in known:
                 continue  # held-out claims are not read, not even as negatives
             rows.append(pair_features(index, claim, passage))
             labels.append(int(name in gold))
@@ -144,7 +151,9 @@ def every_pair(extra: Callable[..., list[float]]) -> dict[str, Any]:
         "split": split,
         "topic": np.array(topics),
         "dev": (split == "dev") & np.array(dev_claim),
-        "gold": {s: sum(len(a["gold"]) for a in articles if a["split"] == s) for s in ("dev", "heldout", "fresh")},
+        "gold": {
+            s: sum(len(a["gold"]) for a in articles if a["split"] == s) for s in ("dev", "heldout", "fresh", "fresh2")
+        },
     }
 
 
@@ -191,7 +200,7 @@ def cross_validate(pairs: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def fit(pairs: dict[str, Any], chosen: dict[str, Any]) -> dict[str, Any]:
+def fit(pairs: dict[str, Any], chosen: dict[str, Any], parts: tuple[str, ...] = bench.TRAINING) -> dict[str, Any]:
     import numpy as np
 
     from claims.watch.rescorer import FEATURES
@@ -209,18 +218,20 @@ def fit(pairs: dict[str, Any], chosen: dict[str, Any]) -> dict[str, Any]:
         "threshold": chosen["threshold"],
         "floor": chosen["floor"],
         "C": chosen["C"],
-        "fitted_on": "development claims of bench/recurrences.py only (bench/recurrence_model.py)",
+        "fitted_on": f"{'+'.join(parts)} claims of bench/recurrences.py only (bench/recurrence_model.py)",
     }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--no-write", action="store_true")
+    parser.add_argument("--parts", default=",".join(bench.TRAINING), help="the parts fitted on (comma-separated)")
     args = parser.parse_args()
     bench._setup_django()
-    pairs = dev_pairs()
+    parts = tuple(args.parts.split(","))
+    pairs = training_pairs(parts)
     cv = cross_validate(pairs)
-    print(f"dev pairs {cv['pairs']} ({cv['positives']} repeats of {cv['gold']} gold), {cv['topics']} topic groups")
+    print(f"training pairs {cv['pairs']} ({cv['positives']} repeats of {cv['gold']} gold), {cv['topics']} topic groups")
     print(f"hand score, same pairs: recall {cv['hand']['recall']:.3f} at precision {cv['hand']['precision']:.3f}")
     for row in cv["table"]:
         print(
@@ -228,7 +239,7 @@ def main() -> None:
             f"precision {row['precision']:.3f} threshold {row['threshold']:.4f}"
         )
     print("chosen", cv["chosen"])
-    weights = fit(pairs, cv["chosen"])
+    weights = fit(pairs, cv["chosen"], parts)
     weights["cv"] = {"chosen": cv["chosen"], "hand": cv["hand"], "pairs": cv["pairs"], "topics": cv["topics"]}
     print(json.dumps(weights, indent=1))
     if not args.no_write:
