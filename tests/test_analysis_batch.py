@@ -343,3 +343,29 @@ def test_pooled_claims_rank_by_the_flat_query_exactly_as_by_their_pairs():
     mixed = [[(frozenset({"grense"}), frozenset()), (frozenset(), frozenset({"soldat"}))],
              [(frozenset(), frozenset({"grense"})), (frozenset({"kyiv"}), frozenset())]]  # fmt: skip
     assert _rank_tsquery(mixed) == _combos_tsquery(mixed)
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the batch statement is PostgreSQL's")
+def test_the_batch_pool_statement_returns_each_items_own_query_rows_in_order():
+    for i in range(12):
+        ClaimFactory(text=f"Tromsø kommune bygger {i} nye skoler og barnehager innen 2028", language="nb")
+        ClaimFactory(text=f"Bergen kommune legger ned {i} skoler i sentrum", language="nb")
+    duplicate = ClaimFactory(text="Tromsø kommune bygger nye skoler", language="nb")
+    duplicate.duplicate_of = Claim.objects.exclude(pk=duplicate.pk).first()
+    duplicate.save()
+    word_sets = [
+        [[["tromso"], ["skoler"], ["barnehager"]], [["kommune"], ["bygger"]]],
+        [],  # an article with no telling words
+        [[["bergen"], ["skoler"]], [["sentrum"]]],
+        [[["oslo"], ["sykehus"]]],  # nothing shares them
+    ]
+    claims = Claim.objects.filter(duplicate_of__isnull=True).only("id", "text", "language")
+    batch = search.claims_sharing_pools(claims, word_sets, limit=7)
+    one_by_one = [
+        search.fetch_from_gin(search_claims_sharing(claims, sets)[:7]) if sets else [] for sets in word_sets
+    ]
+    assert [[c.pk for c in rows] for rows in batch] == [[c.pk for c in rows] for rows in one_by_one]
+    assert len(batch[0]) == 7 and len(batch[2]) == 7 and batch[1] == batch[3] == []  # the cut has teeth
+    assert all(duplicate.pk not in {c.pk for c in rows} for rows in batch)
+    assert batch[0][0].text == one_by_one[0][0].text and "status" in batch[0][0].get_deferred_fields()
