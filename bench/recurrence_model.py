@@ -34,7 +34,7 @@ if str(ROOT) not in sys.path:
 
 from bench import recurrences as bench  # noqa: E402
 
-PARTS = ("dev", "heldout", "fresh", bench.HELD_OUT)
+PARTS = ("dev", "heldout", "fresh", bench.HELD_OUT, bench.HELD_OUT_LAST)
 LOW_FLOOR = 0.1  # pairs below this hand score are not candidates at all
 FLOORS = (0.1, 0.2, 0.3, 0.4, 0.5)
 CS = (0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
@@ -52,7 +52,7 @@ def training_pairs(parts: tuple[str, ...] = bench.TRAINING) -> dict[str, Any]:
     claims = bench.live_claims(data)
     index = ClaimIndex(claims)  # every claim, as production indexes every live fact-check
     position = {index.ids[n]: n for n in range(len(index.ids))}
-    assert bench.HELD_OUT not in parts, "the second fresh batch is held out"
+    assert not {bench.HELD_OUT, bench.HELD_OUT_LAST} & set(parts), "the session-15 batches are held out"
     known = {c["id"]: c for c in data["claims"] if bench._split(c) in parts}
     by_number = {n: c["id"] for n, c in enumerate(data["claims"], start=1)}
     topic_of = {c["id"]: c["topic"] for c in data["claims"]}
