@@ -218,7 +218,13 @@ class MemorySampler(threading.Thread):
 
     def run(self) -> None:
         while not self.done.wait(0.25):
-            self.samples.append((self.stored(), [tree_rss_mb(pid) for pid in self.pids]))
+            self._sample()
+        # One more after the run: when the last page and its analysis land between two ticks,
+        # no sample saw the last article stored, and the growth had no end point (session 15).
+        self._sample()
+
+    def _sample(self) -> None:
+        self.samples.append((self.stored(), [tree_rss_mb(pid) for pid in self.pids]))
 
     def peak(self) -> float:
         return max((max(rss) for _n, rss in self.samples), default=0.0)
