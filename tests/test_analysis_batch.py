@@ -362,9 +362,7 @@ def test_the_batch_pool_statement_returns_each_items_own_query_rows_in_order():
     ]
     claims = Claim.objects.filter(duplicate_of__isnull=True).only("id", "text", "language")
     batch = search.claims_sharing_pools(claims, word_sets, limit=7)
-    one_by_one = [
-        search.fetch_from_gin(search_claims_sharing(claims, sets)[:7]) if sets else [] for sets in word_sets
-    ]
+    one_by_one = [search.fetch_from_gin(search_claims_sharing(claims, sets)[:7]) if sets else [] for sets in word_sets]
     assert [[c.pk for c in rows] for rows in batch] == [[c.pk for c in rows] for rows in one_by_one]
     assert len(batch[0]) == 7 and len(batch[2]) == 7 and batch[1] == batch[3] == []  # the cut has teeth
     assert all(duplicate.pk not in {c.pk for c in rows} for rows in batch)
