@@ -278,6 +278,31 @@ the shipped model, for the figures only; no choice was made on it.
   "færre" – "fewer", "gutt" – "boy", "nesten" – "almost" (the tables send "nesten" to "next"). Second,
   some repeats need reasoning: "hver andre gård er lagt ned" says the farms were halved, and
   "three quarters of the audience is left" says it fell by a quarter.
+- **Then one change, chosen without the new batches: 250 everyday word pairs.** A helper wrote
+  them without seeing any fixture, and they sit in the shared written lexicon
+  (claims/discovery/lexicon_data/news_nb_en.tsv, "everyday news words"). They cover irregular
+  comparatives (færre, flere, mindre, større …), quantifiers and adverbs (nesten → almost; the
+  stemmer had sent it to "neste", next), people (gutt, jente, passasjer …), and public-life
+  nouns and verbs (skipsfart, havn, sykehjem, gård, kino, brev; halvere, motta, tjene …). The
+  re-scorer was then refitted on the development claims, as shipped (CV floor 0.1, C 10,
+  threshold 0.698, CV recall 0.777 at precision 0.953). It was judged on the development CV,
+  on the worn parts, and on the other benches that read the lexicon:
+
+  | part | before (P / R) | after (P / R) |
+  | --- | --- | --- |
+  | old held-out | 0.889 / 0.714 | 0.913 / 0.750 |
+  | fresh | 0.545 / 0.375 | 0.571 / 0.417 |
+  | fresh2 | 0.327 / 0.283 | 0.367 / 0.367 |
+  | fresh3 (read again after the change, so no longer untouched) | 0.147 / 0.083 | 0.200 / 0.150 |
+
+  The hand score rose on every part too (old held-out recall 0.554 → 0.589, fresh2 0.283 → 0.367).
+  Duplicates were unchanged (bench/duplicates.py). Tracking pools gained one translation (23 → 24 of 28).
+  Ranking left-out P@5 went 0.867 → 0.871 and nDCG@10 0.917 → 0.913 (Geneva 0.854 → 0.838, cross-language P@5
+  0.883 → 0.917): flat within a claim or two. The clean figure for fresh3 stays its first read,
+  0.147 / 0.083. The after-change figure shows the direction, nothing more.
+- Speed: the refit's candidate floor is 0.1 (the CV rule's choice: two repeats more than at 0.2),
+  so more passages are re-scored. Matching alone went from 520 to 413 articles/s in the speed
+  table. That is still eight times the 50/s a worker needs.
 - What this means for the desk. On topics the matcher was not developed on, a recurrence alert
   is right about one time in four to six, and it finds one repeat in five to ten. The status
   new/confirmed/dismissed and the reviewer's confirmation stay essential. The dev-derived

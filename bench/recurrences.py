@@ -334,8 +334,9 @@ def markdown(quality: dict[str, Any], pace: dict[str, Any]) -> str:
         f"{quality['articles_fresh']} in the fresh batch of session 4, {quality['articles_fresh2']} and "
         f"{quality['articles_fresh3']} in the second and third fresh batches of session 15, held out).",
         "",
-        "Production (session 5): the learned re-scorer (claims/watch/rescorer.py, a logistic regression",
-        "over 16 features of a claim and its best passage, fitted on the development claims only by",
+        "Production (session 5, refitted in session 15 after the everyday word pairs): the learned",
+        "re-scorer (claims/watch/rescorer.py, a logistic regression over 16 features of a claim and",
+        "its best passage, fitted on the development claims only by",
         "`bench/recurrence_model.py`) at the threshold its grouped cross-validation chose, "
         f"**{model['threshold']}** (candidate floor: hand score {model['floor']}). Beside it the hand score "
         f"of session 4 at its own development threshold **{quality['threshold']}**.",
