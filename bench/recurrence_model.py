@@ -9,7 +9,8 @@ article repeats. The training parts (`--parts`, by default bench.recurrences.TRA
 development claims, what the shipped weights were fitted on) are the only ones read; the
 held-out parts are not read at all, not even as negatives. `--parts dev,heldout,fresh` is
 session 15's refit on every part written before it (bench/results/recurrences.md); the
-second fresh batch (bench.recurrences.HELD_OUT) is never a training part.
+second and third fresh batches (bench.recurrences.HELD_OUT, HELD_OUT_LAST) are never
+training parts.
 
 Regularisation (C), the candidate floor and the threshold are chosen by cross-validation
 grouped by topic (leave-topics-out: every claim of a topic, and its articles, is out of the
@@ -151,9 +152,7 @@ def every_pair(extra: Callable[..., list[float]]) -> dict[str, Any]:
         "split": split,
         "topic": np.array(topics),
         "dev": (split == "dev") & np.array(dev_claim),
-        "gold": {
-            s: sum(len(a["gold"]) for a in articles if a["split"] == s) for s in ("dev", "heldout", "fresh", "fresh2")
-        },
+        "gold": {s: sum(len(a["gold"]) for a in articles if a["split"] == s) for s in PARTS},
     }
 
 

@@ -63,8 +63,8 @@ def _setup_django() -> None:
 
 def load() -> dict[str, Any]:
     """The main set, the second development batch, the fresh batch (session 4) and the second
-    fresh batch (session 15) as one: claims, and fillers by topic (each later batch has topics
-    of its own)."""
+    and third fresh batches (session 15) as one: claims, and fillers by topic (each later batch
+    has topics of its own)."""
     batches = [json.loads(path.read_text(encoding="utf-8")) for path in (DATA, DEV2, FRESH, FRESH2, FRESH3)]
     fillers: dict[str, Any] = {}
     for batch in batches:

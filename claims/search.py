@@ -389,14 +389,8 @@ def claims_sharing_pools(
     # parsed once per branch (OFFSET 0 keeps them computed, not re-parsed per claim ranked),
     # and the branch SQL is Django's, so `queryset`'s filters and columns hold. The columns
     # in each branch, not joined on after: for a join PostgreSQL hashes the whole claims table.
-    table = model._meta.db_table
-    # Safe: constant SQL and the table name; `q` is the lateral row below.
-    branch = (
-        queryset.filter(RawSQL(f'"{table}"."search_vector" @@ q.match', [], output_field=BooleanField()))  # noqa: S611
-        .annotate(pool_rank=RawSQL(f'ts_rank("{table}"."search_vector", q.rank)', [], output_field=FloatField()))  # noqa: S611
-        .order_by()
-        .values_list("pool_rank", *names)
-    )
+    # `q` is the lateral row of the statement below.
+    branch = _ranked_by(queryset, "q.match", [], "q.rank", []).order_by().values_list("pool_rank", *names)
     branch_sql, branch_params = branch.query.sql_with_params()
     columns = ", ".join(f"c{i}" for i in range(len(names)))
     pk = names.index(model._meta.pk.attname)
@@ -527,16 +521,22 @@ def _rank_tsquery(combos: list[list[Group]]) -> str:
 def _ranked_match(queryset: QuerySet, text: str, rank_text: str | None = None) -> QuerySet:
     """PostgreSQL: the claims matching the tsquery `text`, best ranked first (by the rank
     of `rank_text`, when given: `_rank_tsquery`)."""
+    query = "to_tsquery('simple', %s)"
+    return _ranked_by(queryset, query, [text], query, [text if rank_text is None else rank_text])
+
+
+def _ranked_by(
+    queryset: QuerySet, match_sql: str, match_params: list[Any], rank_sql: str, rank_params: list[Any]
+) -> QuerySet:
+    """PostgreSQL: the claims whose search vector matches the tsquery SQL `match_sql`, ranked
+    by `rank_sql` (annotated as `pool_rank`), best first."""
     table = queryset.model._meta.db_table
-    # Safe: constant SQL and the table name; the tsquery text is a bound parameter.
+    # Safe: constant SQL and the table name; the tsquery texts are bound parameters or
+    # references to a row the caller's statement provides.
     match = RawSQL(  # noqa: S611
-        f'"{table}"."search_vector" @@ to_tsquery(\'simple\', %s)', [text], output_field=BooleanField()
+        f'"{table}"."search_vector" @@ {match_sql}', match_params, output_field=BooleanField()
     )
-    rank = RawSQL(  # noqa: S611
-        f'ts_rank("{table}"."search_vector", to_tsquery(\'simple\', %s))',
-        [text if rank_text is None else rank_text],
-        output_field=FloatField(),
-    )
+    rank = RawSQL(f'ts_rank("{table}"."search_vector", {rank_sql})', rank_params, output_field=FloatField())  # noqa: S611
     return queryset.filter(match).annotate(pool_rank=rank).order_by("-pool_rank", "-id")
 
 

@@ -171,7 +171,7 @@ def test_claimant_lookup_reads_the_name_indexes_not_the_table():
     from claims.models import Claimant
 
     ClaimantFactory(name="Sergej Lavrov")
-    query = Claimant.objects.filter(_named({"Lavrov", "Jonas Gahr Støre"}, lasts={"Lavrov", "Støre"}, using="default"))
+    query = Claimant.objects.filter(_named({"Lavrov", "Jonas Gahr Støre"}, using="default"))
     sql, params = query.values_list("pk").query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")  # a test table is small enough to scan

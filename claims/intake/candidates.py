@@ -78,7 +78,7 @@ def claimant_index(speaker_names: set[str] | None = None) -> speakers.ClaimantIn
         names = {n.strip() for n in speaker_names if n and n.strip()}
         if not names:
             return speakers.ClaimantIndex.build([])
-        claimants = claimants.filter(_named(names, lasts={name.split()[-1] for name in names}, using=claimants.db))
+        claimants = claimants.filter(_named(names, using=claimants.db))
     return speakers.ClaimantIndex.build(claimants.order_by().values_list("pk", "name"))
 
 
@@ -98,12 +98,13 @@ class _LowerIn(Func):
     output_field = BooleanField()
 
 
-def _named(names: set[str], *, lasts: set[str], using: str) -> Q:
+def _named(names: set[str], *, using: str) -> Q:
     """Claimants with one of the full names, or whose name is or ends with one of the surnames.
 
     On PostgreSQL both halves are index look-ups (the case-insensitive unique index on the
     name, and migration 0020's on its last word); the LIKE '% surname' this replaces read
     every claimant with every speaker's patterns. Elsewhere the same rows by comparisons."""
+    lasts = {name.split()[-1] for name in names}
     if connections[using].vendor == "postgresql":
         return Q(_LowerIn(Lower("name"), Value(sorted(names)))) | Q(_LowerIn(_LastWord("name"), Value(sorted(lasts))))
     condition = Q()
