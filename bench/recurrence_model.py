@@ -35,7 +35,7 @@ if str(ROOT) not in sys.path:
 
 from bench import recurrences as bench  # noqa: E402
 
-PARTS = ("dev", "heldout", "fresh", bench.HELD_OUT, bench.HELD_OUT_LAST)
+PARTS = ("dev", "heldout", "fresh", bench.HELD_OUT, bench.HELD_OUT_LAST, bench.FOURTH)
 LOW_FLOOR = 0.1  # pairs below this hand score are not candidates at all
 FLOORS = (0.1, 0.2, 0.3, 0.4, 0.5)
 CS = (0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
@@ -53,13 +53,14 @@ def training_pairs(parts: tuple[str, ...] = bench.TRAINING) -> dict[str, Any]:
     claims = bench.live_claims(data)
     index = ClaimIndex(claims)  # every claim, as production indexes every live fact-check
     position = {index.ids[n]: n for n in range(len(index.ids))}
-    assert not {bench.HELD_OUT, bench.HELD_OUT_LAST} & set(parts), "the session-15 batches are held out"
+    assert bench.CLEAN not in parts, "the last batch of session 16 is held out"
     known = {c["id"]: c for c in data["claims"] if bench._split(c) in parts}
     by_number = {n: c["id"] for n, c in enumerate(data["claims"], start=1)}
     topic_of = {c["id"]: c["topic"] for c in data["claims"]}
     rows: list[list[float]] = []
     labels: list[int] = []
     groups: list[str] = []
+    splits: list[str] = []
     gold_total = 0
     for article in articles:
         if article["split"] not in parts:
@@ -74,8 +75,10 @@ def training_pairs(parts: tuple[str, ...] = bench.TRAINING) -> dict[str, Any]:
             rows.append(pair_features(index, claim, passage))
             labels.append(int(name in gold))
             groups.append(topic)
+            splits.append(article["split"])
     assert all(index.ids[position[c.claim_id]] == c.claim_id for c in claims)
-    return {"X": rows, "y": labels, "groups": groups, "gold": gold_total}
+    gold = {part: sum(len(a["gold"]) for a in articles if a["split"] == part) for part in parts}
+    return {"X": rows, "y": labels, "groups": groups, "splits": splits, "gold": gold_total, "gold_by_part": gold}
 
 
 def best_threshold(probs: Any, y: Any, gold: int) -> tuple[float, float, float]:

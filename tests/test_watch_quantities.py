@@ -36,3 +36,61 @@ def test_counts_factors_and_halves():
     # "to" is two only in Norwegian; "en" and "one" are not counts (articles, pronouns).
     assert quantities("They went to Oslo.", "en") == set()
     assert quantities("De bodde der i to år med en venn.", "nb") == {"2"}
+
+
+def _compare(claim: str, claim_language: str, passage: str, passage_language: str) -> tuple[bool, bool]:
+    """(conflict, missing) as the recurrence matcher reads the two texts' quantities."""
+    from claims.watch.recurrences import _kinds, compared_quantities, quantities_missing
+
+    claim_kinds = _kinds(quantities(claim, claim_language))
+    passage_kinds = _kinds(quantities(passage, passage_language))
+    conflict = any(not (q & w) for q, w in compared_quantities(claim_kinds, passage_kinds))
+    return conflict, quantities_missing(claim_kinds, passage_kinds)
+
+
+@pytest.mark.parametrize(
+    ("claim", "passage", "conflict", "missing"),
+    [
+        # Years are a kind of their own: sharing the count does not hide another year.
+        (
+            "Tromsø has issued eleven boil-water notices since 2015.",
+            "Tromsø has issued eleven notices since 2022.",
+            True,
+            False,
+        ),
+        (
+            "Tromsø has issued eleven boil-water notices since 2015.",
+            "Tromsø has issued two notices since 2015.",
+            True,
+            False,
+        ),
+        (
+            "Tromsø has issued eleven boil-water notices since 2015.",
+            "Eleven times since 2015, Tromsø said.",
+            False,
+            False,
+        ),
+        # A count against a passage that states only a year: the count is missing, not contradicted.
+        ("Three new hospitals will open by 2030.", "New hospitals will open by 2030.", False, True),
+        ("Prices rose in 2021.", "Prices rose sharply.", False, True),
+        # A change by a factor against a change by a share.
+        ("The value of salmon exports has doubled since 2018.", "It has grown by a third since 2018.", True, False),
+        ("The value of salmon exports has doubled since 2018.", "It is up 100 percent on 2018.", False, False),
+        (
+            "Cruise guests spend half as much a day as hotel guests.",
+            "Hotel guests spend twice as much a day.",
+            False,
+            False,
+        ),
+    ],
+)
+def test_the_matcher_compares_quantities_kind_by_kind(claim, passage, conflict, missing):
+    assert _compare(claim, "en", passage, "en") == (conflict, missing)
+
+
+def test_a_year_is_four_digits_of_the_last_three_centuries():
+    from claims.watch.recurrences import _kinds
+
+    kinds = _kinds(quantities("In 2021, 1500 of 9800 conscripts left; 2300 in all.", "en"))
+    assert kinds["year"] == {"2021"}
+    assert kinds["figure"] == {"1500", "9800", "2300"}

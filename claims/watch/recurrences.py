@@ -323,10 +323,52 @@ def _join(a: Features, b: Features) -> Features:
 
 @lru_cache(maxsize=4096)  # a window meets ~200 claims, and many claims state the same figures
 def _kinds(numbers: frozenset[str]) -> dict[str, frozenset[str]]:
-    """Quantities by kind: shares ("P20"), factors ("x2") and plain figures (shared: not to be changed)."""
+    """Quantities by kind: shares ("P20"), factors ("x2"), years and other figures (shared: not
+    to be changed). Years apart: "eleven notices since 2015" and "eleven notices since 2022"
+    share the 11, and as one kind of figure they agreed."""
     shares = frozenset(q for q in numbers if q[:1] == "P")
     factors = frozenset(q for q in numbers if q[:1] == "x")
-    return {"share": shares, "factor": factors, "figure": numbers - shares - factors}
+    figures = numbers - shares - factors
+    years = frozenset(q for q in figures if _is_year(q))
+    return {"share": shares, "factor": factors, "year": years, "figure": figures - years}
+
+
+def compared_quantities(
+    claim_kinds: dict[str, frozenset[str]], window_kinds: dict[str, frozenset[str]]
+) -> list[tuple[frozenset[str], frozenset[str]]]:
+    """The claim's and the window's quantities of each kind both state. A change by a factor
+    on one side and by a share on the other (and no factor) are one kind of change: "doubled"
+    is "up 100 percent", and "up by a third" is another change than "doubled"."""
+    pairs = [(q, window_kinds[kind]) for kind, q in claim_kinds.items() if q and window_kinds[kind]]
+    for one, other in ((claim_kinds, window_kinds), (window_kinds, claim_kinds)):
+        if one["factor"] and not other["factor"] and other["share"] and not one["share"]:
+            as_share = _factor_shares(one["factor"])
+            pairs.append((as_share, other["share"]) if one is claim_kinds else (other["share"], as_share))
+    return pairs
+
+
+def _factor_shares(factors: frozenset[str]) -> frozenset[str]:
+    # "x2" -> "P100" and "P50": doubled is up by 100 percent, and twice as much as the other
+    # is the other spending half as much.
+    found = set()
+    for factor in factors:
+        times = float(factor[1:])
+        if times > 1:
+            found.update({f"P{round(100 * (times - 1))}", f"P{round(100 / times)}"})
+    return frozenset(found)
+
+
+def quantities_missing(claim_kinds: dict[str, frozenset[str]], window_kinds: dict[str, frozenset[str]]) -> bool:
+    """The claim states a quantity and the window none, or only a year where the claim states
+    more than its years ("three new hospitals by 2030" against "by 2030")."""
+    counted = ("share", "factor", "figure")
+    if not any(window_kinds.values()):
+        return any(claim_kinds.values())
+    return any(claim_kinds[kind] for kind in counted) and not any(window_kinds[kind] for kind in counted)
+
+
+def _is_year(quantity: str) -> bool:
+    return len(quantity) == 4 and quantity.isdigit() and 1800 <= int(quantity) <= 2100
 
 
 @dataclass(frozen=True)
@@ -445,12 +487,12 @@ class ClaimIndex:
         # "ti år" is "ten years"; stating others is another claim, stating none a weaker match.
         # Each kind apart (shares, factors, plain figures): "half of those under 30" and "one in
         # ten of those under 30" share the 30 but state different shares.
-        if feats.numbers and window.numbers:
+        if feats.numbers:
             claim_kinds, window_kinds = _kinds(feats.numbers), _kinds(window.numbers)
-            if any(q and window_kinds[kind] and not (q & window_kinds[kind]) for kind, q in claim_kinds.items()):
+            if any(not (q & w) for q, w in compared_quantities(claim_kinds, window_kinds)):
                 score *= NUMBER_MISMATCH
-        elif feats.numbers:
-            score *= MISSING_NUMBER
+            elif quantities_missing(claim_kinds, window_kinds):
+                score *= MISSING_NUMBER
         # The passage's own share in the claim: a passage about something else that only
         # borrows the claim's words ("children who do sport sleep better" for "… get better
         # grades") carries weight of its own the claim lacks. (1 - that share) ** EXTRA_ALPHA.

@@ -20,7 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from claims.watch.recurrences import Features, _kinds
+from claims.watch.recurrences import Features, _kinds, compared_quantities, quantities_missing
 
 if TYPE_CHECKING:
     from claims.watch.recurrences import ClaimIndex, Match, Passage
@@ -59,7 +59,7 @@ def pair_features(index: ClaimIndex, claim: int, passage: Passage) -> list[float
     extra = sum(w for g, w in words if g.isdisjoint(feats.tokens))
     cross = float(bool(feats.language and window.language and feats.language != window.language))
     claim_kinds, window_kinds = _kinds(feats.numbers), _kinds(window.numbers)
-    compared = [(q, window_kinds[kind]) for kind, q in claim_kinds.items() if q and window_kinds[kind]]
+    compared = compared_quantities(claim_kinds, window_kinds)
     entities = feats.entities
     up_down = (feats.up and not feats.down and window.down and not window.up) or (
         feats.down and not feats.up and window.up and not window.down
@@ -74,7 +74,7 @@ def pair_features(index: ClaimIndex, claim: int, passage: Passage) -> list[float
         coverage * cross,
         float(any(q & w for q, w in compared)),
         float(any(not (q & w) for q, w in compared)),
-        float(bool(feats.numbers) and not window.numbers),
+        float(quantities_missing(claim_kinds, window_kinds)),
         float(feats.negated != window.negated),
         float(up_down),
         sum(not e.isdisjoint(tokens) for e in entities) / len(entities) if entities else 1.0,
