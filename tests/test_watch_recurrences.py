@@ -148,6 +148,37 @@ def test_a_passage_mostly_about_something_else_scores_lower():
     assert index.score(0, padded) < 0.9
 
 
+def test_a_compound_found_by_one_half_is_half_a_word_found():
+    """ "Teaterbesøket" shares only "besøk" with "Kinobesøket": another claim, not the claim
+    said again; "besøk på kino" and "cinema visits" find both halves."""
+    index = ClaimIndex([LiveClaim(1, "Kinobesøket i Norge er redusert med en fjerdedel siden 2019.", "nb")])
+
+    def hand(text: str, language: str) -> float:
+        return index.passages(text, language, floor=0.0)[0][0]
+
+    other = hand("Teaterbesøket i Norge er redusert med en fjerdedel siden 2019.", "nb")
+    assert hand("Kinobesøket i Norge er redusert med en fjerdedel siden 2019.", "nb") == 1.0
+    assert hand("Besøket på kino i Norge er redusert med en fjerdedel siden 2019.", "nb") > other
+    assert other < 0.9
+
+
+def test_another_year_or_a_date_the_claim_lacks_marks_another_claim():
+    index = ClaimIndex([LiveClaim(1, "Tromsø municipality has issued eleven boil-water notices since 2015.", "en")])
+    same = index.passages("Tromsø has issued eleven boil-water notices since 2015.", "en", floor=0.0)[0][0]
+    later = index.passages("Tromsø has issued eleven boil-water notices since 2022.", "en", floor=0.0)[0][0]
+    assert later < same * 0.5
+    undated = ClaimIndex(
+        [LiveClaim(1, "Norwegians lose more money on foreign gambling sites than on Norsk Tipping.", "en")]
+    )
+    now = undated.passages(
+        "Norwegians lose more money on foreign gambling sites than on Norsk Tipping.", "en", floor=0.0
+    )
+    then = undated.passages(
+        "In 2012 Norwegians lost more money on foreign gambling sites than on Norsk Tipping.", "en", floor=0.0
+    )
+    assert then[0][0] < now[0][0]
+
+
 def test_irregular_verbs_and_untranslated_look_alikes_meet_across_languages():
     """ "vunnet"/"won" through the shared table of irregular forms; "olympiske"/"Olympic",
     which no lexicon translates, by their first five letters."""
@@ -315,20 +346,24 @@ def test_quality_on_the_labelled_set_does_not_fall_below_its_floor():
     assert figures["claims"] >= 96 and figures["articles"] >= 1100
     assert figures["languages"] == ["en", "nb"]
     # Production is the learned re-scorer (claims/watch/rescorer.py) at its own threshold.
-    # Measured (bench/results/recurrences.md, session 15, the 96 claims in the index, after the
-    # everyday word pairs and the refit): dev 0.97 / 0.79 (in-sample; grouped CV 0.95 / 0.78),
-    # held out 0.91 / 0.75, fresh batch 0.57 / 0.42, the batches of session 15 0.37 / 0.37 and
-    # 0.20 / 0.15 (0.15 / 0.08 at its first, clean read); the goal (0.9 / 0.8) is not reached.
+    # Measured (bench/results/recurrences.md, session 16, after years as a kind of their own,
+    # changes by factor against share, compounds as two halves and the dated-passage cut;
+    # weights of session 15): dev 0.97 / 0.79 (in-sample; grouped CV 0.95 / 0.78), held out
+    # 0.93 / 0.77, fresh 0.66 / 0.48, the batches of session 15 0.39 / 0.37 and 0.21 / 0.15,
+    # fresh4 0.64 / 0.42 (0.47 / 0.38 at its first, clean read); the goal (0.9 / 0.8) is not
+    # reached on the batches written after the weights.
     model = figures["model"]
-    assert model["dev"]["precision"] >= 0.95 and model["dev"]["recall"] >= 0.75
-    assert model["heldout"]["precision"] >= 0.88 and model["heldout"]["recall"] >= 0.72
-    assert model["fresh"]["precision"] >= 0.55 and model["fresh"]["recall"] >= 0.39
-    assert model["fresh2"]["precision"] >= 0.34 and model["fresh2"]["recall"] >= 0.34
-    assert model["fresh3"]["precision"] >= 0.17 and model["fresh3"]["recall"] >= 0.12
+    assert model["dev"]["precision"] >= 0.95 and model["dev"]["recall"] >= 0.77
+    assert model["heldout"]["precision"] >= 0.9 and model["heldout"]["recall"] >= 0.75
+    assert model["fresh"]["precision"] >= 0.63 and model["fresh"]["recall"] >= 0.46
+    assert model["fresh2"]["precision"] >= 0.36 and model["fresh2"]["recall"] >= 0.35
+    assert model["fresh3"]["precision"] >= 0.19 and model["fresh3"]["recall"] >= 0.13
+    assert model["fresh4"]["precision"] >= 0.61 and model["fresh4"]["recall"] >= 0.4
     # The hand score it re-scores (its strongest feature, and what finds the candidates):
     # session 4's figures at its own dev threshold.
-    assert figures["dev"]["precision"] >= 0.95 and figures["dev"]["recall"] >= 0.72
-    assert figures["heldout"]["precision"] >= 0.87 and figures["heldout"]["recall"] >= 0.56
-    assert figures["fresh"]["precision"] >= 0.55 and figures["fresh"]["recall"] >= 0.41
-    assert figures["fresh2"]["precision"] >= 0.37 and figures["fresh2"]["recall"] >= 0.34
-    assert figures["fresh3"]["precision"] >= 0.16 and figures["fresh3"]["recall"] >= 0.1
+    assert figures["dev"]["precision"] >= 0.95 and figures["dev"]["recall"] >= 0.74
+    assert figures["heldout"]["precision"] >= 0.9 and figures["heldout"]["recall"] >= 0.67
+    assert figures["fresh"]["precision"] >= 0.67 and figures["fresh"]["recall"] >= 0.46
+    assert figures["fresh2"]["precision"] >= 0.36 and figures["fresh2"]["recall"] >= 0.31
+    assert figures["fresh3"]["precision"] >= 0.15 and figures["fresh3"]["recall"] >= 0.09
+    assert figures["fresh4"]["precision"] >= 0.65 and figures["fresh4"]["recall"] >= 0.26

@@ -81,7 +81,7 @@ def pair_features(index: ClaimIndex, claim: int, passage: Passage) -> list[float
         float(any(e.isdisjoint(feats.tokens) for e in window.entities)),
         float(bool(feats.names and window.names and names_missing and names_other)),
         float(bool(entities and window.entities and window.entities[0].isdisjoint(feats.tokens))),
-        math.log1p(len(groups)),
+        math.log1p(len(feats.words)),
         hand_score,
     ]
 
