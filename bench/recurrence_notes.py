@@ -211,6 +211,88 @@ and read the held-out parts only if the development CV recall rises.
 """
 
 
+SESSION16 = """\
+## Two more fresh batches, which claims to fit on, and quantities, compounds and dates (session 16)
+
+**A fourth batch, read once at the start.** A helper wrote tests/fixtures/recurrences/fresh4.json
+blind to any score (waste, alcohol, water, defence, pensions, weather; 12 fact-checks, 48 repeats,
+60 near misses), committed alone (c58bb68). Read once with the shipped model of session 15:
+precision **0.469**, recall **0.383** (23/26/37); the hand score 0.412 / 0.233.
+
+**Which claims to fit on (bench/recurrence_recipes.py).** Leave-one-topic-out cross-validation over
+every topic written before this session (27 groups) compared fitting on the development claims only
+(what ships) with fitting on every other topic. The rule fixed before the run (the higher pooled
+recall at precision ≥ 0.95) chose the all-parts fit: floor 0.3, C 0.01, threshold 0.709, pooled
+recall 0.306 against 0.240. On fresh4 it read **1.000 / 0.050** (3 of 60 repeats). It also
+scored a claim's own text below its threshold: "Electricity prices in Norway doubled in 2021."
+against itself got 0.674. With C = 0.01 the probabilities are squeezed, and the threshold sits
+where only the odd feature moves them. The suite caught it (a test publishes a claim and expects
+a near-verbatim article to match). It was not shipped. The script now also requires a fit to find
+every claim's own text at its threshold. Over the 33 topics of this session (fresh4 included), no
+fit of either recipe does at precision ≥ 0.95. The fresh batches' near misses change one word
+("girls" for "boys", "Bergen" for "Oslo", "Teaterbesøket" for "Kinobesøket"), so to these
+features they look like repeats word for word. A model that learns them as negatives doubts the
+exact repeats as well.
+
+**What the errors were (fresh2–fresh4, worn) and what changed** (claims/watch/recurrences.py,
+claims/watch/rescorer.py; the weights of session 15 unchanged):
+- *Years are a kind of quantity of their own.* "Eleven notices since 2015" and "eleven since 2022"
+  shared the 11 and so agreed. Now the years disagree.
+- *A change by a factor is compared with a change by a share.* "Doubled" against "up by a third"
+  was no conflict, since they are different kinds. Now x2 reads as up 100 percent, or as the other
+  side at half ("half as much" is "twice as much" turned round).
+- *A passage stating only a year, where the claim states a count, misses the count* (it used to
+  count as stating a quantity).
+- *A Norwegian compound is two half-words.* It is found through the whole word or through each
+  half, on the claim's side and the passage's. "Teaterbesøket" met "Kinobesøket" in "besøk" alone
+  and covered the claim fully (hand score 1.0). "Besøket på kino" still finds both halves.
+- *A passage that dates what the claim states undated is cut (× 0.75).* "In 2012 Norwegians lost
+  more …" against "Norwegians lose more …": among the pairs above probability 0.5 on the worn parts,
+  7 negatives and no repeat.
+- *358 more nb–en news pairs*, written by a helper who did not see the fixtures (verbs of change
+  and reporting, amounts and time, public services, everyday nouns). By themselves they changed no
+  recurrence figure. Duplicates found one more tuning paraphrase. Ranking left-out P@5 went
+  0.871 → 0.863 and nDCG@10 0.913 → 0.916.
+- *Tried and not kept:* a "swap" feature (one or two claim words missing, as few others in their
+  place), and refitting the weights on the development claims after the changes. Pooled F1 on
+  the worn parts was 0.440 and 0.438 against 0.464 for the shipped weights, because the CV's
+  threshold choice is noisy.
+
+**Worn parts, the session's start (a5116cd) against its end, the same 120 claims in the index:**
+
+| part | re-scorer before (P / R) | after | hand score before | after |
+| --- | --- | --- | --- | --- |
+| dev | 0.967 / 0.793 | 0.967 / 0.793 | 0.959 / 0.766 | 0.959 / 0.766 |
+| heldout | 0.911 / 0.732 | 0.933 / 0.750 | 0.895 / 0.607 | 0.927 / 0.679 |
+| fresh | 0.571 / 0.417 | 0.657 / 0.479 | 0.583 / 0.438 | 0.697 / 0.479 |
+| fresh2 | 0.356 / 0.350 | 0.364 / 0.333 | 0.379 / 0.367 | 0.370 / 0.333 |
+| fresh3 | 0.200 / 0.150 | 0.204 / 0.150 | 0.189 / 0.117 | 0.167 / 0.100 |
+| fresh4 | 0.469 / 0.383 | 0.641 / 0.417 | 0.412 / 0.233 | 0.652 / 0.250 |
+
+**A fifth batch, read once at the end.** After the fresh4 read, a second helper wrote
+tests/fixtures/recurrences/fresh5.json (immigration, elections, banking, dentistry, forestry, taxes;
+same structure), committed alone (570f53d) before anything scored it. Every change above was chosen
+on the worn parts. fresh5 was read once, after the last of them was committed (cc99e92), with both
+the session's starting code and its end:
+
+| code | re-scorer P / R (TP/FP/FN) | hand score P / R (TP/FP/FN) |
+| --- | --- | --- |
+| session 15 (a5116cd) | 0.592 / 0.483 (29/20/31) | 0.679 / 0.317 (19/9/41) |
+| session 16 | **0.769 / 0.500** (30/9/30) | 0.821 / 0.383 (23/5/37) |
+
+- False alerts fall from 20 to 9 on a batch no choice saw. Repeats found go from 29 to 30.
+- The goal (precision ≥ 0.9 at recall ≥ 0.8) is still not met on new topics. An alert is now
+  right about three times in four, and half the repeats are found. The misses are the ones
+  sessions 13–15 described: paraphrases and cross-language repeats whose words the tables do not
+  join, which need a sentence-level judgement.
+- Speed: matching alone is about 7% slower (alternating runs, same bench file: median 254 → 237
+  articles/s with the re-scorer). The quantity verdict of a claim–window pair is cached (a window
+  meets hundreds of claims). The speed table above is one run on this session's machine, which
+  ran the session-15 code at 250–280 articles/s and drifted within minutes; session 15's machine
+  gave 413–430. Either way it is several times the 50 a worker needs.
+"""
+
+
 SESSION15 = """\
 ## A second fresh batch, and the re-scorer refitted on every older part (session 15): not adopted
 

@@ -41,7 +41,8 @@ DEV2 = ROOT / "tests" / "fixtures" / "recurrences" / "dev2.json"
 FRESH2 = ROOT / "tests" / "fixtures" / "recurrences" / "fresh2.json"
 FRESH3 = ROOT / "tests" / "fixtures" / "recurrences" / "fresh3.json"
 FRESH4 = ROOT / "tests" / "fixtures" / "recurrences" / "fresh4.json"
-SPLITS = ("dev", "heldout", "fresh", "heldout+fresh", "fresh2", "fresh3", "fresh2+fresh3", "fresh4")
+FRESH5 = ROOT / "tests" / "fixtures" / "recurrences" / "fresh5.json"
+SPLITS = ("dev", "heldout", "fresh", "heldout+fresh", "fresh2", "fresh3", "fresh2+fresh3", "fresh4", "fresh5")
 # The parts the shipped re-scorer is fitted on (bench/recurrence_model.py --parts). Session 15
 # refitted it on every part written before it (dev, heldout, fresh) and read the batch written
 # then (fresh2) for both fits: the refit was worse there, so the shipped fit stays dev-only.
@@ -72,7 +73,9 @@ def load() -> dict[str, Any]:
     """The main set, the second development batch, the fresh batch (session 4) and the second
     and third fresh batches (session 15) as one: claims, and fillers by topic (each later batch
     has topics of its own)."""
-    batches = [json.loads(path.read_text(encoding="utf-8")) for path in (DATA, DEV2, FRESH, FRESH2, FRESH3, FRESH4)]
+    batches = [
+        json.loads(path.read_text(encoding="utf-8")) for path in (DATA, DEV2, FRESH, FRESH2, FRESH3, FRESH4, FRESH5)
+    ]
     fillers: dict[str, Any] = {}
     for batch in batches:
         assert not set(fillers) & set(batch["fillers"]), "each batch has topics of its own"
@@ -244,6 +247,7 @@ def evaluate() -> dict[str, Any]:
         "articles_fresh2": sum(a["split"] == HELD_OUT for a in articles),
         "articles_fresh3": sum(a["split"] == HELD_OUT_LAST for a in articles),
         "articles_fresh4": sum(a["split"] == FOURTH for a in articles),
+        "articles_fresh5": sum(a["split"] == CLEAN for a in articles),
         "languages": sorted({a["language"] for a in articles}),
         "threshold": threshold,
         **{split: score_at(threshold, articles, predicted, split) for split in SPLITS},
@@ -340,7 +344,8 @@ def markdown(quality: dict[str, Any], pace: dict[str, Any]) -> str:
         f"Labelled set: {quality['claims']} fact-checked claims (nb and en), {quality['articles']} articles "
         f"({quality['articles_dev']} development, {quality['articles_heldout']} held out since session 3, "
         f"{quality['articles_fresh']} in the fresh batch of session 4, {quality['articles_fresh2']} and "
-        f"{quality['articles_fresh3']} in the second and third fresh batches of session 15, held out).",
+        f"{quality['articles_fresh3']} in the second and third fresh batches of session 15, "
+        f"{quality['articles_fresh4']} and {quality['articles_fresh5']} in the fourth and fifth of session 16).",
         "",
         "Production (session 5, refitted in session 15 after the everyday word pairs): the learned",
         "re-scorer (claims/watch/rescorer.py, a logistic regression over 16 features of a claim and",
@@ -370,7 +375,9 @@ def markdown(quality: dict[str, Any], pace: dict[str, Any]) -> str:
         "`heldout` is the held-out part of sessions 2–3 (looked at before, so worn); `fresh` the batch",
         "written in session 4 (tests/fixtures/recurrences/fresh.json) before any score on it, since read",
         "often; `fresh2` the batch written in session 15 (tests/fixtures/recurrences/fresh2.json), read",
-        "for one decision, and `fresh3` the one written after it, read once for the figures (below).",
+        "for one decision, and `fresh3` the one written after it, read once for the figures; `fresh4`",
+        "and `fresh5` the batches of session 16: `fresh4` read once at its start and a development part",
+        "since, `fresh5` written after its first read and read once at its end, after every choice (below).",
         "",
         "Hand score, held-out (heldout+fresh) precision/recall by threshold (for reading only; not used to choose):",
         "",
@@ -397,6 +404,7 @@ def markdown(quality: dict[str, Any], pace: dict[str, Any]) -> str:
         "(once per change of the live set). Wall-clock figures on a shared machine: load average "
         f"{' / '.join(str(x) for x in pace['load_average'])} (1/5/15 min) on {pace['cpus']} cores when measured.",
         "",
+        notes.SESSION16,
         notes.SESSION15,
         notes.SESSION5,
         notes.CHANGES,

@@ -40,7 +40,8 @@ def test_counts_factors_and_halves():
 
 def _compare(claim: str, claim_language: str, passage: str, passage_language: str) -> tuple[bool, bool]:
     """(conflict, missing) as the recurrence matcher reads the two texts' quantities."""
-    from claims.watch.recurrences import _kinds, compared_quantities, quantities_missing
+    from claims.watch.quantities import compared_quantities, quantities_missing
+    from claims.watch.quantities import kinds as _kinds
 
     claim_kinds = _kinds(quantities(claim, claim_language))
     passage_kinds = _kinds(quantities(passage, passage_language))
@@ -89,7 +90,7 @@ def test_the_matcher_compares_quantities_kind_by_kind(claim, passage, conflict, 
 
 
 def test_a_year_is_four_digits_of_the_last_three_centuries():
-    from claims.watch.recurrences import _kinds
+    from claims.watch.quantities import kinds as _kinds
 
     kinds = _kinds(quantities("In 2021, 1500 of 9800 conscripts left; 2300 in all.", "en"))
     assert kinds["year"] == {"2021"}

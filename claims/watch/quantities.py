@@ -13,6 +13,8 @@ often says the same quantity another way. Here they meet on one form:
 
 `quantities` gives the set of these for a text; two texts that both state quantities and
 share none make different claims ("10 percent" vs "3 percent", "a third" vs "a quarter").
+`kinds`, `compared_quantities` and `quantities_missing` say how the recurrence matcher
+compares two such sets: kind by kind (shares, factors, years, other figures).
 Pure: no I/O.
 """
 
@@ -121,3 +123,53 @@ def quantities(text: str, language: str) -> frozenset[str]:
         if count is not None:
             found.add(_fmt(count))
     return frozenset(found)
+
+
+@lru_cache(maxsize=4096)  # a window meets ~200 claims, and many claims state the same figures
+def kinds(numbers: frozenset[str]) -> dict[str, frozenset[str]]:
+    """Quantities by kind: shares ("P20"), factors ("x2"), years and other figures (the hand score
+    and the re-scorer both read them). Years apart: "eleven notices since 2015" and "eleven notices since 2022"
+    share the 11, and as one kind of figure they agreed."""
+    shares = frozenset(q for q in numbers if q[:1] == "P")
+    factors = frozenset(q for q in numbers if q[:1] == "x")
+    figures = numbers - shares - factors
+    years = frozenset(q for q in figures if _is_year(q))
+    return {"share": shares, "factor": factors, "year": years, "figure": figures - years}
+
+
+def compared_quantities(
+    claim_kinds: dict[str, frozenset[str]], window_kinds: dict[str, frozenset[str]]
+) -> list[tuple[frozenset[str], frozenset[str]]]:
+    """The claim's and the window's quantities of each kind both state. A change by a factor
+    on one side and by a share on the other (and no factor) are one kind of change: "doubled"
+    is "up 100 percent", and "up by a third" is another change than "doubled"."""
+    pairs = [(q, window_kinds[kind]) for kind, q in claim_kinds.items() if q and window_kinds[kind]]
+    for one, other in ((claim_kinds, window_kinds), (window_kinds, claim_kinds)):
+        if one["factor"] and not other["factor"] and other["share"] and not one["share"]:
+            as_share = _factor_shares(one["factor"])
+            pairs.append((as_share, other["share"]) if one is claim_kinds else (other["share"], as_share))
+    return pairs
+
+
+def _factor_shares(factors: frozenset[str]) -> frozenset[str]:
+    # "x2" -> "P100" and "P50": doubled is up by 100 percent, and twice as much as the other
+    # is the other spending half as much.
+    found = set()
+    for factor in factors:
+        times = float(factor[1:])
+        if times > 1:
+            found.update({f"P{round(100 * (times - 1))}", f"P{round(100 / times)}"})
+    return frozenset(found)
+
+
+def quantities_missing(claim_kinds: dict[str, frozenset[str]], window_kinds: dict[str, frozenset[str]]) -> bool:
+    """The claim states a quantity and the window none, or only a year where the claim states
+    more than its years ("three new hospitals by 2030" against "by 2030")."""
+    counted = ("share", "factor", "figure")
+    if not any(window_kinds.values()):
+        return any(claim_kinds.values())
+    return any(claim_kinds[kind] for kind in counted) and not any(window_kinds[kind] for kind in counted)
+
+
+def _is_year(quantity: str) -> bool:
+    return len(quantity) == 4 and "1800" <= quantity <= "2100" and quantity.isdigit()

@@ -34,7 +34,8 @@ import Stemmer
 
 from claims.discovery import lexicon as lx
 from claims.discovery import text as tx
-from claims.watch.quantities import quantities
+from claims.watch.quantities import compared_quantities, quantities, quantities_missing
+from claims.watch.quantities import kinds as _kinds
 from claims.watch.recurrence_words import DOWN_WORDS, EXTRA_STOPWORDS, LEXICON, NEGATIONS, UP_WORDS
 
 if TYPE_CHECKING:
@@ -351,54 +352,19 @@ def _join(a: Features, b: Features) -> Features:
     )
 
 
-@lru_cache(maxsize=4096)  # a window meets ~200 claims, and many claims state the same figures
-def _kinds(numbers: frozenset[str]) -> dict[str, frozenset[str]]:
-    """Quantities by kind: shares ("P20"), factors ("x2"), years and other figures (shared: not
-    to be changed). Years apart: "eleven notices since 2015" and "eleven notices since 2022"
-    share the 11, and as one kind of figure they agreed."""
-    shares = frozenset(q for q in numbers if q[:1] == "P")
-    factors = frozenset(q for q in numbers if q[:1] == "x")
-    figures = numbers - shares - factors
-    years = frozenset(q for q in figures if _is_year(q))
-    return {"share": shares, "factor": factors, "year": years, "figure": figures - years}
-
-
-def compared_quantities(
-    claim_kinds: dict[str, frozenset[str]], window_kinds: dict[str, frozenset[str]]
-) -> list[tuple[frozenset[str], frozenset[str]]]:
-    """The claim's and the window's quantities of each kind both state. A change by a factor
-    on one side and by a share on the other (and no factor) are one kind of change: "doubled"
-    is "up 100 percent", and "up by a third" is another change than "doubled"."""
-    pairs = [(q, window_kinds[kind]) for kind, q in claim_kinds.items() if q and window_kinds[kind]]
-    for one, other in ((claim_kinds, window_kinds), (window_kinds, claim_kinds)):
-        if one["factor"] and not other["factor"] and other["share"] and not one["share"]:
-            as_share = _factor_shares(one["factor"])
-            pairs.append((as_share, other["share"]) if one is claim_kinds else (other["share"], as_share))
-    return pairs
-
-
-def _factor_shares(factors: frozenset[str]) -> frozenset[str]:
-    # "x2" -> "P100" and "P50": doubled is up by 100 percent, and twice as much as the other
-    # is the other spending half as much.
-    found = set()
-    for factor in factors:
-        times = float(factor[1:])
-        if times > 1:
-            found.update({f"P{round(100 * (times - 1))}", f"P{round(100 / times)}"})
-    return frozenset(found)
-
-
-def quantities_missing(claim_kinds: dict[str, frozenset[str]], window_kinds: dict[str, frozenset[str]]) -> bool:
-    """The claim states a quantity and the window none, or only a year where the claim states
-    more than its years ("three new hospitals by 2030" against "by 2030")."""
-    counted = ("share", "factor", "figure")
-    if not any(window_kinds.values()):
-        return any(claim_kinds.values())
-    return any(claim_kinds[kind] for kind in counted) and not any(window_kinds[kind] for kind in counted)
-
-
-def _is_year(quantity: str) -> bool:
-    return len(quantity) == 4 and quantity.isdigit() and 1800 <= int(quantity) <= 2100
+@lru_cache(maxsize=65_536)  # a window meets hundreds of claims, and many claims state the same figures
+def _quantity_factor(claim_numbers: frozenset[str], window_numbers: frozenset[str]) -> float:
+    """What the quantities of a claim and a window do to the window's score."""
+    claim_kinds, window_kinds = _kinds(claim_numbers), _kinds(window_numbers)
+    factor = 1.0
+    if claim_numbers:
+        if any(not (q & w) for q, w in compared_quantities(claim_kinds, window_kinds)):
+            factor *= NUMBER_MISMATCH
+        elif quantities_missing(claim_kinds, window_kinds):
+            factor *= MISSING_NUMBER
+    if window_kinds["year"] and not claim_kinds["year"]:
+        factor *= YEAR_ADDED
+    return factor
 
 
 @dataclass(frozen=True)
@@ -494,10 +460,13 @@ class ClaimIndex:
         "teaterbesøket" meets "kinobesøket" in "besøk" only, which is half a word found, while
         "besøk på kino" and "cinema visits" find both halves. A window's words alike: its
         "teater" is a word of its own the claim lacks."""
+        idf, default = self.idf, self.default_idf
+        if not feats.halves:
+            return [(group, max([idf.get(t, default) for t in group])) for group in feats.words]
         split = {group: (first, second) for group, first, second in feats.halves}
         weighted: list[tuple[frozenset[str], float]] = []
         for group in feats.words:
-            weight = max(self.idf.get(t, self.default_idf) for t in group)
+            weight = max([idf.get(t, default) for t in group])
             if group in split:
                 first, second = split[group]
                 whole = group - first - second
@@ -535,13 +504,10 @@ class ClaimIndex:
         # "ti år" is "ten years"; stating others is another claim, stating none a weaker match.
         # Each kind apart (shares, factors, plain figures): "half of those under 30" and "one in
         # ten of those under 30" share the 30 but state different shares.
+        # A passage that dates what the claim states undated is most often about another time.
         if feats.numbers:
-            claim_kinds, window_kinds = _kinds(feats.numbers), _kinds(window.numbers)
-            if any(not (q & w) for q, w in compared_quantities(claim_kinds, window_kinds)):
-                score *= NUMBER_MISMATCH
-            elif quantities_missing(claim_kinds, window_kinds):
-                score *= MISSING_NUMBER
-        if window.numbers and not _kinds(feats.numbers)["year"] and _kinds(window.numbers)["year"]:
+            score *= _quantity_factor(feats.numbers, window.numbers)
+        elif window.numbers and _kinds(window.numbers)["year"]:
             score *= YEAR_ADDED
         # The passage's own share in the claim: a passage about something else that only
         # borrows the claim's words ("children who do sport sleep better" for "… get better

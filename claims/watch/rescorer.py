@@ -20,7 +20,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from claims.watch.recurrences import Features, _kinds, compared_quantities, quantities_missing
+from claims.watch.quantities import compared_quantities, quantities_missing
+from claims.watch.quantities import kinds as _kinds
+from claims.watch.recurrences import Features
 
 if TYPE_CHECKING:
     from claims.watch.recurrences import ClaimIndex, Match, Passage
