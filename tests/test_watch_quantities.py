@@ -83,10 +83,30 @@ def _compare(claim: str, claim_language: str, passage: str, passage_language: st
             False,
             False,
         ),
+        # Figures that agree in part: the salary is the same, the saving is not.
+        (
+            "Earning 600,000 a year, you pay 2,400 less in 2025.",
+            "Earning 600 000 a year, you pay 240 less.",
+            True,
+            False,
+        ),
+        ("Earning 600,000 a year, you pay 2,400 less in 2025.", "You pay 2,400 less in 2025.", False, False),
+        # Decades and "… ago" date a statement as a year does.
+        ("One in ten boys in 1990 gambled.", "Twenty years ago, one in ten boys gambled.", True, False),
+        ("The rate was raised 14 times.", "It was raised on fourteen occasions.", False, False),
     ],
 )
 def test_the_matcher_compares_quantities_kind_by_kind(claim, passage, conflict, missing):
     assert _compare(claim, "en", passage, "en") == (conflict, missing)
+
+
+def test_decades_and_ago_are_times_and_every_count_to_twenty_is_a_number():
+    assert quantities("På 1990-tallet ble hver tiende torsk eksportert.", "nb") == {"1990", "P10"}
+    assert quantities("In the 1990s, one in ten cod was exported.", "en") == {"1990", "P10"}
+    assert quantities("For 20 år siden spilte hver tiende gutt.", "nb") == {"ago", "P10"}
+    assert quantities("Sixteen boats and nineteen cars", "en") == {"16", "19"}
+    assert quantities("Sixteen of nineteen", "en") == {"P84"}
+    assert quantities("33 milliardene kom inn", "nb") == {"33000000000"}
 
 
 def test_a_year_is_four_digits_of_the_last_three_centuries():

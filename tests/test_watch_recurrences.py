@@ -355,18 +355,18 @@ def test_quality_on_the_labelled_set_does_not_fall_below_its_floor():
     # the goal (0.9 / 0.8) is not reached on the batches written after the weights.
     model = figures["model"]
     assert model["dev"]["precision"] >= 0.95 and model["dev"]["recall"] >= 0.77
-    assert model["heldout"]["precision"] >= 0.9 and model["heldout"]["recall"] >= 0.73
-    assert model["fresh"]["precision"] >= 0.63 and model["fresh"]["recall"] >= 0.46
-    assert model["fresh2"]["precision"] >= 0.34 and model["fresh2"]["recall"] >= 0.31
-    assert model["fresh3"]["precision"] >= 0.19 and model["fresh3"]["recall"] >= 0.13
-    assert model["fresh4"]["precision"] >= 0.61 and model["fresh4"]["recall"] >= 0.4
-    assert model["fresh5"]["precision"] >= 0.74 and model["fresh5"]["recall"] >= 0.48
+    assert model["heldout"]["precision"] >= 0.95 and model["heldout"]["recall"] >= 0.73
+    assert model["fresh"]["precision"] >= 0.66 and model["fresh"]["recall"] >= 0.44
+    assert model["fresh2"]["precision"] >= 0.39 and model["fresh2"]["recall"] >= 0.31
+    assert model["fresh3"]["precision"] >= 0.22 and model["fresh3"]["recall"] >= 0.13
+    assert model["fresh4"]["precision"] >= 0.65 and model["fresh4"]["recall"] >= 0.4
+    assert model["fresh5"]["precision"] >= 0.8 and model["fresh5"]["recall"] >= 0.48
     # The hand score it re-scores (its strongest feature, and what finds the candidates):
     # session 4's figures at its own dev threshold.
     assert figures["dev"]["precision"] >= 0.95 and figures["dev"]["recall"] >= 0.74
-    assert figures["heldout"]["precision"] >= 0.9 and figures["heldout"]["recall"] >= 0.66
-    assert figures["fresh"]["precision"] >= 0.67 and figures["fresh"]["recall"] >= 0.46
-    assert figures["fresh2"]["precision"] >= 0.35 and figures["fresh2"]["recall"] >= 0.31
+    assert figures["heldout"]["precision"] >= 0.95 and figures["heldout"]["recall"] >= 0.66
+    assert figures["fresh"]["precision"] >= 0.68 and figures["fresh"]["recall"] >= 0.44
+    assert figures["fresh2"]["precision"] >= 0.41 and figures["fresh2"]["recall"] >= 0.31
     assert figures["fresh3"]["precision"] >= 0.15 and figures["fresh3"]["recall"] >= 0.09
-    assert figures["fresh4"]["precision"] >= 0.63 and figures["fresh4"]["recall"] >= 0.23
-    assert figures["fresh5"]["precision"] >= 0.8 and figures["fresh5"]["recall"] >= 0.36
+    assert figures["fresh4"]["precision"] >= 0.69 and figures["fresh4"]["recall"] >= 0.23
+    assert figures["fresh5"]["precision"] >= 0.82 and figures["fresh5"]["recall"] >= 0.36

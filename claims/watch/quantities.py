@@ -28,12 +28,15 @@ from claims.discovery import numbers
 # Counts in words. "en"/"ett"/"one" are left out: they are also articles and pronouns.
 _COUNTS_NB = {
     "to": 2, "tre": 3, "fire": 4, "fem": 5, "seks": 6, "sju": 7, "syv": 7, "åtte": 8, "ni": 9, "ti": 10,
-    "elleve": 11, "tolv": 12, "femten": 15, "tjue": 20, "tretti": 30, "førti": 40, "femti": 50, "hundre": 100,
+    "elleve": 11, "tolv": 12, "tretten": 13, "fjorten": 14, "femten": 15, "seksten": 16, "sytten": 17,
+    "atten": 18, "nitten": 19, "tjue": 20, "tretti": 30, "førti": 40, "femti": 50, "seksti": 60, "sytti": 70,
+    "søtti": 70, "åtti": 80, "nitti": 90, "hundre": 100,
 }  # fmt: skip
 _COUNTS_EN = {
     "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
-    "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
-    "hundred": 100,
+    "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+    "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
+    "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100,
 }  # fmt: skip
 # Ordinals as denominators ("hver femte", "every fifth", "a fifth", "en femtedel").
 _ORDINALS = {
@@ -56,7 +59,14 @@ _TIMES = {"times", "ganger"}
 # Scales after a count in words ("seks milliarder", "two million"); digits are scaled by
 # claims.discovery.numbers already.
 _SCALES = {"thousand": 10**3, "tusen": 10**3, "million": 10**6, "millions": 10**6, "millioner": 10**6,
-           "billion": 10**9, "billions": 10**9, "milliard": 10**9, "milliarder": 10**9}  # fmt: skip
+           "billion": 10**9, "billions": 10**9, "milliard": 10**9, "milliarder": 10**9,
+           "millionen": 10**6, "millionene": 10**6, "milliarden": 10**9, "milliardene": 10**9}  # fmt: skip
+# Decades and "… ago" date a statement the way a year does.
+_DECADE = re.compile(r"((?:1[89]|20)\d0)(s?)")
+_DECADE_WORDS = {"tallet", "årene"}
+_YEARS = {"years", "year", "decades", "decade"}
+_AGO = {"ago", "earlier"}
+AGO = "ago"
 _TOKEN = re.compile(r"%|[^\W_]+(?:[.,]\d+)?", re.UNICODE)
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
@@ -86,7 +96,18 @@ def quantities(text: str, language: str) -> frozenset[str]:
         following = words[i + 1] if i + 1 < len(words) else ""
         after = words[i + 2] if i + 2 < len(words) else ""
         count = _count(word, language)
-        if word in _HALF:
+        decade = _DECADE.fullmatch(word)
+        if decade and (decade.group(2) or following in _DECADE_WORDS):
+            # "the 1990s", "på 1990-tallet": a time, as a year is ("1990"), not a figure
+            found.add(decade.group(1))
+            used.update({i, i + 1})
+        elif count is not None and (
+            (following in _YEARS and after in _AGO) or (following == "år" and after == "siden")
+        ):
+            # "twenty years ago", "for 20 år siden": dated, as by a year
+            found.add(AGO)
+            used.add(i)
+        elif word in _HALF:
             found.add("P50")
         elif word in _PARTS:
             found.add(_share(1, _PARTS[word]))
@@ -144,6 +165,12 @@ def compared_quantities(
     on one side and by a share on the other (and no factor) are one kind of change: "doubled"
     is "up 100 percent", and "up by a third" is another change than "doubled"."""
     pairs = [(q, window_kinds[kind]) for kind, q in claim_kinds.items() if q and window_kinds[kind]]
+    # Figures that agree in part: "600,000 a year … 2,400 less" against "600 000 … 240 lower"
+    # share the salary and not the saving. Each side stating a figure the other lacks is
+    # another claim (a passage that leaves one out and adds none is not).
+    claim_figures, window_figures = claim_kinds["figure"], window_kinds["figure"]
+    if claim_figures & window_figures and claim_figures - window_figures and window_figures - claim_figures:
+        pairs.append((claim_figures - window_figures, window_figures - claim_figures))
     for one, other in ((claim_kinds, window_kinds), (window_kinds, claim_kinds)):
         if one["factor"] and not other["factor"] and other["share"] and not one["share"]:
             as_share = _factor_shares(one["factor"])
@@ -172,4 +199,4 @@ def quantities_missing(claim_kinds: dict[str, frozenset[str]], window_kinds: dic
 
 
 def _is_year(quantity: str) -> bool:
-    return len(quantity) == 4 and "1800" <= quantity <= "2100" and quantity.isdigit()
+    return quantity == AGO or (len(quantity) == 4 and "1800" <= quantity <= "2100" and quantity.isdigit())

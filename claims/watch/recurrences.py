@@ -46,6 +46,12 @@ MISSING_NUMBER = 0.65
 # The passage dates what the claim states undated ("In 2012, Norwegians lost more …" for
 # "Norwegians lose more …"): most often the same words about another time.
 YEAR_ADDED = 0.75
+# The passage is the claim but for a word or two in its place ("girls" for "boys", "hotel"
+# for "campsite"), in the claim's language: most often another claim on the same subject, while
+# a repeat in other words changes more than that. Only the hand score sees it (the re-scorer's
+# development claims hold few such near misses to weigh it on).
+SWAP = 0.7
+SWAP_WORDS = 2
 NEGATION_MISMATCH = 0.55
 DIRECTION_MISMATCH = 0.6
 NAME_MISMATCH = 0.6
@@ -514,8 +520,13 @@ class ClaimIndex:
         # grades") carries weight of its own the claim lacks. (1 - that share) ** EXTRA_ALPHA.
         if EXTRA_ALPHA and window.words:
             words, total = weights or self.window_weights(window)
-            extra = sum(w for g, w in words if g.isdisjoint(feats.tokens))
+            others = [w for g, w in words if g.isdisjoint(feats.tokens)]
+            extra = sum(others)
             score *= (1 - extra / total) ** EXTRA_ALPHA if total else 1.0
+            if 1 <= len(others) <= SWAP_WORDS and feats.language == window.language:
+                missing = sum(1 for g, _w in self.groups[claim] if g.isdisjoint(tokens))
+                if 1 <= missing <= SWAP_WORDS:
+                    score *= SWAP
         if feats.negated != window.negated:
             score *= NEGATION_MISMATCH
         # Opposite directions: the claim says "more", the passage only "less" (or the reverse).
