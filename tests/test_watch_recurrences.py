@@ -343,30 +343,32 @@ def test_quality_on_the_labelled_set_does_not_fall_below_its_floor():
     from bench import recurrences as bench
 
     figures = bench.evaluate()
-    assert figures["claims"] >= 120 and figures["articles"] >= 1450
+    assert figures["claims"] >= 132 and figures["articles"] >= 1590
     assert figures["languages"] == ["en", "nb"]
     # Production is the learned re-scorer (claims/watch/rescorer.py) at its own threshold.
-    # Measured (bench/results/recurrences.md, session 16, the 120 claims in the index, after
-    # years as a kind of their own, changes by factor against share, compounds as two halves
-    # and the dated-passage cut; weights of session 15): dev 0.97 / 0.79 (in-sample; grouped
-    # CV 0.95 / 0.78), held out 0.93 / 0.75, fresh 0.66 / 0.48, the batches of session 15
-    # 0.36 / 0.33 and 0.20 / 0.15, fresh4 0.64 / 0.42 (0.47 / 0.38 at its first, clean read)
-    # and fresh5 0.77 / 0.50 (its one clean read, written after every choice of the session);
+    # Measured (bench/results/recurrences.md, session 16, the 132 claims in the index, after
+    # the session's two rounds of quantity, compound, date and swap rules; weights of session
+    # 15): dev 0.97 / 0.78 (in-sample; grouped CV 0.95 / 0.78), held out 0.98 / 0.75, fresh
+    # 0.69 / 0.46, the batches of session 15 0.42 / 0.33 and 0.25 / 0.15, fresh4 0.68 / 0.42
+    # (0.47 / 0.38 at its first, clean read), fresh5 0.84 / 0.52 (0.77 / 0.50 at its clean read,
+    # after the first round) and fresh6 0.63 / 0.53 (its one clean read, after the second);
     # the goal (0.9 / 0.8) is not reached on the batches written after the weights.
     model = figures["model"]
-    assert model["dev"]["precision"] >= 0.95 and model["dev"]["recall"] >= 0.77
+    assert model["dev"]["precision"] >= 0.95 and model["dev"]["recall"] >= 0.76
     assert model["heldout"]["precision"] >= 0.95 and model["heldout"]["recall"] >= 0.73
     assert model["fresh"]["precision"] >= 0.66 and model["fresh"]["recall"] >= 0.44
     assert model["fresh2"]["precision"] >= 0.39 and model["fresh2"]["recall"] >= 0.31
     assert model["fresh3"]["precision"] >= 0.22 and model["fresh3"]["recall"] >= 0.13
     assert model["fresh4"]["precision"] >= 0.65 and model["fresh4"]["recall"] >= 0.4
     assert model["fresh5"]["precision"] >= 0.8 and model["fresh5"]["recall"] >= 0.48
+    assert model["fresh6"]["precision"] >= 0.6 and model["fresh6"]["recall"] >= 0.51
     # The hand score it re-scores (its strongest feature, and what finds the candidates):
     # session 4's figures at its own dev threshold.
     assert figures["dev"]["precision"] >= 0.95 and figures["dev"]["recall"] >= 0.74
-    assert figures["heldout"]["precision"] >= 0.95 and figures["heldout"]["recall"] >= 0.66
+    assert figures["heldout"]["precision"] >= 0.95 and figures["heldout"]["recall"] >= 0.64
     assert figures["fresh"]["precision"] >= 0.68 and figures["fresh"]["recall"] >= 0.44
     assert figures["fresh2"]["precision"] >= 0.41 and figures["fresh2"]["recall"] >= 0.31
-    assert figures["fresh3"]["precision"] >= 0.15 and figures["fresh3"]["recall"] >= 0.09
+    assert figures["fresh3"]["precision"] >= 0.17 and figures["fresh3"]["recall"] >= 0.09
     assert figures["fresh4"]["precision"] >= 0.69 and figures["fresh4"]["recall"] >= 0.23
     assert figures["fresh5"]["precision"] >= 0.82 and figures["fresh5"]["recall"] >= 0.36
+    assert figures["fresh6"]["precision"] >= 0.57 and figures["fresh6"]["recall"] >= 0.35
