@@ -29,6 +29,12 @@ def test_sentences_carry_their_offsets():
     found = sentences_with_offsets(text)
     assert [s.text for s in found] == ["First sentence is here.", "Second one follows!", "A third line without a stop"]
     assert all(text[s.start : s.end] == s.text for s in found)
+    # A speech dash opens a sentence: the quote is a passage of its own, not glued to the one before.
+    quoted = "Foreldre samlet seg i barnehagen. – 90 prosent av ettåringene går i barnehage, sa ministeren."
+    assert [s.text for s in sentences_with_offsets(quoted)] == [
+        "Foreldre samlet seg i barnehagen.",
+        "– 90 prosent av ettåringene går i barnehage, sa ministeren.",
+    ]
 
 
 def test_a_repeat_in_the_other_language_is_found_with_its_passage():
@@ -146,6 +152,23 @@ def test_a_passage_mostly_about_something_else_scores_lower():
     )
     assert index.score(0, tight) == pytest.approx(1.0)
     assert index.score(0, padded) < 0.9
+
+
+def test_a_quote_is_compared_without_who_said_it():
+    from claims.watch.recurrences import _unattributed
+
+    assert _unattributed("– 90 prosent av ettåringene går i barnehage, sa kunnskapsministeren.") == (
+        "– 90 prosent av ettåringene går i barnehage"
+    )
+    assert _unattributed("'Most of the food we eat is imported,' the agriculture minister said.") == (
+        "'Most of the food we eat is imported"
+    )
+    assert _unattributed("Prices rose 5 percent, according to Statistics Norway.") == "Prices rose 5 percent"
+    assert _unattributed("Han sa at prisene steg.") == "Han sa at prisene steg."
+    index = ClaimIndex([LiveClaim(1, "Ni av ti ettåringer i Norge går nå i barnehage.", "nb")])
+    quote = "– Ni av ti ettåringer i Norge går nå i barnehage, sa kunnskapsministeren på et møte i Bergen."
+    [found] = index.match(quote, "nb", threshold=0.5)
+    assert found.passage == quote  # the passage shown is the whole sentence, attribution and all
 
 
 def test_a_compound_found_by_one_half_is_half_a_word_found():
@@ -352,16 +375,18 @@ def test_quality_on_the_labelled_set_does_not_fall_below_its_floor():
     # 0.69 / 0.46, the batches of session 15 0.42 / 0.33 and 0.25 / 0.15, fresh4 0.68 / 0.42
     # (0.47 / 0.38 at its first, clean read), fresh5 0.84 / 0.52 (0.77 / 0.50 at its clean read,
     # after the first round) and fresh6 0.63 / 0.53 (its one clean read, after the second);
-    # the goal (0.9 / 0.8) is not reached on the batches written after the weights.
+    # then speech-dash sentences and quotes compared without their attribution, measured on
+    # the worn parts only: dev 0.97 / 0.79, fresh5 0.85 / 0.58, fresh6 0.64 / 0.55. The goal
+    # (0.9 / 0.8) is not reached on the batches written after the weights.
     model = figures["model"]
-    assert model["dev"]["precision"] >= 0.95 and model["dev"]["recall"] >= 0.76
+    assert model["dev"]["precision"] >= 0.95 and model["dev"]["recall"] >= 0.77
     assert model["heldout"]["precision"] >= 0.95 and model["heldout"]["recall"] >= 0.73
-    assert model["fresh"]["precision"] >= 0.66 and model["fresh"]["recall"] >= 0.44
-    assert model["fresh2"]["precision"] >= 0.39 and model["fresh2"]["recall"] >= 0.31
+    assert model["fresh"]["precision"] >= 0.67 and model["fresh"]["recall"] >= 0.46
+    assert model["fresh2"]["precision"] >= 0.4 and model["fresh2"]["recall"] >= 0.34
     assert model["fresh3"]["precision"] >= 0.22 and model["fresh3"]["recall"] >= 0.13
-    assert model["fresh4"]["precision"] >= 0.65 and model["fresh4"]["recall"] >= 0.4
-    assert model["fresh5"]["precision"] >= 0.8 and model["fresh5"]["recall"] >= 0.48
-    assert model["fresh6"]["precision"] >= 0.6 and model["fresh6"]["recall"] >= 0.51
+    assert model["fresh4"]["precision"] >= 0.66 and model["fresh4"]["recall"] >= 0.41
+    assert model["fresh5"]["precision"] >= 0.82 and model["fresh5"]["recall"] >= 0.55
+    assert model["fresh6"]["precision"] >= 0.61 and model["fresh6"]["recall"] >= 0.53
     # The hand score it re-scores (its strongest feature, and what finds the candidates):
     # session 4's figures at its own dev threshold.
     assert figures["dev"]["precision"] >= 0.95 and figures["dev"]["recall"] >= 0.74
@@ -369,6 +394,6 @@ def test_quality_on_the_labelled_set_does_not_fall_below_its_floor():
     assert figures["fresh"]["precision"] >= 0.68 and figures["fresh"]["recall"] >= 0.44
     assert figures["fresh2"]["precision"] >= 0.41 and figures["fresh2"]["recall"] >= 0.31
     assert figures["fresh3"]["precision"] >= 0.17 and figures["fresh3"]["recall"] >= 0.09
-    assert figures["fresh4"]["precision"] >= 0.69 and figures["fresh4"]["recall"] >= 0.23
-    assert figures["fresh5"]["precision"] >= 0.82 and figures["fresh5"]["recall"] >= 0.36
-    assert figures["fresh6"]["precision"] >= 0.57 and figures["fresh6"]["recall"] >= 0.35
+    assert figures["fresh4"]["precision"] >= 0.71 and figures["fresh4"]["recall"] >= 0.26
+    assert figures["fresh5"]["precision"] >= 0.83 and figures["fresh5"]["recall"] >= 0.38
+    assert figures["fresh6"]["precision"] >= 0.59 and figures["fresh6"]["recall"] >= 0.38

@@ -62,7 +62,9 @@ CROSS_LANGUAGE = 1.25  # a cross-language score is multiplied by this (translati
 MAX_DF_SHARE = 0.01  # tokens in more of the claims than this do not nominate candidates
 MIN_COVERAGE = 0.35  # candidates below this share of a claim's weight are not scored further
 _SENTENCE_SPAN = re.compile(r"[^\n]+")
-_BOUNDARY = re.compile(r"(?<=[.!?…])[\"'»”)]*\s+(?=[\"'«“(]*[A-ZÆØÅÉ0-9])")
+# A sentence begins with a capital, a digit, an opening quote or a speech dash ("– Vi har …",
+# the Norwegian press's way of quoting).
+_BOUNDARY = re.compile(r"(?<=[.!?…])[\"'»”)]*\s+(?=[\"'«“(]*[A-ZÆØÅÉ0-9]|[–—-]\s)")
 _WORD = re.compile(r"[\w']+", re.UNICODE)
 
 
@@ -393,6 +395,23 @@ def sentences_with_offsets(text: str) -> list[Sentence]:
     return found
 
 
+# "…, sa ministeren." / '"…," the minister said.' / "…, ifølge SSB.": who said it is not what was said.
+_ATTRIBUTION = re.compile(
+    r"(?:,\s*[\"'»”’]?\s*|[\"'»”’]\s*)"
+    r"(?:(?:sa|sier|skriver|mener|forteller|opplyser|understreker|påpeker|hevder|ifølge)"
+    r"|(?:said|says|told|wrote|writes|added|according\s+to)"
+    r"|(?:[\w'’.-]+\s+){1,6}(?:said|says|told\s+\w+|wrote|added))"
+    r"(?:\s+[^,.!?]{0,80})?[.!?]?\s*$",
+    re.IGNORECASE,
+)
+
+
+def _unattributed(sentence: str) -> str:
+    """The sentence without its closing attribution: the quote is compared, not the speaker
+    (the passage shown keeps it)."""
+    return _ATTRIBUTION.sub("", sentence) or sentence
+
+
 def _span(text: str, start: int, end: int) -> list[Sentence]:
     while start < end and text[start].isspace():
         start += 1
@@ -584,7 +603,7 @@ class ClaimIndex:
         if not self.ids or not text:
             return {}
         sentences = sentences_with_offsets(text)
-        feats = [features(s.text, language) for s in sentences]
+        feats = [features(_unattributed(s.text), language) for s in sentences]
         # Candidate weights once per sentence; a pair of sentences adds its two sentences'.
         shared = [self._shared(f) for f in feats]
         best: dict[int, Passage] = {}
