@@ -108,6 +108,20 @@ def test_an_existing_claim_is_found_by_the_duplicate_finder(editor):
     assert "duplicate finder" in job.report[2]["reason"]
 
 
+def test_a_claimreview_without_inlanguage_takes_the_language_its_words_show(editor):
+    feed = (
+        '[{"@context": "https://schema.org", "@type": "ClaimReview", "url": "https://desk.example.org/a",'
+        ' "claimReviewed": "Ferjeprisene i Hordaland ble doblet etter nyttår",'
+        ' "reviewRating": {"@type": "Rating", "alternateName": "Feil"}},'
+        ' {"@context": "https://schema.org", "@type": "ClaimReview", "url": "https://desk.example.org/b",'
+        ' "claimReviewed": "The new bridge has cut the commute by half since it opened",'
+        ' "reviewRating": {"@type": "Rating", "alternateName": "False"}}]'
+    ).encode()
+    job = imports.import_job_run(job_id=imports.import_job_create(user=editor, content=feed, filename="f.json").pk)
+    languages = Claim.objects.filter(pk__in=[row["claim"] for row in job.report]).order_by("pk")
+    assert list(languages.values_list("language", flat=True)) == ["nb", "en"]
+
+
 def test_dry_run_counts_without_storing(editor):
     job = run_file(editor, "datafeed.json", dry_run=True)
     assert job.status == "done" and job.dry_run

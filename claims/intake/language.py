@@ -37,9 +37,15 @@ SENTENCE_MARGIN = 3
 
 
 def _evidence(text: str) -> tuple[int, int]:
-    words = [w.lower() for w in _WORD.findall(text)]
+    cased = _WORD.findall(text)
+    words = [w.lower() for w in cased]
     nb = sum(1 for w in words if w in _NB) + 2 * len(_NORDIC.findall(text))
     en = sum(1 for w in words if w in _EN)
+    # "i" is Norwegian "in" lower-case and English "I" only capitalised (and Norwegian again
+    # first in a sentence: "I fjor …"); counted as English either way, two of them made
+    # "Bompengene i Bergen gikk ned … i fjor" English.
+    nb += sum(1 for w in cased if w == "i")
+    en -= sum(1 for position, w in enumerate(cased) if w == "i" or (w == "I" and position == 0))
     return nb, en
 
 

@@ -28,6 +28,7 @@ from claims.discovery import http
 from claims.exceptions import ServiceError
 from claims.intake import claimreview_import as cr
 from claims.intake import csv_import
+from claims.intake.language import detect as language_detect
 from claims.intake.matching import closest_match
 from claims.intake.tips import normalize_text
 from claims.models import (
@@ -223,7 +224,9 @@ def _apply_item(item: cr.ImportItem, *, user: User, table: RatingTable) -> dict[
     """Import one item; returns its row of the report (without the position)."""
     if item.error:
         return {"action": "failed", "reason": item.error}
-    item.language = item.language or settings.LANGUAGE_CODE
+    # A ClaimReview without inLanguage: the claim's own words say which language it is in
+    # (compared as the desk's default language, a Norwegian claim met too few of its words).
+    item.language = item.language or language_detect(item.claim_text, default=settings.LANGUAGE_CODE)
     key, digest = _key(item), _content_hash(item)
     record = ImportRecord.objects.select_for_update().filter(key=key).select_related("claim").first()
     if record is not None and record.content_hash == digest:
