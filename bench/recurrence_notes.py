@@ -212,7 +212,7 @@ and read the held-out parts only if the development CV recall rises.
 
 
 SESSION16 = """\
-## Three more fresh batches, which claims to fit on, and quantities, compounds and dates (session 16)
+## Four more fresh batches, which claims to fit on, and quantities, compounds and dates (session 16)
 
 **A fourth batch, read once at the start.** A helper wrote tests/fixtures/recurrences/fresh4.json
 blind to any score (waste, alcohol, water, defence, pensions, weather; 12 fact-checks, 48 repeats,
@@ -336,9 +336,32 @@ a quote was glued to the sentence before it. It now splits there, as the candida
 splitter already did. Each sentence is also compared without its closing attribution ("…, sa
 kunnskapsministeren.", '"…," the minister said.', "…, according to SSB"); the passage shown keeps
 it. On the worn parts the re-scorer found 11 more repeats and raised 2 more false alerts: dev 143 →
-146 of 184, fresh 22 → 23, fresh2 20 → 22, fresh4 25 → 26, fresh5 31 → 35, fresh6 32 → 33. No
-clean batch is left to confirm this, so the next session should write one before anything else is
-tuned.
+146 of 184, fresh 22 → 23, fresh2 20 → 22, fresh4 25 → 26, fresh5 31 → 35, fresh6 32 → 33.
+
+**A seventh batch, read once at the very end.** A helper wrote tests/fixtures/recurrences/fresh7.json
+after the fresh6 read (hospitals, universities, climate, police, tobacco, aquaculture; its Norwegian
+quotes in the press's speech-dash style), committed alone (189541a). It was read once, with the code
+at three points:
+
+| code | re-scorer P / R (TP/FP/FN) | hand score P / R (TP/FP/FN) |
+| --- | --- | --- |
+| session 15 (a5116cd) | 0.356 / 0.433 (26/47/34) | 0.250 / 0.167 (10/30/50) |
+| after the second round (34ec0ef) | 0.403 / 0.517 (31/46/29) | 0.333 / 0.250 (15/30/45) |
+| with the speech dash and attribution (55dd056) | 0.390 / 0.500 (30/47/30) | 0.354 / 0.283 (17/31/43) |
+
+- Over the session the re-scorer found 4 more of its repeats at the same number of false alerts.
+  The quote change raised the hand score here too (15 → 17 repeats), but the re-scorer lost one
+  repeat. It is kept: the splitting is a bug fix, and 11 repeats on the worn parts outweigh 1 here.
+- The batch is the hardest so far. Some of its false alerts are older claims on overlapping
+  topics: "Electric cars make up 90 percent of new cars sold in Norway" (c35, development) is
+  m06 in other words, and the label counts only m06. Others are generic short claims ("Police in
+  Norway have been cut by 20 percent since 2015" meets "utslippene … falt med 20 prosent siden
+  2015"). One that a rule can catch was fixed after the read and measured on the worn parts only:
+  "én av ti" (with the accent) was not read as a share, so "bare én av ti" against "nine out of
+  ten" did not conflict.
+- Across the four clean reads of the session (fresh4–fresh7), the shipped matcher on new topics
+  is right in 40–85% of its alerts and finds 40–58% of the repeats, depending on the batch. The
+  goal is 90% and 80%.
 """
 
 

@@ -16,6 +16,7 @@ from claims.watch.quantities import quantities
         ("20 percent of pupils leave school early.", "en"),
         ("Hver femte elev slutter på skolen.", "nb"),
         ("En av fem elever slutter på skolen.", "nb"),
+        ("Bare én av fem elever slutter på skolen.", "nb"),
         ("20 prosent av elevene slutter på skolen.", "nb"),
         ("En femtedel av elevene slutter.", "nb"),
     ],

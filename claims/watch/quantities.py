@@ -52,7 +52,7 @@ _FACTORS = {
     "tredobbelt": 3, "quadrupled": 4, "firedoblet": 4,
 }  # fmt: skip
 _EVERY = {"every", "each", "hver", "hvert"}
-_ONE = {"one", "1", "en", "ei", "ett", "a", "an"}
+_ONE = {"one", "1", "en", "én", "ei", "ett", "étt", "a", "an"}
 _IN = {"in", "of", "out", "av", "på", "i"}
 _PERCENT = {"percent", "prosent", "pct", "%", "percentage", "prosentpoeng"}
 _TIMES = {"times", "ganger"}
