@@ -229,10 +229,13 @@ against itself got 0.674. With C = 0.01 the probabilities are squeezed, and the 
 where only the odd feature moves them. The suite caught it (a test publishes a claim and expects
 a near-verbatim article to match). It was not shipped. The script now also requires a fit to find
 every claim's own text at its threshold. Over the 33 topics of this session (fresh4 included), no
-fit of either recipe does at precision ≥ 0.95. The fresh batches' near misses change one word
-("girls" for "boys", "Bergen" for "Oslo", "Teaterbesøket" for "Kinobesøket"), so to these
-features they look like repeats word for word. A model that learns them as negatives doubts the
-exact repeats as well.
+fit of either recipe did so at precision ≥ 0.95 with the matcher as it then was. The fresh
+batches' near misses change one word ("girls" for "boys", "Bergen" for "Oslo", "Teaterbesøket"
+for "Kinobesøket"), so to those features they looked like repeats word for word, and a model
+that learns them as negatives doubts the exact repeats as well. After the session's rules,
+development-only fits with a high floor do pass: the best (floor 0.5, C 0.01) reaches pooled
+recall 0.256 at precision 0.952, at threshold 0.907. That is the recipe that ships, but at a
+stricter threshold than the shipped one (0.698, from the development claims' own CV).
 
 **What the errors were (fresh2–fresh4, worn) and what changed** (claims/watch/recurrences.py,
 claims/watch/rescorer.py; the weights of session 15 unchanged):
