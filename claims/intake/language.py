@@ -26,7 +26,7 @@ _NB = frozenset(
 _EN = frozenset(
     {
         "the", "and", "not", "is", "of", "with", "to", "has", "on", "a", "from", "that", "was", "are",
-        "i", "we", "he", "she", "they", "it", "will", "would", "said", "says", "after", "also", "but",
+        "we", "he", "she", "they", "it", "will", "would", "said", "says", "after", "also", "but",
         "or", "had", "have", "been", "his", "her", "their", "this", "these", "which", "what", "who",
         "according", "more", "than", "no", "nobody", "all", "there", "were", "be", "by", "an", "at",
     }
@@ -39,13 +39,11 @@ SENTENCE_MARGIN = 3
 def _evidence(text: str) -> tuple[int, int]:
     cased = _WORD.findall(text)
     words = [w.lower() for w in cased]
-    nb = sum(1 for w in words if w in _NB) + 2 * len(_NORDIC.findall(text))
-    en = sum(1 for w in words if w in _EN)
-    # "i" is Norwegian "in" lower-case and English "I" only capitalised (and Norwegian again
-    # first in a sentence: "I fjor …"); counted as English either way, two of them made
-    # "Bompengene i Bergen gikk ned … i fjor" English.
-    nb += sum(1 for w in cased if w == "i")
-    en -= sum(1 for position, w in enumerate(cased) if w == "i" or (w == "I" and position == 0))
+    # "i" is Norwegian "in" lower-case, and English "I" only capitalised after the first word
+    # ("I fjor …" is Norwegian); counted as English either way, two of them made "Bompengene i
+    # Bergen gikk ned … i fjor" English.
+    nb = sum(1 for w in words if w in _NB) + 2 * len(_NORDIC.findall(text)) + cased.count("i")
+    en = sum(1 for w in words if w in _EN) + sum(1 for w in cased[1:] if w == "I")
     return nb, en
 
 

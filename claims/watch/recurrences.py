@@ -200,10 +200,15 @@ def _all_keys(cased: str, lang: str) -> tuple[str, ...]:
     if cased != word:
         keys.extend(_word_keys(word, lang))
     if lang == "nb" and len(word) >= COMPOUND_MIN and not any(key in _translated() for key in keys):
-        lexicon = _lexicon_map()
-        keys.extend(lexicon.get(part, part) for part in tx.compound_parts(word))
-        keys.extend(_compound(tx.fold(word)))
+        keys.extend(key for parts in _part_keys(word) for key in parts)
     return tuple(dict.fromkeys(keys))
+
+
+def _part_keys(word: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A Norwegian compound's halves as keys, two ways: the cognate map's split (through the
+    lexicon) and the known-word split; each is () where it finds none."""
+    lexicon = _lexicon_map()
+    return tuple(lexicon.get(part, part) for part in tx.compound_parts(word)), _compound(tx.fold(word))
 
 
 @lru_cache(maxsize=200_000)
@@ -212,10 +217,9 @@ def _halves(cased: str, lang: str) -> tuple[frozenset[str], frozenset[str]] | No
     word = cased.lower()
     if lang != "nb" or len(word) < COMPOUND_MIN:
         return None
-    lexicon = _lexicon_map()
     first: set[str] = set()
     second: set[str] = set()
-    for parts in (tuple(lexicon.get(part, part) for part in tx.compound_parts(word)), _compound(tx.fold(word))):
+    for parts in _part_keys(word):
         if len(parts) == 2:
             first.add(parts[0])
             second.add(parts[1])
@@ -530,10 +534,8 @@ class ClaimIndex:
         # Each kind apart (shares, factors, plain figures): "half of those under 30" and "one in
         # ten of those under 30" share the 30 but state different shares.
         # A passage that dates what the claim states undated is most often about another time.
-        if feats.numbers:
+        if feats.numbers or window.numbers:
             score *= _quantity_factor(feats.numbers, window.numbers)
-        elif window.numbers and _kinds(window.numbers)["year"]:
-            score *= YEAR_ADDED
         # The passage's own share in the claim: a passage about something else that only
         # borrows the claim's words ("children who do sport sleep better" for "… get better
         # grades") carries weight of its own the claim lacks. (1 - that share) ** EXTRA_ALPHA.
