@@ -51,7 +51,7 @@ def read_thesaurus(path: Path) -> dict[str, set[str]]:
 
 def synonym_keys() -> dict[str, frozenset[str]]:
     """Matcher key → the keys of its synonyms (both thesauri, through `_word_keys`)."""
-    from claims.watch.recurrences import _word_keys
+    from claims.watch.recurrence_features import _word_keys
 
     expanded: dict[str, set[str]] = defaultdict(set)
     for lang, path in THESAURI.items():

@@ -2,9 +2,9 @@
 
 Each article is cut into sentences (with their character offsets) and every sentence, and
 every pair of neighbouring sentences, is compared with the live fact-checks' claims. The
-comparison works across Norwegian and English through discovery's text tools: tokens are
-stemmed in their own language and mapped through the shared cognate map (plus a small
-lexicon of general fact-check words below), names and numbers are language-neutral.
+comparison works across Norwegian and English on the language-neutral keys that
+claims/watch/recurrence_features.py extracts (stems mapped through the shared cognate map and
+lexicons, compound halves, names, numbers).
 
 A window's score against a claim is the share of the claim's (IDF-weighted) tokens the
 window contains (raised for a window in the other language, whose translation loses words),
@@ -30,13 +30,10 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
-import Stemmer
 
-from claims.discovery import lexicon as lx
-from claims.discovery import text as tx
-from claims.watch.quantities import compared_quantities, quantities, quantities_missing
+from claims.watch.quantities import compared_quantities, quantities_missing
 from claims.watch.quantities import kinds as _kinds
-from claims.watch.recurrence_words import DOWN_WORDS, EXTRA_STOPWORDS, LEXICON, NEGATIONS, UP_WORDS
+from claims.watch.recurrence_features import Features, _all_keys, _join, _word_keys, features
 
 if TYPE_CHECKING:
     from claims.watch.rescorer import Rescorer
@@ -57,7 +54,6 @@ DIRECTION_MISMATCH = 0.6
 NAME_MISMATCH = 0.6
 SUBJECT_MISMATCH = 0.6
 EXTRA_ALPHA = 0.3  # how much a passage's words outside the claim lower its score (chosen on dev)
-COMPOUND_MIN = 6  # Norwegian words from this length are also split into known halves
 CROSS_LANGUAGE = 1.25  # a cross-language score is multiplied by this (translation loses words)
 MAX_DF_SHARE = 0.01  # tokens in more of the claims than this do not nominate candidates
 MIN_COVERAGE = 0.35  # candidates below this share of a claim's weight are not scored further
@@ -65,303 +61,10 @@ _SENTENCE_SPAN = re.compile(r"[^\n]+")
 # A sentence begins with a capital, a digit, an opening quote or a speech dash ("– Vi har …",
 # the Norwegian press's way of quoting).
 _BOUNDARY = re.compile(r"(?<=[.!?…])[\"'»”)]*\s+(?=[\"'«“(]*[A-ZÆØÅÉ0-9]|[–—-]\s)")
-_WORD = re.compile(r"[\w']+", re.UNICODE)
 
-
-@lru_cache(maxsize=2)
-def _stemmer(lang: str) -> Stemmer.Stemmer:
-    return Stemmer.Stemmer("norwegian" if lang == "nb" else "english")
-
-
-@lru_cache(maxsize=1)
-def _lexicon_map() -> dict[str, str]:
-    """Stem (either language, folded) → the lexicon's canonical token, for words the cognate map lacks."""
-    mapping: dict[str, str] = {}
-    for head, variants in LEXICON.items():
-        known = tx.tokens(head.split("_")[0], "en")
-        target = known[0] if known else "lx_" + tx.fold(_stemmer("en").stemWord(head))
-        for variant in (head, *variants):
-            if " " in variant:
-                continue
-            for lang in ("nb", "en"):
-                mapping.setdefault(tx.fold(_stemmer(lang).stemWord(variant.lower())), target)
-            mapping.setdefault(tx.fold(variant), target)
-    return mapping
-
-
-@lru_cache(maxsize=200_000)
-def _word_keys(word: str, lang: str) -> tuple[str, ...]:
-    """The canonical keys of one word: discovery's token, mapped through the lexicon, and the
-    known parts of a Norwegian compound ("oljefondet" → oil, fund; "elbiler" → electric, car)."""
-    if word.lower() in EXTRA_STOPWORDS:
-        return ()
-    if word.islower():
-        # Irregular verb forms the stemmers cannot reach ("vunnet" → vinne, "won" → win).
-        word = lx.lemma(word, lang) or word
-    lexicon = _lexicon_map()
-    keys = [lexicon.get(token, token) for token in tx.tokens(word, lang)]
-    folded = tx.fold(word)
-    if folded in lexicon:
-        keys = [lexicon[folded]]
-    if keys:
-        # Every translation the shared lexicon has, not only the ranker's one ("kaste" →
-        # throw as well as cast), so the two languages meet on any of them.
-        keys.extend(lx.senses(tx.fold(_stemmer(lang).stemWord(word.lower())), lang))
-    if keys and not any(k in _translated() for k in keys):
-        base = _degree_base(word.lower(), lang)
-        if base:
-            keys = [base]
-    if lang == "nb" and len(folded) >= 7 and not any(k in _known_targets() for k in keys):
-        keys.extend(_compound(folded))
-    if keys and len(folded) >= 6 and not any(k in _translated() for k in keys):
-        # An untranslated word meets its look-alike in the other language by its first five
-        # letters ("olympiske", "Olympic"; "statistikk", "statistics").
-        keys.append("~" + folded[:5])
-    return tuple(dict.fromkeys(keys))
-
-
-# Comparatives and superlatives ("weakest", "svakeste", "høyere") carry their adjective's
-# meaning; the stemmers leave them apart from it, so the lexicon's translation is missed.
-_DEGREE = {
-    "en": (("iest", "y"), ("ier", "y"), ("est", ""), ("st", ""), ("er", ""), ("r", "")),
-    "nb": (("este", ""), ("est", ""), ("ere", "")),
-}
-
-
-def _degree_base(word: str, lang: str) -> str | None:
-    """The translated key of a comparative or superlative's adjective, if the lexicon knows it."""
-    for suffix, replacement in _DEGREE[lang]:
-        if len(word) - len(suffix) < 3 or not word.endswith(suffix):
-            continue
-        base = word[: -len(suffix)] + replacement
-        for candidate in (base, base[:-1] if len(base) > 3 and base[-1] == base[-2] else ""):
-            if not candidate:
-                continue
-            keys = [_lexicon_map().get(t, t) for t in tx.tokens(candidate, lang)]
-            if keys and keys[0] in _translated():
-                return keys[0]
-    return None
-
-
-@lru_cache(maxsize=1)
-def _known_targets() -> frozenset[str]:
-    return frozenset(_lexicon_map().values())
-
-
-def _part_key(part: str) -> str | None:
-    lexicon = _lexicon_map()
-    for candidate in (part, part[:-1] if part[-1:] in {"s", "e"} else ""):
-        if len(candidate) < 2:
-            continue
-        if candidate in lexicon:
-            return lexicon[candidate]
-        stem = tx.fold(_stemmer("nb").stemWord(candidate))
-        if stem in lexicon:
-            return lexicon[stem]
-        token = tx.canonical(stem)
-        if token != stem:
-            return token
-    return None
-
-
-@lru_cache(maxsize=100_000)
-def _compound(folded: str) -> tuple[str, ...]:
-    """Both halves of a compound when each is a known word (either half may carry a linking s/e)."""
-    for cut in range(2, len(folded) - 2):
-        head, tail = _part_key(folded[:cut]), _part_key(folded[cut:])
-        if head and tail:
-            return (head, tail)
-    return ()
-
-
-@dataclass(frozen=True)
-class Features:
-    """What the comparison needs of a claim or a window of an article."""
-
-    tokens: frozenset[str]
-    numbers: frozenset[str]
-    negated: bool
-    language: str = ""
-    up: bool = False  # says something rose, is more or higher
-    down: bool = False  # says something fell, is less or lower
-    names: frozenset[frozenset[str]] = frozenset()  # each name (not sentence-initial) or known entity as its keys
-    words: frozenset[frozenset[str]] = frozenset()  # each word as its keys (name, word, compound parts)
-    entities: tuple[frozenset[str], ...] = ()  # the known entities (alias table, cognate names), in order
-    # Norwegian compounds split into known halves: (the word's group, its first half's keys,
-    # its second half's keys).
-    halves: tuple[tuple[frozenset[str], frozenset[str], frozenset[str]], ...] = ()
-
-
-@lru_cache(maxsize=200_000)
-def _all_keys(cased: str, lang: str) -> tuple[str, ...]:
-    """A word's keys as a name (capitalised) and as a word, plus the parts of a compound."""
-    word = cased.lower()
-    keys = list(_word_keys(cased if cased[:1].isupper() and not cased.isupper() else word, lang))
-    if cased != word:
-        keys.extend(_word_keys(word, lang))
-    if lang == "nb" and len(word) >= COMPOUND_MIN and not any(key in _translated() for key in keys):
-        keys.extend(key for parts in _part_keys(word) for key in parts)
-    return tuple(dict.fromkeys(keys))
-
-
-def _part_keys(word: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """A Norwegian compound's halves as keys, two ways: the cognate map's split (through the
-    lexicon) and the known-word split; each is () where it finds none."""
-    lexicon = _lexicon_map()
-    return tuple(lexicon.get(part, part) for part in tx.compound_parts(word)), _compound(tx.fold(word))
-
-
-@lru_cache(maxsize=200_000)
-def _halves(cased: str, lang: str) -> tuple[frozenset[str], frozenset[str]] | None:
-    """The keys of a Norwegian compound's first and of its second half, as `_all_keys` adds them."""
-    word = cased.lower()
-    if lang != "nb" or len(word) < COMPOUND_MIN:
-        return None
-    first: set[str] = set()
-    second: set[str] = set()
-    for parts in _part_keys(word):
-        if len(parts) == 2:
-            first.add(parts[0])
-            second.add(parts[1])
-    if not first or not second or first & second:
-        return None
-    return frozenset(first), frozenset(second)
-
-
-@lru_cache(maxsize=1)
-def _translated() -> frozenset[str]:
-    """Keys a word of either language is translated or mapped onto (not a bare stem)."""
-    from claims.discovery import lexicon as lx
-
-    lexicon = lx.lexicon()
-    return _known_targets() | frozenset(lexicon.nb.values()) | frozenset(lexicon.en.values())
-
-
-def _alias_spans(words: list[str]) -> dict[int, list[str]]:
-    """Word position → the alias keys naming something there (shared nb/en alias table):
-    "Kina" and "China" both carry ``@china``, "United States" and "USA" ``@usa``."""
-    table = lx.aliases()
-    found: dict[int, list[str]] = {}
-    folded = [tx.folded_word(w) for w in words]
-    # Multi-word terms of the shared lexicon ("young people", "price cap", "nuclear weapons").
-    for start, end, term in lx.phrase_terms(folded):
-        for j in range(start, end):
-            found.setdefault(j, []).append(term)
-    for i, word in enumerate(words):
-        # A genitive s ("Kinas", "Norway's" is cut at the apostrophe) names the same thing.
-        key = table.exact.get(word) or (table.exact.get(word[:-1]) if word[-1:] == "s" else None)
-        if key:
-            found.setdefault(i, []).extend(_alias(key))
-        for variant, alias in table.folded.get(folded[i], ()):
-            if tuple(folded[i : i + len(variant)]) == variant:
-                for j in range(i, i + len(variant)):
-                    found.setdefault(j, []).extend(_alias(alias))
-                break
-    return found
-
-
-def _alias(key: str) -> list[str]:
-    """An alias's keys: its own and, for a seat of government, the state's ("Moscow insisted")."""
-    state = lx.stands_for().get(key)
-    return ["@" + key, "@" + state] if state else ["@" + key]
-
-
-def _is_alias(keys: list[str]) -> bool:
-    return any(key[:1] == "@" for key in keys)
-
-
-def _is_name(word: str, position: int, group: frozenset[str]) -> bool:
-    """A capitalised word after the first; first in the sentence a capital says nothing,
-    unless no lexicon knows the word ("Rwanda har …", not "Matprisene har …")."""
-    if not word[:1].isupper() or word.lower() in tx.STOPWORDS:
-        return False
-    return bool(position) or (len(word) >= 3 and group.isdisjoint(_translated()) and not word.isdigit())
-
-
-@lru_cache(maxsize=1)
-def _entity_vocabulary() -> frozenset[str]:
-    return tx.entities_vocabulary()
-
-
-@lru_cache(maxsize=200_000)
-def _plain_word(cased: str, lang: str) -> tuple[tuple[str, ...], frozenset[str], bool, bool, bool] | None:
-    """What `features` makes of a word no alias covers, once per word and language rather
-    than once per sentence it is in: its keys, their group, whether it is a known entity, and
-    whether it counts as a name first in a sentence and after the first. None: no keys."""
-    keys = _all_keys(cased, lang)
-    if not keys:
-        return None
-    group = frozenset(keys)
-    return keys, group, not _entity_vocabulary().isdisjoint(group), _is_name(cased, 0, group), _is_name(cased, 1, group)
-
-
-def features(text: str, language: str | None) -> Features:
-    lang = tx.base_language(language) if language else tx.guess_language(text)
-    keys: set[str] = set()
-    names: set[frozenset[str]] = set()
-    groups: set[frozenset[str]] = set()
-    entities: list[frozenset[str]] = []
-    halves: list[tuple[frozenset[str], frozenset[str], frozenset[str]]] = []
-    words = tx.cased_words(text)
-    aliases = _alias_spans(words)
-    known = _entity_vocabulary()
-    for position, word in enumerate(words):
-        if position in aliases:
-            word_keys = tuple(dict.fromkeys((*_all_keys(word, lang), *aliases[position])))
-            if not word_keys:
-                continue
-            group = frozenset(word_keys)
-            entity = _is_alias(aliases[position]) or not known.isdisjoint(group)
-            name = _is_name(word, position, group)
-        else:
-            plain = _plain_word(word, lang)
-            if plain is None:
-                continue
-            word_keys, group, entity, name_first, name_later = plain
-            name = name_later if position else name_first
-            split = _halves(word, lang)
-            if split is not None and split[0] <= group and split[1] <= group:
-                halves.append((group, *split))
-        keys.update(word_keys)
-        groups.add(group)
-        # A known entity (a country, organisation, office holder) counts wherever it stands,
-        # also first in the sentence; another capitalised word only after the first.
-        if entity:
-            names.add(group)
-            if group not in entities:
-                entities.append(group)
-        elif name:
-            names.add(group)
-    lowered = {w.lower() for w in _WORD.findall(text)}
-    negated = bool(lowered & NEGATIONS) or any(w.endswith("n't") for w in lowered)
-    return Features(
-        frozenset(keys),
-        quantities(text, lang),
-        negated,
-        lang,
-        bool(lowered & UP_WORDS),
-        bool(lowered & DOWN_WORDS),
-        frozenset(names),
-        frozenset(groups),
-        tuple(entities),
-        tuple(halves),
-    )
-
-
-def _join(a: Features, b: Features) -> Features:
-    """Two neighbouring sentences read as one window."""
-    return Features(
-        a.tokens | b.tokens,
-        a.numbers | b.numbers,
-        a.negated or b.negated,
-        a.language,
-        a.up or b.up,
-        a.down or b.down,
-        a.names | b.names,
-        a.words | b.words,
-        entities=a.entities + tuple(e for e in b.entities if e not in a.entities),
-        halves=a.halves + b.halves,
-    )
+# The word layer lives in recurrence_features; its names are re-exported here because the
+# matcher's callers (services, re-scorer, benches, tests) know them as part of this module.
+__all__ = ["ClaimIndex", "Features", "LiveClaim", "Match", "_all_keys", "_word_keys", "features"]
 
 
 @lru_cache(maxsize=65_536)  # a window meets hundreds of claims, and many claims state the same figures

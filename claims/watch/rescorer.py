@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from claims.watch.quantities import compared_quantities, quantities_missing
 from claims.watch.quantities import kinds as _kinds
-from claims.watch.recurrences import Features
+from claims.watch.recurrence_features import Features
 
 if TYPE_CHECKING:
     from claims.watch.recurrences import ClaimIndex, Match, Passage
