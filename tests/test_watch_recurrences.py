@@ -171,6 +171,28 @@ def test_a_quote_is_compared_without_who_said_it():
     assert found.passage == quote  # the passage shown is the whole sentence, attribution and all
 
 
+def test_two_sentences_are_one_passage_only_when_neither_contradicts_the_claim():
+    """The pair of sentences is for a claim said across two of them; it must not let one
+    sentence's figure stand in for the other's."""
+    index = ClaimIndex(
+        [LiveClaim(1, "More than 150 churches in Norway have been sold over the last twenty years.", "en")]
+    )
+
+    def hand(text: str) -> float:
+        found = index.passages(text, "en", floor=0.0)
+        return found[0][0] if found else 0.0
+
+    near = (
+        "More than 15 churches in Norway have been sold over the last twenty years. "
+        "More than 150 new churches were built in Norway in that time."
+    )
+    said_across = "More than 150 churches in Norway have been sold. That happened over the last twenty years."
+    assert hand(near) < 0.5
+    assert hand(said_across) > 0.8
+    best = index.passages(said_across, "en", floor=0.0)[0]
+    assert said_across[best[1] : best[2]] == said_across  # the passage is both sentences
+
+
 def test_a_compound_found_by_one_half_is_half_a_word_found():
     """ "Teaterbesøket" shares only "besøk" with "Kinobesøket": another claim, not the claim
     said again; "besøk på kino" and "cinema visits" find both halves."""

@@ -82,6 +82,18 @@ def _quantity_factor(claim_numbers: frozenset[str], window_numbers: frozenset[st
     return factor
 
 
+def _contradicts(claim: Features, sentence: Features) -> bool:
+    """The sentence, alone, states what the claim does not: a figure of the same kind that
+    differs, a negation the claim lacks, or the opposite direction."""
+    if claim.numbers and sentence.numbers and _quantity_factor(claim.numbers, sentence.numbers) <= NUMBER_MISMATCH:
+        return True
+    if sentence.negated and not claim.negated:
+        return True
+    return (claim.up and not claim.down and sentence.down and not sentence.up) or (
+        claim.down and not claim.up and sentence.up and not sentence.down
+    )
+
+
 @dataclass(frozen=True)
 class Sentence:
     start: int
@@ -318,7 +330,17 @@ class ClaimIndex:
                 joined = _join(feats[i], feats[i + 1])
                 one, two = shared[i], shared[i + 1]
                 pair = one if two is None else two if one is None else one + two
-                windows.append((sentence.start, sentences[i + 1].end, joined, self._nominated(pair)))
+                # Two sentences are one passage only for a claim neither of them contradicts
+                # alone: the pair is there for a claim said across two sentences, not to let
+                # one sentence's figure or subject stand in for the other's ("More than 15
+                # churches were sold. More than 150 new churches were built." is not "More
+                # than 150 churches were sold").
+                nominated = [
+                    c
+                    for c in self._nominated(pair)
+                    if not (_contradicts(self.features[c], feats[i]) or _contradicts(self.features[c], feats[i + 1]))
+                ]
+                windows.append((sentence.start, sentences[i + 1].end, joined, nominated))
             for start, end, window, nominated in windows:
                 window_weights = None
                 for claim in nominated:
