@@ -116,3 +116,41 @@ def test_a_year_is_four_digits_of_the_last_three_centuries():
     kinds = _kinds(quantities("In 2021, 1500 of 9800 conscripts left; 2300 in all.", "en"))
     assert kinds["year"] == {"2021"}
     assert kinds["figure"] == {"1500", "9800", "2300"}
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "written"),
+    [
+        ("It took twenty-two minutes.", "en", "It took 22 minutes."),
+        ("Nesten tre hundre tusen laks rømte.", "nb", "Nesten 300000 laks rømte."),
+        ("Over hundre og tjue kontorer", "nb", "Over 120 kontorer"),
+        ("seks hundre millioner kroner", "nb", "600000000 kroner"),
+        ("one and a half million subscriptions", "en", "1500000 subscriptions"),
+        ("halvannen million abonnementer", "nb", "1500000 abonnementer"),
+        ("Sju milliarder kroner", "nb", "7000000000 kroner"),
+        ("a hundred and fifty churches", "en", "150 churches"),
+        ("tjueto prosent", "nb", "22 prosent"),
+        # Digits keep their own scale (claims.discovery.numbers writes it out).
+        ("7 milliarder kroner", "nb", "7 milliarder kroner"),
+        # "en", "one" and "a" alone are articles; two numbers side by side stay two.
+        ("Det var en gang en mann.", "nb", "Det var en gang en mann."),
+        ("one of the best", "en", "one of the best"),
+        ("between ten and twenty", "en", "between 10 and 20"),
+        ("five six", "en", "5 6"),
+    ],
+)
+def test_numbers_in_words_are_written_as_digits(text, language, written):
+    from claims.watch.quantities import spelled_out
+
+    assert spelled_out(text, language) == written
+
+
+def test_a_figure_in_words_is_the_figure_in_digits_for_the_matcher():
+    from claims.watch.recurrence_features import features
+
+    claim = features("Police in Finnmark took 22 minutes on average last year.", "en")
+    spelled = features("Last year, it took officers in Finnmark twenty-two minutes on average.", "en")
+    assert claim.numbers == spelled.numbers == {"22"}
+    assert "22" in spelled.tokens
+    assert quantities("Nine out of ten new cars are electric.", "en") == {"P90"}
+    assert quantities("Twelve per cent fewer cigarettes", "en") == {"P12"}

@@ -18,7 +18,7 @@ import Stemmer
 
 from claims.discovery import lexicon as lx
 from claims.discovery import text as tx
-from claims.watch.quantities import quantities
+from claims.watch.quantities import quantities, spelled_out
 from claims.watch.recurrence_words import DOWN_WORDS, EXTRA_STOPWORDS, LEXICON, NEGATIONS, UP_WORDS
 
 COMPOUND_MIN = 6  # Norwegian words from this length are also split into known halves
@@ -254,6 +254,7 @@ def _plain_word(cased: str, lang: str) -> tuple[tuple[str, ...], frozenset[str],
 
 def features(text: str, language: str | None) -> Features:
     lang = tx.base_language(language) if language else tx.guess_language(text)
+    text = spelled_out(text, lang)
     keys: set[str] = set()
     names: set[frozenset[str]] = set()
     groups: set[frozenset[str]] = set()

@@ -158,11 +158,16 @@ NEGATIONS = frozenset(
 UP_WORDS = frozenset(
     {"more", "most", "higher", "highest", "above", "over", "increase", "increased", "increases", "rise", "rose",
      "risen", "rising", "grew", "grow", "grown", "up", "mer", "mest", "flere", "flest", "høyere", "høyest",
-     "høyeste", "økte", "øker", "økt", "økning", "steg", "stiger", "vokste", "vokser", "opp"}
+     "høyeste", "økte", "øker", "økt", "økning", "steg", "stiger", "vokste", "vokser", "opp",
+     # the other inflections of the same verbs
+     "rises", "grows", "growing", "increasing", "climbed", "øke", "økende", "stige", "steget", "vokse", "vokst"}
 )  # fmt: skip
 DOWN_WORDS = frozenset(
     {"less", "least", "fewer", "fewest", "lower", "lowest", "below", "under", "decrease", "decreased",
      "decreases", "fall", "fell", "fallen", "falling", "dropped", "declined", "shrank", "down", "mindre",
      "minst", "færre", "færrest", "lavere", "lavest", "laveste", "falt", "faller", "sank", "synker", "nedgang",
-     "redusert", "ned"}
+     "redusert", "ned",
+     # the other inflections of the same verbs
+     "falls", "drop", "drops", "decline", "declines", "declining", "shrink", "shrinks", "shrunk", "reduced",
+     "falle", "synke", "sunket", "minket", "minker", "redusere", "reduseres"}
 )  # fmt: skip
