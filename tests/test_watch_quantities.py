@@ -26,8 +26,8 @@ def test_one_share_said_many_ways_is_one_quantity(text, language):
 
 
 def test_counts_factors_and_halves():
-    assert quantities("Prisen er doblet på ti år.", "nb") == {"x2", "10"}
-    assert quantities("The price has doubled in ten years.", "en") == {"x2", "10"}
+    assert quantities("Prisen er doblet på ti år.", "nb") == {"x2", "D3650"}
+    assert quantities("The price has doubled in ten years.", "en") == {"x2", "D3650"}
     assert quantities("There are three times as many since 2020.", "en") == {"x3", "2020"}
     assert quantities("Halvparten av de unge bor hjemme.", "nb") == quantities("Half of the young live at home.", "en")
     assert quantities("Nine in ten new cars are electric.", "en") == quantities("90 prosent av nye biler", "nb")
@@ -36,7 +36,7 @@ def test_counts_factors_and_halves():
     assert quantities("Number 1 of 2021", "en") == {"1", "2021"}
     # "to" is two only in Norwegian; "en" and "one" are not counts (articles, pronouns).
     assert quantities("They went to Oslo.", "en") == set()
-    assert quantities("De bodde der i to år med en venn.", "nb") == {"2"}
+    assert quantities("De bodde der i to år med en venn.", "nb") == {"D730"}
 
 
 def _compare(claim: str, claim_language: str, passage: str, passage_language: str) -> tuple[bool, bool]:
@@ -150,7 +150,24 @@ def test_a_figure_in_words_is_the_figure_in_digits_for_the_matcher():
 
     claim = features("Police in Finnmark took 22 minutes on average last year.", "en")
     spelled = features("Last year, it took officers in Finnmark twenty-two minutes on average.", "en")
-    assert claim.numbers == spelled.numbers == {"22"}
+    assert claim.numbers == spelled.numbers == {"D0.0153"}  # 22 minutes, in days
     assert "22" in spelled.tokens
     assert quantities("Nine out of ten new cars are electric.", "en") == {"P90"}
     assert quantities("Twelve per cent fewer cigarettes", "en") == {"P12"}
+
+
+def test_a_span_of_time_is_one_quantity_in_any_unit():
+    from claims.watch.quantities import kinds, spelled_out
+
+    def said(text: str, language: str) -> frozenset[str]:
+        return quantities(spelled_out(text, language), language)
+
+    assert said("Barna venter sju uker.", "nb") == said("Children wait 49 days.", "en") == {"D49"}
+    assert said("four hours", "en") == said("240 minutes", "en")
+    assert said("over the last decade", "en") == said("de siste ti årene", "nb") == {"D3650"}
+    assert said("de to siste tiårene", "nb") == said("the past twenty years", "en") == {"D7300"}
+    assert said("a quarter of a century", "en") == said("25 år", "nb") == {"D9125"}
+    assert said("for 20 år siden", "nb") == {"ago"}  # dated, not a span
+    # A span is its own kind: "within five years" and "within two years" conflict.
+    assert kinds(said("within five years", "en"))["duration"] != kinds(said("within two years", "en"))["duration"]
+    assert kinds(said("within five years", "en"))["figure"] == frozenset()

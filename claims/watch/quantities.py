@@ -9,7 +9,10 @@ often says the same quantity another way. Here they meet on one form:
   "a fifth", "en femtedel" and "every fifth" are one share; "halvparten", "half",
   "annenhver", "every second" are ``P50``;
 * changes by a factor become ``x2``/``x3``: "doubled", "doblet", "twice", "tredoblet",
-  "three times".
+  "three times";
+* spans of time become days ``D49``: "sju uker", "49 days"; "the last decade" and "de siste
+  ti årene" are ``D3650``;
+* numbers spelled out ("twenty-two", "tre hundre tusen") are digits first (`spelled_out`).
 
 `quantities` gives the set of these for a text; two texts that both state quantities and
 share none make different claims ("10 percent" vs "3 percent", "a third" vs "a quarter").
@@ -66,6 +69,22 @@ _DECADE = re.compile(r"((?:1[89]|20)\d0)(s?)")
 _DECADE_WORDS = {"tallet", "årene"}
 _YEARS = {"years", "year", "decades", "decade"}
 _AGO = {"ago", "earlier"}
+# Spans of time in one unit (days), so "sju uker" is "49 dager", "four hours" "240 minutes"
+# and "the last decade" "de siste ti årene": ``D49``, ``D0.1667``, ``D3650``.
+_DAY = 1.0
+_DURATIONS = {
+    "minute": _DAY / 1440, "minutes": _DAY / 1440, "minutt": _DAY / 1440, "minutter": _DAY / 1440,
+    "minuttene": _DAY / 1440, "hour": _DAY / 24, "hours": _DAY / 24, "time": _DAY / 24, "timer": _DAY / 24,
+    "timene": _DAY / 24, "day": _DAY, "days": _DAY, "dag": _DAY, "dager": _DAY, "dagene": _DAY, "døgn": _DAY,
+    "week": 7 * _DAY, "weeks": 7 * _DAY, "uke": 7 * _DAY, "uker": 7 * _DAY, "ukene": 7 * _DAY,
+    "month": 30 * _DAY, "months": 30 * _DAY, "måned": 30 * _DAY, "måneder": 30 * _DAY, "månedene": 30 * _DAY,
+    "year": 365 * _DAY, "years": 365 * _DAY, "år": 365 * _DAY, "årene": 365 * _DAY,
+    "decade": 3650 * _DAY, "decades": 3650 * _DAY, "tiår": 3650 * _DAY, "tiårene": 3650 * _DAY,
+}  # fmt: skip
+# "the last decade", "det siste tiåret": one decade without a count.
+_A_DECADE = {"decade", "tiåret", "tiår"}
+# "de to siste tiårene", "the past ten years": a word between the count and its unit.
+_SPAN_WORDS = {"last", "past", "first", "next", "siste", "første", "neste", "kommende"}
 AGO = "ago"
 _TOKEN = re.compile(r"%|[^\W_]+(?:[.,]\d+)?", re.UNICODE)
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
@@ -216,6 +235,10 @@ def _fmt(number: float) -> str:
     return str(int(number)) if number == int(number) else str(number)
 
 
+def _duration(days: float) -> str:
+    return "D" + _fmt(round(days, 4))
+
+
 def _share(numerator: float, denominator: float) -> str:
     return f"P{round(100 * numerator / denominator)}"
 
@@ -248,6 +271,17 @@ def quantities(text: str, language: str) -> frozenset[str]:
             # "twenty years ago", "for 20 år siden": dated, as by a year
             found.add(AGO)
             used.add(i)
+        elif count is not None and following in _DURATIONS and not (following == "time" and language == "en"):
+            # "49 dager", "four hours": a span, in days
+            found.add(_duration(count * _DURATIONS[following]))
+            used.add(i)
+        elif count is not None and following in _SPAN_WORDS and after in _DURATIONS:
+            found.add(_duration(count * _DURATIONS[after]))
+            used.add(i)
+        elif word in _A_DECADE and not (i and _count(words[i - 1], language) is not None):
+            found.add(_duration(3650.0))
+        elif word == "quarter" and following == "of" and after == "a" and words[i + 3 : i + 4] == ["century"]:
+            found.add(_duration(25 * 365.0))
         elif word in _HALF:
             found.add("P50")
         elif word in _PARTS:
@@ -258,7 +292,12 @@ def quantities(text: str, language: str) -> frozenset[str]:
             # "hver femte", "every fifth": one in five
             found.add(_share(1, _ORDINALS[following]))
             used.add(i + 1)
-        elif word in _ONE and following in _ORDINALS and (after in _IN or following in {"quarter", "third", "fifth"}):
+        elif (
+            word in _ONE
+            and following in _ORDINALS
+            and (after in _IN or following in {"quarter", "third", "fifth"})
+            and words[i + 2 : i + 5] != ["of", "a", "century"]
+        ):
             # "a fifth of", "one third of"
             found.add(_share(1, _ORDINALS[following]))
             used.add(i + 1)
@@ -302,14 +341,16 @@ def quantities(text: str, language: str) -> frozenset[str]:
 
 @lru_cache(maxsize=4096)  # a window meets ~200 claims, and many claims state the same figures
 def kinds(numbers: frozenset[str]) -> dict[str, frozenset[str]]:
-    """Quantities by kind: shares ("P20"), factors ("x2"), years and other figures (the hand score
-    and the re-scorer both read them). Years apart: "eleven notices since 2015" and "eleven notices since 2022"
-    share the 11, and as one kind of figure they agreed."""
+    """Quantities by kind: shares ("P20"), factors ("x2"), years, spans of time ("D49") and other
+    figures (the hand score and the re-scorer both read them). Years apart: "eleven notices
+    since 2015" and "eleven notices since 2022" share the 11, and as one kind of figure they
+    agreed."""
     shares = frozenset(q for q in numbers if q[:1] == "P")
     factors = frozenset(q for q in numbers if q[:1] == "x")
-    figures = numbers - shares - factors
+    durations = frozenset(q for q in numbers if q[:1] == "D")
+    figures = numbers - shares - factors - durations
     years = frozenset(q for q in figures if _is_year(q))
-    return {"share": shares, "factor": factors, "year": years, "figure": figures - years}
+    return {"share": shares, "factor": factors, "year": years, "duration": durations, "figure": figures - years}
 
 
 def compared_quantities(
@@ -346,7 +387,7 @@ def _factor_shares(factors: frozenset[str]) -> frozenset[str]:
 def quantities_missing(claim_kinds: dict[str, frozenset[str]], window_kinds: dict[str, frozenset[str]]) -> bool:
     """The claim states a quantity and the window none, or only a year where the claim states
     more than its years ("three new hospitals by 2030" against "by 2030")."""
-    counted = ("share", "factor", "figure")
+    counted = ("share", "factor", "duration", "figure")
     if not any(window_kinds.values()):
         return any(claim_kinds.values())
     return any(claim_kinds[kind] for kind in counted) and not any(window_kinds[kind] for kind in counted)
