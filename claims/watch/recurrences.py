@@ -282,6 +282,17 @@ class ClaimIndex:
             score *= SUBJECT_MISMATCH
         return score
 
+    def _completes(self, claim: int, one: Features, two: Features) -> bool:
+        """Each of two sentences has a word of the claim the other lacks."""
+        first = second = False
+        for group, _weight in self.groups[claim]:
+            in_one, in_two = not group.isdisjoint(one.tokens), not group.isdisjoint(two.tokens)
+            first = first or (in_one and not in_two)
+            second = second or (in_two and not in_one)
+            if first and second:
+                return True
+        return False
+
     def _shared(self, window: Features) -> np.ndarray | None:
         """Per live claim (its position) the weight of the rarer tokens it shares with the
         window; None when it shares none. Summed token by token in the window's order, so a
@@ -335,10 +346,14 @@ class ClaimIndex:
                 # one sentence's figure or subject stand in for the other's ("More than 15
                 # churches were sold. More than 150 new churches were built." is not "More
                 # than 150 churches were sold").
+                # And only when each sentence brings claim words the other lacks: a sentence
+                # that adds none of them adds only words of its own, which would dilute the
+                # other's disagreements (a swapped word) rather than complete the claim.
                 nominated = [
                     c
                     for c in self._nominated(pair)
-                    if not (_contradicts(self.features[c], feats[i]) or _contradicts(self.features[c], feats[i + 1]))
+                    if self._completes(c, feats[i], feats[i + 1])
+                    and not (_contradicts(self.features[c], feats[i]) or _contradicts(self.features[c], feats[i + 1]))
                 ]
                 windows.append((sentence.start, sentences[i + 1].end, joined, nominated))
             for start, end, window, nominated in windows:
