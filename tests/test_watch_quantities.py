@@ -104,7 +104,7 @@ def test_the_matcher_compares_quantities_kind_by_kind(claim, passage, conflict, 
 def test_decades_and_ago_are_times_and_every_count_to_twenty_is_a_number():
     assert quantities("På 1990-tallet ble hver tiende torsk eksportert.", "nb") == {"1990", "P10"}
     assert quantities("In the 1990s, one in ten cod was exported.", "en") == {"1990", "P10"}
-    assert quantities("For 20 år siden spilte hver tiende gutt.", "nb") == {"ago", "P10"}
+    assert quantities("For 20 år siden spilte hver tiende gutt.", "nb") == {"ago", "D7300", "P10"}
     assert quantities("Sixteen boats and nineteen cars", "en") == {"16", "19"}
     assert quantities("Sixteen of nineteen", "en") == {"P84"}
     assert quantities("33 milliardene kom inn", "nb") == {"33000000000"}
@@ -167,7 +167,7 @@ def test_a_span_of_time_is_one_quantity_in_any_unit():
     assert said("over the last decade", "en") == said("de siste ti årene", "nb") == {"D3650"}
     assert said("de to siste tiårene", "nb") == said("the past twenty years", "en") == {"D7300"}
     assert said("a quarter of a century", "en") == said("25 år", "nb") == {"D9125"}
-    assert said("for 20 år siden", "nb") == {"ago"}  # dated, not a span
+    assert said("for 20 år siden", "nb") == {"ago", "D7300"}  # dated, and the span back to then
     # A span is its own kind: "within five years" and "within two years" conflict.
     assert kinds(said("within five years", "en"))["duration"] != kinds(said("within two years", "en"))["duration"]
     assert kinds(said("within five years", "en"))["figure"] == frozenset()

@@ -231,6 +231,11 @@ def test_another_year_or_a_date_the_claim_lacks_marks_another_claim():
         "In 2012 Norwegians lost more money on foreign gambling sites than on Norsk Tipping.", "en", floor=0.0
     )
     assert then[0][0] < now[0][0]
+    # "… ago" over the span the claim states dates nothing: it is the claim said another way.
+    halved = ClaimIndex([LiveClaim(1, "Antallet innbrudd i Norge er halvert på ti år.", "nb")])
+    ago = halved.passages("Det er halvparten så mange innbrudd i Norge som for ti år siden.", "nb", floor=0.0)
+    other_span = halved.passages("Det er halvparten så mange innbrudd i Norge som for fem år siden.", "nb", floor=0.0)
+    assert ago[0][0] > 0.75 and other_span[0][0] < 0.3
 
 
 def test_irregular_verbs_and_untranslated_look_alikes_meet_across_languages():

@@ -268,8 +268,9 @@ def quantities(text: str, language: str) -> frozenset[str]:
         elif count is not None and (
             (following in _YEARS and after in _AGO) or (following == "år" and after == "siden")
         ):
-            # "twenty years ago", "for 20 år siden": dated, as by a year
-            found.add(AGO)
+            # "twenty years ago", "for 20 år siden": dated, as by a year, and the span back to
+            # then ("halvparten så mange som for ti år siden" is "halvert på ti år")
+            found.update({AGO, _duration(count * _DURATIONS[following])})
             used.add(i)
         elif count is not None and following in _DURATIONS and not (following == "time" and language == "en"):
             # "49 dager", "four hours": a span, in days

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from claims.watch.quantities import compared_quantities, quantities_missing
+from claims.watch.quantities import AGO, compared_quantities, quantities_missing
 from claims.watch.quantities import kinds as _kinds
 from claims.watch.recurrence_features import Features, _all_keys, _join, _word_keys, features
 
@@ -42,7 +42,7 @@ NUMBER_MISMATCH = 0.45
 MISSING_NUMBER = 0.65
 # The passage dates what the claim states undated ("In 2012, Norwegians lost more …" for
 # "Norwegians lose more …"): most often the same words about another time.
-YEAR_ADDED = 0.75
+YEAR_ADDED = 0.6
 # The passage is the claim but for a word or two in its place ("girls" for "boys", "hotel"
 # for "campsite"), in the claim's language: most often another claim on the same subject, while
 # a repeat in other words changes more than that. Only the hand score sees it (the re-scorer's
@@ -77,7 +77,9 @@ def _quantity_factor(claim_numbers: frozenset[str], window_numbers: frozenset[st
             factor *= NUMBER_MISMATCH
         elif quantities_missing(claim_kinds, window_kinds):
             factor *= MISSING_NUMBER
-    if window_kinds["year"] and not claim_kinds["year"]:
+    # "… ago" over the span the claim states ("ti år") dates nothing the claim leaves open.
+    spans_back = window_kinds["year"] == {AGO} and window_kinds["duration"] & claim_kinds["duration"]
+    if window_kinds["year"] and not claim_kinds["year"] and not spans_back:
         factor *= YEAR_ADDED
     return factor
 
