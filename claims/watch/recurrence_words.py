@@ -160,7 +160,9 @@ UP_WORDS = frozenset(
      "risen", "rising", "grew", "grow", "grown", "up", "mer", "mest", "flere", "flest", "høyere", "høyest",
      "høyeste", "økte", "øker", "økt", "økning", "steg", "stiger", "vokste", "vokser", "opp",
      # the other inflections of the same verbs
-     "rises", "grows", "growing", "increasing", "climbed", "øke", "økende", "stige", "steget", "vokse", "vokst"}
+     "rises", "grows", "growing", "increasing", "climbed", "øke", "økende", "stige", "steget", "vokse", "vokst",
+     # a change by a factor, a gain, a higher price
+     "doubled", "doubles", "tripled", "doblet", "dobler", "fordoblet", "tredoblet", "added", "gained", "dyrere"}
 )  # fmt: skip
 DOWN_WORDS = frozenset(
     {"less", "least", "fewer", "fewest", "lower", "lowest", "below", "under", "decrease", "decreased",
@@ -169,5 +171,8 @@ DOWN_WORDS = frozenset(
      "redusert", "ned",
      # the other inflections of the same verbs
      "falls", "drop", "drops", "decline", "declines", "declining", "shrink", "shrinks", "shrunk", "reduced",
-     "falle", "synke", "sunket", "minket", "minker", "redusere", "reduseres"}
+     "falle", "synke", "sunket", "minket", "minker", "redusere", "reduseres",
+     # halving, a loss, a cut, a lower price
+     "halved", "halves", "halvert", "halveres", "lost", "mistet", "cut", "cuts", "kuttet", "kutter", "cheaper",
+     "billigere"}
 )  # fmt: skip
