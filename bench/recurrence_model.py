@@ -45,6 +45,7 @@ PARTS = (
     bench.FIFTH,
     bench.SIXTH,
     bench.SEVENTH,
+    bench.EIGHTH,
 )
 LOW_FLOOR = 0.1  # pairs below this hand score are not candidates at all
 FLOORS = (0.1, 0.2, 0.3, 0.4, 0.5)

@@ -45,9 +45,10 @@ FRESH5 = ROOT / "tests" / "fixtures" / "recurrences" / "fresh5.json"
 FRESH6 = ROOT / "tests" / "fixtures" / "recurrences" / "fresh6.json"
 FRESH7 = ROOT / "tests" / "fixtures" / "recurrences" / "fresh7.json"
 FRESH8 = ROOT / "tests" / "fixtures" / "recurrences" / "fresh8.json"
+FRESH9 = ROOT / "tests" / "fixtures" / "recurrences" / "fresh9.json"
 SPLITS = (
     "dev", "heldout", "fresh", "heldout+fresh", "fresh2", "fresh3", "fresh2+fresh3",
-    "fresh4", "fresh5", "fresh6", "fresh7", "fresh8",
+    "fresh4", "fresh5", "fresh6", "fresh7", "fresh8", "fresh9",
 )  # fmt: skip
 # The parts the shipped re-scorer is fitted on (bench/recurrence_model.py --parts). Session 15
 # refitted it on every part written before it (dev, heldout, fresh) and read the batch written
@@ -69,8 +70,11 @@ SIXTH = "fresh6"
 # of session 16, and a development part since.
 SEVENTH = "fresh7"
 # Written in session 17 before anything scored it: read once at its start, with the code of
-# session 16.
-CLEAN = "fresh8"
+# session 16, and a development part since.
+EIGHTH = "fresh8"
+# Written in session 17 after the fresh8 read, before anything scored it: read once, at the
+# end of session 17, with that session's code and with session 16's.
+CLEAN = "fresh9"
 RESULTS = ROOT / "bench" / "results"
 DEV_PRECISION_TARGET = 0.95
 
@@ -91,7 +95,7 @@ def load() -> dict[str, Any]:
     has topics of its own)."""
     batches = [
         json.loads(path.read_text(encoding="utf-8"))
-        for path in (DATA, DEV2, FRESH, FRESH2, FRESH3, FRESH4, FRESH5, FRESH6, FRESH7, FRESH8)
+        for path in (DATA, DEV2, FRESH, FRESH2, FRESH3, FRESH4, FRESH5, FRESH6, FRESH7, FRESH8, FRESH9)
     ]
     fillers: dict[str, Any] = {}
     for batch in batches:
@@ -249,7 +253,7 @@ def evaluate() -> dict[str, Any]:
     fresh = {
         c["id"]
         for c in data["claims"]
-        if _split(c) in ("fresh", HELD_OUT, HELD_OUT_LAST, FOURTH, FIFTH, SIXTH, SEVENTH, CLEAN)
+        if _split(c) in ("fresh", HELD_OUT, HELD_OUT_LAST, FOURTH, FIFTH, SIXTH, SEVENTH, EIGHTH, CLEAN)
     }
     for article, scores, model_scores in zip(articles, predicted, rescored, strict=True):
         if article["split"] == "dev":
@@ -271,7 +275,8 @@ def evaluate() -> dict[str, Any]:
         "articles_fresh5": sum(a["split"] == FIFTH for a in articles),
         "articles_fresh6": sum(a["split"] == SIXTH for a in articles),
         "articles_fresh7": sum(a["split"] == SEVENTH for a in articles),
-        "articles_fresh8": sum(a["split"] == CLEAN for a in articles),
+        "articles_fresh8": sum(a["split"] == EIGHTH for a in articles),
+        "articles_fresh9": sum(a["split"] == CLEAN for a in articles),
         "languages": sorted({a["language"] for a in articles}),
         "threshold": threshold,
         **{split: score_at(threshold, articles, predicted, split) for split in SPLITS},
@@ -370,8 +375,8 @@ def markdown(quality: dict[str, Any], pace: dict[str, Any]) -> str:
         f"{quality['articles_fresh']} in the fresh batch of session 4, {quality['articles_fresh2']} and "
         f"{quality['articles_fresh3']} in the second and third fresh batches of session 15, "
         f"{quality['articles_fresh4']}, {quality['articles_fresh5']}, {quality['articles_fresh6']} and "
-        f"{quality['articles_fresh7']} in the fourth to seventh of session 16, {quality['articles_fresh8']} in the "
-        "eighth, of session 17).",
+        f"{quality['articles_fresh7']} in the fourth to seventh of session 16, {quality['articles_fresh8']} and "
+        f"{quality['articles_fresh9']} in the eighth and ninth, of session 17).",
         "",
         "Production (session 5, refitted in session 15 after the everyday word pairs): the learned",
         "re-scorer (claims/watch/rescorer.py, a logistic regression over 16 features of a claim and",
@@ -404,7 +409,8 @@ def markdown(quality: dict[str, Any], pace: dict[str, Any]) -> str:
         "for one decision, and `fresh3` the one written after it, read once for the figures; `fresh4`",
         "to `fresh7` the batches of session 16: each written blind and read once after the choices before it",
         "(fresh4 at the start, fresh5 and fresh6 after the first and second rounds of changes, fresh7 at the",
-        "end), then worn (below); `fresh8` the batch of session 17, written blind and read at its start.",
+        "end), then worn (below); `fresh8` and `fresh9` the batches of session 17, written blind; fresh8 read",
+        "at its start (then worn), fresh9 once at its end.",
         "",
         "Hand score, held-out (heldout+fresh) precision/recall by threshold (for reading only; not used to choose):",
         "",
