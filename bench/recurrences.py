@@ -362,6 +362,7 @@ def speed(*, claims: int = 10_000, articles: int = 200, sentences: int = 25, rou
 
 def markdown(quality: dict[str, Any], pace: dict[str, Any]) -> str:
     from bench import recurrence_notes as notes  # after _setup_django() put the project on the path
+    from bench import recurrence_notes_recent as recent
 
     model = quality["model"]
     cv = json.loads((ROOT / "claims" / "watch" / "rescorer.json").read_text(encoding="utf-8"))["cv"]
@@ -437,6 +438,7 @@ def markdown(quality: dict[str, Any], pace: dict[str, Any]) -> str:
         "(once per change of the live set). Wall-clock figures on a shared machine: load average "
         f"{' / '.join(str(x) for x in pace['load_average'])} (1/5/15 min) on {pace['cpus']} cores when measured.",
         "",
+        recent.SESSION17,
         notes.SESSION16,
         notes.SESSION15,
         notes.SESSION5,
