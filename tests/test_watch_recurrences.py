@@ -417,7 +417,8 @@ def test_quality_on_the_labelled_set_does_not_fall_below_its_floor():
     # fresh2 0.62 / 0.38, fresh3 0.38 / 0.13, fresh4 0.85 / 0.47, fresh5 0.88 / 0.60, fresh6
     # 0.70 / 0.55, fresh7 0.53 / 0.57, fresh8 0.63 / 0.50 (0.52 / 0.45 at its clean read, with
     # session 16's code); fresh9, read once at the end, 0.67 / 0.55 (0.61 / 0.55 with session
-    # 16's code). The goal (0.9 / 0.8) is not reached on the batches written after the weights.
+    # 16's code), then worn: 0.68 / 0.60 after "her i landet" and the like were read as Norway.
+    # The goal (0.9 / 0.8) is not reached on the batches written after the weights.
     model = figures["model"]
     assert model["dev"]["precision"] >= 0.95 and model["dev"]["recall"] >= 0.78
     assert model["heldout"]["precision"] >= 0.95 and model["heldout"]["recall"] >= 0.68
@@ -443,3 +444,19 @@ def test_quality_on_the_labelled_set_does_not_fall_below_its_floor():
     assert figures["fresh7"]["precision"] >= 0.45 and figures["fresh7"]["recall"] >= 0.25
     assert figures["fresh8"]["precision"] >= 0.68 and figures["fresh8"]["recall"] >= 0.33
     assert figures["fresh9"]["precision"] >= 0.68 and figures["fresh9"]["recall"] >= 0.38
+
+
+def test_the_desks_own_country_said_without_its_name_is_norway():
+    from claims.watch.recurrence_features import features
+
+    for text, language in [
+        ("Sykefraværet her i landet er 6,5 prosent.", "nb"),
+        ("Landets sykehus har mistet 2000 senger.", "nb"),
+        ("In this country, sick leave is 6.5 per cent.", "en"),
+    ]:
+        assert "@norway" in features(text, language).tokens, text
+    assert "@norway" not in features("Landet er stort og kaldt, sa han om Canada.", "nb").tokens
+    index = ClaimIndex([LiveClaim(1, "Rundt 700 dømte personer står i kø for å sone i norske fengsler.", "nb")])
+    named = index.passages("Rundt 700 dømte personer står i kø for å sone i fengsler her i landet.", "nb", floor=0.0)
+    unnamed = index.passages("Rundt 700 dømte personer står i kø for å sone i fengsler.", "nb", floor=0.0)
+    assert named[0][0] > unnamed[0][0]

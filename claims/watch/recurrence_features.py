@@ -19,7 +19,15 @@ import Stemmer
 from claims.discovery import lexicon as lx
 from claims.discovery import text as tx
 from claims.watch.quantities import quantities, spelled_out
-from claims.watch.recurrence_words import DOWN_WORDS, EXTRA_STOPWORDS, LEXICON, NEGATIONS, UP_WORDS
+from claims.watch.recurrence_words import (
+    DOWN_WORDS,
+    EXTRA_STOPWORDS,
+    HOME_COUNTRY,
+    HOME_PHRASES,
+    LEXICON,
+    NEGATIONS,
+    UP_WORDS,
+)
 
 COMPOUND_MIN = 6  # Norwegian words from this length are also split into known halves
 _WORD = re.compile(r"[\w']+", re.UNICODE)
@@ -214,7 +222,16 @@ def _alias_spans(words: list[str]) -> dict[int, list[str]]:
                 for j in range(i, i + len(variant)):
                     found.setdefault(j, []).extend(_alias(alias))
                 break
+        for phrase in _HOME_STARTS.get(folded[i], ()):
+            if tuple(folded[i : i + len(phrase)]) == phrase:
+                found.setdefault(i + len(phrase) - 1, []).extend(_alias(HOME_COUNTRY))
+                break
     return found
+
+
+_HOME_STARTS: dict[str, list[tuple[str, ...]]] = {}
+for _phrase in HOME_PHRASES:
+    _HOME_STARTS.setdefault(_phrase[0], []).append(_phrase)
 
 
 def _alias(key: str) -> list[str]:

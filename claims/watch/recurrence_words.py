@@ -176,3 +176,12 @@ DOWN_WORDS = frozenset(
      "halved", "halves", "halvert", "halveres", "lost", "mistet", "cut", "cuts", "kuttet", "kutter", "cheaper",
      "billigere"}
 )  # fmt: skip
+# The desk's own country said without its name ("her i landet", "in this country"): the
+# Norwegian press means Norway, as a claim that names it does. Folded word sequences; the
+# alias goes on their last word, so "her" and "i" stay stopwords.
+HOME_COUNTRY = "norway"
+HOME_PHRASES = frozenset(
+    {("her", "i", "landet"), ("i", "landet", "vart"), ("i", "dette", "landet"), ("landets",),
+     ("pa", "landsbasis"), ("in", "this", "country"), ("across", "the", "country"), ("this", "country", "s"),
+     ("nationwide",)}
+)  # fmt: skip
