@@ -59,7 +59,7 @@ def test_another_figure_another_country_and_a_negation_are_seen_apart():
     index = ClaimIndex(CLAIMS)
     figure = _features(index, 1, "Strømprisen i Norge falt med 10 prosent i 2023.", "nb")
     assert figure["cross_language"] == 0.0 and figure["quantity_conflict"] == 1.0
-    assert figure["direction_mismatch"] == 0.0  # "doblet" is a factor, not a word of direction
+    assert figure["direction_mismatch"] == 1.0  # "doblet" goes up (since session 17), "falt" down
     country = _features(index, 3, "Sweden sells more salmon to Japan than Norway does.", "en")
     assert country["subject_mismatch"] == 1.0 and country["entity_other"] == 1.0
     negation = _features(index, 2, "Russia plans to invade Ukraine, an intelligence report says.", "en")

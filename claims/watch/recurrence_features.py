@@ -86,10 +86,12 @@ def _word_keys(word: str, lang: str) -> tuple[str, ...]:
 
 
 # Comparatives and superlatives ("weakest", "svakeste", "høyere") carry their adjective's
-# meaning; the stemmers leave them apart from it, so the lexicon's translation is missed.
+# meaning, and a Norwegian weak verb's past tense ("røykte", "kjøpte") its verb's; the stemmers
+# leave them apart from it, so the lexicon's translation is missed. Only a word the lexicon does
+# not know is cut, and only to a base it translates.
 _DEGREE = {
     "en": (("iest", "y"), ("ier", "y"), ("est", ""), ("st", ""), ("er", ""), ("r", "")),
-    "nb": (("este", ""), ("est", ""), ("ere", "")),
+    "nb": (("este", ""), ("est", ""), ("ere", ""), ("te", ""), ("de", "")),
 }
 
 
