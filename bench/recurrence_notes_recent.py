@@ -11,7 +11,9 @@ SESSION17 = """\
 leave, broadband, prisons, ferries, churches; b3e61b1) and, after fresh8 had been read,
 fresh9.json (vaccination, electric cars, pharmacies, cycling, avalanches, volunteering; 8fa0417).
 Each has 12 fact-checks, 48 repeats and 60 near misses, and was committed alone before anything
-scored it.
+scored it. A third, fresh10.json (museums, taxis, bees, courts, fireworks, dogs; 14ce220), was
+written at the end for the next session and has not been read: bench/recurrences.py does not
+load it yet.
 
 | batch | read | session 16's code | session 17's code |
 | --- | --- | --- | --- |
@@ -78,7 +80,8 @@ statements; the sentence-level judgement this needs (sessions 13–14: a multili
 model and the thesauri) is not available here. The goal (P ≥ 0.9 at R ≥ 0.8) is not met on new
 topics: 0.67 / 0.55 on the clean fresh9.
 
-**Speed.** Matching alone (production) ran at 118 and 151 articles/s in two runs on this machine
-against 10,000 live fact-checks (the table above has the later). Before and after the numbers in words, five alternating runs gave
-medians of 128 and 131 articles per CPU-second; this machine's runs spread by ±30%.
+**Speed.** Matching alone (production) ran at 98–151 articles/s in three runs on this machine
+against 10,000 live fact-checks (the table above has the last), above the target of 50. Before
+and after the numbers in words, five alternating runs gave medians of 128 and 131 articles per
+CPU-second; this machine's runs spread by ±30%.
 """

@@ -153,7 +153,7 @@ def _spelled_value(word: str, language: str) -> tuple[str, float] | None:
     return None
 
 
-@lru_cache(maxsize=50_000)
+@lru_cache(maxsize=8192)  # boilerplate sentences recur across pages; most others are seen once
 def spelled_out(text: str, language: str) -> str:
     """`text` with its numbers in words written as digits ("twenty-two" → "22", "sju milliarder"
     → "7000000000", "one and a half million" → "1500000"). A lone "one" or "en" stays a word."""
