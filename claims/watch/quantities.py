@@ -194,14 +194,12 @@ def _number_run(text: str, words: list[re.Match[str]], i: int, language: str) ->
                 j += 3
                 last = "unit"
                 continue
-            role = _spelled_value(following, language)
-            if last in {"hundred", "scale"} and role and role[0] in {"unit", "tens"}:
+            joined = _spelled_value(following, language)
+            if last in {"hundred", "scale"} and joined and joined[0] in {"unit", "tens"}:
                 j += 1  # "hundred and twenty", "hundre og tjue"
                 continue
             break
         found = _spelled_value(word, language)
-        if found is None and last == "one" and word in {"and", "og"}:
-            break
         if found is None:
             break
         role, value = found
