@@ -76,6 +76,8 @@ class StableOrderingFilter(filters.OrderingFilter):
     """The whitelisted ordering, with the id as tie-breaker so pages never overlap."""
 
     def filter(self, qs: QuerySet, value: Any) -> QuerySet:
+        # "?ordering=," splits into empty names, which validate as choices but name no field.
+        value = [param for param in value or () if param]
         if not value:
             return qs
         ordering = [self.get_ordering_value(param) for param in value]
