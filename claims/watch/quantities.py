@@ -28,19 +28,6 @@ from functools import lru_cache
 
 from claims.discovery import numbers
 
-# Counts in words. "en"/"ett"/"one" are left out: they are also articles and pronouns.
-_COUNTS_NB = {
-    "to": 2, "tre": 3, "fire": 4, "fem": 5, "seks": 6, "sju": 7, "syv": 7, "åtte": 8, "ni": 9, "ti": 10,
-    "elleve": 11, "tolv": 12, "tretten": 13, "fjorten": 14, "femten": 15, "seksten": 16, "sytten": 17,
-    "atten": 18, "nitten": 19, "tjue": 20, "tretti": 30, "førti": 40, "femti": 50, "seksti": 60, "sytti": 70,
-    "søtti": 70, "åtti": 80, "nitti": 90, "hundre": 100,
-}  # fmt: skip
-_COUNTS_EN = {
-    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
-    "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
-    "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
-    "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100,
-}  # fmt: skip
 # Ordinals as denominators ("hver femte", "every fifth", "a fifth", "en femtedel").
 _ORDINALS = {
     "second": 2, "annen": 2, "andre": 2, "third": 3, "tredje": 3, "fourth": 4, "fjerde": 4, "quarter": 4,
@@ -107,6 +94,10 @@ _TENS = {
     "nb": {"tjue": 20, "tretti": 30, "førti": 40, "femti": 50, "seksti": 60, "sytti": 70, "søtti": 70,
            "åtti": 80, "nitti": 90},
 }  # fmt: skip
+# Counts in words, for `quantities` on text `spelled_out` has not seen. "en"/"ett"/"one" are
+# left out: they are also articles and pronouns.
+_COUNTS_NB = {**_UNITS["nb"], **_TENS["nb"], "hundre": 100}
+_COUNTS_EN = {**_UNITS["en"], **_TENS["en"], "hundred": 100}
 # "one", "en", "a" count only before a hundred or a scale ("a million", "en million"): alone
 # they are articles and pronouns.
 _ONES = {"en": {"one", "a", "an"}, "nb": {"en", "én", "ett", "ei"}}

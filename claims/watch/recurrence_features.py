@@ -325,6 +325,13 @@ def features(text: str, language: str | None) -> Features:
     )
 
 
+def opposite_directions(claim: Features, window: Features) -> bool:
+    """The claim says "more" and the window only "less", or the reverse."""
+    return (claim.up and not claim.down and window.down and not window.up) or (
+        claim.down and not claim.up and window.up and not window.down
+    )
+
+
 def _join(a: Features, b: Features) -> Features:
     """Two neighbouring sentences read as one window."""
     return Features(

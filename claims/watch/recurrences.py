@@ -33,7 +33,7 @@ import numpy as np
 
 from claims.watch.quantities import AGO, compared_quantities, quantities_missing
 from claims.watch.quantities import kinds as _kinds
-from claims.watch.recurrence_features import Features, _all_keys, _join, _word_keys, features
+from claims.watch.recurrence_features import Features, _all_keys, _join, _word_keys, features, opposite_directions
 
 if TYPE_CHECKING:
     from claims.watch.rescorer import Rescorer
@@ -93,9 +93,7 @@ def _contradicts(claim: Features, sentence: Features) -> bool:
         return True
     if sentence.negated and not claim.negated:
         return True
-    return (claim.up and not claim.down and sentence.down and not sentence.up) or (
-        claim.down and not claim.up and sentence.up and not sentence.down
-    )
+    return opposite_directions(claim, sentence)
 
 
 @dataclass(frozen=True)
@@ -270,9 +268,7 @@ class ClaimIndex:
         if feats.negated != window.negated:
             score *= NEGATION_MISMATCH
         # Opposite directions: the claim says "more", the passage only "less" (or the reverse).
-        if (feats.up and not feats.down and window.down and not window.up) or (
-            feats.down and not feats.up and window.up and not window.down
-        ):
+        if opposite_directions(feats, window):
             score *= DIRECTION_MISMATCH
         # Another name in place of the claim's: "prices in Sweden" is not "prices in Norway".
         if feats.names and window.names:

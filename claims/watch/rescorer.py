@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from claims.watch.quantities import compared_quantities, quantities_missing
 from claims.watch.quantities import kinds as _kinds
-from claims.watch.recurrence_features import Features
+from claims.watch.recurrence_features import Features, opposite_directions
 
 if TYPE_CHECKING:
     from claims.watch.recurrences import ClaimIndex, Match, Passage
@@ -63,9 +63,6 @@ def pair_features(index: ClaimIndex, claim: int, passage: Passage) -> list[float
     claim_kinds, window_kinds = _kinds(feats.numbers), _kinds(window.numbers)
     compared = compared_quantities(claim_kinds, window_kinds)
     entities = feats.entities
-    up_down = (feats.up and not feats.down and window.down and not window.up) or (
-        feats.down and not feats.up and window.up and not window.down
-    )
     names_missing = any(not (name & tokens) for name in feats.names)
     names_other = any(not (name & feats.tokens) for name in window.names)
     return [
@@ -78,7 +75,7 @@ def pair_features(index: ClaimIndex, claim: int, passage: Passage) -> list[float
         float(any(not (q & w) for q, w in compared)),
         float(quantities_missing(claim_kinds, window_kinds)),
         float(feats.negated != window.negated),
-        float(up_down),
+        float(opposite_directions(feats, window)),
         sum(not e.isdisjoint(tokens) for e in entities) / len(entities) if entities else 1.0,
         float(any(e.isdisjoint(feats.tokens) for e in window.entities)),
         float(bool(feats.names and window.names and names_missing and names_other)),
