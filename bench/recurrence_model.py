@@ -46,6 +46,7 @@ PARTS = (
     bench.SIXTH,
     bench.SEVENTH,
     bench.EIGHTH,
+    bench.NINTH,
 )
 LOW_FLOOR = 0.1  # pairs below this hand score are not candidates at all
 FLOORS = (0.1, 0.2, 0.3, 0.4, 0.5)
