@@ -171,3 +171,24 @@ def test_a_span_of_time_is_one_quantity_in_any_unit():
     # A span is its own kind: "within five years" and "within two years" conflict.
     assert kinds(said("within five years", "en"))["duration"] != kinds(said("within two years", "en"))["duration"]
     assert kinds(said("within five years", "en"))["figure"] == frozenset()
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "said"),
+    [
+        ("Om lag en tredel av artene er truet.", "nb", {"P33"}),
+        ("To tredjedeler av velgerne er enige.", "nb", {"P67"}),
+        ("Two thirds of voters agree.", "en", {"P67"}),
+        ("Injuries have dropped by four fifths.", "en", {"P80"}),
+        ("Three quarters of the pupils walk to school.", "en", {"P75"}),
+        ("Rundt en kvart milliard kroner gikk med.", "nb", {"250000000"}),
+        ("Half a million people live there.", "en", {"500000"}),
+        ("Prisene har steget det siste året.", "nb", {"D365"}),
+        ("Prices have risen over the past year.", "en", {"D365"}),
+        ("Prices rose last year.", "en", set()),  # a calendar year ("i fjor"), not a span
+        ("The number has halved since the eighties.", "en", {"1980", "P50"}),
+        ("Antallet er halvert siden åttitallet.", "nb", {"1980", "P50"}),
+    ],
+)
+def test_parts_of_a_whole_or_a_scale_spans_of_one_unit_and_decades_in_words(text, language, said):
+    assert quantities(text, language) == said

@@ -409,7 +409,7 @@ def test_quality_on_the_labelled_set_does_not_fall_below_its_floor():
     from bench import recurrences as bench
 
     figures = bench.evaluate()
-    assert figures["claims"] >= 168 and figures["articles"] >= 2100
+    assert figures["claims"] >= 180 and figures["articles"] >= 2250
     assert figures["languages"] == ["en", "nb"]
     # Production is the learned re-scorer (claims/watch/rescorer.py) at its own threshold
     # (weights of session 15, fitted on dev only). Measured (bench/results/recurrences.md,
@@ -420,6 +420,11 @@ def test_quality_on_the_labelled_set_does_not_fall_below_its_floor():
     # 0.70 / 0.55, fresh7 0.53 / 0.57, fresh8 0.63 / 0.50 (0.52 / 0.45 at its clean read, with
     # session 16's code); fresh9, read once at the end, 0.67 / 0.55 (0.61 / 0.55 with session
     # 16's code), then worn: 0.68 / 0.60 after "her i landet" and the like were read as Norway.
+    # Session 18 (180 claims): fresh10, read once at its start with session 17's code, 0.54 /
+    # 0.42; after bounds on a figure were told from changes, near-miss sentences kept from
+    # completing their neighbours and a swapped word cut deeper: fresh10 0.77 / 0.43 (worn),
+    # fresh 0.89 / 0.48, fresh2 0.66 / 0.38, fresh3 0.47 / 0.13, fresh4 0.93 / 0.45, fresh5
+    # 0.86 / 0.60, fresh6 0.85 / 0.55, fresh7 0.62 / 0.57, fresh8 0.71 / 0.48, fresh9 0.70 / 0.58.
     # The goal (0.9 / 0.8) is not reached on the batches written after the weights.
     model = figures["model"]
     assert model["dev"]["precision"] >= 0.95 and model["dev"]["recall"] >= 0.78
@@ -430,9 +435,10 @@ def test_quality_on_the_labelled_set_does_not_fall_below_its_floor():
     assert model["fresh4"]["precision"] >= 0.82 and model["fresh4"]["recall"] >= 0.45
     assert model["fresh5"]["precision"] >= 0.85 and model["fresh5"]["recall"] >= 0.58
     assert model["fresh6"]["precision"] >= 0.68 and model["fresh6"]["recall"] >= 0.53
-    assert model["fresh7"]["precision"] >= 0.49 and model["fresh7"]["recall"] >= 0.55
-    assert model["fresh8"]["precision"] >= 0.6 and model["fresh8"]["recall"] >= 0.48
+    assert model["fresh7"]["precision"] >= 0.55 and model["fresh7"]["recall"] >= 0.54
+    assert model["fresh8"]["precision"] >= 0.65 and model["fresh8"]["recall"] >= 0.46
     assert model["fresh9"]["precision"] >= 0.65 and model["fresh9"]["recall"] >= 0.53
+    assert model["fresh10"]["precision"] >= 0.7 and model["fresh10"]["recall"] >= 0.4
     # The hand score it re-scores (its strongest feature, and what finds the candidates):
     # session 4's figures at its own dev threshold.
     assert figures["dev"]["precision"] >= 0.95 and figures["dev"]["recall"] >= 0.73
@@ -446,6 +452,7 @@ def test_quality_on_the_labelled_set_does_not_fall_below_its_floor():
     assert figures["fresh7"]["precision"] >= 0.45 and figures["fresh7"]["recall"] >= 0.25
     assert figures["fresh8"]["precision"] >= 0.68 and figures["fresh8"]["recall"] >= 0.33
     assert figures["fresh9"]["precision"] >= 0.68 and figures["fresh9"]["recall"] >= 0.38
+    assert figures["fresh10"]["precision"] >= 0.82 and figures["fresh10"]["recall"] >= 0.24
 
 
 def test_the_desks_own_country_said_without_its_name_is_norway():

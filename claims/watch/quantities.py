@@ -33,8 +33,14 @@ _ORDINALS = {
     "second": 2, "annen": 2, "andre": 2, "third": 3, "tredje": 3, "fourth": 4, "fjerde": 4, "quarter": 4,
     "fifth": 5, "femte": 5, "sixth": 6, "sjette": 6, "tenth": 10, "tiende": 10,
 }  # fmt: skip
-_PARTS = {"halvdel": 2, "halvpart": 2, "halvparten": 2, "tredjedel": 3, "tredjedelen": 3, "fjerdedel": 4,
-          "fjerdedelen": 4, "femtedel": 5, "femtedelen": 5, "tidel": 10, "tiendedel": 10}  # fmt: skip
+_PARTS = {"halvdel": 2, "halvpart": 2, "halvparten": 2, "tredjedel": 3, "tredjedelen": 3, "tredel": 3,
+          "tredelen": 3, "tredjedeler": 3, "tredeler": 3, "fjerdedel": 4, "fjerdedelen": 4, "firedel": 4,
+          "firedelen": 4, "fjerdedeler": 4, "firedeler": 4, "femtedel": 5, "femtedelen": 5, "femtedeler": 5,
+          "tidel": 10, "tidelen": 10, "tiendedel": 10, "tideler": 10, "tiendedeler": 10}  # fmt: skip
+# "two thirds", "four fifths": a count of parts (a lone "thirds" is one of them).
+_PLURAL_PARTS = {"thirds": 3, "quarters": 4, "fifths": 5, "sixths": 6, "tenths": 10}
+# "en kvart milliard", "half a million": a part of a scale.
+_SCALE_PARTS = {"kvart": 0.25, "quarter": 0.25, "halv": 0.5, "half": 0.5}
 _HALF = {"half", "halvparten", "halvpart", "halvdel", "halvert", "halved", "halve", "annenhver", "halvere"}
 _FACTORS = {
     "double": 2, "doubled": 2, "doubles": 2, "twice": 2, "doble": 2, "doblet": 2, "dobler": 2, "dobbelt": 2,
@@ -53,6 +59,10 @@ _SCALES = {"thousand": 10**3, "tusen": 10**3, "million": 10**6, "millions": 10**
            "millionen": 10**6, "millionene": 10**6, "milliarden": 10**9, "milliardene": 10**9}  # fmt: skip
 # Decades and "… ago" date a statement the way a year does.
 _DECADE = re.compile(r"((?:1[89]|20)\d0)(s?)")
+# Decades in words ("since the eighties", "på åttitallet"); "the twenties" could be either century.
+_DECADE_NAMES = {"fifties": "1950", "sixties": "1960", "seventies": "1970", "eighties": "1980",
+                 "nineties": "1990", "femtitallet": "1950", "sekstitallet": "1960", "syttitallet": "1970",
+                 "søttitallet": "1970", "åttitallet": "1980", "nittitallet": "1990"}  # fmt: skip
 _DECADE_WORDS = {"tallet", "årene"}
 _YEARS = {"years", "year", "decades", "decade"}
 _AGO = {"ago", "earlier"}
@@ -72,6 +82,11 @@ _DURATIONS = {
 _A_DECADE = {"decade", "tiåret", "tiår"}
 # "de to siste tiårene", "the past ten years": a word between the count and its unit.
 _SPAN_WORDS = {"last", "past", "first", "next", "siste", "første", "neste", "kommende"}
+# One unit without a count, after a span word: "the past year", "det siste året", "the last
+# month". ("last year" with no article is a calendar year, "i fjor", not a span.)
+_ONE_UNIT = {"year": 365.0, "året": 365.0, "month": 30.0, "måneden": 30.0, "week": 7.0, "uken": 7.0,
+             "uka": 7.0, "døgnet": 1.0}  # fmt: skip
+_SPAN_ARTICLES = {"the", "det", "den"}
 AGO = "ago"
 _TOKEN = re.compile(r"%|[^\W_]+(?:[.,]\d+)?", re.UNICODE)
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
@@ -268,6 +283,28 @@ def quantities(text: str, language: str) -> frozenset[str]:
         elif count is not None and following in _SPAN_WORDS and after in _DURATIONS:
             found.add(_duration(count * _DURATIONS[after]))
             used.add(i)
+        elif word in _DECADE_NAMES:
+            found.add(_DECADE_NAMES[word])
+        elif (
+            word in _SPAN_WORDS
+            and following in _ONE_UNIT
+            and (word in {"past", "siste"} or (i and words[i - 1] in _SPAN_ARTICLES))
+            and (following != "year" or word != "last" or words[i - 1 : i] == ["the"])
+        ):
+            # "the past year", "det siste året": a span of one unit
+            found.add(_duration(_ONE_UNIT[following]))
+            used.add(i + 1)
+        elif word in _SCALE_PARTS and (following in _SCALES or (following == "a" and after in _SCALES)):
+            # "en kvart milliard", "half a million"
+            scale = _SCALES[following] if following in _SCALES else _SCALES[after]
+            found.add(_fmt(_SCALE_PARTS[word] * scale))
+            used.update({i + 1, i + 2})
+        elif word in _PLURAL_PARTS and i and _count(words[i - 1], language):
+            # "two thirds", "four fifths"
+            numerator = _count(words[i - 1], language) or 0.0
+            if 0 < numerator < _PLURAL_PARTS[word]:
+                found.add(_share(numerator, _PLURAL_PARTS[word]))
+            used.add(i - 1)
         elif word in _A_DECADE and not (i and _count(words[i - 1], language) is not None):
             found.add(_duration(3650.0))
         elif word == "quarter" and following == "of" and after == "a" and words[i + 3 : i + 4] == ["century"]:
@@ -275,7 +312,13 @@ def quantities(text: str, language: str) -> frozenset[str]:
         elif word in _HALF:
             found.add("P50")
         elif word in _PARTS:
-            found.add(_share(1, _PARTS[word]))
+            # "to tredjedeler", "tre firedeler": a count of parts; alone or after "en", one
+            counted = _count(words[i - 1], language) if i else None
+            if counted is not None and 0 < counted < _PARTS[word]:
+                found.add(_share(counted, _PARTS[word]))
+                used.add(i - 1)
+            else:
+                found.add(_share(1, _PARTS[word]))
         elif word in _FACTORS:
             found.add(f"x{_FACTORS[word]}")
         elif word in _EVERY and following in _ORDINALS:

@@ -157,6 +157,10 @@ class Features:
     # Norwegian compounds split into known halves: (the word's group, its first half's keys,
     # its second half's keys).
     halves: tuple[tuple[frozenset[str], frozenset[str], frozenset[str]], ...] = ()
+    # A bound on a figure ("over 11 millioner", "fewer than 5,000", "minst én gang") is not a
+    # change: "fell to just over 11 million" says "fell", whatever its "over" says.
+    above: bool = False  # a lower bound: "over", "more than", "at least"
+    below: bool = False  # an upper bound: "under", "fewer than", "less than"
 
 
 @lru_cache(maxsize=200_000)
@@ -309,27 +313,69 @@ def features(text: str, language: str | None) -> Features:
                 entities.append(group)
         elif name:
             names.add(group)
-    lowered = {w.lower() for w in _WORD.findall(text)}
+    ordered = [w.lower() for w in _WORD.findall(text)]
+    lowered = set(ordered)
     negated = bool(lowered & NEGATIONS) or any(w.endswith("n't") for w in lowered)
+    up, down, above, below = _directions(ordered)
     return Features(
         frozenset(keys),
         quantities(text, lang),
         negated,
         lang,
-        bool(lowered & UP_WORDS),
-        bool(lowered & DOWN_WORDS),
+        up,
+        down,
         frozenset(names),
         frozenset(groups),
         tuple(entities),
         tuple(halves),
+        above,
+        below,
     )
+
+
+# What may follow "over", "more than", "at least" when they bound a figure ("over halvparten").
+_FIGURE_WORDS = frozenset(
+    {"half", "halvparten", "one", "a", "an", "en", "ett", "én", "every", "hver", "hvert", "twice"}
+)
+_THAN = frozenset({"than", "enn"})
+_AT_LEAST = frozenset({"least", "minst"})
+
+
+def _is_figure(word: str) -> bool:
+    return word[:1].isdigit() or word in _FIGURE_WORDS
+
+
+def _directions(words: list[str]) -> tuple[bool, bool, bool, bool]:
+    """(up, down, above, below) of a text's lowered words: a direction word before a figure,
+    directly or through "than" ("over 30", "more than 30", "at least 30"), bounds the figure;
+    elsewhere it states a change or a comparison."""
+    up = down = above = below = False
+    for i, word in enumerate(words):
+        if word not in UP_WORDS and word not in DOWN_WORDS:
+            continue
+        following = words[i + 1] if i + 1 < len(words) else ""
+        bound = _is_figure(following) or (following in _THAN and i + 2 < len(words) and _is_figure(words[i + 2]))
+        if bound and (word in UP_WORDS or word in _AT_LEAST):
+            above = True
+        elif bound:
+            below = True
+        elif word in UP_WORDS:
+            up = True
+        else:
+            down = True
+    return up, down, above, below
 
 
 def opposite_directions(claim: Features, window: Features) -> bool:
-    """The claim says "more" and the window only "less", or the reverse."""
-    return (claim.up and not claim.down and window.down and not window.up) or (
-        claim.down and not claim.up and window.up and not window.down
+    """The claim says "more" and the window only "less", or the reverse; or the claim bounds
+    its figure from below ("over 30") and the window only from above ("under 30")."""
+    return _opposite(claim.up, claim.down, window.up, window.down) or _opposite(
+        claim.above, claim.below, window.above, window.below
     )
+
+
+def _opposite(up: bool, down: bool, other_up: bool, other_down: bool) -> bool:
+    return (up and not down and other_down and not other_up) or (down and not up and other_up and not other_down)
 
 
 def _join(a: Features, b: Features) -> Features:
@@ -345,4 +391,6 @@ def _join(a: Features, b: Features) -> Features:
         a.words | b.words,
         entities=a.entities + tuple(e for e in b.entities if e not in a.entities),
         halves=a.halves + b.halves,
+        above=a.above or b.above,
+        below=a.below or b.below,
     )

@@ -147,7 +147,9 @@ LEXICON: dict[str, tuple[str, ...]] = {
 EXTRA_STOPWORDS = frozenset(
     {"står", "stå", "sto", "gjør", "gjøre", "gjorde", "får", "fikk", "hele", "igjen", "again", "now", "nå",
      "sier", "sa", "said", "says", "ifølge", "according", "hevder", "hevdet", "claims", "claimed", "mener",
-     "cent", "per", "some", "rundt", "about", "around", "om", "will", "skal", "vil"}
+     "cent", "per", "some", "rundt", "about", "around", "om", "will", "skal", "vil",
+     # "det finnes", "there are": existence, which any statement of a number implies
+     "finnes", "fins", "finst"}
 )  # fmt: skip
 NEGATIONS = frozenset(
     {"not", "no", "never", "none", "nobody", "nothing", "without", "n't", "ikke", "aldri", "ingen", "intet", "uten",
@@ -182,6 +184,6 @@ DOWN_WORDS = frozenset(
 HOME_COUNTRY = "norway"
 HOME_PHRASES = frozenset(
     {("her", "i", "landet"), ("i", "landet", "vart"), ("i", "dette", "landet"), ("landets",),
-     ("pa", "landsbasis"), ("in", "this", "country"), ("across", "the", "country"), ("this", "country", "s"),
-     ("nationwide",)}
+     ("pa", "landsbasis"), ("her", "til", "lands"), ("i", "hele", "landet"), ("in", "this", "country"),
+     ("across", "the", "country"), ("this", "country", "s"), ("nationwide",)}
 )  # fmt: skip

@@ -49,7 +49,7 @@ YEAR_ADDED = 0.6
 # for "campsite"), in the claim's language: most often another claim on the same subject, while
 # a repeat in other words changes more than that. Only the hand score sees it (the re-scorer's
 # development claims hold few such near misses to weigh it on).
-SWAP = 0.7
+SWAP = 0.6
 SWAP_WORDS = 2
 NEGATION_MISMATCH = 0.55
 DIRECTION_MISMATCH = 0.6
@@ -293,6 +293,19 @@ class ClaimIndex:
                 return True
         return False
 
+    def _swapped(self, claim: int, sentence: Features) -> bool:
+        """The sentence alone is the claim with a word or two of its own in place of the
+        claim's ("Criminal cases …" for "Civil cases …"): a near miss, which the sentence
+        beside it must not complete."""
+        feats = self.features[claim]
+        if feats.language != sentence.language:
+            return False
+        others = sum(1 for group in sentence.words if group.isdisjoint(feats.tokens))
+        if not 1 <= others <= SWAP_WORDS:
+            return False
+        missing = sum(1 for group, _w in self.groups[claim] if group.isdisjoint(sentence.tokens))
+        return 1 <= missing <= SWAP_WORDS
+
     def _shared(self, window: Features) -> np.ndarray | None:
         """Per live claim (its position) the weight of the rarer tokens it shares with the
         window; None when it shares none. Summed token by token in the window's order, so a
@@ -353,7 +366,7 @@ class ClaimIndex:
                     c
                     for c in self._nominated(pair)
                     if self._completes(c, feats[i], feats[i + 1])
-                    and not (_contradicts(self.features[c], feats[i]) or _contradicts(self.features[c], feats[i + 1]))
+                    and not any(_contradicts(self.features[c], f) or self._swapped(c, f) for f in feats[i : i + 2])
                 ]
                 windows.append((sentence.start, sentences[i + 1].end, joined, nominated))
             for start, end, window, nominated in windows:
