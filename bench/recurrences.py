@@ -117,6 +117,20 @@ def build_articles(data: dict[str, Any]) -> list[dict[str, Any]]:
     rng = random.Random(15)
     fillers = data["fillers"]
     articles: list[dict[str, Any]] = []
+    # Claims that state one fact (a later batch's "same_as"): an article repeating one of them
+    # repeats each, and an alert for any of them is right.
+    same: dict[str, set[str]] = {c["id"]: {c["id"]} for c in data["claims"]}
+    for claim in data["claims"]:
+        for other in claim.get("same_as", ()):
+            joined = same[claim["id"]] | same[other]
+            for member in joined:
+                same[member] = joined
+    # What a later claim scores on a development article is not counted (evaluate), so a
+    # development article repeats its development equivalents only.
+    dev_claims = {c["id"] for c in data["claims"] if _split(c) == "dev"}
+    for claim in data["claims"]:
+        if claim["id"] in dev_claims:
+            same[claim["id"]] = same[claim["id"]] & dev_claims
 
     def make(claim: dict[str, Any], sentences: list[str], language: str, gold: set[str], kind: str) -> None:
         pool = list(fillers[claim["topic"]][language])
@@ -135,7 +149,7 @@ def build_articles(data: dict[str, Any]) -> list[dict[str, Any]]:
 
     for claim in data["claims"]:
         for language, sentence in claim["repeats"]:
-            make(claim, [sentence], language, {claim["id"]}, "repeat")
+            make(claim, [sentence], language, same[claim["id"]], "repeat")
         for language, sentence in claim["near"]:
             make(claim, [sentence], language, set(), "near")
         nears = claim["near"]
@@ -156,7 +170,7 @@ def build_articles(data: dict[str, Any]) -> list[dict[str, Any]]:
         # the repeat next to a near miss: the match must still be found, and only once
         language, sentence = claim["repeats"][0]
         near_same = [s for lang, s in nears if lang == language]
-        make(claim, [near_same[0], sentence] if near_same else [sentence], language, {claim["id"]}, "mixed")
+        make(claim, [near_same[0], sentence] if near_same else [sentence], language, same[claim["id"]], "mixed")
     # Topics of a batch that names its split (session 4) have their topic-only articles there.
     topic_split = {c["topic"]: c["split"] for c in data["claims"] if c.get("split")}
     for topic, by_language in fillers.items():
