@@ -435,7 +435,7 @@ def test_quality_on_the_labelled_set_does_not_fall_below_its_floor():
     assert model["fresh4"]["precision"] >= 0.82 and model["fresh4"]["recall"] >= 0.45
     assert model["fresh5"]["precision"] >= 0.85 and model["fresh5"]["recall"] >= 0.58
     assert model["fresh6"]["precision"] >= 0.68 and model["fresh6"]["recall"] >= 0.53
-    assert model["fresh7"]["precision"] >= 0.55 and model["fresh7"]["recall"] >= 0.54
+    assert model["fresh7"]["precision"] >= 0.6 and model["fresh7"]["recall"] >= 0.49
     assert model["fresh8"]["precision"] >= 0.65 and model["fresh8"]["recall"] >= 0.46
     assert model["fresh9"]["precision"] >= 0.65 and model["fresh9"]["recall"] >= 0.53
     assert model["fresh10"]["precision"] >= 0.7 and model["fresh10"]["recall"] >= 0.4
@@ -449,7 +449,7 @@ def test_quality_on_the_labelled_set_does_not_fall_below_its_floor():
     assert figures["fresh4"]["precision"] >= 0.92 and figures["fresh4"]["recall"] >= 0.28
     assert figures["fresh5"]["precision"] >= 0.87 and figures["fresh5"]["recall"] >= 0.4
     assert figures["fresh6"]["precision"] >= 0.77 and figures["fresh6"]["recall"] >= 0.36
-    assert figures["fresh7"]["precision"] >= 0.45 and figures["fresh7"]["recall"] >= 0.25
+    assert figures["fresh7"]["precision"] >= 0.55 and figures["fresh7"]["recall"] >= 0.21
     assert figures["fresh8"]["precision"] >= 0.68 and figures["fresh8"]["recall"] >= 0.33
     assert figures["fresh9"]["precision"] >= 0.68 and figures["fresh9"]["recall"] >= 0.38
     assert figures["fresh10"]["precision"] >= 0.82 and figures["fresh10"]["recall"] >= 0.24
