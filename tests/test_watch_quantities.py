@@ -150,7 +150,7 @@ def test_a_figure_in_words_is_the_figure_in_digits_for_the_matcher():
 
     claim = features("Police in Finnmark took 22 minutes on average last year.", "en")
     spelled = features("Last year, it took officers in Finnmark twenty-two minutes on average.", "en")
-    assert claim.numbers == spelled.numbers == {"D0.0153"}  # 22 minutes, in days
+    assert claim.numbers == spelled.numbers == {"D0.0153", "R-1"}  # 22 minutes, in days; last year
     assert "22" in spelled.tokens
     assert quantities("Nine out of ten new cars are electric.", "en") == {"P90"}
     assert quantities("Twelve per cent fewer cigarettes", "en") == {"P12"}
@@ -185,10 +185,24 @@ def test_a_span_of_time_is_one_quantity_in_any_unit():
         ("Half a million people live there.", "en", {"500000"}),
         ("Prisene har steget det siste året.", "nb", {"D365"}),
         ("Prices have risen over the past year.", "en", {"D365"}),
-        ("Prices rose last year.", "en", set()),  # a calendar year ("i fjor"), not a span
+        ("Prices rose last year.", "en", {"R-1"}),  # a calendar year ("i fjor"), not a span
         ("The number has halved since the eighties.", "en", {"1980", "P50"}),
         ("Antallet er halvert siden åttitallet.", "nb", {"1980", "P50"}),
     ],
 )
 def test_parts_of_a_whole_or_a_scale_spans_of_one_unit_and_decades_in_words(text, language, said):
     assert quantities(text, language) == said
+
+
+def test_a_year_named_by_its_distance_from_now_is_compared_only_with_such_years():
+    from claims.watch.quantities import compared_quantities, kinds, quantities_missing
+
+    assert quantities("Salget falt i fjor.", "nb") == quantities("Sales fell last year.", "en") == {"R-1"}
+    assert quantities("Sales have fallen this year.", "en") == quantities("Salget har falt i år.", "nb") == {"R0"}
+    assert quantities("Prices rose over the last year.", "en") == {"D365"}  # a span, not a year
+    last, this = kinds(quantities("last year", "en")), kinds(quantities("this year", "en"))
+    assert any(not (q & w) for q, w in compared_quantities(last, this))
+    # "last year" may be the article's "2023": not compared, and nothing is missing
+    dated = kinds(quantities("in 2023", "en"))
+    assert compared_quantities(last, dated) == []
+    assert not quantities_missing(last, kinds(frozenset()))

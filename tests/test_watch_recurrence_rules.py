@@ -48,3 +48,54 @@ def test_existence_and_the_home_country_need_no_words_of_their_own():
     assert match.claim_id == 1
     assert "@norway" in features("Hundene i hele landet må i bånd.", "nb").tokens
     assert rescorer.match(index, "Det finnes nå over 600 000 katter i Sverige.", "nb") == []
+
+
+def test_passing_a_figure_bounds_it_and_a_passed_bill_says_nothing():
+    passed = features("The number of fibre subscriptions in Norway passed 1.5 million last year.", "en")
+    fell = features("Antallet fiberabonnementer i Norge falt under 1,5 millioner i fjor.", "nb")
+    assert passed.above and not passed.up
+    assert opposite_directions(passed, fell)
+    bill = features("The bill passed with a large majority.", "en")
+    assert not (bill.up or bill.down or bill.above or bill.below)
+
+
+def test_a_comparison_turned_round_is_another_claim_unless_a_negation_turns_it_back():
+    from claims.watch.recurrence_features import negation_differs
+
+    claim = features("Nordmenn taper mer penger på utenlandske spillnettsteder enn på Norsk Tipping.", "nb")
+    reverse = features("Nordmenn taper mer penger på Norsk Tipping enn på utenlandske spillnettsteder.", "nb")
+    assert opposite_directions(claim, reverse)
+    assert not opposite_directions(claim, claim)
+    germany = features("Germany has sent more aid to Ukraine than any other European country.", "en")
+    nobody = features("No European country has given Ukraine more aid than Germany.", "en")
+    assert not opposite_directions(germany, nobody) and not negation_differs(germany, nobody)
+    # "more than 30" bounds a figure; it compares nothing
+    assert features("More than 30 churches were sold.", "en").after_than == frozenset()
+
+
+def test_an_exception_takes_back_part_of_the_claim():
+    index = ClaimIndex([LiveClaim(1, "Norway spends more on culture per person than any other Nordic country.", "en")])
+    excepted = "Norway spends more on culture per person than any other Nordic country except Iceland."
+    assert rescorer.match(index, excepted, "en") == []
+    [match] = rescorer.match(index, "Norway spends more on culture per person than any other Nordic country.", "en")
+    assert match.claim_id == 1
+
+
+def test_a_claim_inside_a_longer_sentence_is_found_in_its_clause():
+    claim = "Hver femte straffesak i norske tingretter ble utsatt minst én gang i fjor."
+    index = ClaimIndex([LiveClaim(1, claim, "nb")])
+    text = (
+        "Advokatene peker på syke vitner og fanger som blir fremstilt for sent som vanlige årsaker, og nye tall "
+        "viser at hver femte straffesak ved norske tingretter ble utsatt minst én gang i fjor."
+    )
+    [match] = rescorer.match(index, text, "nb")
+    assert match.passage == "hver femte straffesak ved norske tingretter ble utsatt minst én gang i fjor."
+    # not when the rest of the sentence denies it: the sentence is judged whole, its negation and all
+    denied = "Det er ikke riktig, slik det ble hevdet i debatten, at " + claim[0].lower() + claim[1:]
+    assert index.passages(denied, "nb", floor=0.0)[0][1:3] == (0, len(denied))
+    # a clause is not taken apart from a rest that contradicts the claim
+    museums = ClaimIndex(
+        [LiveClaim(1, "Norske museer hadde over 11 millioner besøk i fjor, det høyeste tallet.", "nb")]
+    )
+    lowest = "Norske museer hadde over 11 millioner besøk i fjor, det laveste tallet på ti år."
+    assert museums.passages(lowest, "nb", floor=0.0)[0][1:3] == (0, len(lowest))

@@ -425,20 +425,24 @@ def test_quality_on_the_labelled_set_does_not_fall_below_its_floor():
     # completing their neighbours and a swapped word cut deeper: fresh10 0.77 / 0.43 (worn),
     # fresh 0.89 / 0.48, fresh2 0.66 / 0.38, fresh3 0.47 / 0.13, fresh4 0.93 / 0.45, fresh5
     # 0.86 / 0.60, fresh6 0.85 / 0.55, fresh7 0.62 / 0.57, fresh8 0.71 / 0.48, fresh9 0.70 / 0.58.
+    # Then comparisons turned round, exceptions, relative years ("i fjor" / "i år") and a claim
+    # found in a clause of a longer sentence: fresh 0.89 / 0.48, fresh2 0.72 / 0.43, fresh3 0.67
+    # / 0.17, fresh4 0.94 / 0.50, fresh5 0.87 / 0.65, fresh6 0.86 / 0.62, fresh7 0.68 / 0.59
+    # (relabelled: c35 counts there), fresh8 0.70 / 0.52, fresh9 0.82 / 0.63, fresh10 0.78 / 0.48.
     # The goal (0.9 / 0.8) is not reached on the batches written after the weights.
     model = figures["model"]
     assert model["dev"]["precision"] >= 0.95 and model["dev"]["recall"] >= 0.78
     assert model["heldout"]["precision"] >= 0.95 and model["heldout"]["recall"] >= 0.68
     assert model["fresh"]["precision"] >= 0.74 and model["fresh"]["recall"] >= 0.46
-    assert model["fresh2"]["precision"] >= 0.5 and model["fresh2"]["recall"] >= 0.36
-    assert model["fresh3"]["precision"] >= 0.33 and model["fresh3"]["recall"] >= 0.12
-    assert model["fresh4"]["precision"] >= 0.82 and model["fresh4"]["recall"] >= 0.45
-    assert model["fresh5"]["precision"] >= 0.85 and model["fresh5"]["recall"] >= 0.58
-    assert model["fresh6"]["precision"] >= 0.68 and model["fresh6"]["recall"] >= 0.53
-    assert model["fresh7"]["precision"] >= 0.6 and model["fresh7"]["recall"] >= 0.49
-    assert model["fresh8"]["precision"] >= 0.65 and model["fresh8"]["recall"] >= 0.46
-    assert model["fresh9"]["precision"] >= 0.65 and model["fresh9"]["recall"] >= 0.53
-    assert model["fresh10"]["precision"] >= 0.7 and model["fresh10"]["recall"] >= 0.4
+    assert model["fresh2"]["precision"] >= 0.65 and model["fresh2"]["recall"] >= 0.4
+    assert model["fresh3"]["precision"] >= 0.55 and model["fresh3"]["recall"] >= 0.15
+    assert model["fresh4"]["precision"] >= 0.88 and model["fresh4"]["recall"] >= 0.48
+    assert model["fresh5"]["precision"] >= 0.85 and model["fresh5"]["recall"] >= 0.62
+    assert model["fresh6"]["precision"] >= 0.8 and model["fresh6"]["recall"] >= 0.58
+    assert model["fresh7"]["precision"] >= 0.63 and model["fresh7"]["recall"] >= 0.55
+    assert model["fresh8"]["precision"] >= 0.65 and model["fresh8"]["recall"] >= 0.49
+    assert model["fresh9"]["precision"] >= 0.76 and model["fresh9"]["recall"] >= 0.6
+    assert model["fresh10"]["precision"] >= 0.73 and model["fresh10"]["recall"] >= 0.45
     # The hand score it re-scores (its strongest feature, and what finds the candidates):
     # session 4's figures at its own dev threshold.
     assert figures["dev"]["precision"] >= 0.95 and figures["dev"]["recall"] >= 0.73

@@ -87,6 +87,11 @@ _SPAN_WORDS = {"last", "past", "first", "next", "siste", "første", "neste", "ko
 _ONE_UNIT = {"year": 365.0, "året": 365.0, "month": 30.0, "måneden": 30.0, "week": 7.0, "uken": 7.0,
              "uka": 7.0, "døgnet": 1.0}  # fmt: skip
 _SPAN_ARTICLES = {"the", "det", "den"}
+# A year named by its distance from now ("i fjor", "this year"): ``R-1``, ``R0``, ``R1``. They
+# are compared only with each other: a claim's "last year" may be an article's "2023".
+_RELATIVE_YEARS = {("last", "year"): -1, ("this", "year"): 0, ("next", "year"): 1, ("i", "fjor"): -1,
+                   ("i", "forfjor"): -2, ("i", "år"): 0, ("neste", "år"): 1}  # fmt: skip
+_RELATIVE_WORDS = {"fjoråret": -1}
 AGO = "ago"
 _TOKEN = re.compile(r"%|[^\W_]+(?:[.,]\d+)?", re.UNICODE)
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
@@ -263,6 +268,9 @@ def quantities(text: str, language: str) -> frozenset[str]:
     for i, word in enumerate(words):
         following = words[i + 1] if i + 1 < len(words) else ""
         after = words[i + 2] if i + 2 < len(words) else ""
+        relative = _RELATIVE_YEARS.get((word, following), _RELATIVE_WORDS.get(word))
+        if relative is not None and not (following == "year" and i and words[i - 1] in _SPAN_ARTICLES):
+            found.add(f"R{relative}")  # "the last year" is a span (below), "last year" a year
         count = _count(word, language)
         decade = _DECADE.fullmatch(word)
         if decade and (decade.group(2) or following in _DECADE_WORDS):
@@ -381,9 +389,17 @@ def kinds(numbers: frozenset[str]) -> dict[str, frozenset[str]]:
     shares = frozenset(q for q in numbers if q[:1] == "P")
     factors = frozenset(q for q in numbers if q[:1] == "x")
     durations = frozenset(q for q in numbers if q[:1] == "D")
-    figures = numbers - shares - factors - durations
+    relative = frozenset(q for q in numbers if q[:1] == "R")
+    figures = numbers - shares - factors - durations - relative
     years = frozenset(q for q in figures if _is_year(q))
-    return {"share": shares, "factor": factors, "year": years, "duration": durations, "figure": figures - years}
+    return {
+        "share": shares,
+        "factor": factors,
+        "year": years,
+        "duration": durations,
+        "figure": figures - years,
+        "relative": relative,
+    }
 
 
 def compared_quantities(
@@ -421,8 +437,8 @@ def quantities_missing(claim_kinds: dict[str, frozenset[str]], window_kinds: dic
     """The claim states a quantity and the window none, or only a year where the claim states
     more than its years ("three new hospitals by 2030" against "by 2030")."""
     counted = ("share", "factor", "duration", "figure")
-    if not any(window_kinds.values()):
-        return any(claim_kinds.values())
+    if not any(window_kinds[kind] for kind in (*counted, "year")):
+        return any(claim_kinds[kind] for kind in (*counted, "year"))
     return any(claim_kinds[kind] for kind in counted) and not any(window_kinds[kind] for kind in counted)
 
 

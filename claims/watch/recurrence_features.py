@@ -26,6 +26,7 @@ from claims.watch.recurrence_words import (
     HOME_PHRASES,
     LEXICON,
     NEGATIONS,
+    PASSING_WORDS,
     UP_WORDS,
 )
 
@@ -161,6 +162,10 @@ class Features:
     # change: "fell to just over 11 million" says "fell", whatever its "over" says.
     above: bool = False  # a lower bound: "over", "more than", "at least"
     below: bool = False  # an upper bound: "under", "fewer than", "less than"
+    # A comparison's two sides, as keys of the words before and after its "than"/"enn"
+    # (empty when the text compares nothing): "more on X than on Y" is not "more on Y than on X".
+    before_than: frozenset[str] = frozenset()
+    after_than: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=200_000)
@@ -286,6 +291,8 @@ def features(text: str, language: str | None) -> Features:
     words = tx.cased_words(text)
     aliases = _alias_spans(words)
     known = _entity_vocabulary()
+    pivot = _comparison(words)
+    sides: tuple[set[str], set[str]] = (set(), set())
     for position, word in enumerate(words):
         if position in aliases:
             word_keys = tuple(dict.fromkeys((*_all_keys(word, lang), *aliases[position])))
@@ -305,6 +312,8 @@ def features(text: str, language: str | None) -> Features:
                 halves.append((group, *split))
         keys.update(word_keys)
         groups.add(group)
+        if pivot is not None:
+            sides[position > pivot].update(word_keys)
         # A known entity (a country, organisation, office holder) counts wherever it stands,
         # also first in the sentence; another capitalised word only after the first.
         if entity:
@@ -330,7 +339,18 @@ def features(text: str, language: str | None) -> Features:
         tuple(halves),
         above,
         below,
+        frozenset(sides[0]),
+        frozenset(sides[1]),
     )
+
+
+def _comparison(words: list[str]) -> int | None:
+    """The position of the text's "than"/"enn" that compares two things (not one that bounds
+    a figure: "more than 30"), or None."""
+    for i, word in enumerate(words):
+        if word.lower() in _THAN and not (i + 1 < len(words) and _is_figure(words[i + 1].lower())):
+            return i
+    return None
 
 
 # What may follow "over", "more than", "at least" when they bound a figure ("over halvparten").
@@ -351,11 +371,13 @@ def _directions(words: list[str]) -> tuple[bool, bool, bool, bool]:
     elsewhere it states a change or a comparison."""
     up = down = above = below = False
     for i, word in enumerate(words):
-        if word not in UP_WORDS and word not in DOWN_WORDS:
+        if word not in UP_WORDS and word not in DOWN_WORDS and word not in PASSING_WORDS:
             continue
         following = words[i + 1] if i + 1 < len(words) else ""
         bound = _is_figure(following) or (following in _THAN and i + 2 < len(words) and _is_figure(words[i + 2]))
-        if bound and (word in UP_WORDS or word in _AT_LEAST):
+        if word in PASSING_WORDS:
+            above = above or bound
+        elif bound and (word in UP_WORDS or word in _AT_LEAST):
             above = True
         elif bound:
             below = True
@@ -369,9 +391,29 @@ def _directions(words: list[str]) -> tuple[bool, bool, bool, bool]:
 def opposite_directions(claim: Features, window: Features) -> bool:
     """The claim says "more" and the window only "less", or the reverse; or the claim bounds
     its figure from below ("over 30") and the window only from above ("under 30")."""
-    return _opposite(claim.up, claim.down, window.up, window.down) or _opposite(
-        claim.above, claim.below, window.above, window.below
+    return (
+        _opposite(claim.up, claim.down, window.up, window.down)
+        or _opposite(claim.above, claim.below, window.above, window.below)
+        or (_sides_swapped(claim, window) and claim.negated == window.negated)
     )
+
+
+def negation_differs(claim: Features, window: Features) -> bool:
+    """One of the two is negated and the other not, unless the negation turns a comparison
+    round: "No European country gave more than Germany" says "Germany gave more than any other"."""
+    return claim.negated != window.negated and not _sides_swapped(claim, window)
+
+
+def _sides_swapped(claim: Features, window: Features) -> bool:
+    """Both compare, and the window puts on each side a word the claim has only on the other
+    ("taper mer på Norsk Tipping enn på utenlandske nettsteder" for the reverse)."""
+    if not (claim.after_than and window.after_than):
+        return False
+    claim_before = claim.before_than - claim.after_than
+    claim_after = claim.after_than - claim.before_than
+    window_before = window.before_than - window.after_than
+    window_after = window.after_than - window.before_than
+    return not claim_after.isdisjoint(window_before) and not claim_before.isdisjoint(window_after)
 
 
 def _opposite(up: bool, down: bool, other_up: bool, other_down: bool) -> bool:
@@ -393,4 +435,6 @@ def _join(a: Features, b: Features) -> Features:
         halves=a.halves + b.halves,
         above=a.above or b.above,
         below=a.below or b.below,
+        before_than=a.before_than if a.after_than else b.before_than,
+        after_than=a.after_than or b.after_than,
     )

@@ -153,7 +153,9 @@ EXTRA_STOPWORDS = frozenset(
 )  # fmt: skip
 NEGATIONS = frozenset(
     {"not", "no", "never", "none", "nobody", "nothing", "without", "n't", "ikke", "aldri", "ingen", "intet", "uten",
-     "deny", "denies", "denied", "avviser", "avviste", "benekter", "benektet", "nekter", "nektet", "refuses", "refused"}
+     "deny", "denies", "denied", "avviser", "avviste", "benekter", "benektet", "nekter", "nektet", "refuses", "refused",
+     # an exception takes back part of what is said ("than any other country except Iceland")
+     "except", "excluding", "unntatt", "bortsett", "unntak"}
 )  # fmt: skip
 # A claim and a passage that go in opposite directions make different claims, even when
 # every other word is shared ("emit more CO2" vs "emit less CO2", "rose" vs "fell").
@@ -177,6 +179,12 @@ DOWN_WORDS = frozenset(
      # halving, a loss, a cut, a lower price
      "halved", "halves", "halvert", "halveres", "lost", "mistet", "cut", "cuts", "kuttet", "kutter", "cheaper",
      "billigere"}
+)  # fmt: skip
+# Passing a figure bounds it from below ("passed 1.5 million", "passerte 11 millioner"); without
+# a figure these words state nothing of a direction ("the bill passed").
+PASSING_WORDS = frozenset(
+    {"passed", "passes", "exceeded", "exceeds", "topped", "passerte", "passert", "passerer", "oversteg",
+     "overstiger", "oversteget"}
 )  # fmt: skip
 # The desk's own country said without its name ("her i landet", "in this country"): the
 # Norwegian press means Norway, as a claim that names it does. Folded word sequences; the

@@ -33,7 +33,15 @@ import numpy as np
 
 from claims.watch.quantities import AGO, compared_quantities, quantities_missing
 from claims.watch.quantities import kinds as _kinds
-from claims.watch.recurrence_features import Features, _all_keys, _join, _word_keys, features, opposite_directions
+from claims.watch.recurrence_features import (
+    Features,
+    _all_keys,
+    _join,
+    _word_keys,
+    features,
+    negation_differs,
+    opposite_directions,
+)
 
 if TYPE_CHECKING:
     from claims.watch.rescorer import Rescorer
@@ -91,7 +99,7 @@ def _contradicts(claim: Features, sentence: Features) -> bool:
     differs, a negation the claim lacks, or the opposite direction."""
     if claim.numbers and sentence.numbers and _quantity_factor(claim.numbers, sentence.numbers) <= NUMBER_MISMATCH:
         return True
-    if sentence.negated and not claim.negated:
+    if sentence.negated and negation_differs(claim, sentence):
         return True
     return opposite_directions(claim, sentence)
 
@@ -127,6 +135,12 @@ _ATTRIBUTION = re.compile(
 )
 
 
+# Where a sentence's clauses meet: a comma, a dash, a colon or semicolon, "that"/"at".
+_CLAUSE = re.compile(r",\s+|\s+[–—]\s+|[;:]\s+|\s+(?:that|at)\s+")
+_WORDS = re.compile(r"\w+")
+CLAUSE_WORDS = 4  # a head or tail shorter than this is not a window of its own
+
+
 def _unattributed(sentence: str) -> str:
     """The sentence without its closing attribution: the quote is compared, not the speaker
     (the passage shown keeps it)."""
@@ -152,6 +166,8 @@ class Match:
 
 # A claim's best window: (score, start, end, the window's features, its word weights).
 Passage = tuple[float, int, int, Features, tuple[list[tuple[frozenset[str], float]], float]]
+# A window to score: (start, end, its features, the claims (positions) it is scored against).
+Window = tuple[int, int, Features, list[int]]
 
 
 @dataclass(frozen=True)
@@ -265,7 +281,7 @@ class ClaimIndex:
                 missing = sum(1 for g, _w in self.groups[claim] if g.isdisjoint(tokens))
                 if 1 <= missing <= SWAP_WORDS:
                     score *= SWAP
-        if feats.negated != window.negated:
+        if negation_differs(feats, window):
             score *= NEGATION_MISMATCH
         # Opposite directions: the claim says "more", the passage only "less" (or the reverse).
         if opposite_directions(feats, window):
@@ -292,6 +308,36 @@ class ClaimIndex:
             if first and second:
                 return True
         return False
+
+    def _clauses(self, sentence: Sentence, language: str | None, nominated: list[int]) -> list[Window]:
+        """The sentence's heads and tails at its clause boundaries, as windows of their own: a
+        claim inside a longer sentence ("Rapporten, som også …, viser at CLAIM") is not diluted
+        by the words around it. A part stands for a claim only when neither it nor the rest of
+        the sentence contradicts that claim ("…, the lowest figure in a decade"; "It is not
+        true that …"): a part that does is judged with its sentence, as before. The closing
+        attribution is no boundary: without it the sentence is already compared."""
+        if not nominated:
+            return []
+        text = _unattributed(sentence.text)
+        parts = []
+        for boundary in _CLAUSE.finditer(text):
+            head, tail = text[: boundary.start()], text[boundary.end() :]
+            if len(_WORDS.findall(head)) >= CLAUSE_WORDS and len(_WORDS.findall(tail)) >= CLAUSE_WORDS:
+                parts.append((boundary.start(), boundary.end(), head, tail))
+        windows: list[Window] = []
+        for cut, resume, head, tail in parts:
+            head_feats, tail_feats = features(head, language), features(tail, language)
+            for start, end, own, rest in (
+                (sentence.start, sentence.start + cut, head_feats, tail_feats),
+                (sentence.start + resume, sentence.start + len(text), tail_feats, head_feats),
+            ):
+                fitting = [
+                    c
+                    for c in nominated
+                    if not (_contradicts(self.features[c], rest) or _contradicts(self.features[c], own))
+                ]
+                windows.append((start, end, own, fitting))
+        return windows
 
     def _swapped(self, claim: int, sentence: Features) -> bool:
         """The sentence alone is the claim with a word or two of its own in place of the
@@ -369,6 +415,7 @@ class ClaimIndex:
                     and not any(_contradicts(self.features[c], f) or self._swapped(c, f) for f in feats[i : i + 2])
                 ]
                 windows.append((sentence.start, sentences[i + 1].end, joined, nominated))
+            windows += self._clauses(sentence, language, windows[0][3])
             for start, end, window, nominated in windows:
                 window_weights = None
                 for claim in nominated:

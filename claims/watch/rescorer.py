@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from claims.watch.quantities import compared_quantities, quantities_missing
 from claims.watch.quantities import kinds as _kinds
-from claims.watch.recurrence_features import Features, opposite_directions
+from claims.watch.recurrence_features import Features, negation_differs, opposite_directions
 
 if TYPE_CHECKING:
     from claims.watch.recurrences import ClaimIndex, Match, Passage
@@ -74,7 +74,7 @@ def pair_features(index: ClaimIndex, claim: int, passage: Passage) -> list[float
         float(any(q & w for q, w in compared)),
         float(any(not (q & w) for q, w in compared)),
         float(quantities_missing(claim_kinds, window_kinds)),
-        float(feats.negated != window.negated),
+        float(negation_differs(feats, window)),
         float(opposite_directions(feats, window)),
         sum(not e.isdisjoint(tokens) for e in entities) / len(entities) if entities else 1.0,
         float(any(e.isdisjoint(feats.tokens) for e in window.entities)),
