@@ -276,7 +276,12 @@ def _jsonld_blocks(html: str) -> list[Any]:
 
 def items_from_html(html: str, *, url: str) -> list[ImportItem]:
     """ClaimReviews in a fact-check page's JSON-LD blocks and microdata (via extruct)."""
-    microdata = extruct.extract(html, base_url=url, syntaxes=["microdata"], uniform=True, errors="ignore")
+    try:
+        microdata = extruct.extract(html, base_url=url, syntaxes=["microdata"], uniform=True, errors="ignore")
+    except KeyError:
+        # extruct 0.18 with errors="ignore" drops a syntax it cannot read, then its uniform
+        # step looks the syntax up anyway ("<body><!--"): such a page has no microdata.
+        microdata = {}
     match = re.search(r"<html[^>]*\blang=[\"']?([A-Za-z-]+)", html[:5000], re.I)
     language = match[1].split("-")[0].lower() if match else ""
     documents = [*_jsonld_blocks(html), *(d for d in microdata.get("microdata", []) if _depth_ok(d))]
