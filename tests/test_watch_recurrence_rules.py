@@ -99,3 +99,20 @@ def test_a_claim_inside_a_longer_sentence_is_found_in_its_clause():
     )
     lowest = "Norske museer hadde over 11 millioner besøk i fjor, det laveste tallet på ti år."
     assert museums.passages(lowest, "nb", floor=0.0)[0][1:3] == (0, len(lowest))
+
+
+def test_a_negated_comparison_that_states_a_superlative_is_no_negation():
+    from claims.watch.recurrence_features import negation_differs
+
+    weakest = features("The krone is at its weakest against the euro in history.", "en")
+    never = features("Aldri før har den norske kronen vært så svak mot euro.", "nb")
+    assert weakest.superlative and never.turned
+    assert not negation_differs(weakest, never)
+    most = features("Norway kills more whales than any other country.", "en")
+    nobody = features("No other country kills as many whales as Norway.", "en")
+    assert not negation_differs(most, nobody)
+    # a plain negation still differs, and so does a comparison with an exception
+    assert negation_differs(most, features("Norway does not kill more whales than any other country.", "en"))
+    assert negation_differs(weakest, features("The krone is not weak against the euro.", "en"))
+    excepted = features("Norway kills more whales than any other country except Japan.", "en")
+    assert not excepted.turned and negation_differs(most, excepted)

@@ -21,6 +21,7 @@ from claims.discovery import text as tx
 from claims.watch.quantities import quantities, spelled_out
 from claims.watch.recurrence_words import (
     DOWN_WORDS,
+    EXCEPTIONS,
     EXTRA_STOPWORDS,
     HOME_COUNTRY,
     HOME_PHRASES,
@@ -166,6 +167,10 @@ class Features:
     # (empty when the text compares nothing): "more on X than on Y" is not "more on Y than on X".
     before_than: frozenset[str] = frozenset()
     after_than: frozenset[str] = frozenset()
+    # A superlative ("the highest in Europe", "more than any other") and a negated comparison
+    # that states one ("No other country has as much …", "Aldri før har kronen vært så svak").
+    superlative: bool = False
+    turned: bool = False
 
 
 @lru_cache(maxsize=200_000)
@@ -326,6 +331,7 @@ def features(text: str, language: str | None) -> Features:
     lowered = set(ordered)
     negated = bool(lowered & NEGATIONS) or any(w.endswith("n't") for w in lowered)
     up, down, above, below = _directions(ordered)
+    superlative, turned = _superlatives(ordered, lang)
     return Features(
         frozenset(keys),
         quantities(text, lang),
@@ -341,7 +347,40 @@ def features(text: str, language: str | None) -> Features:
         below,
         frozenset(sides[0]),
         frozenset(sides[1]),
+        superlative,
+        # "no other", "never": a negation of who or when; "does not" denies the comparison itself,
+        # and an exception does not turn it ("than any other except Iceland")
+        turned and not lowered.isdisjoint(_NOBODY) and not lowered & EXCEPTIONS,
     )
+
+
+_SUPERLATIVE_WORDS = frozenset(
+    {"most", "least", "best", "worst", "fewest", "record", "mest", "minst", "flest", "færrest", "beste", "verst",
+     "verste", "størst", "største", "rekord", "rekordhøy", "rekordlav"}
+)  # fmt: skip
+# "than any other", "enn noe annet", "than ever", "in history"
+_SUPERLATIVE_PAIRS = frozenset(
+    {("any", "other"), ("noe", "annet"), ("noen", "annen"), ("noen", "andre"), ("alle", "andre"), ("than", "ever"),
+     ("enn", "noensinne"), ("in", "history"), ("noen", "gang")}
+)  # fmt: skip
+# "as much as", "så mange som", "like mye som": a comparison of equals, which a negation makes a superlative
+_EQUAL = {"as": "as", "så": "som", "like": "som"}
+_NEVER = {"never": "before", "aldri": "før"}
+_NOBODY = frozenset({"no", "none", "nobody", "nothing", "never", "ingen", "intet", "ingenting", "aldri"})
+
+
+def _superlatives(words: list[str], lang: str) -> tuple[bool, bool]:
+    """(states a superlative, has a comparison a negation would make one) of lowered words."""
+    superlative = turned = False
+    for i, word in enumerate(words):
+        following = words[i + 1] if i + 1 < len(words) else ""
+        degree = word.endswith(("est", "este")) and len(word) > 5 and _degree_base(word, lang) is not None
+        if word in _SUPERLATIVE_WORDS or (word, following) in _SUPERLATIVE_PAIRS or degree:
+            superlative = True
+        near = words[i + 1 : i + 7]
+        if word in _THAN or (word in _EQUAL and _EQUAL[word] in near[1:]) or (word in _NEVER and _NEVER[word] in near):
+            turned = True
+    return superlative, turned
 
 
 def _comparison(words: list[str]) -> int | None:
@@ -400,8 +439,14 @@ def opposite_directions(claim: Features, window: Features) -> bool:
 
 def negation_differs(claim: Features, window: Features) -> bool:
     """One of the two is negated and the other not, unless the negation turns a comparison
-    round: "No European country gave more than Germany" says "Germany gave more than any other"."""
-    return claim.negated != window.negated and not _sides_swapped(claim, window)
+    round: "No European country gave more than Germany" says "Germany gave more than any other",
+    and "Aldri før har kronen vært så svak" says "the krone is at its weakest"."""
+    return (
+        claim.negated != window.negated
+        and not _sides_swapped(claim, window)
+        and not (claim.superlative and window.turned)
+        and not (window.superlative and claim.turned)
+    )
 
 
 def _sides_swapped(claim: Features, window: Features) -> bool:
@@ -437,4 +482,6 @@ def _join(a: Features, b: Features) -> Features:
         below=a.below or b.below,
         before_than=a.before_than if a.after_than else b.before_than,
         after_than=a.after_than or b.after_than,
+        superlative=a.superlative or b.superlative,
+        turned=a.turned or b.turned,
     )

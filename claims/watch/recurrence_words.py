@@ -157,6 +157,7 @@ NEGATIONS = frozenset(
      # an exception takes back part of what is said ("than any other country except Iceland")
      "except", "excluding", "unntatt", "bortsett", "unntak"}
 )  # fmt: skip
+EXCEPTIONS = frozenset({"except", "excluding", "unntatt", "bortsett", "unntak"})
 # A claim and a passage that go in opposite directions make different claims, even when
 # every other word is shared ("emit more CO2" vs "emit less CO2", "rose" vs "fell").
 UP_WORDS = frozenset(
