@@ -35,19 +35,7 @@ if str(ROOT) not in sys.path:
 
 from bench import recurrences as bench  # noqa: E402
 
-PARTS = (
-    "dev",
-    "heldout",
-    "fresh",
-    bench.HELD_OUT,
-    bench.HELD_OUT_LAST,
-    bench.FOURTH,
-    bench.FIFTH,
-    bench.SIXTH,
-    bench.SEVENTH,
-    bench.EIGHTH,
-    bench.NINTH,
-)
+PARTS = ("dev", "heldout", *bench.LATER[:-1])  # every part but the newest
 LOW_FLOOR = 0.1  # pairs below this hand score are not candidates at all
 FLOORS = (0.1, 0.2, 0.3, 0.4, 0.5)
 CS = (0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)

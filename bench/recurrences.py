@@ -35,50 +35,24 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT / "tests" / "fixtures" / "recurrences" / "claims.json"
-FRESH = ROOT / "tests" / "fixtures" / "recurrences" / "fresh.json"
-DEV2 = ROOT / "tests" / "fixtures" / "recurrences" / "dev2.json"
-FRESH2 = ROOT / "tests" / "fixtures" / "recurrences" / "fresh2.json"
-FRESH3 = ROOT / "tests" / "fixtures" / "recurrences" / "fresh3.json"
-FRESH4 = ROOT / "tests" / "fixtures" / "recurrences" / "fresh4.json"
-FRESH5 = ROOT / "tests" / "fixtures" / "recurrences" / "fresh5.json"
-FRESH6 = ROOT / "tests" / "fixtures" / "recurrences" / "fresh6.json"
-FRESH7 = ROOT / "tests" / "fixtures" / "recurrences" / "fresh7.json"
-FRESH8 = ROOT / "tests" / "fixtures" / "recurrences" / "fresh8.json"
-FRESH9 = ROOT / "tests" / "fixtures" / "recurrences" / "fresh9.json"
-FRESH10 = ROOT / "tests" / "fixtures" / "recurrences" / "fresh10.json"
-SPLITS = (
-    "dev", "heldout", "fresh", "heldout+fresh", "fresh2", "fresh3", "fresh2+fresh3",
-    "fresh4", "fresh5", "fresh6", "fresh7", "fresh8", "fresh9", "fresh10",
-)  # fmt: skip
+FIXTURES = ROOT / "tests" / "fixtures" / "recurrences"
+DATA = FIXTURES / "claims.json"
+DEV2 = FIXTURES / "dev2.json"
+# The batches written after the development set, in the order written, each in
+# tests/fixtures/recurrences/<split>.json: each was written blind (before anything scored it)
+# and read once for a decision or for the figures, then worn (bench/results/recurrences.md
+# tells which when). The newest, CLEAN, is the one no change has been chosen on yet.
+LATER = ("fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7", "fresh8", "fresh9", "fresh10")
+SPLITS = ("dev", "heldout", "fresh", "heldout+fresh", "fresh2", "fresh3", "fresh2+fresh3", *LATER[3:])
 # The parts the shipped re-scorer is fitted on (bench/recurrence_model.py --parts). Session 15
 # refitted it on every part written before it (dev, heldout, fresh) and read the batch written
 # then (fresh2) for both fits: the refit was worse there, so the shipped fit stays dev-only.
+# Sessions 17 and 18 tried development refits again; each lost on the batches after it.
 TRAINING = ("dev",)
 HELD_OUT = "fresh2"
 HELD_OUT_LAST = "fresh3"  # written in session 15 after that decision, read once for the figures
-# Written in session 16 before anything scored it; read once at its start, for the shipped fit
-# and for the all-parts fit that bench/recurrence_recipes.py's rule chose then
-# (bench/results/recurrences.md), and a development part since.
-FOURTH = "fresh4"
-# Written in session 16 after that read, before anything scored it: read once after the
-# session's first round of changes, and a development part for its second.
-FIFTH = "fresh5"
-# Written in session 16 after the fresh5 read, before anything scored it: read once after the
-# second round of changes, and a development part since.
-SIXTH = "fresh6"
-# Written in session 16 after the fresh6 read, before anything scored it: read once, at the end
-# of session 16, and a development part since.
-SEVENTH = "fresh7"
-# Written in session 17 before anything scored it: read once at its start, with the code of
-# session 16, and a development part since.
-EIGHTH = "fresh8"
-# Written in session 17 after the fresh8 read, before anything scored it: read once, at the
-# end of session 17, with that session's code and with session 16's; a development part since.
-NINTH = "fresh9"
-# Written at the end of session 17 for the next session, before anything scored it: read once
-# at the start of session 18, with session 17's code.
-CLEAN = "fresh10"
+FOURTH = "fresh4"  # read at the start of session 16, for the shipped fit and an all-parts fit
+CLEAN = LATER[-1]
 RESULTS = ROOT / "bench" / "results"
 DEV_PRECISION_TARGET = 0.95
 
@@ -99,7 +73,7 @@ def load() -> dict[str, Any]:
     has topics of its own)."""
     batches = [
         json.loads(path.read_text(encoding="utf-8"))
-        for path in (DATA, DEV2, FRESH, FRESH2, FRESH3, FRESH4, FRESH5, FRESH6, FRESH7, FRESH8, FRESH9, FRESH10)
+        for path in (DATA, DEV2, *(FIXTURES / f"{split}.json" for split in LATER))
     ]
     fillers: dict[str, Any] = {}
     for batch in batches:
@@ -268,11 +242,7 @@ def evaluate() -> dict[str, Any]:
     rescored = model_predictions(index, articles, ids, model)
     # The fresh claims are in the index (production matches against every live claim), but
     # what they score on development articles is not shown to the threshold choice.
-    fresh = {
-        c["id"]
-        for c in data["claims"]
-        if _split(c) in ("fresh", HELD_OUT, HELD_OUT_LAST, FOURTH, FIFTH, SIXTH, SEVENTH, EIGHTH, NINTH, CLEAN)
-    }
+    fresh = {c["id"] for c in data["claims"] if _split(c) in LATER}
     for article, scores, model_scores in zip(articles, predicted, rescored, strict=True):
         if article["split"] == "dev":
             for claim_id in fresh & set(scores):
@@ -286,16 +256,7 @@ def evaluate() -> dict[str, Any]:
         "articles": len(articles),
         "articles_dev": sum(a["split"] == "dev" for a in articles),
         "articles_heldout": sum(a["split"] == "heldout" for a in articles),
-        "articles_fresh": sum(a["split"] == "fresh" for a in articles),
-        "articles_fresh2": sum(a["split"] == HELD_OUT for a in articles),
-        "articles_fresh3": sum(a["split"] == HELD_OUT_LAST for a in articles),
-        "articles_fresh4": sum(a["split"] == FOURTH for a in articles),
-        "articles_fresh5": sum(a["split"] == FIFTH for a in articles),
-        "articles_fresh6": sum(a["split"] == SIXTH for a in articles),
-        "articles_fresh7": sum(a["split"] == SEVENTH for a in articles),
-        "articles_fresh8": sum(a["split"] == EIGHTH for a in articles),
-        "articles_fresh9": sum(a["split"] == NINTH for a in articles),
-        "articles_fresh10": sum(a["split"] == CLEAN for a in articles),
+        **{f"articles_{split}": sum(a["split"] == split for a in articles) for split in LATER},
         "languages": sorted({a["language"] for a in articles}),
         "threshold": threshold,
         **{split: score_at(threshold, articles, predicted, split) for split in SPLITS},
@@ -391,12 +352,10 @@ def markdown(quality: dict[str, Any], pace: dict[str, Any]) -> str:
         f"Generated {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC by `bench/recurrences.py`.",
         "",
         f"Labelled set: {quality['claims']} fact-checked claims (nb and en), {quality['articles']} articles "
-        f"({quality['articles_dev']} development, {quality['articles_heldout']} held out since session 3, "
-        f"{quality['articles_fresh']} in the fresh batch of session 4, {quality['articles_fresh2']} and "
-        f"{quality['articles_fresh3']} in the second and third fresh batches of session 15, "
-        f"{quality['articles_fresh4']}, {quality['articles_fresh5']}, {quality['articles_fresh6']} and "
-        f"{quality['articles_fresh7']} in the fourth to seventh of session 16, {quality['articles_fresh8']} and "
-        f"{quality['articles_fresh9']} in the eighth and ninth, of session 17).",
+        f"({quality['articles_dev']} development, {quality['articles_heldout']} held out since session 3; "
+        "in the batches written later: "
+        + ", ".join(f"{split} {quality[f'articles_{split}']}" for split in LATER)
+        + ").",
         "",
         "Production (session 5, refitted in session 15 after the everyday word pairs): the learned",
         "re-scorer (claims/watch/rescorer.py, a logistic regression over 16 features of a claim and",
