@@ -4,6 +4,83 @@ sessions' are in bench/recurrence_notes.py."""
 
 from __future__ import annotations
 
+SESSION18 = """\
+## Clauses, comparisons, bounds and relative years (session 18)
+
+**Two batches, both blind.** fresh10.json (museums, taxis, bees, courts, fireworks, dogs; written at
+the end of session 17) was read once at the start with session 17's code, then worn. A helper wrote
+fresh11.json (cabins, parking, organ donation, swimming, births, snowmobiles; 7aad2e7) at the
+start, and it was read once after every change below. fresh12.json (cinemas, reindeer, funerals,
+wolves, noise, solariums; aae4ec4) was written for the next session and is not loaded.
+
+| batch | read | session 17's code | session 18's code |
+| --- | --- | --- | --- |
+| fresh10 | at the start, then worn | **0.543 / 0.417** (25 / 21 / 35) | 0.784 / 0.483 (on a worn part) |
+| fresh11 | once, at the end | 0.719 / 0.383 (23 / 9 / 37) | **0.867 / 0.433** (26 / 4 / 34) |
+
+Re-scorer precision / recall (TP / FP / FN), session 15's weights throughout. Over every part but
+dev (fresh11 included, on the same labels): session 17's code 346 found / 144 false alerts,
+session 18's 378 / 86. Dev: 147 / 5 → 151 / 5.
+
+**What changed** (claims/watch/recurrences.py, recurrence_features.py, quantities.py,
+recurrence_words.py; chosen on the worn parts, fresh10 included; found / false alerts over every
+part but dev, before fresh11 was added):
+
+| change | found | false alerts |
+| --- | ---: | ---: |
+| session 17's code | 318 | 143 |
+| parts of a whole or a scale ("en tredel", "two thirds"), spans of one unit, decades in words | 318 | 140 |
+| "her til lands", "i hele landet" are Norway; "finnes" carries no claim | 319 | 140 |
+| a bound on a figure ("over 11 millioner", "minst én gang") is not a change | 320 | 138 |
+| a sentence that swaps a word or two of the claim does not pair with its neighbour | 319 | 122 |
+| such a swap cuts the hand score to 0.6 (was 0.7; dev unchanged) | 314 | 95 |
+| labels: m06 and p03 state c35's fact (nine in ten new cars electric) | 320 | 89 |
+| a comparison turned round is the opposite claim, unless a negation turns it back | 321 | 87 |
+| "except", "unntatt" take back part of a claim | 321 | 83 |
+| "i fjor" / "last year" and "i år" / "this year" compared with each other only | 322 | 81 |
+| a claim inside a longer sentence: the sentence's clauses are passages too | 351 | 83 |
+| a negated comparison that states a superlative is no negation (dev 148 → 151) | 351 | 83 |
+
+Examples: "fell to just over 11 million" now goes down whatever its "over" says; "mer på Norsk
+Tipping enn på utenlandske nettsteder" is the reverse of the claim, while "No country gave more
+than Germany" says the claim; a clause is a passage unless it or the rest of its sentence
+contradicts the claim ("…, the lowest figure in a decade", "It is not true that …");
+"Aldri før har kronen vært så svak" and "No other country kills as many whales" state
+superlatives ("no", "never", "ingen", "aldri" turn a comparison; "does not" does not).
+
+The relabelling moved 20 repeats into the gold of fresh7 and fresh9 (c35 on the articles of m06 and
+p03): 7 alerts counted false were right, and the matcher's misses of c35 there now count.
+
+**Where recall is lost** (the repeat articles of fresh4–fresh9, by kind; session 17's figures in
+brackets): translation 58 / 72 (58), quote 36 / 72 (34), the claim inside a longer sentence
+47 / 72 (29), paraphrase 14 / 72 (13). The clauses did what they were for; paraphrase still needs
+a judgement of whether two sentences say the same, which no installable source here gives.
+
+**Tried and not kept.**
+- The swap rule across languages (factor 0.9 to 0.6): dev recall 0.80 → 0.61–0.76, no fewer false
+  alerts. Translation loses words, which look like swaps.
+- Words of change ("dropped" / "went down") or verbs (FreeDict's part of speech) left out of the
+  swap rule: 348–349 found at 80–89 false alerts against 351 / 83.
+- A quote saying "vi" / "we" taking the names of its attribution: no decision changed.
+- Other clause boundaries ("and"/"og", "but"/"men", "because"/"fordi"): 352–353 found at 83; parts
+  of 3 words: 353 at 92.
+- Dropping, after the re-scorer, any passage that contradicts the claim: a negation veto loses
+  dev's "No other country …" repeats; a direction veto saves 3 false alerts and no more.
+- **The re-scorer's signs.** Session 15's fit weighs the name and negation mismatches positively
+  (+0.69, +0.62): collinear with the hand score, which already cuts for them, it adds back what the
+  cut took ("Hver femte straffesak … ble ikke utsatt i fjor" scores 0.76 against the claim it
+  denies). Refits with those weights held at or below zero (an active-set fit) were worse on the
+  worn parts: 309 found / 112 false alerts at the CV rule's own floor, and 228 against 376 found at
+  95 false alerts with the shipped floor and C. Setting the two weights to zero in the shipped fit
+  gives the same precision–recall curve at a lower threshold. A plain development refit after the
+  changes reached a cross-validated recall of 0.853 but found 256 against 376 at 95 false alerts
+  on the worn parts: the fourth development refit that loses on later batches. The weights stay;
+  the negation case needs labelled negated repeats and near misses, not another fit.
+
+**Speed.** Matching alone against 10,000 live fact-checks: 252 → 210 articles/s on this machine
+(the clause windows; target ≥ 50).
+"""
+
 SESSION17 = """\
 ## Two more fresh batches; two-sentence passages, numbers in words, spans of time (session 17)
 

@@ -82,6 +82,15 @@ def guess_language(text: str) -> str:
     return "nb" if nb > en else "en"
 
 
+# How many distinct words each per-word cache below (and the recurrence matcher's, in
+# claims/watch/recurrence_features.py) keeps. A word costs about 2.4 KB across those layers,
+# so a worker holds about 80 MB of them when every layer is full; news text is Zipfian, and
+# the 32,768 most recent words are the bulk of what the next article says. (The bounds were
+# 100,000-300,000 a cache, about 500 MB full: harvests of the bench's corpus never filled them,
+# since its pages reuse a small vocabulary; a year of real feeds would.)
+WORD_CACHE = 32_768
+
+
 @lru_cache(maxsize=4)
 def _stemmer(lang: str) -> Stemmer.Stemmer:
     return Stemmer.Stemmer("norwegian" if lang == "nb" else "english")
@@ -148,7 +157,7 @@ def cased_words(text: str) -> list[str]:
     return _WORD.findall(normalize_numbers(text))
 
 
-@lru_cache(maxsize=100_000)
+@lru_cache(maxsize=WORD_CACHE)
 def name_key(word: str) -> str:
     """A name's key, the same in both languages: folded, one trailing "s" dropped.
 
@@ -169,7 +178,7 @@ def _is_name(word: str) -> bool:
     return word[:1].isupper() and not word.isupper() and len(word) >= 3
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=WORD_CACHE)
 def word_token(word: str, lang: str) -> str | None:
     """One lower-cased word as its canonical token, or None for a stop word or a single letter.
 
@@ -190,7 +199,7 @@ def word_token(word: str, lang: str) -> str | None:
     return lx.en_term(stem) or stem
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=WORD_CACHE)
 def compound_parts(word: str) -> tuple[str, ...]:
     """Known parts of a Norwegian compound ("invasjonsplaner" → ("invas", "plan")).
 
@@ -225,7 +234,7 @@ def compound_parts(word: str) -> tuple[str, ...]:
     return ()
 
 
-@lru_cache(maxsize=300_000)
+@lru_cache(maxsize=WORD_CACHE)
 def _cased_tokens(cased: str, lang: str) -> tuple[str, ...]:
     word = cased.lower()
     token = word_token(word, lang)
@@ -241,7 +250,7 @@ def _cased_tokens(cased: str, lang: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-@lru_cache(maxsize=300_000)
+@lru_cache(maxsize=WORD_CACHE)
 def folded_word(word: str) -> str:
     return fold(word)
 
@@ -289,7 +298,7 @@ def query_tokens(text: str, language: str | None, words: list[str] | None = None
     return out
 
 
-@lru_cache(maxsize=100_000)
+@lru_cache(maxsize=WORD_CACHE)
 def _query_word_tokens(cased: str, lang: str) -> tuple[str, ...]:
     """The tokens one word of a query gives, in `query_tokens`'s order (cached per word: a
     claim is analysed afresh, its words mostly are not new)."""
@@ -317,7 +326,7 @@ _NUMBER = re.compile(r"\b\d+(?:[.,]\d+)?\b")
 _POSSESSIVE = re.compile(r"[’'][sS]$")
 
 
-@lru_cache(maxsize=100_000)
+@lru_cache(maxsize=WORD_CACHE)
 def _entity_keys(word: str) -> tuple[str, ...]:
     keys = []
     for part in _POSSESSIVE.sub("", word).split("-"):
@@ -349,7 +358,7 @@ def entities(text: str) -> set[str]:
 # --- Character n-grams ---------------------------------------------------------------------
 
 
-@lru_cache(maxsize=300_000)
+@lru_cache(maxsize=2 * WORD_CACHE)  # (word, n): two sizes of n-gram
 def _word_grams(word: str, n: int) -> tuple[str, ...]:
     grams: list[str] = []
     for part in fold(word).split():

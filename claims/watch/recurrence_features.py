@@ -56,7 +56,7 @@ def _lexicon_map() -> dict[str, str]:
     return mapping
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=tx.WORD_CACHE)
 def _word_keys(word: str, lang: str) -> tuple[str, ...]:
     """The canonical keys of one word: discovery's token, mapped through the lexicon, and the
     known parts of a Norwegian compound ("oljefondet" → oil, fund; "elbiler" → electric, car)."""
@@ -133,7 +133,7 @@ def _part_key(part: str) -> str | None:
     return None
 
 
-@lru_cache(maxsize=100_000)
+@lru_cache(maxsize=tx.WORD_CACHE)
 def _compound(folded: str) -> tuple[str, ...]:
     """Both halves of a compound when each is a known word (either half may carry a linking s/e)."""
     for cut in range(2, len(folded) - 2):
@@ -173,7 +173,7 @@ class Features:
     turned: bool = False
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=tx.WORD_CACHE)
 def _all_keys(cased: str, lang: str) -> tuple[str, ...]:
     """A word's keys as a name (capitalised) and as a word, plus the parts of a compound."""
     word = cased.lower()
@@ -192,7 +192,7 @@ def _part_keys(word: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return tuple(lexicon.get(part, part) for part in tx.compound_parts(word)), _compound(tx.fold(word))
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=tx.WORD_CACHE)
 def _halves(cased: str, lang: str) -> tuple[frozenset[str], frozenset[str]] | None:
     """The keys of a Norwegian compound's first and of its second half, as `_all_keys` adds them."""
     word = cased.lower()
@@ -273,7 +273,7 @@ def _entity_vocabulary() -> frozenset[str]:
     return tx.entities_vocabulary()
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=tx.WORD_CACHE)
 def _plain_word(cased: str, lang: str) -> tuple[tuple[str, ...], frozenset[str], bool, bool, bool] | None:
     """What `features` makes of a word no alias covers, once per word and language rather
     than once per sentence it is in: its keys, their group, whether it is a known entity, and
