@@ -127,9 +127,21 @@ class CorpusText:
         return " ".join(self.rng.choices(self._story, k=sentences))
 
 
-def build_pages(n: int, *, base: str, seed: int = 17, text: str = "generated") -> tuple[dict[str, bytes], bytes]:
-    """`n` unique pages of 30–60 KB, and the RSS feed listing them (newest first)."""
+def _new_words(rng: random.Random, count: int) -> str:
+    """A sentence of `count` made-up words, new to every cache (names, places, rare words: a
+    real year of feeds keeps bringing them; the labelled sets' sentences do not)."""
+    letters = "abdefghiklmnoprstuvyæøå"
+    words = ["".join(rng.choice(letters) for _ in range(rng.randint(5, 14))) for _ in range(count)]
+    return " ".join(words).capitalize() + "."
+
+
+def build_pages(
+    n: int, *, base: str, seed: int = 17, text: str = "generated", new_words: int = 0
+) -> tuple[dict[str, bytes], bytes]:
+    """`n` unique pages of 30–60 KB, and the RSS feed listing them (newest first); with
+    `new_words`, each page's article also has a paragraph of that many words no page had."""
     rng = random.Random(seed)
+    fresh = random.Random(seed + 1)  # its own stream: the pages are the same with or without it
     maker: Any = CorpusText(rng) if text == "corpus" else TextMaker(rng)
     pages: dict[str, bytes] = {}
     items = []
@@ -138,6 +150,8 @@ def build_pages(n: int, *, base: str, seed: int = 17, text: str = "generated") -
         lang = "nb" if i % 3 else "en"
         topic, title, summary = maker.article(lang)[:3]
         body = "".join(f"<p>{escape(maker.body(lang, topic, rng.randint(3, 6)))}</p>" for _ in range(rng.randint(4, 8)))
+        if new_words:
+            body += f"<p>{escape(_new_words(fresh, new_words))}</p>"
         path = f"/nyheter/{i:06d}-{re.sub(r'[^a-z0-9]+', '-', title.lower())[:50].strip('-')}"
         head, tail = _furniture(rng, rng.randint(30_000, 60_000) - len(body))
         published = when - dt.timedelta(minutes=i)
@@ -168,11 +182,12 @@ def build_pages(n: int, *, base: str, seed: int = 17, text: str = "generated") -
 class PageServer(LoopbackServer):
     """The pages and their feed (/feed.xml) on 127.0.0.1, counting every request per path."""
 
-    def __init__(self, n: int, *, text: str = "generated") -> None:
+    def __init__(self, n: int, *, text: str = "generated", new_words: int = 0) -> None:
         self.pages: dict[str, bytes] = {}
         self.feed = b""
         super().__init__(self._route)
-        self.pages, self.feed = build_pages(n, base=self.base, text=text)  # the links need the server's port
+        # the links need the server's port
+        self.pages, self.feed = build_pages(n, base=self.base, text=text, new_words=new_words)
 
     def _route(self, path: str) -> tuple[bytes, str] | None:
         if path == "/feed.xml":
@@ -448,6 +463,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--queues", default="fetch")
     parser.add_argument("--text", choices=("generated", "corpus"), default="generated")
     parser.add_argument("--memory-pages", type=parse_count, default=10_000, help="0 skips the memory run")
+    parser.add_argument(
+        "--new-words", type=int, default=0, help="made-up words per memory-run page, new to every cache"
+    )
     parser.add_argument("--no-write", action="store_true")
     parser.add_argument("--name", default="harvest_scale", help="results file name in bench/results/")
     args = parser.parse_args(argv)
@@ -463,6 +481,7 @@ def main(argv: list[str] | None = None) -> int:
         "claims": meta.get("claims"),
         "queues": args.queues,
         "text": args.text,
+        "new_words": args.new_words,
         "name": args.name,
         "rounds": args.runs,
         "worker_counts": counts,
@@ -478,7 +497,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         server.close()
     if args.memory_pages:
-        server = PageServer(args.memory_pages, text=args.text)
+        server = PageServer(args.memory_pages, text=args.text, new_words=args.new_words)
         try:
             results["memory"] = run_once(
                 server, workers=1, queues=args.queues, database_url=args.database_url, memory=True

@@ -469,3 +469,24 @@ def test_the_live_set_check_of_each_analysed_batch_reads_only_an_index():
     # COUNT(id) needs the rows themselves (a sequential scan at 20k claims: 8-11 ms a batch,
     # against 1.7 ms from the index).
     assert "Index Only Scan using claim_status_updated" in plan, plan
+
+
+def test_every_per_word_cache_is_bounded_by_the_word_budget():
+    """A word costs ~2.4 KB across the per-word caches (docs/deployment.md): their bounds are a
+    memory budget, and a year of real feeds fills them (the bench's reused sentences do not)."""
+    import functools
+
+    from claims.discovery import text as tx
+    from claims.watch import recurrence_features as rf
+
+    caches = [
+        f
+        for module in (tx, rf)
+        for f in vars(module).values()
+        if isinstance(f, functools._lru_cache_wrapper) and f.__module__ == module.__name__
+    ]
+    assert len(caches) >= 10
+    for cache in caches:
+        bound = cache.cache_parameters()["maxsize"]
+        assert bound is not None and bound <= 2 * tx.WORD_CACHE, cache.__name__
+    assert tx.WORD_CACHE <= 8192

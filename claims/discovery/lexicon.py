@@ -197,7 +197,7 @@ def _norwegian_for() -> dict[str, tuple[str, ...]]:
 # A harvest asks about the same words article after article (a tenth of drawing a batch's
 # tracking pools): the answers for this many (word, language) pairs are kept, the least
 # recently used dropped. Immutable, so a caller cannot change what the next one gets.
-@lru_cache(maxsize=50_000)
+@lru_cache(maxsize=8192)  # per word, as the word caches of claims/discovery/text.py (WORD_CACHE)
 def other_language_words(word: str, language: str) -> tuple[str, ...]:
     """Words to search the other language's text for: a Norwegian word's English translation
     ("oppsigelser" → "layoff"), an English word's Norwegian ones ("layoffs" → "oppsigelse")."""

@@ -84,11 +84,12 @@ def guess_language(text: str) -> str:
 
 # How many distinct words each per-word cache below (and the recurrence matcher's, in
 # claims/watch/recurrence_features.py) keeps. A word costs about 2.4 KB across those layers,
-# so a worker holds about 80 MB of them when every layer is full; news text is Zipfian, and
-# the 32,768 most recent words are the bulk of what the next article says. (The bounds were
-# 100,000-300,000 a cache, about 500 MB full: harvests of the bench's corpus never filled them,
-# since its pages reuse a small vocabulary; a year of real feeds would.)
-WORD_CACHE = 32_768
+# so about 20 MB when every layer is full; news text is Zipfian, and the most recent words are
+# the bulk of what the next article says. The bounds were 100,000-300,000 a cache, about
+# 500 MB full: harvests of the bench's corpus never filled them, since its pages reuse a small
+# vocabulary, but pages that keep bringing new words did (bench/harvest_scale.py --new-words:
+# peak RSS 483 MB at 32,768 words, 415 MB at 8,192; bench/results/harvest_scale_corpus.md).
+WORD_CACHE = 8_192
 
 
 @lru_cache(maxsize=4)
