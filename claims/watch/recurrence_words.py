@@ -151,13 +151,13 @@ EXTRA_STOPWORDS = frozenset(
      # "det finnes", "there are": existence, which any statement of a number implies
      "finnes", "fins", "finst"}
 )  # fmt: skip
+# An exception takes back part of what is said ("than any other country except Iceland"): it
+# counts as a negation, but does not turn a comparison round (recurrence_features).
+EXCEPTIONS = frozenset({"except", "excluding", "unntatt", "bortsett", "unntak"})
 NEGATIONS = frozenset(
     {"not", "no", "never", "none", "nobody", "nothing", "without", "n't", "ikke", "aldri", "ingen", "intet", "uten",
-     "deny", "denies", "denied", "avviser", "avviste", "benekter", "benektet", "nekter", "nektet", "refuses", "refused",
-     # an exception takes back part of what is said ("than any other country except Iceland")
-     "except", "excluding", "unntatt", "bortsett", "unntak"}
-)  # fmt: skip
-EXCEPTIONS = frozenset({"except", "excluding", "unntatt", "bortsett", "unntak"})
+     "deny", "denies", "denied", "avviser", "avviste", "benekter", "benektet", "nekter", "nektet", "refuses", "refused"}
+) | EXCEPTIONS  # fmt: skip
 # A claim and a passage that go in opposite directions make different claims, even when
 # every other word is shared ("emit more CO2" vs "emit less CO2", "rose" vs "fell").
 UP_WORDS = frozenset(

@@ -277,10 +277,8 @@ class ClaimIndex:
             others = [w for g, w in words if g.isdisjoint(feats.tokens)]
             extra = sum(others)
             score *= (1 - extra / total) ** EXTRA_ALPHA if total else 1.0
-            if 1 <= len(others) <= SWAP_WORDS and feats.language == window.language:
-                missing = sum(1 for g, _w in self.groups[claim] if g.isdisjoint(tokens))
-                if 1 <= missing <= SWAP_WORDS:
-                    score *= SWAP
+            if feats.language == window.language and self._swaps(claim, len(others), tokens):
+                score *= SWAP
         if negation_differs(feats, window):
             score *= NEGATION_MISMATCH
         # Opposite directions: the claim says "more", the passage only "less" (or the reverse).
@@ -327,16 +325,14 @@ class ClaimIndex:
         windows: list[Window] = []
         for cut, resume, head, tail in parts:
             head_feats, tail_feats = features(head, language), features(tail, language)
-            for start, end, own, rest in (
-                (sentence.start, sentence.start + cut, head_feats, tail_feats),
-                (sentence.start + resume, sentence.start + len(text), tail_feats, head_feats),
-            ):
-                fitting = [
-                    c
-                    for c in nominated
-                    if not (_contradicts(self.features[c], rest) or _contradicts(self.features[c], own))
-                ]
-                windows.append((start, end, own, fitting))
+            # The head's rest is the tail and the tail's the head: one test serves both windows.
+            fitting = [
+                c
+                for c in nominated
+                if not (_contradicts(self.features[c], head_feats) or _contradicts(self.features[c], tail_feats))
+            ]
+            windows.append((sentence.start, sentence.start + cut, head_feats, fitting))
+            windows.append((sentence.start + resume, sentence.start + len(text), tail_feats, fitting))
         return windows
 
     def _swapped(self, claim: int, sentence: Features) -> bool:
@@ -346,10 +342,14 @@ class ClaimIndex:
         feats = self.features[claim]
         if feats.language != sentence.language:
             return False
-        others = sum(1 for group in sentence.words if group.isdisjoint(feats.tokens))
+        return self._swaps(claim, sum(1 for group in sentence.words if group.isdisjoint(feats.tokens)), sentence.tokens)
+
+    def _swaps(self, claim: int, others: int, tokens: frozenset[str]) -> bool:
+        """One or two words of a window's own (`others` of them) stand where one or two of the
+        claim's are missing from its `tokens`."""
         if not 1 <= others <= SWAP_WORDS:
             return False
-        missing = sum(1 for group, _w in self.groups[claim] if group.isdisjoint(sentence.tokens))
+        missing = sum(1 for group, _w in self.groups[claim] if group.isdisjoint(tokens))
         return 1 <= missing <= SWAP_WORDS
 
     def _shared(self, window: Features) -> np.ndarray | None:
