@@ -409,7 +409,7 @@ def test_quality_on_the_labelled_set_does_not_fall_below_its_floor():
     from bench import recurrences as bench
 
     figures = bench.evaluate()
-    assert figures["claims"] >= 192 and figures["articles"] >= 2400
+    assert figures["claims"] >= 204 and figures["articles"] >= 2600
     assert figures["languages"] == ["en", "nb"]
     # Production is the learned re-scorer (claims/watch/rescorer.py) at its own threshold
     # (weights of session 15, fitted on dev only). Measured (bench/results/recurrences.md,
@@ -430,7 +430,8 @@ def test_quality_on_the_labelled_set_does_not_fall_below_its_floor():
     # / 0.17, fresh4 0.94 / 0.50, fresh5 0.87 / 0.65, fresh6 0.86 / 0.62, fresh7 0.68 / 0.59
     # (relabelled: c35 counts there), fresh8 0.70 / 0.52, fresh9 0.82 / 0.63, fresh10 0.78 / 0.48.
     # fresh11, written blind this session and read once after every change: 0.87 / 0.43 (0.72 /
-    # 0.38 with session 17's code).
+    # 0.38 with session 17's code). Session 19: fresh12, written blind in session 18, read once
+    # at the start with session 18's code: 0.73 / 0.55 (hand score 0.72 / 0.38).
     # The goal (0.9 / 0.8) is not reached on the batches written after the weights.
     model = figures["model"]
     assert model["dev"]["precision"] >= 0.95 and model["dev"]["recall"] >= 0.78
@@ -446,6 +447,7 @@ def test_quality_on_the_labelled_set_does_not_fall_below_its_floor():
     assert model["fresh9"]["precision"] >= 0.76 and model["fresh9"]["recall"] >= 0.6
     assert model["fresh10"]["precision"] >= 0.73 and model["fresh10"]["recall"] >= 0.45
     assert model["fresh11"]["precision"] >= 0.82 and model["fresh11"]["recall"] >= 0.4
+    assert model["fresh12"]["precision"] >= 0.7 and model["fresh12"]["recall"] >= 0.52
     # The hand score it re-scores (its strongest feature, and what finds the candidates):
     # session 4's figures at its own dev threshold.
     assert figures["dev"]["precision"] >= 0.95 and figures["dev"]["recall"] >= 0.73
@@ -461,6 +463,7 @@ def test_quality_on_the_labelled_set_does_not_fall_below_its_floor():
     assert figures["fresh9"]["precision"] >= 0.68 and figures["fresh9"]["recall"] >= 0.38
     assert figures["fresh10"]["precision"] >= 0.82 and figures["fresh10"]["recall"] >= 0.24
     assert figures["fresh11"]["precision"] >= 0.75 and figures["fresh11"]["recall"] >= 0.3
+    assert figures["fresh12"]["precision"] >= 0.68 and figures["fresh12"]["recall"] >= 0.35
 
 
 def test_the_desks_own_country_said_without_its_name_is_norway():
