@@ -407,6 +407,9 @@ DISCOVERY_GDELT_API_URL = _env_url("DISCOVERY_GDELT_API_URL", "https://api.gdelt
 # Article pages fetched and extracted per discovery job (candidates whose text we lack).
 DISCOVERY_MAX_PAGE_FETCHES = env_int("DISCOVERY_MAX_PAGE_FETCHES", 30, minimum=0)
 DISCOVERY_MAX_SUGGESTIONS = env_int("DISCOVERY_MAX_SUGGESTIONS", 20, minimum=1)
+# What a worker keeps of articles' ranking features between a job's rankings and between jobs
+# (claims/discovery/ranking.py; bench/ranking_memory.py measures what more or less buys).
+DISCOVERY_FEATURE_CACHE_MB = env_int("DISCOVERY_FEATURE_CACHE_MB", 24, minimum=1)
 # The claim page lists related articles scoring at least this (percent); "show more" lists the rest.
 DISCOVERY_SHOW_MIN_PERCENT = env_int("DISCOVERY_SHOW_MIN_PERCENT", 20, minimum=0)
 # A discovery job harvests feeds not harvested within this many minutes.

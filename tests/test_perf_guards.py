@@ -490,3 +490,46 @@ def test_every_per_word_cache_is_bounded_by_the_word_budget():
         bound = cache.cache_parameters()["maxsize"]
         assert bound is not None and bound <= 2 * tx.WORD_CACHE, cache.__name__
     assert tx.WORD_CACHE <= 8192
+
+
+def test_discovery_keeps_a_bounded_share_of_articles_features():
+    """Discovery runs beside the harvest on the `fetch` queue: what its ranking keeps between
+    jobs is held to DISCOVERY_FEATURE_CACHE_MB by an estimate that errs high, whatever the
+    articles' length, and to two candidate-set indexes (bench/results/ranking_memory.md)."""
+    import tracemalloc
+
+    from claims.discovery import ranking
+    from claims.models import Article
+
+    ranking.clear_caches()
+    assert ranking._INDEXES.size <= 2
+    body = " ".join(f"Stortinget vedtok {n} nye tiltak for skolene i Bergen og Tromsø." for n in range(120))
+    articles = [
+        Article(id=i, url=f"https://news.example/{i}", title=f"Sak {i}", text=f"{body} Ord{i}x.", language="nb")
+        for i in range(1, 61)
+    ]
+    for article in articles[:20]:  # the word caches and lexicons loaded, as in a running worker
+        ranking.features_for(article)
+    ranking.clear_caches()
+    tracemalloc.start()
+    try:
+        features = [ranking.features_for(a) for a in articles[20:40]]
+        held, _peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    estimate = sum(ranking._feature_bytes(f) for f in features)
+    assert held <= estimate <= 3 * held  # errs high, but not so far as to waste the budget
+
+    budget = ranking._FEATURES.budget
+    ranking._FEATURES.budget = 10 * ranking._feature_bytes(features[0])
+    try:
+        ranking.clear_caches()
+        for article in articles:
+            ranking.features_for(article)
+        assert len(ranking._FEATURES) == 10
+        assert ranking._FEATURES.weight <= ranking._FEATURES.budget
+        assert ranking._FEATURES.get(ranking._article_key(articles[-1])) is not None  # newest kept
+        assert ranking._FEATURES.get(ranking._article_key(articles[0])) is None  # oldest out
+    finally:
+        ranking._FEATURES.budget = budget
+        ranking.clear_caches()

@@ -35,12 +35,14 @@ import datetime as dt
 import math
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
 import bm25s
 import numpy as np
+from django.conf import settings
 
 from claims.discovery import feedback
 from claims.discovery import lexicon as lx
@@ -110,32 +112,63 @@ def _article_key(article: Article) -> tuple[Any, ...]:
 
 
 class _LRU:
-    def __init__(self, size: int) -> None:
+    """Least recently used out, bounded by entries and, with `weigh`, by an estimate of bytes."""
+
+    def __init__(self, size: int, *, budget: int = 0, weigh: Callable[[Any], int] | None = None) -> None:
         self.size = size
-        self.data: OrderedDict[Any, Any] = OrderedDict()
+        self.budget = budget
+        self.weigh = weigh
+        self.weight = 0
+        self.data: OrderedDict[Any, tuple[Any, int]] = OrderedDict()
         self.lock = threading.Lock()
 
     def get(self, key: Any) -> Any:
         with self.lock:
-            value = self.data.get(key)
-            if value is not None:
-                self.data.move_to_end(key)
-            return value
+            entry = self.data.get(key)
+            if entry is None:
+                return None
+            self.data.move_to_end(key)
+            return entry[0]
 
     def put(self, key: Any, value: Any) -> None:
+        weight = self.weigh(value) if self.weigh else 0
         with self.lock:
-            self.data[key] = value
-            self.data.move_to_end(key)
-            while len(self.data) > self.size:
-                self.data.popitem(last=False)
+            previous = self.data.pop(key, None)
+            if previous is not None:
+                self.weight -= previous[1]
+            self.data[key] = (value, weight)
+            self.weight += weight
+            while len(self.data) > self.size or (self.budget and self.weight > self.budget and len(self.data) > 1):
+                _key, (_value, dropped) = self.data.popitem(last=False)
+                self.weight -= dropped
+
+    def __len__(self) -> int:
+        return len(self.data)
 
     def clear(self) -> None:
         with self.lock:
             self.data.clear()
+            self.weight = 0
 
 
-_FEATURES = _LRU(50_000)
-_INDEXES = _LRU(8)
+def _feature_bytes(feats: DocFeatures) -> int:
+    # What an article's features hold, estimated from their lengths: measured with tracemalloc
+    # on bench corpus articles of 800 to 16,000 characters (9–68 KB an article), this errs
+    # high on short articles and is within 1% on long ones, so the budget is never overrun.
+    return 24 * len(feats.tokens) + 16 * len(feats.grams) + 64 * len(feats.entities) + 512
+
+
+# Discovery runs on the `fetch` queue beside the harvest, so what it keeps between jobs
+# comes out of the same worker's 400 MB (docs/deployment.md). A job ranks its pool twice
+# (once to pick the pages to fetch, once with their text), so the features must hold one
+# job's pool (the local index gives 400 candidates, ~12 MB of features on 5,000-character
+# articles); a later job gains little from more, since pools of different claims share
+# few articles (bench/ranking_memory.py measures both). DISCOVERY_FEATURE_CACHE_MB sets it.
+FEATURE_CACHE_BYTES = settings.DISCOVERY_FEATURE_CACHE_MB * 2**20
+_FEATURES = _LRU(4096, budget=FEATURE_CACHE_BYTES, weigh=_feature_bytes)
+# An index holds its articles' features and text: ~15 MB for a pool of 400 such articles.
+# The pipeline's two rankings of one job, and a re-run that found nothing new, reuse one.
+_INDEXES = _LRU(2)
 
 
 def article_language(article: Article) -> str:
