@@ -116,3 +116,20 @@ def test_a_negated_comparison_that_states_a_superlative_is_no_negation():
     assert negation_differs(weakest, features("The krone is not weak against the euro.", "en"))
     excepted = features("Norway kills more whales than any other country except Japan.", "en")
     assert not excepted.turned and negation_differs(most, excepted)
+
+
+def test_a_claim_naming_no_country_is_about_the_desks_own():
+    """Session 19: "The government will raise …" is Norway's government; the Danish one's plan
+    is another claim, while a passage naming Norway, or both countries, is not cut."""
+    claim = "The government will raise the maximum funeral grant to 30,000 kroner from 1 January 2025."
+    index = ClaimIndex([LiveClaim(1, claim, "en")])
+    danish = "The Danish government will raise the maximum funeral grant to 30,000 kroner from 1 January 2025."
+    ours = "The Norwegian government will raise the maximum funeral grant to 30,000 kroner from 1 January 2025."
+    assert rescorer.match(index, danish, "en") == []
+    assert [m.claim_id for m in rescorer.match(index, ours, "en")] == [1]
+    same = index.score(0, features(claim, "en"))
+    assert index.score(0, features(danish, "en")) < same * 0.7
+    assert index.score(0, features(ours, "en")) > same * 0.7
+    # a claim that names a country is judged by the names rule, as before
+    swedish = ClaimIndex([LiveClaim(1, "Sweden's government will raise the funeral grant to 30,000 kroner.", "en")])
+    assert rescorer.match(swedish, "Sweden's government will raise the funeral grant to 30,000 kroner.", "en")

@@ -191,6 +191,15 @@ PASSING_WORDS = frozenset(
 # Norwegian press means Norway, as a claim that names it does. Folded word sequences; the
 # alias goes on their last word, so "her" and "i" stay stopwords.
 HOME_COUNTRY = "norway"
+# Other countries as the alias table knows them (lexicon_data/aliases.tsv, with their
+# adjectives and peoples: "danske", "Swedish"), for a claim that names no country: it is
+# about the desk's own, and a passage about one of these ("Systembolaget in Sweden sold …",
+# "Den danske regjeringen vil …") states another country's figure.
+OTHER_COUNTRIES = frozenset(
+    {"@sweden", "@denmark", "@finland", "@germany", "@france", "@uk", "@usa", "@russia", "@ukraine", "@china",
+     "@japan", "@india", "@poland", "@netherlands", "@belgium", "@spain", "@italy", "@greece", "@turkey",
+     "@switzerland", "@austria", "@estonia", "@latvia", "@lithuania", "@belarus"}
+)  # fmt: skip
 HOME_PHRASES = frozenset(
     {("her", "i", "landet"), ("i", "landet", "vart"), ("i", "dette", "landet"), ("landets",),
      ("pa", "landsbasis"), ("her", "til", "lands"), ("i", "hele", "landet"), ("in", "this", "country"),

@@ -42,10 +42,12 @@ from claims.watch.recurrence_features import (
     negation_differs,
     opposite_directions,
 )
+from claims.watch.recurrence_words import HOME_COUNTRY, OTHER_COUNTRIES
 
 if TYPE_CHECKING:
     from claims.watch.rescorer import Rescorer
 
+HOME_KEY = "@" + HOME_COUNTRY
 NUMBER_MISMATCH = 0.45
 MISSING_NUMBER = 0.65
 # The passage dates what the claim states undated ("In 2012, Norwegians lost more …" for
@@ -102,6 +104,17 @@ def _contradicts(claim: Features, sentence: Features) -> bool:
     if sentence.negated and negation_differs(claim, sentence):
         return True
     return opposite_directions(claim, sentence)
+
+
+def _abroad(claim: Features, window: Features) -> bool:
+    """The claim names no country, so it is about the desk's own; the passage is about another
+    country's and does not name the desk's."""
+    return (
+        not window.tokens.isdisjoint(OTHER_COUNTRIES)
+        and HOME_KEY not in window.tokens
+        and claim.tokens.isdisjoint(OTHER_COUNTRIES)
+        and HOME_KEY not in claim.tokens
+    )
 
 
 @dataclass(frozen=True)
@@ -290,6 +303,8 @@ class ClaimIndex:
             other = any(not (name & feats.tokens) for name in window.names)
             if missing and other:
                 score *= NAME_MISMATCH
+        if _abroad(feats, window):
+            score *= NAME_MISMATCH
         # Another subject: the passage's first known entity is one the claim does not name
         # ("Japan kills more whales than Norway" for "Norway kills more whales than …").
         if feats.entities and window.entities and window.entities[0].isdisjoint(feats.tokens):
