@@ -99,6 +99,14 @@ def test_a_claim_inside_a_longer_sentence_is_found_in_its_clause():
     )
     lowest = "Norske museer hadde over 11 millioner besøk i fjor, det laveste tallet på ti år."
     assert museums.passages(lowest, "nb", floor=0.0)[0][1:3] == (0, len(lowest))
+    # but a frame that reports the clause ("…, noted that") says its own things of other matters
+    sales = ClaimIndex([LiveClaim(1, "Vinmonopolet sold four percent fewer litres in 2023 than in 2022.", "en")])
+    framed = (
+        "The report, which also covers the growing popularity of alcohol-free beer, noted that Vinmonopolet "
+        "sold four percent fewer litres in 2023 than in 2022."
+    )
+    [match] = rescorer.match(sales, framed, "en")
+    assert match.passage.startswith("Vinmonopolet sold")
 
 
 def test_a_negated_comparison_that_states_a_superlative_is_no_negation():

@@ -152,6 +152,7 @@ _ATTRIBUTION = re.compile(
 _CLAUSE = re.compile(r",\s+|\s+[–—]\s+|[;:]\s+|\s+(?:that|at)\s+")
 _WORDS = re.compile(r"\w+")
 CLAUSE_WORDS = 4  # a head or tail shorter than this is not a window of its own
+_FRAMING = frozenset({"that", "at"})  # what comes before reports the clause after
 
 
 def _unattributed(sentence: str) -> str:
@@ -336,9 +337,10 @@ class ClaimIndex:
         for boundary in _CLAUSE.finditer(text):
             head, tail = text[: boundary.start()], text[boundary.end() :]
             if len(_WORDS.findall(head)) >= CLAUSE_WORDS and len(_WORDS.findall(tail)) >= CLAUSE_WORDS:
-                parts.append((boundary.start(), boundary.end(), head, tail))
+                framed = boundary.group().strip() in _FRAMING
+                parts.append((boundary.start(), boundary.end(), head, tail, framed))
         windows: list[Window] = []
-        for cut, resume, head, tail in parts:
+        for cut, resume, head, tail, framed in parts:
             head_feats, tail_feats = features(head, language), features(tail, language)
             # The head's rest is the tail and the tail's the head: one test serves both windows.
             fitting = [
@@ -347,6 +349,16 @@ class ClaimIndex:
                 if not (_contradicts(self.features[c], head_feats) or _contradicts(self.features[c], tail_feats))
             ]
             windows.append((sentence.start, sentence.start + cut, head_feats, fitting))
+            if framed:
+                # "The report, which also covers the growing …, notes that CLAIM": what the frame
+                # says of other things does not contradict the clause it reports; only a denial
+                # of it does ("It is not true that CLAIM").
+                fitting = [
+                    c
+                    for c in nominated
+                    if not _contradicts(self.features[c], tail_feats)
+                    and not (head_feats.negated and negation_differs(self.features[c], head_feats))
+                ]
             windows.append((sentence.start + resume, sentence.start + len(text), tail_feats, fitting))
         return windows
 
