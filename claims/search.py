@@ -36,13 +36,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from bm25s.stopwords import STOPWORDS_EN_PLUS, STOPWORDS_NORWEGIAN
 from django.db import connections, transaction
 from django.db.models import BooleanField, FloatField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from claims.discovery import lexicon
 from claims.discovery.cognates import NAMES
+from claims.discovery.stopwords import STOPWORDS_EN_PLUS, STOPWORDS_NORWEGIAN
 from claims.discovery.text import _stemmer, fold
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)

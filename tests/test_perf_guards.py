@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 from typing import Any
 
@@ -533,3 +534,19 @@ def test_discovery_keeps_a_bounded_share_of_articles_features():
     finally:
         ranking._FEATURES.budget = budget
         ranking.clear_caches()
+
+
+def test_loading_the_project_leaves_the_heavy_libraries_to_the_work_that_needs_them():
+    """numpy with scipy (via bm25s), and extruct with lxml and rdflib, cost ~33 MB in every web
+    process and in every Celery worker's main process, which never rank, match or import
+    reviews: the project's modules import them where they are used (docs/deployment.md)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import django, sys; django.setup(); import claims.tasks, claims.admin, factcheck.urls; "
+        "print(sorted(m for m in ('numpy', 'scipy', 'bm25s', 'extruct', 'rdflib') if m in sys.modules))"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "factcheck.settings"}
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert done.stdout.strip().splitlines()[-1] == "[]"

@@ -23,11 +23,11 @@ from collections import Counter
 from functools import lru_cache
 
 import Stemmer
-from bm25s.stopwords import STOPWORDS_EN_PLUS, STOPWORDS_NORWEGIAN
 
 from claims.discovery import lexicon as lx
 from claims.discovery import numbers
 from claims.discovery.cognates import NAMES, WORDS
+from claims.discovery.stopwords import STOPWORDS_EN_PLUS, STOPWORDS_NORWEGIAN
 
 _FOLD = str.maketrans({"æ": "ae", "ø": "o", "å": "a", "ß": "ss", "œ": "oe", "ł": "l", "đ": "d"})
 _NON_WORD = re.compile(r"[^\w]+", re.UNICODE)

@@ -14,8 +14,6 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-import extruct
-
 # JSON-LD deeper than this is refused: no real ClaimReview nests past a dozen levels, and the
 # readers below walk documents recursively (json.loads itself stops near Python's recursion limit).
 MAX_DEPTH = 64
@@ -276,6 +274,8 @@ def _jsonld_blocks(html: str) -> list[Any]:
 
 def items_from_html(html: str, *, url: str) -> list[ImportItem]:
     """ClaimReviews in a fact-check page's JSON-LD blocks and microdata (via extruct)."""
+    import extruct  # here, not at the top: it brings lxml and rdflib (~13 MB) into every process
+
     try:
         microdata = extruct.extract(html, base_url=url, syntaxes=["microdata"], uniform=True, errors="ignore")
     except KeyError:

@@ -45,7 +45,10 @@ def _probe(text: str, lang: str, claimant_id: int | None = None) -> Any:
 
 # Claims compared per article: the most recently updated of those sharing a telling word.
 POOL_LIMIT = 100  # the claims sharing most telling words with the sentences (ranked on PostgreSQL)
-_FEATURES_CACHE_SIZE = 20_000
+# A cached claim (its n-gram profile is counted on the first comparison) holds ~2.6 KB of a
+# worker's memory. Analysing 2,000 bench articles against 20k claims, 12,000 held 21 MB less
+# than 20,000 at the same speed within noise; 8,192 held 37 MB less but ran ~5% slower.
+_FEATURES_CACHE_SIZE = 12_000
 _features_cache: OrderedDict[tuple[int, int, int], duplicates.ClaimFeatures] = OrderedDict()
 
 

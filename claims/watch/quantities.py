@@ -261,6 +261,9 @@ def _count(word: str, language: str) -> float | None:
 
 # Passages seldom recur (boilerplate aside, which spelled_out's 8,192 also keep), and a
 # sentence's clauses are passages too: 8,192 texts, about 4 MB.
+_NONE: frozenset[str] = frozenset()  # shared: most sentences state no quantity
+
+
 @lru_cache(maxsize=8192)
 def quantities(text: str, language: str) -> frozenset[str]:
     """The quantities a text states: digits ("2021", "10"), shares ("P20") and factors ("x2")."""
@@ -379,7 +382,7 @@ def quantities(text: str, language: str) -> frozenset[str]:
         count = _count(word, language)
         if count is not None:
             found.add(_fmt(count))
-    return frozenset(found)
+    return frozenset(found) if found else _NONE
 
 
 @lru_cache(maxsize=4096)  # a window meets ~200 claims, and many claims state the same figures

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import Stemmer
 
@@ -171,6 +172,16 @@ class Features:
     # that states one ("No other country has as much …", "Aldri før har kronen vært så svak").
     superlative: bool = False
     turned: bool = False
+
+
+_EMPTY: frozenset[Any] = frozenset()
+
+
+def _frozen(items: set[Any]) -> frozenset[Any]:
+    # Since Python 3.10 every empty frozenset is an object of its own (216 bytes), and most
+    # claims have no comparison sides and many no names: one shared empty set saves ~5 MB at
+    # 10,000 live fact-checks (the live index is the largest thing a harvesting worker holds).
+    return frozenset(items) if items else _EMPTY
 
 
 @lru_cache(maxsize=tx.WORD_CACHE)
@@ -339,14 +350,14 @@ def features(text: str, language: str | None) -> Features:
         lang,
         up,
         down,
-        frozenset(names),
+        _frozen(names),
         frozenset(groups),
         tuple(entities),
         tuple(halves),
         above,
         below,
-        frozenset(sides[0]),
-        frozenset(sides[1]),
+        _frozen(sides[0]),
+        _frozen(sides[1]),
         superlative,
         # "no other", "never": a negation of who or when; "does not" denies the comparison itself,
         # and an exception does not turn it ("than any other except Iceland")

@@ -29,8 +29,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from claims.watch.quantities import AGO, compared_quantities, quantities_missing
 from claims.watch.quantities import kinds as _kinds
 from claims.watch.recurrence_features import (
@@ -45,6 +43,8 @@ from claims.watch.recurrence_features import (
 from claims.watch.recurrence_words import HOME_COUNTRY, OTHER_COUNTRIES
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from claims.watch.rescorer import Rescorer
 
 HOME_KEY = "@" + HOME_COUNTRY
@@ -219,6 +219,10 @@ class ClaimIndex:
         # A claim word counts once, found through any of its keys, with its rarest key's weight.
         self.groups = [self._weighted(f) for f in self.features]
         self.totals = [sum(w for _g, w in groups) for groups in self.groups]
+        # numpy is imported where it is used: the web processes and a worker's main process load
+        # this module (the admin's imports) but never build an index (claims/discovery/stopwords.py).
+        import numpy as np
+
         # The rarer tokens' postings as arrays, summed per sentence by numpy (a sentence meets
         # hundreds of postings; a Python loop over them was a sixth of matching). Dense
         # weights, one float per live claim: 80 KB a sentence at 10,000 live fact-checks.
@@ -386,6 +390,8 @@ class ClaimIndex:
         tokens = [t for t in window.tokens if t in self._arrays]
         if not tokens:
             return None
+        import numpy as np
+
         arrays = [self._arrays[t] for t in tokens]
         weights = np.repeat([self.idf[t] for t in tokens], [len(a) for a in arrays])
         return np.bincount(np.concatenate(arrays), weights=weights, minlength=len(self.ids))
@@ -394,6 +400,8 @@ class ClaimIndex:
         """The claims that share at least MIN_COVERAGE of their weight (and any at all)."""
         if shared is None:
             return []
+        import numpy as np
+
         return np.flatnonzero(shared >= self._needed).tolist()
 
     def match(self, text: str, language: str | None, *, threshold: float, model: Rescorer | None = None) -> list[Match]:
