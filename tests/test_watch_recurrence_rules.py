@@ -141,3 +141,20 @@ def test_a_claim_naming_no_country_is_about_the_desks_own():
     # a claim that names a country is judged by the names rule, as before
     swedish = ClaimIndex([LiveClaim(1, "Sweden's government will raise the funeral grant to 30,000 kroner.", "en")])
     assert rescorer.match(swedish, "Sweden's government will raise the funeral grant to 30,000 kroner.", "en")
+
+
+def test_a_quote_that_names_no_place_speaks_of_the_desks_own_country():
+    """Session 19: "– Vi solgte …, sa lederen for …" is about Norway, as the claim is; a plain
+    sentence that names nothing may be about a place named earlier, so it gains nothing."""
+    from claims.watch.recurrences import _said
+
+    quote = "– Vi solgte 9,4 millioner billetter i fjor, sa lederen for kinobransjens interesseorganisasjon."
+    assert "@norway" in _said(quote, "nb").tokens
+    assert "@norway" not in _said("Vi solgte 9,4 millioner billetter i fjor.", "nb").tokens
+    # a quote that names another country keeps to it
+    abroad = "– I Sverige solgte vi 9,4 millioner billetter i fjor, sa lederen for bransjen."
+    assert "@norway" not in _said(abroad, "nb").tokens
+    claim = "Kinobesøket i Norge økte med 12 prosent i fjor, til 9,4 millioner solgte billetter."
+    index = ClaimIndex([LiveClaim(1, claim, "nb")])
+    said = "– Vi solgte 9,4 millioner billetter i fjor, og det er tolv prosent mer enn i forfjor, sa lederen."
+    assert [m.claim_id for m in rescorer.match(index, said, "nb")] == [1]

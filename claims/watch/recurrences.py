@@ -25,7 +25,7 @@ import math
 import re
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -115,6 +115,22 @@ def _abroad(claim: Features, window: Features) -> bool:
         and claim.tokens.isdisjoint(OTHER_COUNTRIES)
         and HOME_KEY not in claim.tokens
     )
+
+
+_HOME_KEYS = frozenset({HOME_KEY, HOME_COUNTRY})
+
+
+def _said(text: str, language: str | None) -> Features:
+    """A sentence's features without its attribution. A quote that names no one and nothing
+    ("– Vi solgte 9,4 millioner billetter i fjor, sa lederen for …") speaks of the desk's own
+    country, as a claim that names none is about it (`_abroad`): it counts as naming Norway.
+    Only quotes: an unattributed sentence that names nothing is as often about somewhere the
+    article named before (measured: +7 repeats and +9 false alerts; quotes alone +3 and none)."""
+    said = _unattributed(text)
+    window = features(said, language)
+    if said == text or window.names or HOME_KEY in window.tokens or not window.tokens.isdisjoint(OTHER_COUNTRIES):
+        return window
+    return replace(window, tokens=window.tokens | _HOME_KEYS)
 
 
 @dataclass(frozen=True)
@@ -425,7 +441,7 @@ class ClaimIndex:
         if not self.ids or not text:
             return {}
         sentences = sentences_with_offsets(text)
-        feats = [features(_unattributed(s.text), language) for s in sentences]
+        feats = [_said(s.text, language) for s in sentences]
         # Candidate weights once per sentence; a pair of sentences adds its two sentences'.
         shared = [self._shared(f) for f in feats]
         best: dict[int, Passage] = {}
