@@ -4,7 +4,7 @@ desk's own country and existence need no name."""
 
 from __future__ import annotations
 
-from claims.watch import rescorer
+from claims.watch import recurrences, rescorer
 from claims.watch.recurrence_features import features, opposite_directions
 from claims.watch.recurrences import ClaimIndex, LiveClaim
 
@@ -158,3 +158,20 @@ def test_a_quote_that_names_no_place_speaks_of_the_desks_own_country():
     index = ClaimIndex([LiveClaim(1, claim, "nb")])
     said = "– Vi solgte 9,4 millioner billetter i fjor, og det er tolv prosent mer enn i forfjor, sa lederen."
     assert [m.claim_id for m in rescorer.match(index, said, "nb")] == [1]
+
+
+def test_a_name_in_the_other_language_is_the_same_name_and_another_name_cuts_the_probability():
+    """Session 19: "Follobanen" is the Follo Line, "Vys tog" Vy's trains; "kirker i Danmark" is not
+    about Norway, and the re-scorer no longer adds back what the hand score cut for it."""
+    from claims.watch.recurrence_features import names_differ
+
+    follo = features("The new Follo Line has cut the journey between Oslo and Ski to 11 minutes.", "en")
+    assert not names_differ(follo, features("Med Follobanen tar turen mellom Oslo og Ski 11 minutter.", "nb"))
+    vy = features("Bare 82 prosent av Vys tog på Østlandet kom fram i rute i 2023.", "nb")
+    assert not names_differ(vy, features("Only 82 percent of Vy's trains in eastern Norway ran on time in 2023.", "en"))
+    churches = "More than 150 churches in Norway have been taken out of use or sold over the last twenty years."
+    denmark = "Over 150 kirker i Danmark er tatt ut av bruk eller solgt de siste tjue årene."
+    assert names_differ(features(churches, "en"), features(denmark, "nb"))
+    index = ClaimIndex([LiveClaim(1, churches, "en")])
+    assert rescorer.match(index, denmark, "nb") == []
+    assert rescorer.NAME_MISMATCH_CUT == recurrences.NAME_MISMATCH

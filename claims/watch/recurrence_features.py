@@ -448,6 +448,27 @@ def opposite_directions(claim: Features, window: Features) -> bool:
     )
 
 
+NAME_PREFIX = 5  # letters a name and its other-language form share ("Follo"/"Follobanen")
+
+
+def _has_name(name: frozenset[str], tokens: frozenset[str]) -> bool:
+    """The name, or a word that begins as it does: a compound or inflection of the name
+    ("Follobanen" for "the Follo Line", "Vys tog" for "Vy's trains", "Universitetet" for
+    "University") is the same name in the other language, not another name in its place."""
+    if not name.isdisjoint(tokens) or any(key[-1] == "s" and key[:-1] in tokens for key in name if len(key) >= 3):
+        return True  # the Norwegian genitive: "Vys tog" is Vy's trains
+    heads = {key[:NAME_PREFIX] for key in name if len(key) >= NAME_PREFIX - 1 and key[:1].isalpha()}
+    return any(token[:NAME_PREFIX] in heads for token in tokens if len(token) >= NAME_PREFIX - 1)
+
+
+def names_differ(claim: Features, window: Features) -> bool:
+    """A name of the claim's is missing from the window and the window has one of its own."""
+    if not (claim.names and window.names):
+        return False
+    missing = any(not _has_name(name, window.tokens) for name in claim.names)
+    return missing and any(not _has_name(name, claim.tokens) for name in window.names)
+
+
 def negation_differs(claim: Features, window: Features) -> bool:
     """One of the two is negated and the other not, unless the negation turns a comparison
     round: "No European country gave more than Germany" says "Germany gave more than any other",

@@ -37,6 +37,7 @@ from claims.watch.recurrence_features import (
     _join,
     _word_keys,
     features,
+    names_differ,
     negation_differs,
     opposite_directions,
 )
@@ -319,11 +320,8 @@ class ClaimIndex:
         if opposite_directions(feats, window):
             score *= DIRECTION_MISMATCH
         # Another name in place of the claim's: "prices in Sweden" is not "prices in Norway".
-        if feats.names and window.names:
-            missing = any(not (name & window.tokens) for name in feats.names)
-            other = any(not (name & feats.tokens) for name in window.names)
-            if missing and other:
-                score *= NAME_MISMATCH
+        if names_differ(feats, window):
+            score *= NAME_MISMATCH
         if _abroad(feats, window):
             score *= NAME_MISMATCH
         # Another subject: the passage's first known entity is one the claim does not name
