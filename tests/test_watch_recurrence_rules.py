@@ -173,5 +173,10 @@ def test_a_name_in_the_other_language_is_the_same_name_and_another_name_cuts_the
     denmark = "Over 150 kirker i Danmark er tatt ut av bruk eller solgt de siste tjue årene."
     assert names_differ(features(churches, "en"), features(denmark, "nb"))
     index = ClaimIndex([LiveClaim(1, churches, "en")])
-    assert rescorer.match(index, denmark, "nb") == []
-    assert rescorer.NAME_MISMATCH_CUT == recurrences.NAME_MISMATCH
+    model = rescorer.load()
+    [passage] = index.passages(denmark, "nb", floor=0.0).values()
+    values = rescorer.pair_features(index, 0, passage)
+    assert values[rescorer.FEATURES.index("name_mismatch")] == 1.0
+    assert model.rescore(index, 0, passage) == model.probability(values) * recurrences.NAME_MISMATCH
+    [same] = index.passages(churches, "en", floor=0.0).values()
+    assert model.rescore(index, 0, same) == model.probability(rescorer.pair_features(index, 0, same))
