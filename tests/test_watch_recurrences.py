@@ -431,7 +431,10 @@ def test_quality_on_the_labelled_set_does_not_fall_below_its_floor():
     # (relabelled: c35 counts there), fresh8 0.70 / 0.52, fresh9 0.82 / 0.63, fresh10 0.78 / 0.48.
     # fresh11, written blind this session and read once after every change: 0.87 / 0.43 (0.72 /
     # 0.38 with session 17's code). Session 19: fresh12, written blind in session 18, read once
-    # at the start with session 18's code: 0.73 / 0.55 (hand score 0.72 / 0.38).
+    # at the start with session 18's code: 0.73 / 0.55 (hand score 0.72 / 0.38). After the session's
+    # changes (countries said without a name, reporting frames, lexicon, names across languages, the
+    # name cut): fresh 0.89 / 0.48, fresh2 0.76 / 0.43, fresh5 0.91 / 0.68, fresh7 0.74 / 0.60, fresh9
+    # 0.83 / 0.64, fresh12 0.79 / 0.57 (worn); every part but dev 417 found / 85 false alerts (411 / 98).
     # The goal (0.9 / 0.8) is not reached on the batches written after the weights.
     model = figures["model"]
     assert model["dev"]["precision"] >= 0.95 and model["dev"]["recall"] >= 0.78
