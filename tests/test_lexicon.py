@@ -42,6 +42,14 @@ def test_written_pairs_win_over_freedict():
     assert tx.word_token("strøm", "nb") == lx.english_term("electricity")
 
 
+def test_a_written_lemma_keeps_its_own_translation_when_its_stem_is_taken():
+    # "leder" and "ledighet" both stem to "led", and "ledighet" was written first: the stem says
+    # unemployment, the word itself says leader (session 19).
+    assert lx._nb_key("leder") == lx._nb_key("ledighet")
+    assert tx.word_token("leder", "nb") == lx.english_term("leader")
+    assert tx.word_token("ledighet", "nb") == lx.english_term("unemployment")
+
+
 def test_unknown_compounds_split_into_lexicon_parts():
     parts = tx.compound_parts("strømkundene")
     assert lx.english_term("electricity") in parts

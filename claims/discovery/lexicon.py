@@ -49,6 +49,7 @@ class Lexicon:
     """Lookups from folded stems and folded word sequences to canonical English terms."""
 
     nb: dict[str, str]  # folded Norwegian stem → canonical term
+    words: dict[str, str]  # folded Norwegian lemma, as written → canonical term (before the stem)
     en: dict[str, str]  # folded English stem → canonical term (synonyms only)
     phrases: dict[tuple[str, ...], str]  # folded words (either language) → canonical term
     pairs: int  # distinct Norwegian–English pairs loaded, for the record
@@ -74,6 +75,7 @@ def lexicon() -> Lexicon:
     from claims.discovery.text import fold
 
     nb: dict[str, str] = {}
+    words_of: dict[str, str] = {}
     en: dict[str, str] = {}
     phrases: dict[tuple[str, ...], str] = {}
     pairs: set[tuple[str, str]] = set()
@@ -101,6 +103,7 @@ def lexicon() -> Lexicon:
             phrases.setdefault(words, term)
         else:
             nb.setdefault(_nb_key(source), term)
+            words_of.setdefault(fold(source.lower()), term)
         if " " in target.strip():
             phrases.setdefault(tuple(fold(target).split()), term)
 
@@ -115,7 +118,15 @@ def lexicon() -> Lexicon:
         if key not in nb:
             nb[key] = english_term(min(options)[3])
     starts = frozenset(words[0] for words in phrases)
-    return Lexicon(nb=nb, en=en, phrases=phrases, pairs=len(pairs), starts=starts)
+    return Lexicon(nb=nb, words=words_of, en=en, phrases=phrases, pairs=len(pairs), starts=starts)
+
+
+def nb_word(word: str) -> str | None:
+    """The canonical English term of a written pair whose Norwegian lemma is this folded word.
+
+    Stems collide ("leder" and "ledighet" both stem to "led", "tid" and "tidlig" to "tid"), and
+    the first pair of a stem takes it; the word itself, when it is a lemma of its own, says which."""
+    return lexicon().words.get(word)
 
 
 def nb_term(stem: str) -> str | None:

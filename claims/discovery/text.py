@@ -196,7 +196,7 @@ def word_token(word: str, lang: str) -> str | None:
     if mapped:
         return mapped
     if lang == "nb":
-        return lx.nb_term(stem) or lx.nb_term(fold(word)) or stem
+        return lx.nb_word(fold(word)) or lx.nb_term(stem) or lx.nb_term(fold(word)) or stem
     return lx.en_term(stem) or stem
 
 
