@@ -206,3 +206,12 @@ def test_a_year_named_by_its_distance_from_now_is_compared_only_with_such_years(
     dated = kinds(quantities("in 2023", "en"))
     assert compared_quantities(last, dated) == []
     assert not quantities_missing(last, kinds(frozenset()))
+
+
+def test_twelve_months_are_a_year_and_six_months_half_of_one():
+    """Session 19: "de siste tolv månedene" said "det siste året" in 360 days, not 365."""
+    from claims.watch.quantities import quantities
+
+    assert quantities("de siste tolv månedene", "nb") == quantities("det siste året", "nb") == {"D365"}
+    assert quantities("the past six months", "en") == {"D182.5"}
+    assert quantities("18 måneder", "nb") == quantities("the past 18 months", "en")

@@ -69,12 +69,13 @@ _AGO = {"ago", "earlier"}
 # Spans of time in one unit (days), so "sju uker" is "49 dager", "four hours" "240 minutes"
 # and "the last decade" "de siste ti årene": ``D49``, ``D0.1667``, ``D3650``.
 _DAY = 1.0
+_MONTH = 365 * _DAY / 12  # a twelfth of a year, so "de siste tolv månedene" is "det siste året"
 _DURATIONS = {
     "minute": _DAY / 1440, "minutes": _DAY / 1440, "minutt": _DAY / 1440, "minutter": _DAY / 1440,
     "minuttene": _DAY / 1440, "hour": _DAY / 24, "hours": _DAY / 24, "time": _DAY / 24, "timer": _DAY / 24,
     "timene": _DAY / 24, "day": _DAY, "days": _DAY, "dag": _DAY, "dager": _DAY, "dagene": _DAY, "døgn": _DAY,
     "week": 7 * _DAY, "weeks": 7 * _DAY, "uke": 7 * _DAY, "uker": 7 * _DAY, "ukene": 7 * _DAY,
-    "month": 30 * _DAY, "months": 30 * _DAY, "måned": 30 * _DAY, "måneder": 30 * _DAY, "månedene": 30 * _DAY,
+    "month": _MONTH, "months": _MONTH, "måned": _MONTH, "måneder": _MONTH, "månedene": _MONTH,
     "year": 365 * _DAY, "years": 365 * _DAY, "år": 365 * _DAY, "årene": 365 * _DAY,
     "decade": 3650 * _DAY, "decades": 3650 * _DAY, "tiår": 3650 * _DAY, "tiårene": 3650 * _DAY,
 }  # fmt: skip
@@ -84,7 +85,7 @@ _A_DECADE = {"decade", "tiåret", "tiår"}
 _SPAN_WORDS = {"last", "past", "first", "next", "siste", "første", "neste", "kommende"}
 # One unit without a count, after a span word: "the past year", "det siste året", "the last
 # month". ("last year" with no article is a calendar year, "i fjor", not a span.)
-_ONE_UNIT = {"year": 365.0, "året": 365.0, "month": 30.0, "måneden": 30.0, "week": 7.0, "uken": 7.0,
+_ONE_UNIT = {"year": 365.0, "året": 365.0, "month": _MONTH, "måneden": _MONTH, "week": 7.0, "uken": 7.0,
              "uka": 7.0, "døgnet": 1.0}  # fmt: skip
 _SPAN_ARTICLES = {"the", "det", "den"}
 # A year named by its distance from now ("i fjor", "this year"): ``R-1``, ``R0``, ``R1``. They
