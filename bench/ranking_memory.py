@@ -109,15 +109,10 @@ def side(name: str, n_articles: int, n_claims: int, rounds: int) -> dict[str, An
 
 
 def run_side(name: str, args: argparse.Namespace) -> dict[str, Any]:
-    env = {
-        **{k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")},
-        "DJANGO_SETTINGS_MODULE": "factcheck.settings",
-        "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": "bench-only-secret-key-not-for-production-use-0123456789",
-        "DJANGO_ALLOWED_HOSTS": "localhost",
-        "LOG_LEVEL": "WARNING",
-        "PYTHONHASHSEED": "0",
-    }
+    sys.path.insert(0, str(HERE))
+    from bench.support import offline_env
+
+    env = offline_env()
     command = [sys.executable, __file__, "--side", name, "--articles", str(args.articles)]
     command += ["--claims", str(args.claims), "--rounds", str(args.rounds)]
     out = subprocess.run(command, env=env, cwd=HERE, capture_output=True, text=True, check=True).stdout

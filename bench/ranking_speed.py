@@ -124,17 +124,10 @@ class Process:
     def __init__(self, label: str, tree: Path, corpus: Path) -> None:
         self.label = label
         self.tree = tree
-        env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "factcheck.settings",
-            "DJANGO_DEBUG": "0",
-            "DJANGO_SECRET_KEY": "bench-only-secret-key-not-for-production-use-0123456789",
-            "DJANGO_ALLOWED_HOSTS": "localhost",
-            "LOG_LEVEL": "WARNING",
-            "PYTHONHASHSEED": "0",
-        }
-        for name in ("DATABASE_URL", "REDIS_URL"):  # no database is touched: SQLite defaults
-            env.pop(name, None)
+        sys.path.insert(0, str(HERE))
+        from bench.support import offline_env
+
+        env = offline_env()  # no database is touched: SQLite defaults
         self.proc = subprocess.Popen(
             [sys.executable, str(Path(__file__).resolve()), "--serve", str(tree), "--corpus", str(corpus)],
             cwd=tree,

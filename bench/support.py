@@ -28,6 +28,26 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def offline_env() -> dict[str, str]:
+    """The environment of a bench child process that touches no database or broker: this
+    process's, without DATABASE_URL and REDIS_URL (SQLite and in-memory defaults), with
+    production-like Django settings and a fixed hash seed so runs compare."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "factcheck.settings",
+            "DJANGO_DEBUG": "0",
+            "DJANGO_SECRET_KEY": "bench-only-secret-key-not-for-production-use-0123456789",
+            "DJANGO_ALLOWED_HOSTS": "localhost",
+            "LOG_LEVEL": "WARNING",
+            "PYTHONHASHSEED": "0",
+        }
+    )
+    return env
+
+
 CORPUS = ROOT / "tests" / "fixtures" / "corpus"
 WEB_FEEDS = ROOT / "tests" / "fixtures" / "web" / "feeds"
 LOGS = ROOT / "var" / "bench-logs"
