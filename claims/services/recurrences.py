@@ -13,7 +13,7 @@ import threading
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +21,8 @@ from django.utils.translation import gettext as _
 from claims import workflow
 from claims.exceptions import PreconditionFailed
 from claims.models import Article, Claim, Recurrence
+from claims.models.audit import history_copy
+from claims.models.bulk import insert_returning_ids
 from claims.services._base import User, _mark_history_user, _person, _require
 from claims.services.claims import AppearanceInput, appearance_add
 from claims.services.events import event_emit
@@ -137,7 +139,41 @@ def recurrence_payload(recurrence: Recurrence) -> dict[str, Any]:
 
 @transaction.atomic
 def recurrences_record(*, article: Article, matches: list[Match]) -> list[Recurrence]:
-    """Store matches (an article already matched to a claim is left as it is); returns the new ones."""
+    """Store matches (an article already matched to a claim is left as it is); returns the new ones.
+
+    One read of the article's existing recurrences and one insert of the new ones with one of
+    their history rows, not a `get_or_create` and a history row per match: a harvested article
+    that repeats fact-checks repeats several (bench/results/harvest_scale_corpus.md, session 19).
+    """
+    known = _recorded_claims(article, matches)
+    fresh = [m for m in matches if m.claim_id not in known]
+    if not fresh:
+        return []
+    created = [
+        Recurrence(claim_id=m.claim_id, article=article, passage=m.passage, start=m.start, end=m.end, score=m.score)
+        for m in fresh
+    ]
+    using = Recurrence.objects.db
+    try:
+        with transaction.atomic(using=using):
+            ids = insert_returning_ids(created, using=using)
+    except IntegrityError:
+        # Another worker stored one of these pairs meanwhile (the unique constraint): theirs
+        # stays, and the rest are stored one by one.
+        return _record_each(article=article, matches=fresh)
+    history_copy(Recurrence, ids, using=using)
+    for recurrence in created:
+        _announce(recurrence, article)
+    return created
+
+
+def _recorded_claims(article: Article, matches: list[Match]) -> set[int]:
+    """The claims among `matches` the article is already recorded for."""
+    found = Recurrence.objects.filter(article=article, claim_id__in=[m.claim_id for m in matches])
+    return set(found.values_list("claim_id", flat=True))
+
+
+def _record_each(*, article: Article, matches: list[Match]) -> list[Recurrence]:
     created: list[Recurrence] = []
     for match in matches:
         recurrence, is_new = Recurrence.objects.get_or_create(
@@ -145,21 +181,24 @@ def recurrences_record(*, article: Article, matches: list[Match]) -> list[Recurr
             article=article,
             defaults={"passage": match.passage, "start": match.start, "end": match.end, "score": match.score},
         )
-        if not is_new:
-            continue
-        created.append(recurrence)
-        event_emit(
-            kind="recurrence.found",
-            claim_id=match.claim_id,
-            data={
-                "article_title": article.title,
-                "article_url": article.url,
-                "url": claim_admin_url(match.claim_id) + "#recurrences",
-                "recurrence": recurrence_payload(recurrence),
-            },
-            key=f"recurrence-{recurrence.pk}",
-        )
+        if is_new:
+            created.append(recurrence)
+            _announce(recurrence, article)
     return created
+
+
+def _announce(recurrence: Recurrence, article: Article) -> None:
+    event_emit(
+        kind="recurrence.found",
+        claim_id=recurrence.claim_id,
+        data={
+            "article_title": article.title,
+            "article_url": article.url,
+            "url": claim_admin_url(recurrence.claim_id) + "#recurrences",
+            "recurrence": recurrence_payload(recurrence),
+        },
+        key=f"recurrence-{recurrence.pk}",
+    )
 
 
 # --- Deciding -----------------------------------------------------------------------------------
