@@ -260,11 +260,11 @@ def _count(word: str, language: str) -> float | None:
     return counts.get(word)
 
 
-# Passages seldom recur (boilerplate aside, which spelled_out's 8,192 also keep), and a
-# sentence's clauses are passages too: 8,192 texts, about 4 MB.
 _NONE: frozenset[str] = frozenset()  # shared: most sentences state no quantity
 
 
+# Passages seldom recur (boilerplate aside, which spelled_out's 8,192 also keep), and a
+# sentence's clauses are passages too: 8,192 texts, about 4 MB.
 @lru_cache(maxsize=8192)
 def quantities(text: str, language: str) -> frozenset[str]:
     """The quantities a text states: digits ("2021", "10"), shares ("P20") and factors ("x2")."""

@@ -23,12 +23,13 @@ from typing import TYPE_CHECKING
 from claims.watch.quantities import compared_quantities, quantities_missing
 from claims.watch.quantities import kinds as _kinds
 from claims.watch.recurrence_features import Features, names_differ, negation_differs, opposite_directions
+from claims.watch.recurrences import NAME_MISMATCH
 
 if TYPE_CHECKING:
     from claims.watch.recurrences import ClaimIndex, Match, Passage
 
 WEIGHTS = Path(__file__).with_name("rescorer.json")
-NAME_MISMATCH_CUT = 0.6  # the hand score's factor (recurrences.NAME_MISMATCH)
+NAME_MISMATCH_CUT = NAME_MISMATCH  # the re-scorer cuts a name mismatch as the hand score does
 
 FEATURES = (
     "coverage",  # IDF-weighted share of the claim's words the passage has (shared lexicon/aliases)
