@@ -409,7 +409,7 @@ def test_quality_on_the_labelled_set_does_not_fall_below_its_floor():
     from bench import recurrences as bench
 
     figures = bench.evaluate()
-    assert figures["claims"] >= 216 and figures["articles"] >= 2790
+    assert figures["claims"] >= 228 and figures["articles"] >= 2964
     assert figures["languages"] == ["en", "nb"]
     # Production is the learned re-scorer (claims/watch/rescorer.py) at its own threshold
     # (weights of session 15, fitted on dev only). Measured (bench/results/recurrences.md,
@@ -436,7 +436,8 @@ def test_quality_on_the_labelled_set_does_not_fall_below_its_floor():
     # name cut): fresh 0.89 / 0.48, fresh2 0.76 / 0.43, fresh5 0.91 / 0.68, fresh7 0.74 / 0.60, fresh9
     # 0.83 / 0.64, fresh12 0.79 / 0.57 (worn); every part but dev 417 found / 85 false alerts (411 / 98).
     # fresh13, written blind at the start of session 19 and read once at its end: 0.71 / 0.48 (0.65 /
-    # 0.50 with session 18's code).
+    # 0.50 with session 18's code). Session 20: fresh14, written blind at the end of session 19, read
+    # once at the start with session 19's code: 0.80 / 0.68 (hand score 0.97 / 0.48).
     # The goal (0.9 / 0.8) is not reached on the batches written after the weights.
     model = figures["model"]
     assert model["dev"]["precision"] >= 0.95 and model["dev"]["recall"] >= 0.78
@@ -454,6 +455,7 @@ def test_quality_on_the_labelled_set_does_not_fall_below_its_floor():
     assert model["fresh11"]["precision"] >= 0.82 and model["fresh11"]["recall"] >= 0.4
     assert model["fresh12"]["precision"] >= 0.7 and model["fresh12"]["recall"] >= 0.52
     assert model["fresh13"]["precision"] >= 0.66 and model["fresh13"]["recall"] >= 0.45
+    assert model["fresh14"]["precision"] >= 0.75 and model["fresh14"]["recall"] >= 0.63
     # The hand score it re-scores (its strongest feature, and what finds the candidates):
     # session 4's figures at its own dev threshold.
     assert figures["dev"]["precision"] >= 0.95 and figures["dev"]["recall"] >= 0.73
@@ -471,6 +473,7 @@ def test_quality_on_the_labelled_set_does_not_fall_below_its_floor():
     assert figures["fresh11"]["precision"] >= 0.75 and figures["fresh11"]["recall"] >= 0.3
     assert figures["fresh12"]["precision"] >= 0.68 and figures["fresh12"]["recall"] >= 0.35
     assert figures["fresh13"]["precision"] >= 0.7 and figures["fresh13"]["recall"] >= 0.32
+    assert figures["fresh14"]["precision"] >= 0.9 and figures["fresh14"]["recall"] >= 0.43
 
 
 def test_the_desks_own_country_said_without_its_name_is_norway():
