@@ -437,7 +437,9 @@ def test_quality_on_the_labelled_set_does_not_fall_below_its_floor():
     # 0.83 / 0.64, fresh12 0.79 / 0.57 (worn); every part but dev 417 found / 85 false alerts (411 / 98).
     # fresh13, written blind at the start of session 19 and read once at its end: 0.71 / 0.48 (0.65 /
     # 0.50 with session 18's code). Session 20: fresh14, written blind at the end of session 19, read
-    # once at the start with session 19's code: 0.80 / 0.68 (hand score 0.97 / 0.48).
+    # once at the start with session 19's code: 0.80 / 0.68 (hand score 0.97 / 0.48). The re-scorer
+    # then cut negation and direction mismatches as the hand score does: fresh14 0.95 / 0.68 (worn),
+    # fresh13 0.76 / 0.48; every part but dev 487 found / 91 false alerts (487 / 106).
     # The goal (0.9 / 0.8) is not reached on the batches written after the weights.
     model = figures["model"]
     assert model["dev"]["precision"] >= 0.95 and model["dev"]["recall"] >= 0.78
@@ -454,8 +456,8 @@ def test_quality_on_the_labelled_set_does_not_fall_below_its_floor():
     assert model["fresh10"]["precision"] >= 0.73 and model["fresh10"]["recall"] >= 0.45
     assert model["fresh11"]["precision"] >= 0.82 and model["fresh11"]["recall"] >= 0.4
     assert model["fresh12"]["precision"] >= 0.7 and model["fresh12"]["recall"] >= 0.52
-    assert model["fresh13"]["precision"] >= 0.66 and model["fresh13"]["recall"] >= 0.45
-    assert model["fresh14"]["precision"] >= 0.75 and model["fresh14"]["recall"] >= 0.63
+    assert model["fresh13"]["precision"] >= 0.72 and model["fresh13"]["recall"] >= 0.45
+    assert model["fresh14"]["precision"] >= 0.9 and model["fresh14"]["recall"] >= 0.63
     # The hand score it re-scores (its strongest feature, and what finds the candidates):
     # session 4's figures at its own dev threshold.
     assert figures["dev"]["precision"] >= 0.95 and figures["dev"]["recall"] >= 0.73

@@ -89,3 +89,25 @@ def test_production_matching_uses_the_models_threshold_unless_one_is_set():
     assert found.claim_id == 3 and rescorer.load().threshold <= found.score < 1
     assert rescorer.match(index, text, "nb", threshold=found.score + 0.0001) == []
     assert rescorer.match(index, text, "nb", threshold=found.score - 0.0001) == [found]
+
+
+def test_a_denial_a_turned_direction_and_another_country_stay_below_the_threshold():
+    # Each is the claim's own words with one disagreement that the hand score cuts for; the
+    # fit's weights on those features are positive (collinear with the hand score), so
+    # without the same cut on the probability each came back above the threshold.
+    bridges = "om lag 1 100 bruer på norske riksveier har så alvorlige skader at de må utbedres innen 2030"
+    haircut = "The average price of a men's haircut in Norway was 545 kroner last year, 38 percent more than in 2015."
+    claims = [LiveClaim(1, bridges.capitalize() + ".", "nb"), LiveClaim(2, haircut, "en")]
+    index = ClaimIndex(claims)
+    model = rescorer.load()
+
+    def probability(claim_id: int, text: str, language: str) -> float:
+        found = index.match(text, language, threshold=0.0, model=model)
+        return next((m.score for m in found if m.claim_id == claim_id), 0.0)
+
+    assert probability(1, bridges.capitalize() + ", viser rapporten.", "nb") >= model.threshold
+    assert probability(1, f"Det er ikke riktig at {bridges}.", "nb") < model.threshold
+    turned = "Gjennomsnittsprisen for en herreklipp i Norge var 545 kroner i fjor, 38 prosent mindre enn i 2015."
+    assert probability(2, turned, "nb") < model.threshold
+    features = _features(index, 2, turned, "nb")
+    assert features["direction_mismatch"] == 1.0 and features["negation_mismatch"] == 0.0

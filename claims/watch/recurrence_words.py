@@ -156,6 +156,7 @@ EXTRA_STOPWORDS = frozenset(
 EXCEPTIONS = frozenset({"except", "excluding", "unntatt", "bortsett", "unntak"})
 NEGATIONS = frozenset(
     {"not", "no", "never", "none", "nobody", "nothing", "without", "n't", "ikke", "aldri", "ingen", "intet", "uten",
+     "unable", "cannot",
      "deny", "denies", "denied", "avviser", "avviste", "benekter", "benektet", "nekter", "nektet", "refuses", "refused"}
 ) | EXCEPTIONS  # fmt: skip
 # A claim and a passage that go in opposite directions make different claims, even when
