@@ -180,3 +180,14 @@ def test_a_name_in_the_other_language_is_the_same_name_and_another_name_cuts_the
     assert model.rescore(index, 0, passage) == model.probability(values) * recurrences.NAME_MISMATCH
     [same] = index.passages(churches, "en", floor=0.0).values()
     assert model.rescore(index, 0, same) == model.probability(rescorer.pair_features(index, 0, same))
+
+
+def test_a_short_nouns_plural_and_a_hedge_read_as_their_words():
+    # The stemmer leaves "bruer" and "veiene" whole (a three-letter stem); the lexicon knows
+    # "bru" and "vei". "Om lag" is "about", not a team; "må"/"must" and "innen"/"within" are
+    # grammar in both languages.
+    norwegian = features("Om lag 1 100 bruer langs veiene må utbedres innen 2030.", "nb")
+    english = features("About 1,100 bridges along the roads must be repaired within 2030.", "en")
+    assert {"bridg", "road"} <= norwegian.tokens and {"bridg", "road"} <= english.tokens
+    for stray in ("storag", "make", "must", "within", "in"):
+        assert stray not in norwegian.tokens and stray not in english.tokens

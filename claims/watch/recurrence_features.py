@@ -89,13 +89,15 @@ def _word_keys(word: str, lang: str) -> tuple[str, ...]:
 
 
 # Comparatives and superlatives ("weakest", "svakeste", "høyere") carry their adjective's
-# meaning, and a Norwegian weak verb's past tense ("røykte", "kjøpte") its verb's; the stemmers
-# leave them apart from it, so the lexicon's translation is missed. Only a word the lexicon does
-# not know is cut, and only to a base it translates.
+# meaning, a Norwegian weak verb's past tense ("røykte", "kjøpte") its verb's, and a short
+# Norwegian noun's plural or definite form ("bruer", "veiene") its noun's: the stemmers leave
+# them apart from it (a stem of three letters is left whole), so the lexicon's translation is
+# missed. Only a word the lexicon does not know is cut, and only to a base it translates.
 _DEGREE = {
     "en": (("iest", "y"), ("ier", "y"), ("est", ""), ("st", ""), ("er", ""), ("r", "")),
-    "nb": (("este", ""), ("est", ""), ("ere", ""), ("te", ""), ("de", "")),
-}
+    "nb": (("este", ""), ("est", ""), ("ere", ""), ("te", ""), ("de", ""), ("ene", ""), ("er", ""), ("en", ""),
+           ("et", "")),
+}  # fmt: skip
 
 
 def _degree_base(word: str, lang: str) -> str | None:
@@ -296,6 +298,11 @@ def _plain_word(cased: str, lang: str) -> tuple[tuple[str, ...], frozenset[str],
     return keys, group, not _entity_vocabulary().isdisjoint(group), _is_name(cased, 0, group), _is_name(cased, 1, group)
 
 
+# A hedge whose last word is a word of its own elsewhere: "om lag" is "about" ("om" is a
+# stopword already), not a team or a layer.
+_HEDGES = frozenset({("om", "lag")})
+
+
 def features(text: str, language: str | None) -> Features:
     lang = tx.base_language(language) if language else tx.guess_language(text)
     text = spelled_out(text, lang)
@@ -310,6 +317,8 @@ def features(text: str, language: str | None) -> Features:
     pivot = _comparison(words)
     sides: tuple[set[str], set[str]] = (set(), set())
     for position, word in enumerate(words):
+        if position and (words[position - 1].lower(), word.lower()) in _HEDGES:
+            continue
         if position in aliases:
             word_keys = tuple(dict.fromkeys((*_all_keys(word, lang), *aliases[position])))
             if not word_keys:

@@ -147,7 +147,7 @@ LEXICON: dict[str, tuple[str, ...]] = {
 EXTRA_STOPWORDS = frozenset(
     {"står", "stå", "sto", "gjør", "gjøre", "gjorde", "får", "fikk", "hele", "igjen", "again", "now", "nå",
      "sier", "sa", "said", "says", "ifølge", "according", "hevder", "hevdet", "claims", "claimed", "mener",
-     "cent", "per", "some", "rundt", "about", "around", "om", "will", "skal", "vil",
+     "cent", "per", "some", "rundt", "about", "around", "om", "will", "skal", "vil", "must", "innen", "within",
      # "det finnes", "there are": existence, which any statement of a number implies
      "finnes", "fins", "finst"}
 )  # fmt: skip
