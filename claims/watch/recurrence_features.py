@@ -89,14 +89,14 @@ def _word_keys(word: str, lang: str) -> tuple[str, ...]:
 
 
 # Comparatives and superlatives ("weakest", "svakeste", "høyere") carry their adjective's
-# meaning, a Norwegian weak verb's past tense ("røykte", "kjøpte") its verb's, and a short
+# meaning, a Norwegian weak verb's past tense or participle ("røykte", "kjøpt") its verb's, and a short
 # Norwegian noun's plural or definite form ("bruer", "veiene") its noun's: the stemmers leave
 # them apart from it (a stem of three letters is left whole), so the lexicon's translation is
 # missed. Only a word the lexicon does not know is cut, and only to a base it translates.
 _DEGREE = {
     "en": (("iest", "y"), ("ier", "y"), ("est", ""), ("st", ""), ("er", ""), ("r", "")),
     "nb": (("este", ""), ("est", ""), ("ere", ""), ("te", ""), ("de", ""), ("ene", ""), ("er", ""), ("en", ""),
-           ("et", "")),
+           ("et", ""), ("t", "")),
 }  # fmt: skip
 
 
