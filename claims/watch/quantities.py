@@ -23,6 +23,7 @@ Pure: no I/O.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from functools import lru_cache
 
@@ -421,11 +422,34 @@ def compared_quantities(
     claim_figures, window_figures = claim_kinds["figure"], window_kinds["figure"]
     if claim_figures & window_figures and claim_figures - window_figures and window_figures - claim_figures:
         pairs.append((claim_figures - window_figures, window_figures - claim_figures))
+    dated = _dated_relative(claim_kinds, window_kinds)
+    if dated:
+        pairs.append(dated)
     for one, other in ((claim_kinds, window_kinds), (window_kinds, claim_kinds)):
         if one["factor"] and not other["factor"] and other["share"] and not one["share"]:
             as_share = _factor_shares(one["factor"])
             pairs.append((as_share, other["share"]) if one is claim_kinds else (other["share"], as_share))
     return pairs
+
+
+RELATIVE_SLACK = 3  # years either side of the year a claim's "last year" means, read from today
+
+
+def _dated_relative(
+    claim_kinds: dict[str, frozenset[str]], window_kinds: dict[str, frozenset[str]]
+) -> tuple[frozenset[str], frozenset[str]] | None:
+    """A claim's "i fjor" against a window that dates its figure: the years "last year" can
+    mean, read from today with a few years' slack (a fact-check stays live for years, and the
+    claim's own date is not known here), against the window's years. "52 drowned in 2008" is
+    another year's figure than "52 drowned last year"; "in 2025" may be the same. A year the
+    claim states too is no date of the window's own ("1 900 elger" reads as a year)."""
+    window_years = window_kinds["year"] - claim_kinds["year"] - {AGO}
+    if not (claim_kinds["relative"] and window_years and not window_kinds["relative"]):
+        return None
+    now = dt.date.today().year
+    meant = {now + int(relative[1:]) for relative in claim_kinds["relative"]}
+    years = frozenset(str(y) for m in meant for y in range(m - RELATIVE_SLACK, m + RELATIVE_SLACK + 1))
+    return years, window_years
 
 
 def _factor_shares(factors: frozenset[str]) -> frozenset[str]:
