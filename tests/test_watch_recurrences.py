@@ -244,14 +244,15 @@ def test_another_year_or_a_date_the_claim_lacks_marks_another_claim():
 
 
 def test_irregular_verbs_and_untranslated_look_alikes_meet_across_languages():
-    """ "vunnet"/"won" through the shared table of irregular forms; "olympiske"/"Olympic",
-    which no lexicon translates, by their first five letters."""
+    """ "vunnet"/"won" through the shared table of irregular forms; "paralympiske"/"Paralympic",
+    which no lexicon translates, by their first five letters ("olympiske" has a translation
+    since session 20)."""
     from claims.watch import recurrences as watch
 
-    nb = watch.features("Norge har vunnet flere olympiske medaljer.", "nb")
-    en = watch.features("Norway has won more Olympic medals.", "en")
+    nb = watch.features("Norge har vunnet flere paralympiske medaljer.", "nb")
+    en = watch.features("Norway has won more Paralympic medals.", "en")
     assert "win" in set(watch._all_keys("vunnet", "nb")) & set(watch._all_keys("won", "en"))
-    assert "~olymp" in nb.tokens and "~olymp" in en.tokens
+    assert "~paral" in nb.tokens and "~paral" in en.tokens
     # A weak verb's past tense carries its verb's translation ("røykte" is "smoked").
     assert "smoke" in watch._word_keys("røykte", "nb") and "smoke" in watch._word_keys("smoked", "en")
     index = ClaimIndex([LiveClaim(1, "Norge har vunnet flere olympiske vintermedaljer enn noe annet land.", "nb")])
