@@ -195,3 +195,17 @@ def test_a_short_nouns_plural_and_a_hedge_read_as_their_words():
     assert features("Hun har brukt solarium.", "nb").tokens & features("She has used a solarium.", "en").tokens >= {
         "spend"
     }
+
+
+def test_a_capital_first_in_the_sentence_is_no_name_but_every_country_is_one():
+    from claims.watch.recurrence_features import names_differ
+
+    claim = features("Hunters in Norway shot about 28,000 moose last autumn.", "en")
+    passage = features("Jegerne i Norge skjøt rundt 28 000 elger i fjor høst.", "nb")
+    assert not names_differ(claim, passage)
+    # A country no alias of the shared table names is still a country, wherever it stands.
+    index = ClaimIndex([LiveClaim(1, "Kvinneandelen i nasjonalforsamlingen er den høyeste i verden.", "nb")])
+    rwanda = index.passages("Rwanda har den høyeste kvinneandelen i nasjonalforsamlingen i verden.", "nb", floor=0.0)
+    norway = index.passages("Norge har den høyeste kvinneandelen i nasjonalforsamlingen i verden.", "nb", floor=0.0)
+    assert "@rwanda" in features("Rwanda har flest.", "nb").tokens
+    assert rwanda[0][0] < norway[0][0] * 0.7

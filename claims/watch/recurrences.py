@@ -29,6 +29,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from claims.discovery import lexicon as lx
 from claims.watch.quantities import AGO, compared_quantities, quantities_missing
 from claims.watch.quantities import kinds as _kinds
 from claims.watch.recurrence_features import (
@@ -107,8 +108,14 @@ def _contradicts(claim: Features, sentence: Features) -> bool:
     return opposite_directions(claim, sentence)
 
 
+@lru_cache(maxsize=1)
+def _other_countries() -> frozenset[str]:
+    """Every other country's alias term: those the shared aliases name and the rest of the world."""
+    return OTHER_COUNTRIES | frozenset(lx.alias_term(key) for key in lx.country_keys())
+
+
 def _names_a_country(tokens: frozenset[str]) -> bool:
-    return HOME_KEY in tokens or not tokens.isdisjoint(OTHER_COUNTRIES)
+    return HOME_KEY in tokens or not tokens.isdisjoint(_other_countries())
 
 
 def _abroad(claim: Features, window: Features) -> bool:
@@ -117,7 +124,7 @@ def _abroad(claim: Features, window: Features) -> bool:
     return (
         not _names_a_country(claim.tokens)
         and HOME_KEY not in window.tokens
-        and not window.tokens.isdisjoint(OTHER_COUNTRIES)
+        and not window.tokens.isdisjoint(_other_countries())
     )
 
 
