@@ -191,6 +191,9 @@ def test_a_short_nouns_plural_and_a_hedge_read_as_their_words():
     assert {"bridg", "road"} <= norwegian.tokens and {"bridg", "road"} <= english.tokens
     for stray in ("storag", "make", "must", "within", "in"):
         assert stray not in norwegian.tokens and stray not in english.tokens
+    # A compound's halves the shared lexicon translates: "bilferjer" is car ferries.
+    assert {"car", "ferri"} <= features("Mer enn 80 bilferjer går på batteri.", "nb").tokens
+    assert {"car", "ferri"} <= features("More than 80 car ferries run on batteries.", "en").tokens
     # A weak verb's participle reads as its verb, as its past tense did.
     assert features("Hun har brukt solarium.", "nb").tokens & features("She has used a solarium.", "en").tokens >= {
         "spend"

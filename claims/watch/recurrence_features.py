@@ -133,6 +133,12 @@ def _part_key(part: str) -> str | None:
         token = tx.canonical(stem)
         if token != stem:
             return token
+        # A half the shared lexicon translates ("ferje" in "bilferjer", "hund" in "hundebitt"),
+        # of four letters or more: shorter ones split almost anything. Session 20, every part
+        # but dev: 523 found / 89 false alerts -> 534 / 92 (three letters: 543 / 95).
+        term = lx.nb_term(stem) if len(candidate) >= 4 else None
+        if term:
+            return term
     return None
 
 
