@@ -48,6 +48,22 @@ def process_event(
     """
     if event_id is None:
         event_id = outbox.event_adopt(key=key, kind=kind, claim_id=claim_id, actor_id=actor_id, data=data or {})
+    _process(event_id)
+
+
+@shared_task(ignore_result=True, acks_late=True)
+def process_events(*, event_ids: list[int]) -> None:
+    """Several committed desk events (`events.events_emit`), one after another as `process_event` does each.
+
+    In id order, the order webhook messages about one claim go out in. Each event is stamped
+    when done, so a redelivered task skips those already processed and finishes the rest.
+    """
+    for event_id in sorted(event_ids):
+        _process(event_id)
+
+
+def _process(event_id: int) -> None:
+    """One event into notifications and webhook messages (none if done already), then send what is due."""
     event = selectors_watch.desk_event(event_id=event_id)
     if event is None or event.processed_at is not None:
         return

@@ -17,6 +17,7 @@ from werkzeug import Response
 
 from claims import services
 from claims.models import DeskEvent, Notification, WebhookDelivery, WebhookMessage
+from claims.services import events
 from claims.services import webhooks as hooks
 from claims.workflow import ClaimStatus
 from factcheck.celery import app
@@ -183,3 +184,44 @@ def test_the_sweep_runs_from_beat():
     entry = django_settings.CELERY_BEAT_SCHEDULE["sweep-watch"]
     assert entry["task"] == "claims.tasks_watch.sweep_watch"
     assert entry["schedule"] == django_settings.WATCH_SWEEP_SECONDS
+
+
+@pytest.mark.django_db
+def test_the_sweep_resends_events_whose_batch_task_was_lost(
+    reviewer, queued_tasks, settings, django_capture_on_commit_callbacks
+):
+    settings.EVENT_REQUEUE_SECONDS = 60
+    claims = [ClaimFactory(created_by=reviewer) for _ in range(2)]
+    drafts = [events.EventDraft(kind="recurrence.found", claim_id=c.pk, data={"article_title": "T"}) for c in claims]
+    with django_capture_on_commit_callbacks(execute=True):
+        events.events_emit(events=drafts)
+    [(name, _args, _kwargs)] = queued_tasks.take()  # the broker crashed: the batch's task is gone
+    assert name == "claims.tasks_watch.process_events"
+    DeskEvent.objects.update(created_at=timezone.now() - dt.timedelta(seconds=61))
+    assert run_task("claims.tasks_watch.sweep_watch") == {"events": 2, "webhook_messages": 0}
+    queued_tasks.run(only="tasks_watch")
+    assert sorted(Notification.objects.filter(user=reviewer).values_list("claim_id", flat=True)) == sorted(
+        c.pk for c in claims
+    )
+    assert run_task("claims.tasks_watch.sweep_watch") == {"events": 0, "webhook_messages": 0}
+
+
+@pytest.mark.django_db
+def test_a_batch_task_finishes_what_a_single_task_left(reviewer, queued_tasks, django_capture_on_commit_callbacks):
+    claims = [ClaimFactory(created_by=reviewer) for _ in range(3)]
+    drafts = [events.EventDraft(kind="recurrence.found", claim_id=c.pk, data={"article_title": "T"}) for c in claims]
+    with django_capture_on_commit_callbacks(execute=True):
+        events.events_emit(events=drafts)
+    [(_name, _args, batch)] = queued_tasks.take()
+    # The sweep re-sent the first event alone before the batch's task ran (it was slow, not lost).
+    run_task("claims.tasks_watch.process_event", event_id=batch["event_ids"][0])
+    run_task("claims.tasks_watch.process_events", event_ids=list(reversed(batch["event_ids"])))
+    assert Notification.objects.filter(user=reviewer).count() == 3
+    assert not DeskEvent.objects.filter(processed_at__isnull=True).exists()
+
+
+def test_batched_events_go_to_the_queue_single_ones_do():
+    route = app.amqp.router.route
+    single = route({}, "claims.tasks_watch.process_event")["queue"].name
+    assert route({}, "claims.tasks_watch.process_events")["queue"].name == single
+    assert single == django_settings.CELERY_TASK_DEFAULT_QUEUE

@@ -25,7 +25,7 @@ from claims.models.audit import history_copy
 from claims.models.bulk import insert_returning_ids
 from claims.services._base import User, _mark_history_user, _person, _require
 from claims.services.claims import AppearanceInput, appearance_add
-from claims.services.events import event_emit
+from claims.services.events import EventDraft, events_emit
 from claims.watch import rescorer
 from claims.watch.notifications import claim_admin_url
 from claims.watch.recurrences import ClaimIndex, LiveClaim, Match, claim_text
@@ -144,6 +144,7 @@ def recurrences_record(*, article: Article, matches: list[Match]) -> list[Recurr
     One read of the article's existing recurrences and one insert of the new ones with one of
     their history rows, not a `get_or_create` and a history row per match: a harvested article
     that repeats fact-checks repeats several (bench/results/harvest_scale_corpus.md, session 19).
+    Their events likewise: one insert and one task for all (session 20).
     """
     known = _recorded_claims(article, matches)
     fresh = [m for m in matches if m.claim_id not in known]
@@ -162,8 +163,7 @@ def recurrences_record(*, article: Article, matches: list[Match]) -> list[Recurr
         # stays, and the rest are stored one by one.
         return _record_each(article=article, matches=fresh)
     history_copy(Recurrence, ids, using=using)
-    for recurrence in created:
-        _announce(recurrence, article)
+    _announce(created, article)
     return created
 
 
@@ -183,21 +183,27 @@ def _record_each(*, article: Article, matches: list[Match]) -> list[Recurrence]:
         )
         if is_new:
             created.append(recurrence)
-            _announce(recurrence, article)
+    _announce(created, article)
     return created
 
 
-def _announce(recurrence: Recurrence, article: Article) -> None:
-    event_emit(
-        kind="recurrence.found",
-        claim_id=recurrence.claim_id,
-        data={
-            "article_title": article.title,
-            "article_url": article.url,
-            "url": claim_admin_url(recurrence.claim_id) + "#recurrences",
-            "recurrence": recurrence_payload(recurrence),
-        },
-        key=f"recurrence-{recurrence.pk}",
+def _announce(recurrences: list[Recurrence], article: Article) -> None:
+    """An event for each new recurrence; the article's all in one insert and one task."""
+    events_emit(
+        events=[
+            EventDraft(
+                kind="recurrence.found",
+                claim_id=recurrence.claim_id,
+                data={
+                    "article_title": article.title,
+                    "article_url": article.url,
+                    "url": claim_admin_url(recurrence.claim_id) + "#recurrences",
+                    "recurrence": recurrence_payload(recurrence),
+                },
+                key=f"recurrence-{recurrence.pk}",
+            )
+            for recurrence in recurrences
+        ]
     )
 
 
