@@ -1,7 +1,8 @@
 """Processing the desk's events (the outbox): notifications and webhook messages, exactly once.
 
-`events.event_emit` writes a `DeskEvent` with the change it tells of; the Celery task
-`claims.tasks_watch.process_event` hands its id here. The event row is locked while it is
+`events.event_emit` (or `events_emit`, for an article's recurrences at once) writes a
+`DeskEvent` with the change it tells of; the Celery task `claims.tasks_watch.process_event`
+(or `process_events`, for such a batch, in id order) hands each id here. The event row is locked while it is
 processed and stamped when done, so a redelivered or swept task finds nothing left to do.
 """
 

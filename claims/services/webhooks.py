@@ -1,6 +1,6 @@
 """Webhook subscriptions and the delivery of their messages (Standard Webhooks, via Celery).
 
-Messages are made from committed desk events (`claims.tasks_watch.process_event`), one per
+Messages are made from committed desk events (`claims.tasks_watch.process_event[s]`), one per
 subscription that wants the event, and delivered by `claims.tasks_watch.deliver_webhook`.
 Within one subscription the messages about one claim go out in the order of their events
 (`DeskEvent` ids, allotted in the transactions that made the changes): a message waits until
