@@ -4,6 +4,79 @@ sessions' are in bench/recurrence_notes.py."""
 
 from __future__ import annotations
 
+SESSION20 = """\
+## Cuts the re-scorer had undone, 1,070 news words, every country, compound halves (session 20)
+
+**fresh14 read once, at the start, with session 19's code:** 0.804 / 0.683 (41 found, 10 false
+alerts, 19 missed); its errors then guided the session with the older parts, so it is worn. A
+helper wrote fresh15.json (lakes, bakeries, tunnels, choirs, horses, islands; c1c2e5d) blind at the
+start; it was read once at the end, after every change below:
+
+| batch | read | session 19's code | session 20's code |
+| --- | --- | --- | --- |
+| fresh14 | at the start, then worn | **0.804 / 0.683** (41 / 10 / 19) | 0.978 / 0.750 (on a worn part) |
+| fresh15 | once, at the end | 0.692 / 0.600 (36 / 16 / 24) | **0.826 / 0.633** (38 / 8 / 22) |
+
+Over every part but dev, fresh14 and fresh15 included: session 19's code 521 found / 122 false
+alerts, session 20's 570 / 100 (precision 0.81 -> 0.85, recall 0.52 -> 0.57). Dev 151 / 5 -> 153 / 5.
+The goal (0.9 / 0.8) is not reached. A helper wrote fresh16.json blind for the next session; it is
+not loaded (add "fresh16" to `LATER` to read it once).
+
+**What changed** (found / false alerts over every part but dev, fresh14 included, before fresh15
+was loaded):
+
+| change | found | false alerts | dev |
+| --- | ---: | ---: | --- |
+| session 19's code | 487 | 106 | 151 / 5 |
+| the re-scorer cuts a negation or direction mismatch as the hand score does (below) | 487 | 91 | 150 / 5 |
+| a short noun's plural reads as its noun ("bruer"); "om lag", "must", "innen" are grammar | 492 | 91 | 151 / 5 |
+| a weak verb's participle reads as its verb ("brukt", "kjøpt") | 495 | 91 | 151 / 5 |
+| a claim's "i fjor" against a figure dated years away ("in 2008") is another year | 495 | 90 | 151 / 5 |
+| lexicon: ~1,070 news words written blind by a helper, kept by section (below) | 520 | 89 | 152 / 5 |
+| every country is a name (countries.tsv); a capital first in a sentence makes no name | 523 | 89 | 152 / 5 |
+| a compound's half of four letters or more the lexicon translates ("bilferjer") | 534 | 92 | 153 / 5 |
+
+The first row is the largest ("unable" and "cannot" became negations with it): the fit weighs a
+negation mismatch +0.62 (collinear with the hand score, which already cuts it), so "Det er ikke
+riktig at CLAIM" scored 0.93, and "38 prosent mindre" 0.87 for "38 percent more". The country list
+is read by the matcher only: in the shared names the ranker's left-out nDCG@10 fell 0.919 -> 0.917.
+Without it the capital rule let "Rwanda har den høyeste andelen …" through for Norway's claim (dev
++1 false alert); with it "Hunters" and "Jegerne" no longer cut repeats as name mismatches. Three-
+letter halves found 543 / 95.
+
+**The lexicon, section by section.** A helper wrote 1,502 nb–en pairs in ten sections without the
+labelled data. Kept where none of recurrences, ranking (left-out P@5, nDCG@10, also cross-language)
+and duplicates got worse: environment and nature (+9 found), health (+5), people (+5, +1 false
+alert), public services (-2 false alerts), transport (+2), both halves of work and money (-2 found
+alone, neutral with the rest), the second half of culture (+1 on dev), the first half of the verbs
+and the second of the adjectives (+5). Left out: science and measurement (+2 false alerts, or
+cross-language P@5 0.900 -> 0.883), the first half of culture (a false alert on dev), the second
+half of the verbs (P@5 0.863 -> 0.858) and the first half of the adjectives (cross-language P@5
+0.900 -> 0.867). Ranking after: P@5 0.863, nDCG@10 0.919 (cross-language 0.900 / 0.904); duplicates
+held-out 0.923 / 0.857, as before.
+
+**Where the misses are** (recall by kind of repeat, every part but dev, session 20's code): a
+translation 0.79; a paraphrase in the claim's own language **0.22** (38 of 170), in the other 0.62;
+a quote 0.37 in the same language, 0.67 across; a claim inside a longer sentence 0.61 / 0.78. A
+same-language paraphrase changes the very words the score counts ("har gått ned" for "har falt",
+"annenhver" for "halvparten", "No European country has given … more than Germany"); no
+paraphrase model can be installed here (no spaCy or sentence-embedding model is on the package
+index this machine reaches).
+
+**Tried and not kept** (every part but dev, from 534 / 92 or the row before):
+- number words left out of the coverage: 461 / 83 (digits), 455 / 83 (and share words);
+- number words counted as found when the quantities agree ("ti år" / "a decade"): 556 / 129;
+- direction verbs counted as found when the directions agree: 531 / 94;
+- across languages, forgiving only the claim's untranslated words instead of a flat 1.25: 483 / 80
+  to 529 / 91, with dev 140–144 found;
+- a swapped translated word across languages cut as a same-language swap is: 518 / 88 (one word),
+  480 / 83 (two), dev 137 and 122;
+- hedges ("nesten", "almost", "roughly") as grammar: no change; "mer" too: 533 / 92;
+- "viser" / "shows" as a closing attribution: 525 / 92;
+- a refit of the re-scorer on thirteen parts (dev, heldout, fresh, fresh4–fresh13): its
+  leave-topics-out rule (precision 0.95) chose a threshold of 0.89 and found 257 / 19.
+"""
+
 SESSION19 = """\
 ## Countries said without a name, frames, names across languages, a name cut (session 19)
 
