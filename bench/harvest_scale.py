@@ -29,6 +29,12 @@ story of the labelled sets (an article of the ranking corpora tests/fixtures/cor
 corpus2, or one topic's repeats, near misses and fillers in tests/fixtures/recurrences:
 news written for this project), its sentences drawn in random order and number, so pages
 read like the news a desk harvests, one story a page; each page is still unique.
+
+None of those pages repeats a fact-check of the generated database (most news repeats none), so
+no recurrence is stored. `--publish-labelled` publishes the labelled recurrence claims too: then
+the pages that tell a recurrence topic's story repeat several, and a harvest stores recurrences
+and announces their events (1,538 from 2,000 pages), a worst case. It changes the database for
+good: give it one of its own (`--database-url …/fc_bench_harvest_labelled`).
 """
 
 from __future__ import annotations
@@ -276,6 +282,37 @@ def _vacuum() -> None:
             cursor.execute(f"VACUUM (FULL, ANALYZE) {table}")  # constant names
 
 
+LABELLED_PREFIX = "labelled-"
+
+
+def publish_labelled() -> int:
+    """The labelled recurrence claims (tests/fixtures/recurrences) as published fact-checks, once
+    per database: the corpus pages that tell a recurrence topic's story repeat them, so a harvest
+    also stores recurrences and announces their events. A worst case beside the plain database,
+    where no page repeats a fact-check (as most news does not); returns how many were added."""
+    from django.utils import timezone
+
+    from bench import recurrences as labelled
+    from claims.models import Claim
+    from claims.workflow import ClaimStatus
+
+    have = set(Claim.objects.filter(slug__startswith=LABELLED_PREFIX).values_list("slug", flat=True))
+    now = timezone.now()
+    rows = [
+        Claim(
+            text=claim["claim"],
+            language=claim["language"],
+            status=ClaimStatus.PUBLISHED,
+            published_at=now,
+            slug=f"{LABELLED_PREFIX}{claim['id']}",
+        )
+        for claim in labelled.load()["claims"]
+        if f"{LABELLED_PREFIX}{claim['id']}" not in have
+    ]
+    Claim.objects.bulk_create(rows)
+    return len(rows)
+
+
 def run_once(server: PageServer, *, workers: int, queues: str, database_url: str, memory: bool = False) -> dict:
     from django.db import connection
     from django.db.models import Count, Max, Q
@@ -348,6 +385,7 @@ def run_once(server: PageServer, *, workers: int, queues: str, database_url: str
             "duplicate_rows": duplicates,
             "tasks_run_twice": _tasks_run_twice(logs),
             "peak_rss_mb": round(sampler.peak(), 1),
+            "recurrences_stored": Recurrence.objects.filter(article__feed=feed).count(),
         }
         if memory:
             first, last = sampler.at(1000), sampler.at(n)
@@ -468,10 +506,17 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--no-write", action="store_true")
     parser.add_argument("--name", default="harvest_scale", help="results file name in bench/results/")
+    parser.add_argument(
+        "--publish-labelled",
+        action="store_true",
+        help="publish the labelled recurrence claims too (a worst case: use a database of its own)",
+    )
     args = parser.parse_args(argv)
 
     meta = ensure_data(args.database_url, parse_count(args.claims))
     setup_django(args.database_url, redis_url=REDIS_URL)
+    if args.publish_labelled:
+        print(f"[bench] published {publish_labelled()} labelled fact-checks", flush=True)
     counts = [int(w) for w in args.workers.split(",")]
     results: dict[str, Any] = {
         "started": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
