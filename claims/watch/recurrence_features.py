@@ -280,14 +280,17 @@ def _is_alias(keys: list[str]) -> bool:
 
 
 def _is_name(word: str, position: int) -> bool:
-    """A capitalised word after the first. First in the sentence a capital says nothing: an
-    unknown word there was most often a common word the lexicon lacks ("Turnout", "Jegerne"),
-    which then cut a repeat as another name; the names that matter there are known entities
-    (the alias tables, every country among them, and the cognate map's names), which count
-    wherever they stand. Session 20, every part but dev: 520 -> 523 found, false alerts alike."""
-    if not word[:1].isupper() or word.lower() in tx.STOPWORDS:
-        return False
-    return bool(position)
+    """A capitalised word after the first (`_capitalised`). First in the sentence a capital says
+    nothing: an unknown word there was most often a common word the lexicon lacks ("Turnout",
+    "Jegerne"), which then cut a repeat as another name; the names that matter there are known
+    entities (the alias tables, every country among them, and the cognate map's names), which
+    count wherever they stand. Session 20, every part but dev: 520 -> 523 found, false alerts
+    alike."""
+    return bool(position) and _capitalised(word)
+
+
+def _capitalised(word: str) -> bool:
+    return word[:1].isupper() and word.lower() not in tx.STOPWORDS
 
 
 @lru_cache(maxsize=1)
@@ -304,7 +307,7 @@ def _plain_word(cased: str, lang: str) -> tuple[tuple[str, ...], frozenset[str],
     if not keys:
         return None
     group = frozenset(keys)
-    return keys, group, not _entity_vocabulary().isdisjoint(group), _is_name(cased, 1)
+    return keys, group, not _entity_vocabulary().isdisjoint(group), _capitalised(cased)
 
 
 # A hedge whose last word is a word of its own elsewhere: "om lag" is "about" ("om" is a
@@ -339,8 +342,8 @@ def features(text: str, language: str | None) -> Features:
             plain = _plain_word(word, lang)
             if plain is None:
                 continue
-            word_keys, group, entity, name_later = plain
-            name = bool(position) and name_later
+            word_keys, group, entity, capitalised = plain
+            name = bool(position) and capitalised
             split = _halves(word, lang)
             if split is not None and split[0] <= group and split[1] <= group:
                 halves.append((group, *split))
