@@ -21,6 +21,8 @@ from claims.watch.quantities import quantities
         ("Bare én av fem elever slutter på skolen.", "nb"),
         ("20 prosent av elevene slutter på skolen.", "nb"),
         ("En femtedel av elevene slutter.", "nb"),
+        ("One in every five pupils leaves school early.", "en"),
+        ("Two out of every ten pupils leave school early.", "en"),
     ],
 )
 def test_one_share_said_many_ways_is_one_quantity(text, language):
@@ -97,6 +99,10 @@ def _compare(claim: str, claim_language: str, passage: str, passage_language: st
         # Decades and "… ago" date a statement as a year does.
         ("One in ten boys in 1990 gambled.", "Twenty years ago, one in ten boys gambled.", True, False),
         ("The rate was raised 14 times.", "It was raised on fourteen occasions.", False, False),
+        # A share against a count with no number in common is another figure; the same number
+        # as a share and as a count is one figure said two ways.
+        ("One in four registered players are women.", "There are 380,000 registered players.", True, False),
+        ("92 percent of bottles were returned.", "Of every hundred bottles sold, 92 were returned.", False, False),
     ],
 )
 def test_the_matcher_compares_quantities_kind_by_kind(claim, passage, conflict, missing):

@@ -212,3 +212,18 @@ def test_a_capital_first_in_the_sentence_is_no_name_but_every_country_is_one():
     norway = index.passages("Norge har den høyeste kvinneandelen i nasjonalforsamlingen i verden.", "nb", floor=0.0)
     assert "@rwanda" in features("Rwanda har flest.", "nb").tokens
     assert rwanda[0][0] < norway[0][0] * 0.7
+
+
+def test_a_claim_called_false_is_negated_but_a_false_alarm_is_not():
+    """Session 21: "It is false that …" and "Det er feil at …" deny what follows."""
+    from claims.watch.recurrence_features import negation_differs
+
+    claim = features("Anglers kept around 110,000 wild salmon in Norwegian rivers in 2023.", "en")
+    for denial, language in [
+        ("It is false that anglers kept around 110,000 wild salmon in Norwegian rivers in 2023.", "en"),
+        ("Det er feil at fiskerne beholdt rundt 110 000 villaks i norske elver i 2023.", "nb"),
+    ]:
+        assert features(denial, language).negated, denial
+        assert negation_differs(claim, features(denial, language))
+    assert not features("The fire service answered 300 false alarms in 2023.", "en").negated
+    assert not features("Det var en feil i systemet i 2023.", "nb").negated

@@ -356,22 +356,25 @@ def quantities(text: str, language: str) -> frozenset[str]:
             (count is not None or word in _ONE)
             and following == "out"
             and after == "of"
-            and i + 3 < len(words)
-            and (_count(words[i + 3], language))
+            and (place := _denominator_at(words, i + 3, language))
         ):
-            # "nine out of ten"
-            denominator = _count(words[i + 3], language) or 0.0
+            # "nine out of ten", "two out of every five"
+            denominator = _count(words[place], language) or 0.0
             numerator = 1.0 if word in _ONE else (count or 0.0)
             if 0 < numerator < denominator <= 100:
                 found.add(_share(numerator, denominator))
-                used.update({i, i + 3})
-        elif (count is not None or word in _ONE) and following in _IN and _count(after, language):
-            # "one in five", "nine in ten", "en av fem"; "1 of 2021" is not a share
-            denominator = _count(after, language) or 0.0
+                used.update({i, place})
+        elif (
+            (count is not None or word in _ONE)
+            and following in _IN
+            and (place := _denominator_at(words, i + 2, language))
+        ):
+            # "one in five", "nine in ten", "three in every ten", "en av fem"; "1 of 2021" is not a share
+            denominator = _count(words[place], language) or 0.0
             numerator = 1.0 if word in _ONE else (count or 0.0)
             if 0 < numerator < denominator <= 100:
                 found.add(_share(numerator, denominator))
-                used.update({i, i + 2})
+                used.update({i, place})
         elif count is not None and following in _TIMES:
             found.add("x" + _fmt(count))
             used.add(i)
@@ -385,6 +388,17 @@ def quantities(text: str, language: str) -> frozenset[str]:
         if count is not None:
             found.add(_fmt(count))
     return frozenset(found) if found else _NONE
+
+
+_OUT_OF_EVERY = {"every", "each"}
+
+
+def _denominator_at(words: list[str], place: int, language: str) -> int:
+    """Where the count a share is out of stands: at `place`, or after an "every" there
+    ("three in every ten"); 0 when there is none."""
+    if place < len(words) and words[place] in _OUT_OF_EVERY:
+        place += 1
+    return place if place < len(words) and _count(words[place], language) is not None else 0
 
 
 @lru_cache(maxsize=4096)  # a window meets ~200 claims, and many claims state the same figures
@@ -429,9 +443,24 @@ def compared_quantities(
         if one["factor"] and not other["factor"] and other["share"] and not one["share"]:
             as_share = _factor_shares(one["factor"])
             pairs.append((as_share, other["share"]) if one is claim_kinds else (other["share"], as_share))
+    # A share on one side and a count on the other, with no number in common ("one in four
+    # players are girls" against "380,000 registered players"): each states a figure the other
+    # lacks, which is another claim. The same number as a share and a count ("92 percent",
+    # "92 of every hundred") is one figure said two ways.
+    for one, other in ((claim_kinds, window_kinds), (window_kinds, claim_kinds)):
+        if (
+            one["share"]
+            and not one["figure"]
+            and other["figure"]
+            and not other["share"]
+            and not (one["factor"] or other["factor"] or one["duration"] or other["duration"])
+            and {q[1:] for q in one["share"]}.isdisjoint(other["figure"])
+        ):
+            pairs.append((one["share"], other["figure"]) if one is claim_kinds else (other["figure"], one["share"]))
     return pairs
 
 
+_COUNTED = ("share", "factor", "duration", "figure")  # the kinds that count something (not a year)
 RELATIVE_SLACK = 3  # years either side of the year a claim's "last year" means, read from today
 
 
@@ -466,10 +495,9 @@ def _factor_shares(factors: frozenset[str]) -> frozenset[str]:
 def quantities_missing(claim_kinds: dict[str, frozenset[str]], window_kinds: dict[str, frozenset[str]]) -> bool:
     """The claim states a quantity and the window none, or only a year where the claim states
     more than its years ("three new hospitals by 2030" against "by 2030")."""
-    counted = ("share", "factor", "duration", "figure")
-    if not any(window_kinds[kind] for kind in (*counted, "year")):
-        return any(claim_kinds[kind] for kind in (*counted, "year"))
-    return any(claim_kinds[kind] for kind in counted) and not any(window_kinds[kind] for kind in counted)
+    if not any(window_kinds[kind] for kind in (*_COUNTED, "year")):
+        return any(claim_kinds[kind] for kind in (*_COUNTED, "year"))
+    return any(claim_kinds[kind] for kind in _COUNTED) and not any(window_kinds[kind] for kind in _COUNTED)
 
 
 def _is_year(quantity: str) -> bool:

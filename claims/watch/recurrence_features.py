@@ -10,6 +10,7 @@ same words in sentence after sentence; the caches are bounded and listed in docs
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -29,6 +30,8 @@ from claims.watch.recurrence_words import (
     LEXICON,
     NEGATIONS,
     PASSING_WORDS,
+    REFUTED_CLAUSE,
+    REFUTING,
     UP_WORDS,
 )
 
@@ -361,7 +364,11 @@ def features(text: str, language: str | None) -> Features:
             names.add(group)
     ordered = [w.lower() for w in _WORD.findall(text)]
     lowered = set(ordered)
-    negated = bool(lowered & NEGATIONS) or any(w.endswith("n't") for w in lowered)
+    negated = (
+        bool(lowered & NEGATIONS)
+        or any(w.endswith("n't") for w in lowered)
+        or any(a in REFUTING and b in REFUTED_CLAUSE for a, b in itertools.pairwise(ordered))
+    )
     up, down, above, below = _directions(ordered)
     superlative, turned = _superlatives(ordered, lang)
     return Features(

@@ -159,6 +159,13 @@ NEGATIONS = frozenset(
      "unable", "cannot",
      "deny", "denies", "denied", "avviser", "avviste", "benekter", "benektet", "nekter", "nektet", "refuses", "refused"}
 ) | EXCEPTIONS  # fmt: skip
+# A statement called false is denied ("It is false that …", "Det er feil at …", "a myth that"):
+# one of these words followed by "that"/"at" negates what follows, where the word alone need
+# not ("false alarms", "feil i systemet").
+REFUTING = frozenset(
+    {"false", "untrue", "wrong", "incorrect", "myth", "feil", "galt", "usant", "uriktig", "myte", "løgn"}
+)  # fmt: skip
+REFUTED_CLAUSE = frozenset({"that", "at"})
 # A claim and a passage that go in opposite directions make different claims, even when
 # every other word is shared ("emit more CO2" vs "emit less CO2", "rose" vs "fell").
 UP_WORDS = frozenset(
