@@ -227,3 +227,15 @@ def test_a_claim_called_false_is_negated_but_a_false_alarm_is_not():
         assert negation_differs(claim, features(denial, language))
     assert not features("The fire service answered 300 false alarms in 2023.", "en").negated
     assert not features("Det var en feil i systemet i 2023.", "nb").negated
+
+
+def test_an_english_phrase_in_the_plural_is_the_phrase_and_tar_is_take():
+    """Session 21: "district courts" is the lexicon's "district court" (tingrett) for the
+    matcher, while the ranker reads phrases as written; "tar" is "ta", take, not a toe."""
+    from claims.discovery import lexicon as lx
+
+    courts = features("Civil cases in Norwegian district courts take eight months.", "en")
+    tingretter = features("Sivile saker i norske tingretter tar åtte måneder.", "nb")
+    assert {"district_court", "take", "case"} <= courts.tokens & tingretter.tokens
+    assert lx.phrase_terms(["district", "courts"]) == []
+    assert lx.phrase_terms(["district", "courts"], plurals=True) == [(0, 2, "district_court")]

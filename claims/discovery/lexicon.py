@@ -19,7 +19,7 @@ Everything is loaded once per process and looked up through plain dicts.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -54,6 +54,9 @@ class Lexicon:
     phrases: dict[tuple[str, ...], str]  # folded words (either language) → canonical term
     pairs: int  # distinct Norwegian–English pairs loaded, for the record
     starts: frozenset[str] = frozenset()  # first words of the phrases, to skip most positions
+    # English phrases with their last word in the plural ("district courts"), for the
+    # recurrence matcher (phrase_terms(plurals=True)); the ranker reads phrases as written.
+    plurals: dict[tuple[str, ...], str] = field(default_factory=dict)
 
 
 def english_term(phrase: str) -> str:
@@ -62,6 +65,19 @@ def english_term(phrase: str) -> str:
 
     words = fold(phrase).split()
     return "_".join(fold(_stemmer("en").stemWord(w)) for w in words)
+
+
+def _plural_form(words: tuple[str, ...]) -> tuple[str, ...]:
+    """An English phrase with its last word in the plural ("district court" → "district
+    courts", "care city" → "care cities"): the phrase table is read word for word."""
+    last = words[-1]
+    if last.endswith("y") and last[-2:-1] not in {"a", "e", "o", "u"}:
+        plural = last[:-1] + "ies"
+    elif last.endswith(("s", "x", "ch", "sh")):
+        plural = last + "es"
+    else:
+        plural = last + "s"
+    return (*words[:-1], plural)
 
 
 def _nb_key(word: str) -> str:
@@ -78,6 +94,7 @@ def lexicon() -> Lexicon:
     words_of: dict[str, str] = {}
     en: dict[str, str] = {}
     phrases: dict[tuple[str, ...], str] = {}
+    plurals: dict[tuple[str, ...], str] = {}
     pairs: set[tuple[str, str]] = set()
 
     written = _rows("news_nb_en.tsv")
@@ -88,6 +105,7 @@ def lexicon() -> Lexicon:
             en.setdefault(english_term(source[1:]), english_term(target))
         else:
             phrases.setdefault(words, english_term(target))
+            plurals.setdefault(_plural_form(words), english_term(target))
 
     def canonical_english(phrase: str) -> str:
         words = tuple(fold(phrase).split())
@@ -106,6 +124,7 @@ def lexicon() -> Lexicon:
             words_of.setdefault(fold(source.lower()), term)
         if " " in target.strip():
             phrases.setdefault(tuple(fold(target).split()), term)
+            plurals.setdefault(_plural_form(tuple(fold(target).split())), term)
 
     # FreeDict: for each Norwegian word, the English headword it is offered first for,
     # preferring a look-alike (cognate) and then the shorter word.
@@ -118,7 +137,8 @@ def lexicon() -> Lexicon:
         if key not in nb:
             nb[key] = english_term(min(options)[3])
     starts = frozenset(words[0] for words in phrases)
-    return Lexicon(nb=nb, words=words_of, en=en, phrases=phrases, pairs=len(pairs), starts=starts)
+    plurals = {words: term for words, term in plurals.items() if words not in phrases}
+    return Lexicon(nb=nb, words=words_of, en=en, phrases=phrases, pairs=len(pairs), starts=starts, plurals=plurals)
 
 
 def nb_word(word: str) -> str | None:
@@ -139,8 +159,9 @@ def en_term(stem: str) -> str | None:
     return lexicon().en.get(stem)
 
 
-def phrase_terms(words: list[str]) -> list[tuple[int, int, str]]:
-    """Known phrases in a list of folded words: (start, end, term), longest first at each start."""
+def phrase_terms(words: list[str], *, plurals: bool = False) -> list[tuple[int, int, str]]:
+    """Known phrases in a list of folded words: (start, end, term), longest first at each start.
+    With `plurals`, an English phrase's last word may also be in the plural."""
     lex = lexicon()
     table, starts = lex.phrases, lex.starts
     found = []
@@ -149,7 +170,8 @@ def phrase_terms(words: list[str]) -> list[tuple[int, int, str]]:
             continue
         for size in range(MAX_PHRASE, 1, -1):
             if i + size <= len(words):
-                term = table.get(tuple(words[i : i + size]))
+                span = tuple(words[i : i + size])
+                term = table.get(span) or (lex.plurals.get(span) if plurals else None)
                 if term:
                     found.append((i, i + size, term))
                     break

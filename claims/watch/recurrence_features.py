@@ -247,7 +247,7 @@ def _alias_spans(words: list[str]) -> dict[int, list[str]]:
     found: dict[int, list[str]] = {}
     folded = [tx.folded_word(w) for w in words]
     # Multi-word terms of the shared lexicon ("young people", "price cap", "nuclear weapons").
-    for start, end, term in lx.phrase_terms(folded):
+    for start, end, term in lx.phrase_terms(folded, plurals=True):
         for j in range(start, end):
             found.setdefault(j, []).append(term)
     for i, word in enumerate(words):
