@@ -78,7 +78,9 @@ def _word_keys(word: str, lang: str) -> tuple[str, ...]:
         # Every translation the shared lexicon has, not only the ranker's one ("kaste" →
         # throw as well as cast), so the two languages meet on any of them.
         keys.extend(lx.senses(tx.fold(_stemmer(lang).stemWord(word.lower())), lang))
-    if keys and not any(k in _translated() for k in keys):
+    if keys and keys[0] not in _translated():
+        # The word itself untranslated (discovery's compound split may have found halves in
+        # it: "konsertene" as kone + ert): its base form may be a word the lexicon knows.
         base = _degree_base(word.lower(), lang)
         if base:
             keys = [base]
