@@ -225,6 +225,12 @@ def test_a_claim_called_false_is_negated_but_a_false_alarm_is_not():
     ]:
         assert features(denial, language).negated, denial
         assert negation_differs(claim, features(denial, language))
+    for denial, language in [
+        ("The claim that anglers kept 110,000 wild salmon in 2023 is wrong, the council said.", "en"),
+        ("Påstanden om at fiskerne beholdt 110 000 villaks i 2023, er feil.", "nb"),
+    ]:
+        assert features(denial, language).negated, denial
+    assert not features("It is wrong to say the river was empty in 2023.", "en").negated
     assert not features("The fire service answered 300 false alarms in 2023.", "en").negated
     assert not features("Det var en feil i systemet i 2023.", "nb").negated
 
@@ -242,3 +248,19 @@ def test_an_english_phrase_in_the_plural_is_the_phrase_and_tar_is_take():
     # A plural whose stem the lexicon lacks reads as its lemma, though discovery split it into
     # halves ("konsertene" as kone + ert).
     assert "concert" in features("Konsertene var utsolgt.", "nb").tokens
+
+
+def test_a_clause_boundary_is_that_in_english_and_at_in_norwegian_and_a_tail_keeps_its_country():
+    """Session 21: "at least" is no clause boundary in English, and a tail after a comma whose
+    head names another country ("Sweden's largest lake, Vänern, has …") is not the claim."""
+    claim = "Mjøsa er Norges største innsjø, med et areal på om lag 365 kvadratkilometer."
+    index = ClaimIndex([LiveClaim(1, claim, "nb")])
+    sweden = "Sweden's largest lake, Vänern, has an area of about 365 square kilometres."
+    own = "Norway's largest lake, Mjøsa, has an area of about 365 square kilometres."
+    [(sweden_score, *_rest)] = index.passages(sweden, "en", floor=0.0).values()
+    [(own_score, *_rest)] = index.passages(own, "en", floor=0.0).values()
+    assert sweden_score < own_score * 0.8
+    skiing = ClaimIndex([LiveClaim(1, "Andelen nordmenn som går langrenn minst én gang i året, har falt.", "nb")])
+    text = "The share of Swedes who ski at least once a year has fallen from 62 to 49 percent."
+    starts = {passage[1] for passage in skiing.passages(text, "en", floor=0.0).values()}
+    assert starts <= {0}

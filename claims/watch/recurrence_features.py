@@ -370,6 +370,7 @@ def features(text: str, language: str | None) -> Features:
         bool(lowered & NEGATIONS)
         or any(w.endswith("n't") for w in lowered)
         or any(a in REFUTING and b in REFUTED_CLAUSE for a, b in itertools.pairwise(ordered))
+        or _called_false(ordered)
     )
     up, down, above, below = _directions(ordered)
     superlative, turned = _superlatives(ordered, lang)
@@ -497,6 +498,18 @@ def names_differ(claim: Features, window: Features) -> bool:
         return False
     missing = any(not _has_name(name, window.tokens) for name in claim.names)
     return missing and any(not _has_name(name, claim.tokens) for name in window.names)
+
+
+_BE = frozenset({"is", "are", "was", "were", "er", "var"})
+
+
+def _called_false(ordered: list[str]) -> bool:
+    """A statement said to be false after it ("…, is false", "The claim that … is wrong, the
+    university said", "Påstanden om at …, er feil"), not "it is wrong to …"."""
+    for i in range(len(ordered) - 1):
+        if ordered[i] in _BE and ordered[i + 1] in REFUTING and ordered[i + 2 : i + 3] not in (["to"], ["å"]):
+            return True
+    return False
 
 
 def negation_differs(claim: Features, window: Features) -> bool:

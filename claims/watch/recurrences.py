@@ -30,6 +30,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from claims.discovery import lexicon as lx
+from claims.discovery import text as tx
 from claims.watch.quantities import AGO, compared_quantities, quantities_missing
 from claims.watch.quantities import kinds as _kinds
 from claims.watch.recurrence_features import (
@@ -114,6 +115,11 @@ def _other_countries() -> frozenset[str]:
     return OTHER_COUNTRIES | frozenset(lx.alias_term(key) for key in lx.country_keys())
 
 
+def _elsewhere(claim: Features, rest: Features) -> bool:
+    """The rest of a sentence names a country the claim does not name."""
+    return not (rest.tokens & _other_countries()) <= claim.tokens
+
+
 def _names_a_country(tokens: frozenset[str]) -> bool:
     return HOME_KEY in tokens or not tokens.isdisjoint(_other_countries())
 
@@ -180,6 +186,7 @@ _CLAUSE = re.compile(r",\s+|\s+[–—]\s+|[;:]\s+|\s+(?:that|at)\s+")
 _WORDS = re.compile(r"\w+")
 CLAUSE_WORDS = 4  # a head or tail shorter than this is not a window of its own
 _FRAMING = frozenset({"that", "at"})  # what comes before reports the clause after
+_FRAMED_BY = {"en": "that", "nb": "at"}
 
 
 def _unattributed(sentence: str) -> str:
@@ -362,8 +369,14 @@ class ClaimIndex:
             return []
         text = _unattributed(sentence.text)
         parts = []
+        # "at" frames a clause in Norwegian ("viser at …") and "that" in English; the other
+        # language's word is no boundary ("at least once a year", a "that" in a quote).
+        lang = tx.base_language(language) if language else ""
+        foreign = _FRAMING - {_FRAMED_BY[lang]} if lang in _FRAMED_BY else frozenset()
         for boundary in _CLAUSE.finditer(text):
             head, tail = text[: boundary.start()], text[boundary.end() :]
+            if boundary.group().strip().lower() in foreign:
+                continue
             if len(_WORDS.findall(head)) >= CLAUSE_WORDS and len(_WORDS.findall(tail)) >= CLAUSE_WORDS:
                 framed = boundary.group().strip() in _FRAMING
                 parts.append((boundary.start(), boundary.end(), head, tail, framed))
@@ -382,6 +395,10 @@ class ClaimIndex:
                 fitting = [
                     c for c in tail_fits if not (head_feats.negated and negation_differs(self.features[c], head_feats))
                 ]
+            else:
+                # A tail after a comma whose head names a country the claim does not ("Sweden's
+                # largest lake, Vänern, has an area of …") speaks of that country.
+                fitting = [c for c in fitting if not _elsewhere(self.features[c], head_feats)]
             windows.append((sentence.start + resume, sentence.start + len(text), tail_feats, fitting))
         return windows
 
