@@ -240,3 +240,17 @@ def test_last_year_against_a_dated_figure_is_another_year_unless_the_date_can_be
     last_year = dt.date.today().year - 1
     assert not conflicts(f"Almost 1,900 moose were killed in collisions in Norway in {last_year}.")
     assert not conflicts("Almost 1,900 moose were killed in collisions in Norway last year.")
+
+
+def test_a_change_since_a_year_against_one_over_a_span_compares_where_the_span_reaches_back_to():
+    """Session 21: read as of a fixed year, "since 1999" is not "the last five years", and "the
+    past decade" can be "since 2015"; a side that dates itself ("ten years ago") is left alone."""
+    from claims.watch.quantities import reference_year
+
+    with reference_year(2026):
+        assert _compare("Farms have halved since 1999.", "en", "Farms have halved over the last five years.", "en")[0]
+        assert _compare("Antallet gårdsbruk er halvert siden 1999.", "nb", "halvert bare de siste fem årene", "nb")[0]
+        assert not _compare("Cruise calls have doubled over the past decade.", "en", "doubled since 2015", "en")[0]
+        assert not _compare("Calls have doubled since 2015.", "en", "Calls doubled over the past ten years.", "en")[0]
+    with reference_year(2040):
+        assert _compare("Calls have doubled since 2015.", "en", "Calls doubled over the past ten years.", "en")[0]

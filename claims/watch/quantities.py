@@ -23,8 +23,11 @@ Pure: no I/O.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
+from collections.abc import Iterator
+from contextvars import ContextVar
 from functools import lru_cache
 
 from claims.discovery import numbers
@@ -436,9 +439,9 @@ def compared_quantities(
     claim_figures, window_figures = claim_kinds["figure"], window_kinds["figure"]
     if claim_figures & window_figures and claim_figures - window_figures and window_figures - claim_figures:
         pairs.append((claim_figures - window_figures, window_figures - claim_figures))
-    dated = _dated_relative(claim_kinds, window_kinds)
-    if dated:
-        pairs.append(dated)
+    for dated in (_dated_relative(claim_kinds, window_kinds), _span_against_year(claim_kinds, window_kinds)):
+        if dated:
+            pairs.append(dated)
     for one, other in ((claim_kinds, window_kinds), (window_kinds, claim_kinds)):
         if one["factor"] and not other["factor"] and other["share"] and not one["share"]:
             as_share = _factor_shares(one["factor"])
@@ -461,6 +464,26 @@ def compared_quantities(
 
 
 _COUNTED = ("share", "factor", "duration", "figure")  # the kinds that count something (not a year)
+# The year "last year" and "the past five years" are read from: today's, unless a caller
+# fixes it (the labelled benchmark, written in 2026, reads them as of then, so that its figures
+# do not drift as the years pass).
+_REFERENCE_YEAR: ContextVar[int | None] = ContextVar("reference_year", default=None)
+
+
+def this_year() -> int:
+    return _REFERENCE_YEAR.get() or dt.date.today().year
+
+
+@contextlib.contextmanager
+def reference_year(year: int) -> Iterator[None]:
+    """Read relative years and spans as of `year` within the block."""
+    token = _REFERENCE_YEAR.set(year)
+    try:
+        yield
+    finally:
+        _REFERENCE_YEAR.reset(token)
+
+
 RELATIVE_SLACK = 3  # years either side of the year a claim's "last year" means, read from today
 
 
@@ -475,10 +498,33 @@ def _dated_relative(
     window_years = window_kinds["year"] - claim_kinds["year"] - {AGO}
     if not (claim_kinds["relative"] and window_years and not window_kinds["relative"]):
         return None
-    now = dt.date.today().year
+    now = this_year()
     meant = {now + int(relative[1:]) for relative in claim_kinds["relative"]}
     years = frozenset(str(y) for m in meant for y in range(m - RELATIVE_SLACK, m + RELATIVE_SLACK + 1))
     return years, window_years
+
+
+YEAR_DAYS = 365.25
+
+
+def _span_against_year(
+    claim_kinds: dict[str, frozenset[str]], window_kinds: dict[str, frozenset[str]]
+) -> tuple[frozenset[str], frozenset[str]] | None:
+    """A change since a year against one over a span of years that names none ("halvert siden
+    1999" and "halvert bare de siste fem årene"; "over the past decade" and "since 2015"): the
+    years the span can reach back to, read from today with RELATIVE_SLACK years either side,
+    against the year. A side that dates itself too ("ten years ago", a year) is compared as
+    years are."""
+    for one, other in ((claim_kinds, window_kinds), (window_kinds, claim_kinds)):
+        years = one["year"] - {AGO}
+        spans = [float(d[1:]) for d in other["duration"] if float(d[1:]) >= 300]
+        if not (years and spans) or one["duration"] or other["year"] or one["relative"] or other["relative"]:
+            continue
+        now = this_year()
+        starts = {now - round(days / YEAR_DAYS) for days in spans}
+        reach = frozenset(str(y) for s in starts for y in range(s - RELATIVE_SLACK, s + RELATIVE_SLACK + 1))
+        return (years, reach) if one is claim_kinds else (reach, years)
+    return None
 
 
 def _factor_shares(factors: frozenset[str]) -> frozenset[str]:

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 
 from claims.discovery import lexicon as lx
 from claims.discovery import text as tx
-from claims.watch.quantities import AGO, compared_quantities, quantities_missing
+from claims.watch.quantities import AGO, compared_quantities, quantities_missing, this_year
 from claims.watch.quantities import kinds as _kinds
 from claims.watch.recurrence_features import (
     Features,
@@ -82,9 +82,15 @@ _BOUNDARY = re.compile(r"(?<=[.!?…])[\"'»”)]*\s+(?=[\"'«“(]*[A-ZÆØÅÉ
 __all__ = ["ClaimIndex", "Features", "LiveClaim", "Match", "_all_keys", "_word_keys", "features"]
 
 
-@lru_cache(maxsize=65_536)  # a window meets hundreds of claims, and many claims state the same figures
 def _quantity_factor(claim_numbers: frozenset[str], window_numbers: frozenset[str]) -> float:
     """What the quantities of a claim and a window do to the window's score."""
+    return _quantity_factor_in(claim_numbers, window_numbers, this_year())
+
+
+# A window meets hundreds of claims, and many claims state the same figures. The year relative
+# years are read from is part of the key.
+@lru_cache(maxsize=65_536)
+def _quantity_factor_in(claim_numbers: frozenset[str], window_numbers: frozenset[str], _year: int) -> float:
     claim_kinds, window_kinds = _kinds(claim_numbers), _kinds(window_numbers)
     factor = 1.0
     if claim_numbers:
