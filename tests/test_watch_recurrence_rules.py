@@ -264,3 +264,17 @@ def test_a_clause_boundary_is_that_in_english_and_at_in_norwegian_and_a_tail_kee
     text = "The share of Swedes who ski at least once a year has fallen from 62 to 49 percent."
     starts = {passage[1] for passage in skiing.passages(text, "en", floor=0.0).values()}
     assert starts <= {0}
+
+
+def test_a_compound_that_keeps_the_claims_second_half_but_not_its_first_is_a_swapped_word():
+    """Session 21: "Hyttegjester" shares "gjest" with the claim's "hotellgjester", but stands
+    where the claim's "Cruiseturister" is missing: the re-scorer cuts it as the hand score does."""
+    claim = "Cruiseturister bruker bare halvparten så mye penger per dag som hotellgjester i Bergen."
+    index = ClaimIndex([LiveClaim(1, claim, "nb")])
+    model = rescorer.load()
+    text = "Hyttegjester bruker bare halvparten så mye penger per dag som hotellgjester i Bergen."
+    [passage] = index.passages(text, "nb", floor=0.0).values()
+    assert index.swapped(0, passage)
+    assert model.rescore(index, 0, passage) < model.threshold
+    [same] = index.passages(claim, "nb", floor=0.0).values()
+    assert not index.swapped(0, same)

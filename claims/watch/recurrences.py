@@ -121,6 +121,17 @@ def _other_countries() -> frozenset[str]:
     return OTHER_COUNTRIES | frozenset(lx.alias_term(key) for key in lx.country_keys())
 
 
+def _modified(claim: Features, window: Features) -> int:
+    """The window's compounds that share their second half with the claim but not their first
+    ("torskeeksport" against "lakseeksport", "Hyttegjester" against "hotellgjester"): words of
+    the window's own for a swap, though a half of them is the claim's."""
+    return sum(
+        1
+        for group, first, second in window.halves
+        if not second.isdisjoint(claim.tokens) and first.isdisjoint(claim.tokens) and not group & claim.tokens - second
+    )
+
+
 def _elsewhere(claim: Features, rest: Features) -> bool:
     """The rest of a sentence names a country the claim does not name."""
     return not (rest.tokens & _other_countries()) <= claim.tokens
@@ -335,7 +346,7 @@ class ClaimIndex:
             others = [w for g, w in words if g.isdisjoint(feats.tokens)]
             extra = sum(others)
             score *= (1 - extra / total) ** EXTRA_ALPHA if total else 1.0
-            if feats.language == window.language and self._swaps(claim, len(others), tokens):
+            if feats.language == window.language and self._swaps(claim, len(others) + _modified(feats, window), tokens):
                 score *= SWAP
         if negation_differs(feats, window):
             score *= NEGATION_MISMATCH
@@ -408,6 +419,16 @@ class ClaimIndex:
             windows.append((sentence.start + resume, sentence.start + len(text), tail_feats, fitting))
         return windows
 
+    def swapped(self, claim: int, passage: Passage) -> bool:
+        """The passage is the claim with a word or two of its own in place of the claim's, in
+        the claim's language (what `score` cuts by SWAP)."""
+        feats, window = self.features[claim], passage[3]
+        if feats.language != window.language:
+            return False
+        words, _total = passage[4] or self.window_weights(window)
+        others = sum(1 for g, _w in words if g.isdisjoint(feats.tokens)) + _modified(feats, window)
+        return self._swaps(claim, others, window.tokens)
+
     def _swapped(self, claim: int, sentence: Features) -> bool:
         """The sentence alone is the claim with a word or two of its own in place of the
         claim's ("Criminal cases …" for "Civil cases …"): a near miss, which the sentence
@@ -415,7 +436,8 @@ class ClaimIndex:
         feats = self.features[claim]
         if feats.language != sentence.language:
             return False
-        return self._swaps(claim, sum(1 for group in sentence.words if group.isdisjoint(feats.tokens)), sentence.tokens)
+        others = sum(1 for group in sentence.words if group.isdisjoint(feats.tokens)) + _modified(feats, sentence)
+        return self._swaps(claim, others, sentence.tokens)
 
     def _swaps(self, claim: int, others: int, tokens: frozenset[str]) -> bool:
         """One or two words of a window's own (`others` of them) stand where one or two of the

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from claims.watch.quantities import compared_quantities, quantities_missing
 from claims.watch.quantities import kinds as _kinds
 from claims.watch.recurrence_features import Features, names_differ, negation_differs, opposite_directions
-from claims.watch.recurrences import DIRECTION_MISMATCH, NAME_MISMATCH, NEGATION_MISMATCH
+from claims.watch.recurrences import DIRECTION_MISMATCH, NAME_MISMATCH, NEGATION_MISMATCH, SWAP
 
 if TYPE_CHECKING:
     from claims.watch.recurrences import ClaimIndex, Match, Passage
@@ -122,6 +122,11 @@ class Rescorer:
         for feature, cut in CUTS:
             if values[feature]:
                 probability *= cut
+        # A word or two of the passage's own in place of the claim's, in the claim's language
+        # ("torskeeksport" for "lakseeksport", "Hyttegjester" for "Cruiseturister"): cut as the
+        # hand score cuts it.
+        if index.swapped(claim, passage):
+            probability *= SWAP
         return probability
 
 
