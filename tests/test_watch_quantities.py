@@ -252,5 +252,15 @@ def test_a_change_since_a_year_against_one_over_a_span_compares_where_the_span_r
         assert _compare("Antallet gårdsbruk er halvert siden 1999.", "nb", "halvert bare de siste fem årene", "nb")[0]
         assert not _compare("Cruise calls have doubled over the past decade.", "en", "doubled since 2015", "en")[0]
         assert not _compare("Calls have doubled since 2015.", "en", "Calls doubled over the past ten years.", "en")[0]
+        # Either side may say "last year" or "next year" for the other's dated figure.
+        assert _compare(
+            "Boligbyggingen falt med 30 prosent fra 2022 til 2023.",
+            "nb",
+            "ventes å falle med 30 prosent neste år",
+            "nb",
+        )[0]
+        assert _compare("Calls have doubled over the past decade.", "en", "Calls have doubled since last year.", "en")[
+            0
+        ]
     with reference_year(2040):
         assert _compare("Calls have doubled since 2015.", "en", "Calls doubled over the past ten years.", "en")[0]

@@ -494,14 +494,17 @@ def _dated_relative(
     mean, read from today with a few years' slack (a fact-check stays live for years, and the
     claim's own date is not known here), against the window's years. "52 drowned in 2008" is
     another year's figure than "52 drowned last year"; "in 2025" may be the same. A year the
-    claim states too is no date of the window's own ("1 900 elger" reads as a year)."""
-    window_years = window_kinds["year"] - claim_kinds["year"] - {AGO}
-    if not (claim_kinds["relative"] and window_years and not window_kinds["relative"]):
-        return None
-    now = this_year()
-    meant = {now + int(relative[1:]) for relative in claim_kinds["relative"]}
-    years = frozenset(str(y) for m in meant for y in range(m - RELATIVE_SLACK, m + RELATIVE_SLACK + 1))
-    return years, window_years
+    claim states too is no date of the window's own ("1 900 elger" reads as a year). Either
+    way round: a window's "neste år" against a claim's "fra 2022 til 2023" too."""
+    for one, other in ((claim_kinds, window_kinds), (window_kinds, claim_kinds)):
+        dated = other["year"] - one["year"] - {AGO}
+        if not (one["relative"] and dated and not other["relative"]):
+            continue
+        now = this_year()
+        meant = {now + int(relative[1:]) for relative in one["relative"]}
+        years = frozenset(str(y) for m in meant for y in range(m - RELATIVE_SLACK, m + RELATIVE_SLACK + 1))
+        return (years, dated) if one is claim_kinds else (dated, years)
+    return None
 
 
 YEAR_DAYS = 365.25
@@ -515,12 +518,12 @@ def _span_against_year(
     years the span can reach back to, read from today with RELATIVE_SLACK years either side,
     against the year. A side that dates itself too ("ten years ago", a year) is compared as
     years are."""
+    now = this_year()
     for one, other in ((claim_kinds, window_kinds), (window_kinds, claim_kinds)):
-        years = one["year"] - {AGO}
+        years = (one["year"] - {AGO}) | {str(now + int(r[1:])) for r in one["relative"]}
         spans = [float(d[1:]) for d in other["duration"] if float(d[1:]) >= 300]
-        if not (years and spans) or one["duration"] or other["year"] or one["relative"] or other["relative"]:
+        if not (years and spans) or one["duration"] or other["year"] or other["relative"]:
             continue
-        now = this_year()
         starts = {now - round(days / YEAR_DAYS) for days in spans}
         reach = frozenset(str(y) for s in starts for y in range(s - RELATIVE_SLACK, s + RELATIVE_SLACK + 1))
         return (years, reach) if one is claim_kinds else (reach, years)
