@@ -191,6 +191,8 @@ def test_a_short_nouns_plural_and_a_hedge_read_as_their_words():
     assert {"bridg", "road"} <= norwegian.tokens and {"bridg", "road"} <= english.tokens
     for stray in ("storag", "make", "must", "within", "in"):
         assert stray not in norwegian.tokens and stray not in english.tokens
+    # A three-letter half the written lexicon has ("elg" in "Elgbestanden") counts too.
+    assert {"moos", "popul"} <= features("Elgbestanden i Norge er halvert siden 2000.", "nb").tokens
     # A compound's halves the shared lexicon translates: "bilferjer" is car ferries.
     assert {"car", "ferri"} <= features("Mer enn 80 bilferjer går på batteri.", "nb").tokens
     assert {"car", "ferri"} <= features("More than 80 car ferries run on batteries.", "en").tokens
@@ -231,6 +233,10 @@ def test_a_claim_called_false_is_negated_but_a_false_alarm_is_not():
     ]:
         assert features(denial, language).negated, denial
     assert not features("It is wrong to say the river was empty in 2023.", "en").negated
+    # "fail to" is "do not"; a negated statement called false says the reverse of the negation.
+    assert features("One in five tunnels fails to meet the rules.", "en").negated
+    assert not features("It is untrue that one in five tunnels fail to meet the rules.", "en").negated
+    assert not features("The bank failed in 2008.", "en").negated
     assert not features("The fire service answered 300 false alarms in 2023.", "en").negated
     assert not features("Det var en feil i systemet i 2023.", "nb").negated
 
