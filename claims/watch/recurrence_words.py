@@ -24,6 +24,9 @@ LEXICON: dict[str, tuple[str, ...]] = {
         "increased",
         "doubled",
         "doblet",
+        "climbed",
+        "jumped",
+        "soared",
     ),
     "decrease": (
         "nedgang",
@@ -51,7 +54,7 @@ LEXICON: dict[str, tuple[str, ...]] = {
     "job": ("jobb", "jobber", "arbeidsplass", "arbeidsplasser", "jobs"),
     "school": ("skole", "skolen", "skoler", "schools"),
     "hospital": ("sykehus", "sykehuset", "hospitals"),
-    "doctor": ("lege", "leger", "legene", "doctors"),
+    "doctor": ("lege", "leger", "legene", "doctors", "physician", "physicians"),
     "child": ("barn", "barna", "children", "kids"),
     "elderly": ("eldre", "pensjonister", "pensioners", "older"),
     "pension": ("pensjon", "pensjonen", "pensjoner", "pensions"),
@@ -142,6 +145,16 @@ LEXICON: dict[str, tuple[str, ...]] = {
     "low": ("lav", "lave", "lavere", "lower", "below", "less", "mindre"),
     "krone": ("kroner", "kr", "nok"),
     "fall": ("falle", "faller", "falt", "fallen", "fell"),
+    # session 21: common news words whose synonyms the lexicon keeps apart
+    "company": ("selskap", "selskaper", "bedrift", "bedrifter", "firma", "firm", "firms", "companies"),
+    "buy": ("kjøpe", "kjøper", "kjøpte", "kjøpt", "purchase", "purchased", "purchases", "bought", "buys"),
+    "employee": ("ansatt", "ansatte", "employees", "staff"),
+    "visit": ("besøk", "besøket", "besøkende", "visits", "visitors", "visitor", "visited", "besøkte"),
+    "fine": ("bot", "bøter", "gebyr", "gebyrer", "fines", "penalty", "penalties"),
+    "ticket": ("billett", "billetter", "billettene", "tickets"),
+    "sport": ("idrett", "idretten", "sports"),
+    "rule": ("regel", "regler", "reglene", "rules"),
+    "accident": ("ulykke", "ulykker", "ulykkene", "accidents", "crash", "crashes"),
 }
 # Words that carry no claim in either language ("stands for", "gets", "is now"); left out of matching.
 EXTRA_STOPWORDS = frozenset(
