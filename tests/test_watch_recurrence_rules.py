@@ -284,3 +284,13 @@ def test_a_compound_that_keeps_the_claims_second_half_but_not_its_first_is_a_swa
     assert model.rescore(index, 0, passage) < model.threshold
     [same] = index.passages(claim, "nb", floor=0.0).values()
     assert not index.swapped(0, same)
+
+
+def test_a_quotes_we_is_the_body_its_attribution_names():
+    """Session 21: "– Vi tok imot …, sa direktøren i Kristiansand Dyrepark" says it of the park."""
+    from claims.watch.recurrences import _said
+
+    quote = "– Vi tok imot 1,1 millioner gjester i 2023, sa direktøren i Kristiansand Dyrepark."
+    assert "kristiansand" in _said(quote, "nb").tokens
+    other = "– Tallet var 1,1 millioner gjester i 2023, sa direktøren i Kristiansand Dyrepark."
+    assert "kristiansand" not in _said(other, "nb").tokens
