@@ -410,7 +410,7 @@ def test_quality_on_the_labelled_set_does_not_fall_below_its_floor():
     from bench import recurrences as bench
 
     figures = bench.evaluate()
-    assert figures["claims"] >= 252 and figures["articles"] >= 3300
+    assert figures["claims"] >= 264 and figures["articles"] >= 3468
     assert figures["languages"] == ["en", "nb"]
     # Production is the learned re-scorer (claims/watch/rescorer.py) at its own threshold
     # (weights of session 15, fitted on dev only). Measured (bench/results/recurrences.md,
@@ -445,7 +445,10 @@ def test_quality_on_the_labelled_set_does_not_fall_below_its_floor():
     # session 20 and read once at its end: 0.83 / 0.63 (0.69 / 0.60 with session 19's code).
     # Session 21: fresh16, written blind at the end of session 20, read once at the start with
     # session 20's code: 0.84 / 0.70; then worn: denials ("It is false that", "Det er feil at"),
-    # shares against counts, organisation names and words it lacked: 0.95 / 0.88.
+    # shares against counts, organisation names and words it lacked: 0.95 / 0.88. After the
+    # session's changes (clause boundaries per language, spans against years, swaps, synonyms, a
+    # quote's "we"): fresh17, written blind at the start of session 21 and read once at its end:
+    # 0.88 / 0.70 (0.83 / 0.67 with session 20's code).
     # The goal (0.9 / 0.8) is not reached on the batches written after the weights.
     model = figures["model"]
     assert model["dev"]["precision"] >= 0.95 and model["dev"]["recall"] >= 0.78
@@ -459,13 +462,14 @@ def test_quality_on_the_labelled_set_does_not_fall_below_its_floor():
     assert model["fresh7"]["precision"] >= 0.63 and model["fresh7"]["recall"] >= 0.55
     assert model["fresh8"]["precision"] >= 0.65 and model["fresh8"]["recall"] >= 0.49
     assert model["fresh9"]["precision"] >= 0.76 and model["fresh9"]["recall"] >= 0.6
-    assert model["fresh10"]["precision"] >= 0.73 and model["fresh10"]["recall"] >= 0.42  # fresh16 in the index
+    assert model["fresh10"]["precision"] >= 0.73 and model["fresh10"]["recall"] >= 0.5
     assert model["fresh11"]["precision"] >= 0.82 and model["fresh11"]["recall"] >= 0.4
     assert model["fresh12"]["precision"] >= 0.7 and model["fresh12"]["recall"] >= 0.52
     assert model["fresh13"]["precision"] >= 0.72 and model["fresh13"]["recall"] >= 0.45
     assert model["fresh14"]["precision"] >= 0.9 and model["fresh14"]["recall"] >= 0.63
     assert model["fresh15"]["precision"] >= 0.78 and model["fresh15"]["recall"] >= 0.58
     assert model["fresh16"]["precision"] >= 0.88 and model["fresh16"]["recall"] >= 0.8
+    assert model["fresh17"]["precision"] >= 0.82 and model["fresh17"]["recall"] >= 0.65
     # The hand score it re-scores (its strongest feature, and what finds the candidates):
     # session 4's figures at its own dev threshold.
     assert figures["dev"]["precision"] >= 0.95 and figures["dev"]["recall"] >= 0.73
@@ -486,6 +490,7 @@ def test_quality_on_the_labelled_set_does_not_fall_below_its_floor():
     assert figures["fresh14"]["precision"] >= 0.9 and figures["fresh14"]["recall"] >= 0.43
     assert figures["fresh15"]["precision"] >= 0.75 and figures["fresh15"]["recall"] >= 0.43
     assert figures["fresh16"]["precision"] >= 0.9 and figures["fresh16"]["recall"] >= 0.55
+    assert figures["fresh17"]["precision"] >= 0.85 and figures["fresh17"]["recall"] >= 0.55
 
 
 def test_the_desks_own_country_said_without_its_name_is_norway():
