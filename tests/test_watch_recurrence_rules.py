@@ -237,6 +237,11 @@ def test_a_claim_called_false_is_negated_but_a_false_alarm_is_not():
     assert features("One in five tunnels fails to meet the rules.", "en").negated
     assert not features("It is untrue that one in five tunnels fail to meet the rules.", "en").negated
     assert not features("The bank failed in 2008.", "en").negated
+    # A denial frame's own "ikke" is no negation of the clause it denies.
+    negated_claim = "Nesten hver tredje lekeplass i Bergen har utstyr som ikke oppfyller kravene."
+    denied = "Det er ikke sant at nesten hver tredje lekeplass i Bergen har utstyr som ikke oppfyller kravene."
+    assert features(negated_claim, "nb").negated and not features(denied, "nb").negated
+    assert features("Det er ikke sant at hver tredje lekeplass i Bergen er utrygg.", "nb").negated
     assert not features("The fire service answered 300 false alarms in 2023.", "en").negated
     assert not features("Det var en feil i systemet i 2023.", "nb").negated
 
@@ -294,3 +299,14 @@ def test_a_quotes_we_is_the_body_its_attribution_names():
     assert "kristiansand" in _said(quote, "nb").tokens
     other = "– Tallet var 1,1 millioner gjester i 2023, sa direktøren i Kristiansand Dyrepark."
     assert "kristiansand" not in _said(other, "nb").tokens
+
+
+def test_a_norwegian_town_is_a_name_first_in_a_sentence_too():
+    """Session 21: "Tromsø kommune skal bruke …" is not Trondheim's claim (lexicon_data/places.tsv)."""
+    from claims.watch.recurrence_features import names_differ
+
+    claim = features("Trondheim municipality will spend 40 million kroner upgrading its playgrounds.", "en")
+    tromso = features("Tromsø kommune skal bruke 40 millioner kroner på å ruste opp lekeplassene.", "nb")
+    trondheim = features("Trondheim kommune skal bruke 40 millioner kroner på å ruste opp lekeplassene.", "nb")
+    assert names_differ(claim, tromso)
+    assert not names_differ(claim, trondheim)

@@ -368,17 +368,7 @@ def features(text: str, language: str | None) -> Features:
             names.add(group)
     ordered = [w.lower() for w in _WORD.findall(text)]
     lowered = set(ordered)
-    inner = (
-        bool(lowered & NEGATIONS)
-        or any(w.endswith("n't") for w in lowered)
-        or any(a in _FAIL and b == "to" for a, b in itertools.pairwise(ordered))
-    )
-    # A statement called false denies what it says: a negated one ("It is untrue that 20
-    # percent fail to meet …") says the reverse of the negation.
-    refuted = any(a in REFUTING and b in REFUTED_CLAUSE for a, b in itertools.pairwise(ordered)) or _called_false(
-        ordered
-    )
-    negated = inner != refuted
+    negated = _negated(ordered)
     up, down, above, below = _directions(ordered)
     superlative, turned = _superlatives(ordered, lang)
     return Features(
@@ -510,15 +500,38 @@ def names_differ(claim: Features, window: Features) -> bool:
 _BE = frozenset({"is", "are", "was", "were", "er", "var"})
 # "fail to meet" is "do not meet" (a failed bank is no negation).
 _FAIL = frozenset({"fail", "fails", "failed", "failing"})
+# "not true that", "ikke riktig at": a frame that denies the clause after it
+_DENYING = frozenset({"not", "ikke"})
+_TRUE = frozenset({"true", "correct", "right", "sant", "riktig", "korrekt"})
 
 
-def _called_false(ordered: list[str]) -> bool:
-    """A statement said to be false after it ("…, is false", "The claim that … is wrong, the
-    university said", "Påstanden om at …, er feil"), not "it is wrong to …"."""
-    for i in range(len(ordered) - 1):
-        if ordered[i] in _BE and ordered[i + 1] in REFUTING and ordered[i + 2 : i + 3] not in (["to"], ["å"]):
-            return True
-    return False
+def _negated(ordered: list[str]) -> bool:
+    """Whether lowered words deny what they say. A frame that calls the statement false ("It is
+    false that …", "Det er ikke sant at …", "…, is wrong") denies it, and a negated statement in
+    such a frame ("It is not true that 20 percent fail to meet …") says the reverse of the
+    negation: the frame's own "not" is no negation of the statement's."""
+    framed: set[int] = set()
+    for i, word in enumerate(ordered):
+        following = ordered[i + 1] if i + 1 < len(ordered) else ""
+        after = ordered[i + 2] if i + 2 < len(ordered) else ""
+        # "false that", "…, is wrong" (not "it is wrong to …")
+        two = (word in REFUTING and following in REFUTED_CLAUSE) or (
+            word in _BE and following in REFUTING and after not in {"to", "å"}
+        )
+        # "not true that", "ikke riktig at", "stemmer ikke at"
+        three = (word in _DENYING and following in _TRUE and after in REFUTED_CLAUSE) or (word, following, after) == (
+            "stemmer",
+            "ikke",
+            "at",
+        )
+        if two:
+            framed.update((i, i + 1))
+        elif three:
+            framed.update((i, i + 1, i + 2))
+    inner = any(
+        (word in NEGATIONS or word.endswith("n't")) and i not in framed for i, word in enumerate(ordered)
+    ) or any(a in _FAIL and b == "to" for a, b in itertools.pairwise(ordered))
+    return inner != bool(framed)
 
 
 def negation_differs(claim: Features, window: Features) -> bool:

@@ -418,8 +418,15 @@ class ClaimIndex:
                 # "The report, which also covers the growing …, notes that CLAIM": what the frame
                 # says of other things does not contradict the clause it reports; only a denial
                 # of it does ("It is not true that CLAIM").
+                # A denial frames a negated claim's clause too ("Det er ikke sant at … ikke
+                # oppfyller …"): the clause agrees with the claim, and the frame denies it.
                 fitting = [
-                    c for c in tail_fits if not (head_feats.negated and negation_differs(self.features[c], head_feats))
+                    c
+                    for c in tail_fits
+                    if not (
+                        head_feats.negated
+                        and (negation_differs(self.features[c], head_feats) or self.features[c].negated)
+                    )
                 ]
             else:
                 # A tail after a comma whose head names a country the claim does not ("Sweden's
