@@ -502,9 +502,14 @@ def _dated_relative(
             continue
         now = this_year()
         meant = {now + int(relative[1:]) for relative in one["relative"]}
-        years = frozenset(str(y) for m in meant for y in range(m - RELATIVE_SLACK, m + RELATIVE_SLACK + 1))
+        years = _with_slack(meant)
         return (years, dated) if one is claim_kinds else (dated, years)
     return None
+
+
+def _with_slack(years: set[int]) -> frozenset[str]:
+    """The years RELATIVE_SLACK either side of each of `years`, as quantities."""
+    return frozenset(str(y) for year in years for y in range(year - RELATIVE_SLACK, year + RELATIVE_SLACK + 1))
 
 
 YEAR_DAYS = 365.25
@@ -525,7 +530,7 @@ def _span_against_year(
         if not (years and spans) or one["duration"] or other["year"] or other["relative"]:
             continue
         starts = {now - round(days / YEAR_DAYS) for days in spans}
-        reach = frozenset(str(y) for s in starts for y in range(s - RELATIVE_SLACK, s + RELATIVE_SLACK + 1))
+        reach = _with_slack(starts)
         return (years, reach) if one is claim_kinds else (reach, years)
     return None
 

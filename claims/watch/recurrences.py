@@ -355,7 +355,7 @@ class ClaimIndex:
             others = [w for g, w in words if g.isdisjoint(feats.tokens)]
             extra = sum(others)
             score *= (1 - extra / total) ** EXTRA_ALPHA if total else 1.0
-            if feats.language == window.language and self._swaps(claim, len(others) + _modified(feats, window), tokens):
+            if feats.language == window.language and self._swaps(claim, window, len(others)):
                 score *= SWAP
         if negation_differs(feats, window):
             score *= NEGATION_MISMATCH
@@ -442,8 +442,7 @@ class ClaimIndex:
         if feats.language != window.language:
             return False
         words, _total = passage[4] or self.window_weights(window)
-        others = sum(1 for g, _w in words if g.isdisjoint(feats.tokens)) + _modified(feats, window)
-        return self._swaps(claim, others, window.tokens)
+        return self._swaps(claim, window, sum(1 for g, _w in words if g.isdisjoint(feats.tokens)))
 
     def _swapped(self, claim: int, sentence: Features) -> bool:
         """The sentence alone is the claim with a word or two of its own in place of the
@@ -452,15 +451,16 @@ class ClaimIndex:
         feats = self.features[claim]
         if feats.language != sentence.language:
             return False
-        others = sum(1 for group in sentence.words if group.isdisjoint(feats.tokens)) + _modified(feats, sentence)
-        return self._swaps(claim, others, sentence.tokens)
+        return self._swaps(claim, sentence, sum(1 for group in sentence.words if group.isdisjoint(feats.tokens)))
 
-    def _swaps(self, claim: int, others: int, tokens: frozenset[str]) -> bool:
-        """One or two words of a window's own (`others` of them) stand where one or two of the
-        claim's are missing from its `tokens`."""
+    def _swaps(self, claim: int, window: Features, others: int) -> bool:
+        """One or two words of a window's own (`others` of them, plus its compounds that keep
+        only the claim's second half: `_modified`) stand where one or two of the claim's are
+        missing from it."""
+        others += _modified(self.features[claim], window)
         if not 1 <= others <= SWAP_WORDS:
             return False
-        missing = sum(1 for group, _w in self.groups[claim] if group.isdisjoint(tokens))
+        missing = sum(1 for group, _w in self.groups[claim] if group.isdisjoint(window.tokens))
         return 1 <= missing <= SWAP_WORDS
 
     def _shared(self, window: Features) -> np.ndarray | None:
