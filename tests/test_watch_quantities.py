@@ -264,3 +264,31 @@ def test_a_change_since_a_year_against_one_over_a_span_compares_where_the_span_r
         ]
     with reference_year(2040):
         assert _compare("Calls have doubled since 2015.", "en", "Calls doubled over the past ten years.", "en")[0]
+
+
+def test_a_count_that_would_read_as_a_year_is_a_count():
+    """Session 22: "About 2,000 people" stated the year 2000, so "200 people" did not conflict
+    with it. A figure in digit groups, in words, or after a hedge or a bound is a count."""
+    from claims.watch.recurrence_features import features
+
+    assert quantities("About 2,000 people came in March 2025.", "en") == {"N2000", "2025"}
+    assert quantities("Omtrent 2 000 mennesker kom i 2000.", "nb") == {"N2000", "2000"}
+    assert quantities("rundt 2000 personer", "nb") == quantities("more than 2000 members", "en") == {"N2000"}
+    assert quantities("earlier than 2000", "en") == quantities("in 2000", "en") == {"2000"}
+    assert features("under to tusen av øyene", "nb").numbers == {"N2000"}
+    assert _compare("About 2,000 people visited.", "en", "Omtrent 200 mennesker besøkte.", "nb")[0]
+    assert not _compare("About 2,000 people visited.", "en", "Rundt 2000 personer besøkte.", "nb")[0]
+
+
+def test_a_hedge_on_a_figure_is_not_a_word_of_the_claim():
+    from claims.watch.recurrence_features import features
+
+    assert features("roughly nine kilos", "en").tokens == features("nine kilos", "en").tokens
+    assert features("omtrent ni kilo", "nb").tokens == features("ni kilo", "nb").tokens
+
+
+def test_a_hyphenated_english_term_meets_its_norwegian_word():
+    from claims.watch.recurrence_features import features
+
+    assert "part_time" in features("Two in three firefighters work part-time.", "en").tokens
+    assert "part_time" in features("To av tre jobber deltid.", "nb").tokens

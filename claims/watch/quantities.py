@@ -26,6 +26,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import re
+from collections import Counter
 from collections.abc import Iterator
 from contextvars import ContextVar
 from functools import lru_cache
@@ -184,7 +185,12 @@ def spelled_out(text: str, language: str) -> str:
         if run_end == i:
             i += 1
             continue
-        out += [text[cut : words[i].start()], _fmt(value)]
+        # A count in words that would read as a year ("to tusen") keeps its digit group, so
+        # that `quantities` reads it as the count it is.
+        written = _fmt(value)
+        if _is_year(written):
+            written = f"{written[0]}\u202f{written[1:]}"
+        out += [text[cut : words[i].start()], written]
         cut = words[run_end - 1].end()
         i = run_end
     if not out:
@@ -273,6 +279,9 @@ _NONE: frozenset[str] = frozenset()  # shared: most sentences state no quantity
 def quantities(text: str, language: str) -> frozenset[str]:
     """The quantities a text states: digits ("2021", "10"), shares ("P20") and factors ("x2")."""
     words = [w.replace(",", ".") for w in _TOKEN.findall(numbers.normalize(text).lower())]
+    # A figure written in digit groups ("2,000 people", "2 000 medlemmer") or with a scale
+    # ("two thousand") is a count, never a year, though normalised it reads "2000".
+    grouped = Counter(float(_SEPARATOR.sub("", g)) for g in _GROUPED.findall(text)) if _GROUP_HINT.search(text) else None
     found: set[str] = set()
     used: set[int] = set()
     for i, word in enumerate(words):
@@ -382,15 +391,47 @@ def quantities(text: str, language: str) -> frozenset[str]:
             found.add("x" + _fmt(count))
             used.add(i)
         elif count is not None and following in _SCALES:
-            found.add(_fmt(count * _SCALES[following]))
+            found.add(_counted(count * _SCALES[following]))
             used.add(i)
     for i, word in enumerate(words):
         if i in used:
             continue
         count = _count(word, language)
         if count is not None:
-            found.add(_fmt(count))
+            if grouped and grouped[count]:
+                grouped[count] -= 1  # "2 000 people in 2000": one count and one year
+                found.add(_counted(count))
+            elif _hedged(words, i):
+                found.add(_counted(count))  # "rundt 2000 personer", "more than 2000 members"
+            else:
+                found.add(_fmt(count))
     return frozenset(found) if found else _NONE
+
+
+_GROUP_HINT = re.compile(r"\d[ .,\u00a0\u202f]\d{3}")
+_GROUPED = re.compile(r"(?<![\d.,])\d{1,3}(?:[ .,\u00a0\u202f]\d{3})+(?![\d]|[.,]\d)")
+_SEPARATOR = re.compile(r"[ .,\u00a0\u202f]")
+COUNT_MARK = "N"  # a count that would read as a year: "N2000" is 2,000 of something
+
+
+# Words that hedge or bound a count ("about 2000", "nesten 2000"); "more than 2000" as well,
+# where "earlier than 2000" is a year.
+_HEDGED = frozenset(
+    {"about", "around", "roughly", "approximately", "some", "nearly", "almost", "over", "under", "omtrent", "rundt",
+     "cirka", "ca", "nesten", "nærmere", "drøyt", "snaut", "knapt", "opptil", "omkring", "anslagsvis"}
+)  # fmt: skip
+_COMPARED = frozenset({"more", "fewer", "less", "flere", "færre", "mindre", "mer"})
+
+
+def _hedged(words: list[str], i: int) -> bool:
+    before = words[i - 1] if i else ""
+    return before in _HEDGED or (before in {"than", "enn"} and i > 1 and words[i - 2] in _COMPARED)
+
+
+def _counted(number: float) -> str:
+    """A count as a quantity: marked when it would otherwise read as a year."""
+    figure = _fmt(number)
+    return COUNT_MARK + figure if _is_year(figure) else figure
 
 
 _OUT_OF_EVERY = {"every", "each"}

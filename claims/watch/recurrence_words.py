@@ -161,6 +161,8 @@ EXTRA_STOPWORDS = frozenset(
     {"står", "stå", "sto", "gjør", "gjøre", "gjorde", "får", "fikk", "hele", "igjen", "again", "now", "nå",
      "sier", "sa", "said", "says", "ifølge", "according", "hevder", "hevdet", "claims", "claimed", "mener",
      "cent", "per", "some", "rundt", "about", "around", "om", "will", "skal", "vil", "must", "innen", "within",
+     # hedges on a figure: "roughly nine kilos" and "omtrent ni kilo" state the same figure
+     "roughly", "approximately", "circa", "omtrent", "cirka", "ca", "omkring", "anslagsvis",
      # "det finnes", "there are": existence, which any statement of a number implies
      "finnes", "fins", "finst"}
 )  # fmt: skip
