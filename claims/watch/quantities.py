@@ -281,7 +281,9 @@ def quantities(text: str, language: str) -> frozenset[str]:
     words = [w.replace(",", ".") for w in _TOKEN.findall(numbers.normalize(text).lower())]
     # A figure written in digit groups ("2,000 people", "2 000 medlemmer") or with a scale
     # ("two thousand") is a count, never a year, though normalised it reads "2000".
-    grouped = Counter(float(_SEPARATOR.sub("", g)) for g in _GROUPED.findall(text)) if _GROUP_HINT.search(text) else None
+    grouped = None
+    if _GROUP_HINT.search(text):
+        grouped = Counter(float(_SEPARATOR.sub("", g)) for g in _GROUPED.findall(text))
     found: set[str] = set()
     used: set[int] = set()
     for i, word in enumerate(words):
