@@ -487,6 +487,9 @@ if env_str("RECURRENCE_THRESHOLD", ""):
     if not 0.0 < RECURRENCE_THRESHOLD <= 1.0:
         raise ImproperlyConfigured("RECURRENCE_THRESHOLD must be a number between 0 and 1")
 RECURRENCE_LOOKBACK_DAYS = env_int("RECURRENCE_LOOKBACK_DAYS", 30, minimum=0)
+# A worker that consumes the default queue (where articles are analysed) builds the live
+# fact-checks' index as it starts rather than on its first batch (factcheck/celery.py).
+WORKER_WARM_UP = env_bool("WORKER_WARM_UP", True)
 
 # The hour (local time, TIME_ZONE) at which the daily notification digest goes out.
 NOTIFICATION_DIGEST_HOUR = env_int("NOTIFICATION_DIGEST_HOUR", 7, minimum=0)

@@ -511,3 +511,38 @@ def test_the_desks_own_country_said_without_its_name_is_norway():
     named = index.passages("Rundt 700 dømte personer står i kø for å sone i fengsler her i landet.", "nb", floor=0.0)
     unnamed = index.passages("Rundt 700 dømte personer står i kø for å sone i fengsler.", "nb", floor=0.0)
     assert named[0][0] > unnamed[0][0]
+
+
+@pytest.mark.django_db(transaction=True)  # the warm-up closes its connections, as a pool process must
+def test_a_worker_that_analyses_builds_the_live_index_as_it_starts(monkeypatch, settings):
+    """Session 22: the first analysed batch of a fresh worker built the index (about 5 s at
+    10,000 fact-checks). A pool process of a worker consuming the default queue builds it as
+    it starts; one that only fetches, or one told not to, leaves it to the first batch."""
+    from factcheck import celery as celery_app
+
+    monkeypatch.setattr(rec, "_CACHE", {})
+    live("Russia has no plans to invade Ukraine.")
+    queues = celery_app.app.amqp.queues
+    monkeypatch.setattr(type(queues), "consume_from", property(lambda self: {"fetch": object()}))
+    celery_app._warm_up_child()
+    assert rec._CACHE == {}
+    monkeypatch.setattr(type(queues), "consume_from", property(lambda self: {"default": object()}))
+    settings.WORKER_WARM_UP = False
+    celery_app._warm_up_child()
+    assert rec._CACHE == {}
+    settings.WORKER_WARM_UP = True
+    celery_app._warm_up_child()
+    assert len(rec._CACHE["index"].ids) == 1
+    built = rec._CACHE["index"]
+    assert rec.live_index() is built  # the first batch finds it built
+
+
+@pytest.mark.django_db
+def test_a_failed_warm_up_leaves_the_worker_to_start(monkeypatch):
+    from claims.discovery import pipeline
+
+    def broken() -> None:
+        raise RuntimeError("relation claims_claim does not exist")
+
+    monkeypatch.setattr(rec, "live_index", broken)
+    assert pipeline.analysis_warm_up() is False
