@@ -307,14 +307,14 @@ def analysis_warm_up() -> bool:
     takes work, so that its first harvest is not held up. Returns whether it was done: a
     database that is not reachable or not migrated yet is no reason to fail a worker's start
     (the first batch then builds them, as without a warm-up)."""
-    from claims.intake.candidates import score_text
+    from claims.intake import checkworthiness
     from claims.services.recurrences import live_index
     from claims.watch import rescorer
 
     try:
         live_index()
         rescorer.load()
-        score_text("Warming up: 40 percent of the pupils walk to school.", "en")
+        checkworthiness.current_model()
     except Exception:
         logger.warning("warming up the analysis failed; the first batch will build what it needs", exc_info=True)
         return False
