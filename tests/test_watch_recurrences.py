@@ -541,6 +541,8 @@ def test_a_worker_that_analyses_builds_the_live_index_as_it_starts(monkeypatch, 
 def test_a_failed_warm_up_leaves_the_worker_to_start(monkeypatch):
     from claims.discovery import pipeline
 
+    assert pipeline.analysis_warm_up() is True
+
     def broken() -> None:
         raise RuntimeError("relation claims_claim does not exist")
 
