@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
@@ -323,6 +323,15 @@ _HEDGES = frozenset({("om", "lag")})
 
 
 def features(text: str, language: str | None) -> Features:
+    """Everything the comparison reads of a text (`words_of`, then `completed`)."""
+    return completed(words_of(text, language), text)
+
+
+def words_of(text: str, language: str | None) -> Features:
+    """A text's words, names and entities, without what is read from them as they stand in
+    order (quantities, negation, directions, comparisons): enough to tell which claims share
+    enough words with it to be compared at all. Most of an article's sentences share too few
+    with every live claim, and `completed` is left for those that do."""
     lang = tx.base_language(language) if language else tx.guess_language(text)
     text = spelled_out(text, lang)
     keys: set[str] = set()
@@ -366,30 +375,41 @@ def features(text: str, language: str | None) -> Features:
                 entities.append(group)
         elif name:
             names.add(group)
-    ordered = [w.lower() for w in _WORD.findall(text)]
-    lowered = set(ordered)
-    negated = _negated(ordered)
-    up, down, above, below = _directions(ordered)
-    superlative, turned = _superlatives(ordered, lang)
     return Features(
         frozenset(keys),
-        quantities(text, lang),
-        negated,
+        _EMPTY,
+        False,
         lang,
-        up,
-        down,
-        _frozen(names),
-        frozenset(groups),
-        tuple(entities),
-        tuple(halves),
-        above,
-        below,
-        _frozen(sides[0]),
-        _frozen(sides[1]),
-        superlative,
+        names=_frozen(names),
+        words=frozenset(groups),
+        entities=tuple(entities),
+        halves=tuple(halves),
+        before_than=_frozen(sides[0]),
+        after_than=_frozen(sides[1]),
+    )
+
+
+def completed(words: Features, text: str) -> Features:
+    """`words` (`words_of(text, …)`, its tokens perhaps added to) with what is read from the
+    text's words in order: its quantities, negation, directions, bounds and superlatives."""
+    lang = words.language
+    text = spelled_out(text, lang)
+    ordered = [w.lower() for w in _WORD.findall(text)]
+    lowered = set(ordered)
+    up, down, above, below = _directions(ordered)
+    superlative, turned = _superlatives(ordered, lang)
+    return replace(
+        words,
+        numbers=quantities(text, lang),
+        negated=_negated(ordered),
+        up=up,
+        down=down,
+        above=above,
+        below=below,
+        superlative=superlative,
         # "no other", "never": a negation of who or when; "does not" denies the comparison itself,
         # and an exception does not turn it ("than any other except Iceland")
-        turned and not lowered.isdisjoint(_NOBODY) and not lowered & EXCEPTIONS,
+        turned=turned and not lowered.isdisjoint(_NOBODY) and not lowered & EXCEPTIONS,
     )
 
 

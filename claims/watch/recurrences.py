@@ -21,6 +21,7 @@ writes here; `claims.services.recurrences` stores them.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections import defaultdict
@@ -38,10 +39,12 @@ from claims.watch.recurrence_features import (
     _all_keys,
     _join,
     _word_keys,
+    completed,
     features,
     names_differ,
     negation_differs,
     opposite_directions,
+    words_of,
 )
 from claims.watch.recurrence_words import HOME_COUNTRY, OTHER_COUNTRIES
 
@@ -154,25 +157,24 @@ def _abroad(claim: Features, window: Features) -> bool:
 _HOME_KEYS = frozenset({HOME_KEY, HOME_COUNTRY})
 
 
-def _said(text: str, language: str | None) -> Features:
+def _said(text: str, language: str | None, *, complete: bool = True) -> Features:
     """A sentence's features without its attribution. A quote that names no one and nothing
     ("– Vi solgte 9,4 millioner billetter i fjor, sa lederen for …") speaks of the desk's own
     country, as a claim that names none is about it (`_abroad`): it counts as naming Norway.
     Only quotes: an unattributed sentence that names nothing is as often about somewhere the
     article named before (measured: +7 repeats and +9 false alerts; quotes alone +3 and none)."""
     said = _unattributed(text)
-    window = features(said, language)
-    if said == text:
-        return window
-    if _WE.search(said):
-        # "– Vi tok imot 1,1 millioner gjester i 2023, sa direktøren i Kristiansand Dyrepark":
-        # the speaker's "we" is the body the attribution names.
-        speaker = features(text[len(said) :], language)
-        if speaker.names:
-            window = replace(window, tokens=window.tokens | frozenset().union(*speaker.names))
-    if window.names or _names_a_country(window.tokens):
-        return window
-    return replace(window, tokens=window.tokens | _HOME_KEYS)
+    window = words_of(said, language)
+    if said != text:
+        if _WE.search(said):
+            # "– Vi tok imot 1,1 millioner gjester i 2023, sa direktøren i Kristiansand Dyrepark":
+            # the speaker's "we" is the body the attribution names.
+            speaker = words_of(text[len(said) :], language)
+            if speaker.names:
+                window = replace(window, tokens=window.tokens | frozenset().union(*speaker.names))
+        if not (window.names or _names_a_country(window.tokens)):
+            window = replace(window, tokens=window.tokens | _HOME_KEYS)
+    return completed(window, said) if complete else window
 
 
 @dataclass(frozen=True)
@@ -505,16 +507,29 @@ class ClaimIndex:
         if not self.ids or not text:
             return {}
         sentences = sentences_with_offsets(text)
-        feats = [_said(s.text, language) for s in sentences]
+        # A sentence's words first: they tell which claims it (or it and the next) may repeat.
+        # The rest of its features are read only for a sentence that may repeat one (about
+        # one in ten on the harvest bench).
+        said = [_said(s.text, language, complete=False) for s in sentences]
         # Candidate weights once per sentence; a pair of sentences adds its two sentences'.
-        shared = [self._shared(f) for f in feats]
+        shared = [self._shared(f) for f in said]
+        alone = [self._nominated(one) for one in shared]
+        pairs: list[list[int]] = []
+        for one, two in itertools.pairwise(shared):
+            pairs.append(self._nominated(one if two is None else two if one is None else one + two))
+        needed = {i for i, nominated in enumerate(alone) if nominated}
+        needed.update(j for i, nominated in enumerate(pairs) if nominated for j in (i, i + 1))
+        feats = [
+            completed(words, _unattributed(sentence.text)) if i in needed else words
+            for i, (sentence, words) in enumerate(zip(sentences, said, strict=True))
+        ]
         best: dict[int, Passage] = {}
         for i, sentence in enumerate(sentences):
-            windows = [(sentence.start, sentence.end, feats[i], self._nominated(shared[i]))]
-            if i + 1 < len(sentences):
+            if i not in needed:
+                continue  # nothing nominated alone, nor with either neighbour
+            windows = [(sentence.start, sentence.end, feats[i], alone[i])]
+            if i + 1 < len(sentences) and pairs[i]:
                 joined = _join(feats[i], feats[i + 1])
-                one, two = shared[i], shared[i + 1]
-                pair = one if two is None else two if one is None else one + two
                 # Two sentences are one passage only for a claim neither of them contradicts
                 # alone: the pair is there for a claim said across two sentences, not to let
                 # one sentence's figure or subject stand in for the other's ("More than 15
@@ -525,7 +540,7 @@ class ClaimIndex:
                 # other's disagreements (a swapped word) rather than complete the claim.
                 nominated = [
                     c
-                    for c in self._nominated(pair)
+                    for c in pairs[i]
                     if self._completes(c, feats[i], feats[i + 1])
                     and not any(_contradicts(self.features[c], f) or self._swapped(c, f) for f in feats[i : i + 2])
                 ]
