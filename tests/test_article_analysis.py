@@ -96,6 +96,38 @@ def test_similarity_at_least_agrees_with_similarity():
             assert quick == (score if score >= threshold else None)
 
 
+def test_pairs_below_the_word_signal_needed_never_reach_the_threshold():
+    """Session 22: the tracker skips pooled claims whose shared words cannot reach the
+    threshold (`words_needed`), rather than bounding each pair; no pair it skips would match,
+    whatever its claimant, entities or n-grams."""
+    from claims.intake.tracking import TRACK_THRESHOLD, _SharedWords
+
+    texts = [
+        ("Russland har ingen planer om å invadere Ukraina", "nb", 1),
+        ("Russia has no plans to invade Ukraine", "en", 1),
+        ("Russia has no plans to invade Ukraine, Lavrov said in Geneva", "en", 2),
+        ("Russland har samlet 100 000 soldater ved grensen til Ukraina", "nb", 1),
+        ("Ukraine", "en", 1),
+        ("Russia", "en", 2),
+        ("Strømprisen i Sør-Norge var rekordhøy i desember", "nb", None),
+        ("Electricity prices in southern Norway hit a record in December", "en", None),
+    ]
+    features = []
+    for t, lang, claimant in texts:
+        claim = ClaimFactory.build(text=t, claim_reviewed="", language=lang)
+        claim.claimant_id = claimant
+        features.append(duplicates.ClaimFeatures.of(claim))
+    for threshold in (0.3, 0.45, TRACK_THRESHOLD, 0.8):
+        needed = duplicates.words_needed(threshold)
+        sharing = _SharedWords(list(enumerate(features)), [], needed)
+        for probe in features:
+            kept = {position for position, _f, _count in sharing.of(probe)[0]}
+            for position, other in enumerate(features):
+                if position not in kept:
+                    assert duplicates.similarity_at_least(probe, other, threshold) is None
+    assert duplicates.words_needed(TRACK_THRESHOLD) > 0.2  # a lone shared word of ten is not enough
+
+
 def _reference_similarity(a, b) -> float:
     """The duplicate score written out plainly, as it was before the harvest's fast path."""
 

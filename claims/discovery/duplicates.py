@@ -22,6 +22,7 @@ on one side only cuts it less. Numbers and dates are normalised first ("2,5 mill
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
@@ -118,7 +119,7 @@ def similarity_at_least(
     hence the arithmetic inline, in the same order as `similarity` (the same floats).
     `shared`: how many tokens the two have in common, when the caller has counted them.
     """
-    words = _words(a.tokens, b.tokens) if shared is None else _words_of(shared, len(a.tokens), len(b.tokens))
+    words = _words(a.tokens, b.tokens) if shared is None else words_of(shared, len(a.tokens), len(b.tokens))
     entities = _dice(a.entities, b.entities) if a.entities or b.entities else 0.0
     w_ngrams = (
         WEIGHTS["ngrams"] * CROSS_LANGUAGE_NGRAMS
@@ -149,6 +150,18 @@ def needs_a_shared_word(threshold: float) -> bool:
     return min(1.0, best + SAME_CLAIMANT_BONUS) + 1e-9 < threshold
 
 
+def words_needed(threshold: float) -> float:
+    """The least word signal (`words_of`) with which a pair can reach `threshold`: the bound in
+    `similarity_at_least` at its most generous (a full n-gram cosine, entities all shared, the
+    same claimant). A many-to-many comparison may skip pairs below it without computing more."""
+    needed = math.inf
+    for ngrams in (WEIGHTS["ngrams"], WEIGHTS["ngrams"] * CROSS_LANGUAGE_NGRAMS):
+        for entities in (WEIGHTS["entities"], 0.0):
+            total = WEIGHTS["words"] + ngrams + entities
+            needed = min(needed, ((threshold - SAME_CLAIMANT_BONUS) * total - ngrams - entities) / WEIGHTS["words"])
+    return needed
+
+
 def similarity(a: ClaimFeatures, b: ClaimFeatures) -> tuple[float, dict[str, float]]:
     """The 0–1 duplicate score of two claims and the signals behind it."""
     signals = {
@@ -162,10 +175,10 @@ def similarity(a: ClaimFeatures, b: ClaimFeatures) -> tuple[float, dict[str, flo
 
 def _words(a: frozenset[str], b: frozenset[str]) -> float:
     """The word signal: Dice and the shorter claim's share found, mixed (one intersection)."""
-    return _words_of(len(a & b), len(a), len(b))
+    return words_of(len(a & b), len(a), len(b))
 
 
-def _words_of(shared: int, size_a: int, size_b: int) -> float:
+def words_of(shared: int, size_a: int, size_b: int) -> float:
     if not (size_a and size_b):
         return 0.0
     return (1 - OVERLAP_MIX) * (2 * shared / (size_a + size_b)) + OVERLAP_MIX * (shared / min(size_a, size_b))

@@ -209,7 +209,11 @@ def _matches(
     # At the tracking threshold a sentence and a claim sharing no word never match: each
     # sentence is compared with the pooled claims (and reviews) sharing one of its words,
     # in pool order (ties go to the first, as before), not with all ~100.
-    sharing = _SharedWords(pool_features, review_features) if duplicates.needs_a_shared_word(threshold) else None
+    sharing = (
+        _SharedWords(pool_features, review_features, duplicates.words_needed(threshold))
+        if duplicates.needs_a_shared_word(threshold)
+        else None
+    )
     # Without the shared-word rule every sentence meets every pooled claim and review (no
     # count of shared tokens: the comparison intersects them itself).
     everything: tuple[list[tuple[int, Any, int | None]], list[tuple[Any, Any, int | None]]] = (
@@ -240,12 +244,17 @@ def _matches(
 
 
 class _SharedWords:
-    """Which pooled claims and reviews share a word with a sentence, in pool order."""
+    """Which pooled claims and reviews share enough words with a sentence to reach the
+    threshold at all, in pool order. Most that share one share too few: a sentence met ~730
+    pooled claims and reviews per article on the harvest bench, nearly all of them below the
+    word signal `duplicates.words_needed` allows; they are not compared."""
 
-    def __init__(self, claims: list[tuple[int, Any]], reviews: list[tuple[Any, Any]]) -> None:
+    def __init__(self, claims: list[tuple[int, Any]], reviews: list[tuple[Any, Any]], words_needed: float) -> None:
         self.claims, self.reviews = claims, reviews
         self.claim_postings = self._postings(claims)
         self.review_postings = self._postings(reviews)
+        # A float margin: a pair the bound itself would keep is never dropped here.
+        self.words_needed = words_needed - 1e-9
 
     @staticmethod
     def _postings(items: list[tuple[Any, Any]]) -> dict[str, list[int]]:
@@ -260,16 +269,20 @@ class _SharedWords:
             self.reviews, self.review_postings, probe
         )
 
-    @staticmethod
-    def _pick(items: list[Any], postings: dict[str, list[int]], probe: Any) -> list[Any]:
-        """The items sharing a token with the probe, in pool order, each with how many it
-        shares (counted here, so the comparison needs no set intersection of its own)."""
+    def _pick(self, items: list[Any], postings: dict[str, list[int]], probe: Any) -> list[Any]:
+        """The items sharing enough tokens with the probe, in pool order, each with how many
+        it shares (counted here, so the comparison needs no set intersection of its own)."""
         shared: Counter[int] = Counter()
         for token in probe.tokens:
             found = postings.get(token)
             if found:
                 shared.update(found)
-        return [(*items[p], shared[p]) for p in sorted(shared)]
+        size, needed, words = len(probe.tokens), self.words_needed, duplicates.words_of
+        return [
+            (*items[p], count)
+            for p, count in sorted(shared.items())
+            if words(count, size, len(items[p][1].tokens)) >= needed
+        ]
 
 
 def _external_pools(terms_per_item: list[list[str]], claim_ids_per_item: list[list[int]]) -> list[list[Any]]:
