@@ -410,7 +410,7 @@ def test_quality_on_the_labelled_set_does_not_fall_below_its_floor():
     from bench import recurrences as bench
 
     figures = bench.evaluate()
-    assert figures["claims"] >= 276 and figures["articles"] >= 3636
+    assert figures["claims"] >= 288 and figures["articles"] >= 3804
     assert figures["languages"] == ["en", "nb"]
     # Production is the learned re-scorer (claims/watch/rescorer.py) at its own threshold
     # (weights of session 15, fitted on dev only). Measured (bench/results/recurrences.md,
@@ -451,6 +451,8 @@ def test_quality_on_the_labelled_set_does_not_fall_below_its_floor():
     # 0.88 / 0.70 (0.83 / 0.67 with session 20's code). Session 22: fresh18, written blind at the
     # end of session 21, read once at the start with session 21's code: 0.80 / 0.62; then worn:
     # counts that read as years ("About 2,000 people"), hedges, hyphenated terms: 0.85 / 0.68.
+    # fresh19, written blind at the start of session 22 and read once at its end: 0.76 / 0.68
+    # (0.73 / 0.68 with session 21's code).
     # The goal (0.9 / 0.8) is not reached on the batches written after the weights.
     model = figures["model"]
     assert model["dev"]["precision"] >= 0.95 and model["dev"]["recall"] >= 0.78
@@ -473,6 +475,7 @@ def test_quality_on_the_labelled_set_does_not_fall_below_its_floor():
     assert model["fresh16"]["precision"] >= 0.88 and model["fresh16"]["recall"] >= 0.8
     assert model["fresh17"]["precision"] >= 0.82 and model["fresh17"]["recall"] >= 0.65
     assert model["fresh18"]["precision"] >= 0.8 and model["fresh18"]["recall"] >= 0.63
+    assert model["fresh19"]["precision"] >= 0.72 and model["fresh19"]["recall"] >= 0.63
     # The hand score it re-scores (its strongest feature, and what finds the candidates):
     # session 4's figures at its own dev threshold.
     assert figures["dev"]["precision"] >= 0.95 and figures["dev"]["recall"] >= 0.73
@@ -495,6 +498,7 @@ def test_quality_on_the_labelled_set_does_not_fall_below_its_floor():
     assert figures["fresh16"]["precision"] >= 0.9 and figures["fresh16"]["recall"] >= 0.55
     assert figures["fresh17"]["precision"] >= 0.85 and figures["fresh17"]["recall"] >= 0.55
     assert figures["fresh18"]["precision"] >= 0.82 and figures["fresh18"]["recall"] >= 0.43
+    assert figures["fresh19"]["precision"] >= 0.78 and figures["fresh19"]["recall"] >= 0.53
 
 
 def test_the_desks_own_country_said_without_its_name_is_norway():
