@@ -292,3 +292,15 @@ def test_a_hyphenated_english_term_meets_its_norwegian_word():
 
     assert "part_time" in features("Two in three firefighters work part-time.", "en").tokens
     assert "part_time" in features("To av tre jobber deltid.", "nb").tokens
+
+
+def test_a_claim_disputed_or_rejected_is_denied():
+    """Session 22 (after fresh19's read): "tilbakeviser at", "bestrider at", "disputes that"."""
+    from claims.watch.recurrence_features import features
+
+    for text, language in [
+        ("Forhandlerne tilbakeviser at et tre kostet 650 kroner.", "nb"),
+        ("Arrangøren bestrider at 1100 båter startet.", "nb"),
+        ("The federation disputes that 80 titles were won.", "en"),
+    ]:
+        assert features(text, language).negated, text

@@ -172,7 +172,8 @@ EXCEPTIONS = frozenset({"except", "excluding", "unntatt", "bortsett", "unntak"})
 NEGATIONS = frozenset(
     {"not", "no", "never", "none", "nobody", "nothing", "without", "n't", "ikke", "aldri", "ingen", "intet", "uten",
      "unable", "cannot",
-     "deny", "denies", "denied", "avviser", "avviste", "benekter", "benektet", "nekter", "nektet", "refuses", "refused"}
+     "deny", "denies", "denied", "avviser", "avviste", "benekter", "benektet", "nekter", "nektet", "refuses", "refused",
+     "tilbakeviser", "tilbakeviste", "bestrider", "bestred", "disputes", "disputed", "rejects", "rejected"}
 ) | EXCEPTIONS  # fmt: skip
 # A statement called false is denied ("It is false that …", "Det er feil at …", "a myth that"):
 # one of these words followed by "that"/"at" negates what follows, where the word alone need
