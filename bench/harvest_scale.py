@@ -475,8 +475,8 @@ def write(results: dict[str, Any]) -> Path:
             growth = memory["growth"]
             lines.append(_check(f"RSS growth, 1,000th → {pages}th article", f"{growth * 100:.1f}%",
                                 f"≤ {TARGET_GROWTH * 100:g}%", growth <= TARGET_GROWTH))  # fmt: skip
-    header = ["run", "workers", "queued → last stored, s", "job start → last stored, s", "articles/s", "queued → analysed, s"]
-    header += ["served twice", "duplicate rows", "tasks twice", "peak RSS MB"]
+    header = ["run", "workers", "queued → last stored, s", "job start → last stored, s", "articles/s"]
+    header += ["queued → analysed, s", "served twice", "duplicate rows", "tasks twice", "peak RSS MB"]
     lines += ["", _row(*header), _row(*["---:"] * len(header))]
     for i, r in enumerate(results["runs"], 1):
         lines.append(
