@@ -157,8 +157,9 @@ def _abroad(claim: Features, window: Features) -> bool:
 _HOME_KEYS = frozenset({HOME_KEY, HOME_COUNTRY})
 
 
-def _said(text: str, language: str | None, *, complete: bool = True) -> Features:
-    """A sentence's features without its attribution. A quote that names no one and nothing
+def _said(text: str, language: str | None) -> Features:
+    """A sentence's words (`words_of`) without its attribution; `completed` with
+    `_unattributed(text)` adds the rest of its features. A quote that names no one and nothing
     ("– Vi solgte 9,4 millioner billetter i fjor, sa lederen for …") speaks of the desk's own
     country, as a claim that names none is about it (`_abroad`): it counts as naming Norway.
     Only quotes: an unattributed sentence that names nothing is as often about somewhere the
@@ -174,7 +175,7 @@ def _said(text: str, language: str | None, *, complete: bool = True) -> Features
                 window = replace(window, tokens=window.tokens | frozenset().union(*speaker.names))
         if not (window.names or _names_a_country(window.tokens)):
             window = replace(window, tokens=window.tokens | _HOME_KEYS)
-    return completed(window, said) if complete else window
+    return window
 
 
 @dataclass(frozen=True)
@@ -510,7 +511,7 @@ class ClaimIndex:
         # A sentence's words first: they tell which claims it (or it and the next) may repeat.
         # The rest of its features are read only for a sentence that may repeat one (about
         # one in ten on the harvest bench).
-        said = [_said(s.text, language, complete=False) for s in sentences]
+        said = [_said(s.text, language) for s in sentences]
         # Candidate weights once per sentence; a pair of sentences adds its two sentences'.
         shared = [self._shared(f) for f in said]
         alone = [self._nominated(one) for one in shared]
