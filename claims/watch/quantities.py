@@ -32,6 +32,7 @@ from contextvars import ContextVar
 from functools import lru_cache
 
 from claims.discovery import numbers
+from claims.watch.recurrence_words import HEDGES
 
 # Ordinals as denominators ("hver femte", "every fifth", "a fifth", "en femtedel").
 _ORDINALS = {
@@ -417,11 +418,10 @@ COUNT_MARK = "N"  # a count that would read as a year: "N2000" is 2,000 of somet
 
 
 # Words that hedge or bound a count ("about 2000", "nesten 2000"); "more than 2000" as well,
-# where "earlier than 2000" is a year.
-_HEDGED = frozenset(
-    {"about", "around", "roughly", "approximately", "some", "nearly", "almost", "over", "under", "omtrent", "rundt",
-     "cirka", "ca", "nesten", "nærmere", "drøyt", "snaut", "knapt", "opptil", "omkring", "anslagsvis"}
-)  # fmt: skip
+# where "earlier than 2000" is a year. ("circa 1900" is as often a year.)
+_HEDGED = HEDGES | frozenset(
+    {"nearly", "almost", "over", "under", "nesten", "nærmere", "drøyt", "snaut", "knapt", "opptil"}
+)
 _COMPARED = frozenset({"more", "fewer", "less", "flere", "færre", "mindre", "mer"})
 
 

@@ -156,13 +156,17 @@ LEXICON: dict[str, tuple[str, ...]] = {
     "rule": ("regel", "regler", "reglene", "rules"),
     "accident": ("ulykke", "ulykker", "ulykkene", "accidents", "crash", "crashes"),
 }
+# Hedges on a figure: "roughly nine kilos" and "omtrent ni kilo" state the same figure, and
+# "rundt 2000 personer" is a count, not a year (claims/watch/quantities.py).
+HEDGES = frozenset(
+    {"some", "rundt", "about", "around", "roughly", "approximately", "omtrent", "cirka", "ca", "omkring",
+     "anslagsvis"}
+)  # fmt: skip
 # Words that carry no claim in either language ("stands for", "gets", "is now"); left out of matching.
-EXTRA_STOPWORDS = frozenset(
+EXTRA_STOPWORDS = HEDGES | frozenset(
     {"står", "stå", "sto", "gjør", "gjøre", "gjorde", "får", "fikk", "hele", "igjen", "again", "now", "nå",
      "sier", "sa", "said", "says", "ifølge", "according", "hevder", "hevdet", "claims", "claimed", "mener",
-     "cent", "per", "some", "rundt", "about", "around", "om", "will", "skal", "vil", "must", "innen", "within",
-     # hedges on a figure: "roughly nine kilos" and "omtrent ni kilo" state the same figure
-     "roughly", "approximately", "circa", "omtrent", "cirka", "ca", "omkring", "anslagsvis",
+     "cent", "per", "om", "will", "skal", "vil", "must", "innen", "within", "circa",
      # "det finnes", "there are": existence, which any statement of a number implies
      "finnes", "fins", "finst"}
 )  # fmt: skip
