@@ -310,3 +310,17 @@ def test_a_norwegian_town_is_a_name_first_in_a_sentence_too():
     trondheim = features("Trondheim kommune skal bruke 40 millioner kroner på å ruste opp lekeplassene.", "nb")
     assert names_differ(claim, tromso)
     assert not names_differ(claim, trondheim)
+
+
+def test_an_inflected_form_of_a_known_word_is_that_word_not_two_halves():
+    """Session 23: "offentlige" is "offentlig" (public), not offent + lige (a league); a real
+    compound of the lexicon ("klimagassutslippene") keeps its halves."""
+    [public] = features("offentlige", "nb").words
+    assert "public" in public and "leagu" not in public
+    emissions = features("klimagassutslippene", "nb")
+    assert emissions.halves and any("emiss" in group for group in emissions.words)
+
+
+def test_english_get_is_no_word_of_the_claim_as_norwegian_far_is_not():
+    """Session 23: "gets through 12 litres" says what "eats 12 litres" says, bar the verb."""
+    assert not any("get" in group for group in features("The average Norwegian gets 12 litres.", "en").words)

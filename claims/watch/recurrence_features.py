@@ -85,7 +85,11 @@ def _word_keys(word: str, lang: str) -> tuple[str, ...]:
         if base:
             keys = [base]
     if lang == "nb" and len(folded) >= 7 and not any(k in _known_targets() for k in keys):
-        keys.extend(_compound(folded))
+        whole = _inflected(folded)
+        if whole is None:
+            keys.extend(_compound(folded))
+        elif whole not in keys:
+            keys.append(whole)
     if keys and len(folded) >= 6 and not any(k in _translated() for k in keys):
         # An untranslated word meets its look-alike in the other language by its first five
         # letters ("olympiske", "Olympic"; "statistikk", "statistics").
@@ -157,6 +161,22 @@ def _compound(folded: str) -> tuple[str, ...]:
         if head and tail:
             return (head, tail)
     return ()
+
+
+# Endings of a Norwegian word's inflected forms ("offentlige", "toalettene").
+_INFLECTIONS = ("ene", "er", "en", "et", "e", "a")
+
+
+def _inflected(folded: str) -> str | None:
+    """The translation of the word an inflected form is of, when the shared lexicon has that
+    word as written: "offentlige" is "offentlig" (public), not offent + lige (a league)."""
+    words = lx.lexicon().words
+    for ending in _INFLECTIONS:
+        base = folded[: -len(ending)]
+        # A compound itself ("klimagassutslipp"): its halves are kept, each a word of its own.
+        if folded.endswith(ending) and base in words and not _compound(base):
+            return words[base]
+    return None
 
 
 @dataclass(frozen=True)

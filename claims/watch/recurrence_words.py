@@ -168,7 +168,9 @@ EXTRA_STOPWORDS = HEDGES | frozenset(
      "sier", "sa", "said", "says", "ifølge", "according", "hevder", "hevdet", "claims", "claimed", "mener",
      "cent", "per", "om", "will", "skal", "vil", "must", "innen", "within", "circa",
      # "det finnes", "there are": existence, which any statement of a number implies
-     "finnes", "fins", "finst"}
+     "finnes", "fins", "finst",
+     # English "get" as Norwegian "får"/"fikk" above ("gets through 12 litres a year")
+     "get", "gets", "got"}
 )  # fmt: skip
 # An exception takes back part of what is said ("than any other country except Iceland"): it
 # counts as a negation, but does not turn a comparison round (recurrence_features).
