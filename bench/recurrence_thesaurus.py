@@ -50,8 +50,8 @@ def read_thesaurus(path: Path) -> dict[str, set[str]]:
 
 
 def synonym_keys() -> dict[str, frozenset[str]]:
-    """Matcher key → the keys of its synonyms (both thesauri, through `_word_keys`)."""
-    from claims.watch.recurrence_features import _word_keys
+    """Matcher key → the keys of its synonyms (both thesauri, through `word_keys`)."""
+    from claims.watch.recurrence_keys import word_keys
 
     expanded: dict[str, set[str]] = defaultdict(set)
     for lang, path in THESAURI.items():
@@ -60,8 +60,8 @@ def synonym_keys() -> dict[str, frozenset[str]]:
         for head, words in read_thesaurus(path).items():
             if " " in head:
                 continue
-            head_keys = [k for k in _word_keys(head, lang) if not k.startswith("~")]
-            syn = {k for w in words for k in _word_keys(w, lang) if not k.startswith("~")}
+            head_keys = [k for k in word_keys(head, lang) if not k.startswith("~")]
+            syn = {k for w in words for k in word_keys(w, lang) if not k.startswith("~")}
             for key in head_keys:
                 expanded[key] |= syn - {key}
     return {k: frozenset(v) for k, v in expanded.items()}

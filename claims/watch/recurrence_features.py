@@ -16,18 +16,15 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
-import Stemmer
-
 from claims.discovery import lexicon as lx
 from claims.discovery import text as tx
 from claims.watch.quantities import quantities, spelled_out
+from claims.watch.recurrence_keys import all_keys, compound_halves, degree_base
 from claims.watch.recurrence_words import (
     DOWN_WORDS,
     EXCEPTIONS,
-    EXTRA_STOPWORDS,
     HOME_COUNTRY,
     HOME_PHRASES,
-    LEXICON,
     NEGATIONS,
     PASSING_WORDS,
     REFUTED_CLAUSE,
@@ -35,148 +32,7 @@ from claims.watch.recurrence_words import (
     UP_WORDS,
 )
 
-COMPOUND_MIN = 6  # Norwegian words from this length are also split into known halves
 _WORD = re.compile(r"[\w']+", re.UNICODE)
-
-
-@lru_cache(maxsize=2)
-def _stemmer(lang: str) -> Stemmer.Stemmer:
-    return Stemmer.Stemmer("norwegian" if lang == "nb" else "english")
-
-
-@lru_cache(maxsize=1)
-def _lexicon_map() -> dict[str, str]:
-    """Stem (either language, folded) → the lexicon's canonical token, for words the cognate map lacks."""
-    mapping: dict[str, str] = {}
-    for head, variants in LEXICON.items():
-        known = tx.tokens(head.split("_")[0], "en")
-        target = known[0] if known else "lx_" + tx.fold(_stemmer("en").stemWord(head))
-        for variant in (head, *variants):
-            if " " in variant:
-                continue
-            for lang in ("nb", "en"):
-                mapping.setdefault(tx.fold(_stemmer(lang).stemWord(variant.lower())), target)
-            mapping.setdefault(tx.fold(variant), target)
-    return mapping
-
-
-@lru_cache(maxsize=tx.WORD_CACHE)
-def _word_keys(word: str, lang: str) -> tuple[str, ...]:
-    """The canonical keys of one word: discovery's token, mapped through the lexicon, and the
-    known parts of a Norwegian compound ("oljefondet" → oil, fund; "elbiler" → electric, car)."""
-    if word.lower() in EXTRA_STOPWORDS:
-        return ()
-    if word.islower():
-        # Irregular verb forms the stemmers cannot reach ("vunnet" → vinne, "won" → win).
-        word = lx.lemma(word, lang) or word
-    lexicon = _lexicon_map()
-    keys = [lexicon.get(token, token) for token in tx.tokens(word, lang)]
-    folded = tx.fold(word)
-    if folded in lexicon:
-        keys = [lexicon[folded]]
-    if keys:
-        # Every translation the shared lexicon has, not only the ranker's one ("kaste" →
-        # throw as well as cast), so the two languages meet on any of them.
-        keys.extend(lx.senses(tx.fold(_stemmer(lang).stemWord(word.lower())), lang))
-    if keys and keys[0] not in _translated():
-        # The word itself untranslated (discovery's compound split may have found halves in
-        # it: "konsertene" as kone + ert): its base form may be a word the lexicon knows.
-        base = _degree_base(word.lower(), lang)
-        if base:
-            keys = [base]
-    if lang == "nb" and len(folded) >= 7 and not any(k in _known_targets() for k in keys):
-        whole = _inflected(folded)
-        if whole is None:
-            keys.extend(_compound(folded))
-        elif whole not in keys:
-            keys.append(whole)
-    if keys and len(folded) >= 6 and not any(k in _translated() for k in keys):
-        # An untranslated word meets its look-alike in the other language by its first five
-        # letters ("olympiske", "Olympic"; "statistikk", "statistics").
-        keys.append("~" + folded[:5])
-    return tuple(dict.fromkeys(keys))
-
-
-# Comparatives and superlatives ("weakest", "svakeste", "høyere") carry their adjective's
-# meaning, a Norwegian weak verb's past tense or participle ("røykte", "kjøpt") its verb's, and a short
-# Norwegian noun's plural or definite form ("bruer", "veiene") its noun's: the stemmers leave
-# them apart from it (a stem of three letters is left whole), so the lexicon's translation is
-# missed. Only a word the lexicon does not know is cut, and only to a base it translates.
-_DEGREE = {
-    "en": (("iest", "y"), ("ier", "y"), ("est", ""), ("st", ""), ("er", ""), ("r", "")),
-    "nb": (("este", ""), ("est", ""), ("ere", ""), ("te", ""), ("de", ""), ("ene", ""), ("er", ""), ("en", ""),
-           ("et", ""), ("t", "")),
-}  # fmt: skip
-
-
-def _degree_base(word: str, lang: str) -> str | None:
-    """The translated key of a comparative or superlative's adjective, if the lexicon knows it."""
-    for suffix, replacement in _DEGREE[lang]:
-        if len(word) - len(suffix) < 3 or not word.endswith(suffix):
-            continue
-        base = word[: -len(suffix)] + replacement
-        for candidate in (base, base[:-1] if len(base) > 3 and base[-1] == base[-2] else ""):
-            if not candidate:
-                continue
-            keys = [_lexicon_map().get(t, t) for t in tx.tokens(candidate, lang)]
-            if keys and keys[0] in _translated():
-                return keys[0]
-    return None
-
-
-@lru_cache(maxsize=1)
-def _known_targets() -> frozenset[str]:
-    return frozenset(_lexicon_map().values())
-
-
-def _part_key(part: str) -> str | None:
-    lexicon = _lexicon_map()
-    for candidate in (part, part[:-1] if part[-1:] in {"s", "e"} else ""):
-        if len(candidate) < 2:
-            continue
-        if candidate in lexicon:
-            return lexicon[candidate]
-        stem = tx.fold(_stemmer("nb").stemWord(candidate))
-        if stem in lexicon:
-            return lexicon[stem]
-        token = tx.canonical(stem)
-        if token != stem:
-            return token
-        # A half the shared lexicon translates ("ferje" in "bilferjer", "hund" in "hundebitt"),
-        # of four letters or more: shorter ones split almost anything. Session 20, every part
-        # but dev: 523 found / 89 false alerts -> 534 / 92 (three letters: 543 / 95). Of three
-        # letters, a lemma of the written pairs only ("elg" in "Elgbestanden", "bil", "tog"):
-        # session 21, 631 / 84 -> 642 / 91.
-        term = lx.nb_term(stem) if len(candidate) >= 4 else lx.nb_word(candidate) if len(candidate) == 3 else None
-        if term:
-            return term
-    return None
-
-
-@lru_cache(maxsize=tx.WORD_CACHE)
-def _compound(folded: str) -> tuple[str, ...]:
-    """Both halves of a compound when each is a known word (either half may carry a linking s/e)."""
-    for cut in range(2, len(folded) - 2):
-        head, tail = _part_key(folded[:cut]), _part_key(folded[cut:])
-        if head and tail:
-            return (head, tail)
-    return ()
-
-
-# Endings of a Norwegian word's inflected forms ("offentlige", "toalettene").
-_INFLECTIONS = ("ene", "er", "en", "et", "e", "a")
-
-
-def _inflected(folded: str) -> str | None:
-    """The translation of the word an inflected form is of, when the shared lexicon has that
-    word as written: "offentlige" is "offentlig" (public), not offent + lige (a league)."""
-    words = lx.lexicon().words
-    for ending in _INFLECTIONS:
-        base = folded[: -len(ending)]
-        # A compound itself ("klimagassutslipp"): its halves are kept, each a word of its own.
-        if folded.endswith(ending) and base in words and not _compound(base):
-            return words[base]
-    return None
 
 
 @dataclass(frozen=True)
@@ -217,51 +73,6 @@ def _frozen(items: set[Any]) -> frozenset[Any]:
     # claims have no comparison sides and many no names: one shared empty set saves ~5 MB at
     # 10,000 live fact-checks (the live index is the largest thing a harvesting worker holds).
     return frozenset(items) if items else _EMPTY
-
-
-@lru_cache(maxsize=tx.WORD_CACHE)
-def _all_keys(cased: str, lang: str) -> tuple[str, ...]:
-    """A word's keys as a name (capitalised) and as a word, plus the parts of a compound."""
-    word = cased.lower()
-    keys = list(_word_keys(cased if cased[:1].isupper() and not cased.isupper() else word, lang))
-    if cased != word:
-        keys.extend(_word_keys(word, lang))
-    if lang == "nb" and len(word) >= COMPOUND_MIN and not any(key in _translated() for key in keys):
-        keys.extend(key for parts in _part_keys(word) for key in parts)
-    return tuple(dict.fromkeys(keys))
-
-
-def _part_keys(word: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """A Norwegian compound's halves as keys, two ways: the cognate map's split (through the
-    lexicon) and the known-word split; each is () where it finds none."""
-    lexicon = _lexicon_map()
-    return tuple(lexicon.get(part, part) for part in tx.compound_parts(word)), _compound(tx.fold(word))
-
-
-@lru_cache(maxsize=tx.WORD_CACHE)
-def _halves(cased: str, lang: str) -> tuple[frozenset[str], frozenset[str]] | None:
-    """The keys of a Norwegian compound's first and of its second half, as `_all_keys` adds them."""
-    word = cased.lower()
-    if lang != "nb" or len(word) < COMPOUND_MIN:
-        return None
-    first: set[str] = set()
-    second: set[str] = set()
-    for parts in _part_keys(word):
-        if len(parts) == 2:
-            first.add(parts[0])
-            second.add(parts[1])
-    if not first or not second or first & second:
-        return None
-    return frozenset(first), frozenset(second)
-
-
-@lru_cache(maxsize=1)
-def _translated() -> frozenset[str]:
-    """Keys a word of either language is translated or mapped onto (not a bare stem)."""
-    from claims.discovery import lexicon as lx
-
-    lexicon = lx.lexicon()
-    return _known_targets() | frozenset(lexicon.nb.values()) | frozenset(lexicon.en.values())
 
 
 def _alias_spans(words: list[str]) -> dict[int, list[str]]:
@@ -330,7 +141,7 @@ def _plain_word(cased: str, lang: str) -> tuple[tuple[str, ...], frozenset[str],
     """What `features` makes of a word no alias covers, once per word and language rather
     than once per sentence it is in: its keys, their group, whether it is a known entity, and
     whether it counts as a name after the first word of a sentence. None: no keys."""
-    keys = _all_keys(cased, lang)
+    keys = all_keys(cased, lang)
     if not keys:
         return None
     group = frozenset(keys)
@@ -368,7 +179,7 @@ def words_of(text: str, language: str | None) -> Features:
         if position and (words[position - 1].lower(), word.lower()) in _HEDGES:
             continue
         if position in aliases:
-            word_keys = tuple(dict.fromkeys((*_all_keys(word, lang), *aliases[position])))
+            word_keys = tuple(dict.fromkeys((*all_keys(word, lang), *aliases[position])))
             if not word_keys:
                 continue
             group = frozenset(word_keys)
@@ -380,7 +191,7 @@ def words_of(text: str, language: str | None) -> Features:
                 continue
             word_keys, group, entity, capitalised = plain
             name = bool(position) and capitalised
-            split = _halves(word, lang)
+            split = compound_halves(word, lang)
             if split is not None and split[0] <= group and split[1] <= group:
                 halves.append((group, *split))
         keys.update(word_keys)
@@ -453,7 +264,7 @@ def _superlatives(words: list[str], lang: str) -> tuple[bool, bool]:
     superlative = turned = False
     for i, word in enumerate(words):
         following = words[i + 1] if i + 1 < len(words) else ""
-        degree = word.endswith(("est", "este")) and len(word) > 5 and _degree_base(word, lang) is not None
+        degree = word.endswith(("est", "este")) and len(word) > 5 and degree_base(word, lang) is not None
         if word in _SUPERLATIVE_WORDS or (word, following) in _SUPERLATIVE_PAIRS or degree:
             superlative = True
         near = words[i + 1 : i + 7]

@@ -36,9 +36,7 @@ from claims.watch.quantities import AGO, compared_quantities, quantities_missing
 from claims.watch.quantities import kinds as _kinds
 from claims.watch.recurrence_features import (
     Features,
-    _all_keys,
     _join,
-    _word_keys,
     completed,
     features,
     names_differ,
@@ -46,6 +44,7 @@ from claims.watch.recurrence_features import (
     opposite_directions,
     words_of,
 )
+from claims.watch.recurrence_keys import all_keys, word_keys
 from claims.watch.recurrence_words import HOME_COUNTRY, OTHER_COUNTRIES
 
 if TYPE_CHECKING:
@@ -82,7 +81,7 @@ _BOUNDARY = re.compile(r"(?<=[.!?…])[\"'»”)]*\s+(?=[\"'«“(]*[A-ZÆØÅÉ
 
 # The word layer lives in recurrence_features; its names are re-exported here because the
 # matcher's callers (services, re-scorer, benches, tests) know them as part of this module.
-__all__ = ["ClaimIndex", "Features", "LiveClaim", "Match", "_all_keys", "_word_keys", "features"]
+__all__ = ["ClaimIndex", "Features", "LiveClaim", "Match", "all_keys", "features", "word_keys"]
 
 
 def _quantity_factor(claim_numbers: frozenset[str], window_numbers: frozenset[str]) -> float:
