@@ -148,7 +148,7 @@ def test_a_year_is_four_digits_of_the_last_three_centuries():
     ],
 )
 def test_numbers_in_words_are_written_as_digits(text, language, written):
-    from claims.watch.quantities import spelled_out
+    from claims.watch.spelled_numbers import spelled_out
 
     assert spelled_out(text, language) == written
 
@@ -165,7 +165,8 @@ def test_a_figure_in_words_is_the_figure_in_digits_for_the_matcher():
 
 
 def test_a_span_of_time_is_one_quantity_in_any_unit():
-    from claims.watch.quantities import kinds, spelled_out
+    from claims.watch.quantities import kinds
+    from claims.watch.spelled_numbers import spelled_out
 
     def said(text: str, language: str) -> frozenset[str]:
         return quantities(spelled_out(text, language), language)

@@ -12,7 +12,8 @@ often says the same quantity another way. Here they meet on one form:
   "three times";
 * spans of time become days ``D49``: "sju uker", "49 days"; "the last decade" and "de siste
   ti årene" are ``D3650``;
-* numbers spelled out ("twenty-two", "tre hundre tusen") are digits first (`spelled_out`).
+* numbers spelled out ("twenty-two", "tre hundre tusen") are digits first
+  (`claims.watch.spelled_numbers.spelled_out`).
 
 `quantities` gives the set of these for a text; two texts that both state quantities and
 share none make different claims ("10 percent" vs "3 percent", "a third" vs "a quarter").
@@ -33,6 +34,7 @@ from functools import lru_cache
 
 from claims.discovery import numbers
 from claims.watch.recurrence_words import HEDGES
+from claims.watch.spelled_numbers import AGO, SCALES, count_word, fmt, is_year
 
 # Ordinals as denominators ("hver femte", "every fifth", "a fifth", "en femtedel").
 _ORDINALS = {
@@ -60,9 +62,6 @@ _PERCENT = {"percent", "prosent", "pct", "%", "percentage", "prosentpoeng"}
 _TIMES = {"times", "ganger"}
 # Scales after a count in words ("seks milliarder", "two million"); digits are scaled by
 # claims.discovery.numbers already.
-_SCALES = {"thousand": 10**3, "tusen": 10**3, "million": 10**6, "millions": 10**6, "millioner": 10**6,
-           "billion": 10**9, "billions": 10**9, "milliard": 10**9, "milliarder": 10**9,
-           "millionen": 10**6, "millionene": 10**6, "milliarden": 10**9, "milliardene": 10**9}  # fmt: skip
 # Decades and "… ago" date a statement the way a year does.
 _DECADE = re.compile(r"((?:1[89]|20)\d0)(s?)")
 # Decades in words ("since the eighties", "på åttitallet"); "the twenties" could be either century.
@@ -99,176 +98,15 @@ _SPAN_ARTICLES = {"the", "det", "den"}
 _RELATIVE_YEARS = {("last", "year"): -1, ("this", "year"): 0, ("next", "year"): 1, ("i", "fjor"): -1,
                    ("i", "forfjor"): -2, ("i", "år"): 0, ("neste", "år"): 1}  # fmt: skip
 _RELATIVE_WORDS = {"fjoråret": -1}
-AGO = "ago"
 _TOKEN = re.compile(r"%|[^\W_]+(?:[.,]\d+)?", re.UNICODE)
-_NUMBER = re.compile(r"\d+(?:\.\d+)?")
-
-
-# Numbers spelled out in full ("twenty-two", "tre hundre tusen", "hundre og tjue", "halvannen
-# million") are written as digits before anything else reads the text, so that a repeat that
-# spells a figure meets the claim that gives it in digits, as a word and as a quantity.
-_UNITS = {
-    "en": {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
-           "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
-           "seventeen": 17, "eighteen": 18, "nineteen": 19},
-    "nb": {"to": 2, "tre": 3, "fire": 4, "fem": 5, "seks": 6, "sju": 7, "syv": 7, "åtte": 8, "ni": 9, "ti": 10,
-           "elleve": 11, "tolv": 12, "tretten": 13, "fjorten": 14, "femten": 15, "seksten": 16, "sytten": 17,
-           "atten": 18, "nitten": 19},
-}  # fmt: skip
-_TENS = {
-    "en": {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
-           "ninety": 90},
-    "nb": {"tjue": 20, "tretti": 30, "førti": 40, "femti": 50, "seksti": 60, "sytti": 70, "søtti": 70,
-           "åtti": 80, "nitti": 90},
-}  # fmt: skip
-# Counts in words, for `quantities` on text `spelled_out` has not seen. "en"/"ett"/"one" are
-# left out: they are also articles and pronouns.
-_COUNTS_NB = {**_UNITS["nb"], **_TENS["nb"], "hundre": 100}
-_COUNTS_EN = {**_UNITS["en"], **_TENS["en"], "hundred": 100}
-# "one", "en", "a" count only before a hundred or a scale ("a million", "en million"): alone
-# they are articles and pronouns.
-_ONES = {"en": {"one", "a", "an"}, "nb": {"en", "én", "ett", "ei"}}
-_HUNDREDS = {"hundred", "hundre"}
-_ONE_AND_A_HALF = {"halvannen", "halvannet"}
-_AND = {"and", "og"}
-_HALF_AFTER_AND = {("a", "half"), ("en", "halv"), ("et", "halvt")}
-_SPELLED = re.compile(r"[^\W\d_]+", re.UNICODE)
-# Most sentences have no number in words: one search says so before any word is looked at
-# (a lone "one", "en", "a" is never converted, so it need not be found).
-_ANY_SPELLED = {
-    language: re.compile(
-        r"\b(?:"
-        + "|".join(
-            sorted({*_UNITS[language], *_TENS[language], *_HUNDREDS, *_SCALES, *_ONE_AND_A_HALF}, key=len, reverse=True)
-        )
-        + r")",
-        re.IGNORECASE,
-    )
-    for language in ("en", "nb")
-}
-
-
-def _spelled_value(word: str, language: str) -> tuple[str, float] | None:
-    """(its role, its value) for a number word: unit, tens, hundred or scale."""
-    if word in _UNITS[language]:
-        return "unit", _UNITS[language][word]
-    if word in _TENS[language]:
-        return "tens", _TENS[language][word]
-    if word in _HUNDREDS:
-        return "hundred", 100
-    if word in _SCALES:
-        return "scale", _SCALES[word]
-    if word in _ONE_AND_A_HALF:
-        return "unit", 1.5
-    if word in _ONES[language]:
-        return "one", 1
-    if language == "nb":
-        # "tjueto", "førtifem": the tens and the unit written as one word
-        for tens, value in _TENS["nb"].items():
-            rest = word[len(tens) :]
-            if word.startswith(tens) and _UNITS["nb"].get(rest, 10) < 10:
-                return "unit", value + _UNITS["nb"][rest]
-    return None
-
-
-@lru_cache(maxsize=8192)  # boilerplate sentences recur across pages; most others are seen once
-def spelled_out(text: str, language: str) -> str:
-    """`text` with its numbers in words written as digits ("twenty-two" → "22", "sju milliarder"
-    → "7000000000", "one and a half million" → "1500000"). A lone "one" or "en" stays a word."""
-    if language not in _UNITS or not _ANY_SPELLED[language].search(text):
-        return text
-    words = list(_SPELLED.finditer(text))
-    out: list[str] = []
-    cut = 0
-    i = 0
-    while i < len(words):
-        run_end, value = _number_run(text, words, i, language)
-        if run_end == i:
-            i += 1
-            continue
-        # A count in words that would read as a year ("to tusen") keeps its digit group, so
-        # that `quantities` reads it as the count it is.
-        written = _fmt(value)
-        if _is_year(written):
-            written = f"{written[0]}\u202f{written[1:]}"
-        out += [text[cut : words[i].start()], written]
-        cut = words[run_end - 1].end()
-        i = run_end
-    if not out:
-        return text
-    return "".join(out) + text[cut:]
-
-
-def _number_run(text: str, words: list[re.Match[str]], i: int, language: str) -> tuple[int, float]:
-    """Where the number in words starting at words[i] ends (i: none there), and its value."""
-    total = current = 0.0
-    last = ""
-    j = i
-    while j < len(words):
-        word = words[j].group(0).lower()
-        gap = text[words[j - 1].end() : words[j].start()] if j > i else ""
-        if j > i and gap.strip() not in {"", "-"}:
-            break
-        if j > i and word in _AND and last in {"hundred", "scale", "unit", "tens", "one"} and j + 1 < len(words):
-            following = words[j + 1].group(0).lower()
-            pair = (following, words[j + 2].group(0).lower()) if j + 2 < len(words) else ("", "")
-            if pair in _HALF_AFTER_AND and last in {"unit", "one"}:
-                current += 0.5  # "one and a half million", "en og en halv million"
-                j += 3
-                last = "unit"
-                continue
-            joined = _spelled_value(following, language)
-            if last in {"hundred", "scale"} and joined and joined[0] in {"unit", "tens"}:
-                j += 1  # "hundred and twenty", "hundre og tjue"
-                continue
-            break
-        found = _spelled_value(word, language)
-        if found is None:
-            break
-        role, value = found
-        if j == i and (role == "scale" or (role == "hundred" and text[: words[i].start()].rstrip()[-1:].isdigit())):
-            break  # "7 milliarder", "2 hundre": the digits' own scale, which discovery writes out
-        if role == "one":
-            if j > i:
-                break
-            current, last, j = 1.0, "one", j + 1
-            continue
-        if role in {"unit", "tens"}:
-            # A unit follows only tens ("twenty-two"), a hundred or a scale; "five six" is two numbers.
-            if last in {"unit", "one"} or (last == "tens" and (role == "tens" or value >= 10)):
-                break
-            current += value
-        elif role == "hundred":
-            if last == "hundred":
-                break
-            current = (current or 1.0) * 100
-        else:  # a scale
-            total += (current or 1.0) * value
-            current = 0.0
-        last = role
-        j += 1
-    if last == "one" or j == i:
-        return i, 0.0  # a lone "one", "en": an article
-    return j, total + current
-
-
-def _fmt(number: float) -> str:
-    return str(int(number)) if number == int(number) else str(number)
 
 
 def _duration(days: float) -> str:
-    return "D" + _fmt(round(days, 4))
+    return "D" + fmt(round(days, 4))
 
 
 def _share(numerator: float, denominator: float) -> str:
     return f"P{round(100 * numerator / denominator)}"
-
-
-def _count(word: str, language: str) -> float | None:
-    if _NUMBER.fullmatch(word):
-        return float(word)
-    counts = _COUNTS_NB if language == "nb" else _COUNTS_EN
-    return counts.get(word)
 
 
 _NONE: frozenset[str] = frozenset()  # shared: most sentences state no quantity
@@ -293,7 +131,7 @@ def quantities(text: str, language: str) -> frozenset[str]:
         relative = _RELATIVE_YEARS.get((word, following), _RELATIVE_WORDS.get(word))
         if relative is not None and not (following == "year" and i and words[i - 1] in _SPAN_ARTICLES):
             found.add(f"R{relative}")  # "the last year" is a span (below), "last year" a year
-        count = _count(word, language)
+        count = count_word(word, language)
         decade = _DECADE.fullmatch(word)
         if decade and (decade.group(2) or following in _DECADE_WORDS):
             # "the 1990s", "på 1990-tallet": a time, as a year is ("1990"), not a figure
@@ -324,18 +162,18 @@ def quantities(text: str, language: str) -> frozenset[str]:
             # "the past year", "det siste året": a span of one unit
             found.add(_duration(_ONE_UNIT[following]))
             used.add(i + 1)
-        elif word in _SCALE_PARTS and (following in _SCALES or (following == "a" and after in _SCALES)):
+        elif word in _SCALE_PARTS and (following in SCALES or (following == "a" and after in SCALES)):
             # "en kvart milliard", "half a million"
-            scale = _SCALES[following] if following in _SCALES else _SCALES[after]
-            found.add(_fmt(_SCALE_PARTS[word] * scale))
+            scale = SCALES[following] if following in SCALES else SCALES[after]
+            found.add(fmt(_SCALE_PARTS[word] * scale))
             used.update({i + 1, i + 2})
-        elif word in _PLURAL_PARTS and i and _count(words[i - 1], language):
+        elif word in _PLURAL_PARTS and i and count_word(words[i - 1], language):
             # "two thirds", "four fifths"
-            numerator = _count(words[i - 1], language) or 0.0
+            numerator = count_word(words[i - 1], language) or 0.0
             if 0 < numerator < _PLURAL_PARTS[word]:
                 found.add(_share(numerator, _PLURAL_PARTS[word]))
             used.add(i - 1)
-        elif word in _A_DECADE and not (i and _count(words[i - 1], language) is not None):
+        elif word in _A_DECADE and not (i and count_word(words[i - 1], language) is not None):
             found.add(_duration(3650.0))
         elif word == "quarter" and following == "of" and after == "a" and words[i + 3 : i + 4] == ["century"]:
             found.add(_duration(25 * 365.0))
@@ -343,7 +181,7 @@ def quantities(text: str, language: str) -> frozenset[str]:
             found.add("P50")
         elif word in _PARTS:
             # "to tredjedeler", "tre firedeler": a count of parts; alone or after "en", one
-            counted = _count(words[i - 1], language) if i else None
+            counted = count_word(words[i - 1], language) if i else None
             if counted is not None and 0 < counted < _PARTS[word]:
                 found.add(_share(counted, _PARTS[word]))
                 used.add(i - 1)
@@ -365,7 +203,7 @@ def quantities(text: str, language: str) -> frozenset[str]:
             found.add(_share(1, _ORDINALS[following]))
             used.add(i + 1)
         elif count is not None and (following in _PERCENT or (following == "per" and after == "cent")):
-            found.add("P" + _fmt(count))
+            found.add("P" + fmt(count))
             used.add(i)
         elif (
             (count is not None or word in _ONE)
@@ -374,7 +212,7 @@ def quantities(text: str, language: str) -> frozenset[str]:
             and (place := _denominator_at(words, i + 3, language))
         ):
             # "nine out of ten", "two out of every five"
-            denominator = _count(words[place], language) or 0.0
+            denominator = count_word(words[place], language) or 0.0
             numerator = 1.0 if word in _ONE else (count or 0.0)
             if 0 < numerator < denominator <= 100:
                 found.add(_share(numerator, denominator))
@@ -385,21 +223,21 @@ def quantities(text: str, language: str) -> frozenset[str]:
             and (place := _denominator_at(words, i + 2, language))
         ):
             # "one in five", "nine in ten", "three in every ten", "en av fem"; "1 of 2021" is not a share
-            denominator = _count(words[place], language) or 0.0
+            denominator = count_word(words[place], language) or 0.0
             numerator = 1.0 if word in _ONE else (count or 0.0)
             if 0 < numerator < denominator <= 100:
                 found.add(_share(numerator, denominator))
                 used.update({i, place})
         elif count is not None and following in _TIMES:
-            found.add("x" + _fmt(count))
+            found.add("x" + fmt(count))
             used.add(i)
-        elif count is not None and following in _SCALES:
-            found.add(_counted(count * _SCALES[following]))
+        elif count is not None and following in SCALES:
+            found.add(_counted(count * SCALES[following]))
             used.add(i)
     for i, word in enumerate(words):
         if i in used:
             continue
-        count = _count(word, language)
+        count = count_word(word, language)
         if count is not None:
             if grouped and grouped[count]:
                 grouped[count] -= 1  # "2 000 people in 2000": one count and one year
@@ -407,7 +245,7 @@ def quantities(text: str, language: str) -> frozenset[str]:
             elif _hedged(words, i):
                 found.add(_counted(count))  # "rundt 2000 personer", "more than 2000 members"
             else:
-                found.add(_fmt(count))
+                found.add(fmt(count))
     return frozenset(found) if found else _NONE
 
 
@@ -432,8 +270,8 @@ def _hedged(words: list[str], i: int) -> bool:
 
 def _counted(number: float) -> str:
     """A count as a quantity: marked when it would otherwise read as a year."""
-    figure = _fmt(number)
-    return COUNT_MARK + figure if _is_year(figure) else figure
+    figure = fmt(number)
+    return COUNT_MARK + figure if is_year(figure) else figure
 
 
 _OUT_OF_EVERY = {"every", "each"}
@@ -444,7 +282,7 @@ def _denominator_at(words: list[str], place: int, language: str) -> int:
     ("three in every ten"); 0 when there is none."""
     if place < len(words) and words[place] in _OUT_OF_EVERY:
         place += 1
-    return place if place < len(words) and _count(words[place], language) is not None else 0
+    return place if place < len(words) and count_word(words[place], language) is not None else 0
 
 
 @lru_cache(maxsize=4096)  # a window meets ~200 claims, and many claims state the same figures
@@ -458,7 +296,7 @@ def kinds(numbers: frozenset[str]) -> dict[str, frozenset[str]]:
     durations = frozenset(q for q in numbers if q[:1] == "D")
     relative = frozenset(q for q in numbers if q[:1] == "R")
     figures = numbers - shares - factors - durations - relative
-    years = frozenset(q for q in figures if _is_year(q))
+    years = frozenset(q for q in figures if is_year(q))
     return {
         "share": shares,
         "factor": factors,
@@ -595,7 +433,3 @@ def quantities_missing(claim_kinds: dict[str, frozenset[str]], window_kinds: dic
     if not any(window_kinds[kind] for kind in (*_COUNTED, "year")):
         return any(claim_kinds[kind] for kind in (*_COUNTED, "year"))
     return any(claim_kinds[kind] for kind in _COUNTED) and not any(window_kinds[kind] for kind in _COUNTED)
-
-
-def _is_year(quantity: str) -> bool:
-    return quantity == AGO or (len(quantity) == 4 and "1800" <= quantity <= "2100" and quantity.isdigit())

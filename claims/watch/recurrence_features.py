@@ -18,7 +18,7 @@ from typing import Any
 
 from claims.discovery import lexicon as lx
 from claims.discovery import text as tx
-from claims.watch.quantities import quantities, spelled_out
+from claims.watch.quantities import quantities
 from claims.watch.recurrence_keys import all_keys, compound_halves, degree_base
 from claims.watch.recurrence_words import (
     DOWN_WORDS,
@@ -31,6 +31,7 @@ from claims.watch.recurrence_words import (
     REFUTING,
     UP_WORDS,
 )
+from claims.watch.spelled_numbers import spelled_out
 
 _WORD = re.compile(r"[\w']+", re.UNICODE)
 

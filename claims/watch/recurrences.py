@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING
 
 from claims.discovery import lexicon as lx
 from claims.discovery import text as tx
-from claims.watch.quantities import AGO, compared_quantities, quantities_missing, this_year
+from claims.watch.quantities import compared_quantities, quantities_missing, this_year
 from claims.watch.quantities import kinds as _kinds
 from claims.watch.recurrence_features import (
     Features,
@@ -46,6 +46,7 @@ from claims.watch.recurrence_features import (
 )
 from claims.watch.recurrence_keys import all_keys, word_keys
 from claims.watch.recurrence_words import HOME_COUNTRY, OTHER_COUNTRIES
+from claims.watch.spelled_numbers import AGO
 
 if TYPE_CHECKING:
     import numpy as np
