@@ -183,10 +183,16 @@ def _read_pools(
     claims: Any, word_sets: list[list[list[list[str]]]], terms: list[list[str]], common: Any
 ) -> tuple[list[list[Any]], list[list[Any]]]:
     """Each article's pooled claims (best first, each once) and other desks' reviews."""
+    from django.db import connections
+
+    from claims.intake.postings import sharing_pools
     from claims.search import claims_sharing_pools
 
+    # On PostgreSQL from the word postings the worker keeps (claims.intake.postings): the same
+    # claims as the GIN statement of `claims_sharing_pools` at ~1/20 of PostgreSQL's CPU.
+    read = sharing_pools if connections[claims.db].vendor == "postgresql" else claims_sharing_pools
     pools: list[list[Any]] = []
-    for rows in claims_sharing_pools(claims, word_sets, limit=POOL_LIMIT, common=common):
+    for rows in read(claims, word_sets, limit=POOL_LIMIT, common=common):
         pool: list[Any] = []
         seen: set[int] = set()
         for claim in rows:
