@@ -234,6 +234,17 @@ def commit(django_capture_on_commit_callbacks, queued_tasks):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_tracking_postings():
+    """Each test's claims are its own: the word postings a worker keeps for tracking
+    (claims.intake.postings) start empty, as in a new worker, not with another test's."""
+    from claims.intake import postings
+
+    for cache in list(postings._caches.values()):
+        cache.clear()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _default_language():
     """Each test starts in the default language: a request handled in Norwegian leaves its
     translation active on the thread, and stored texts (job reasons) would follow it."""

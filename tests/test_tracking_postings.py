@@ -27,14 +27,6 @@ WORD_SETS = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def fresh_postings():
-    # Each test's database is its own: what another test cached is not its claims.
-    for cache in postings._caches.values():
-        cache.clear()
-    yield
-
-
 def _claims():
     return Claim.objects.filter(duplicate_of__isnull=True).only("id", "text", "language", "version")
 
