@@ -109,3 +109,19 @@ def test_a_failed_check_leaves_nothing_cached(monkeypatch):
     with pytest.raises(RuntimeError):
         cache.lookup(["tromso"])
     assert len(cache) == 0
+
+
+def test_many_claims_written_at_once_start_the_postings_again(monkeypatch):
+    """An import writes more claims than one check matches against the cached words: the
+    cache starts again, and the pools still hold every claim."""
+    _make_claims()
+    sets = [[["hammerfest"], ["stenger"]]]
+    cache = postings.postings(connection.alias)
+    assert _both(sets) == (set(), set())
+    monkeypatch.setattr(postings, "CHANGED_MAX", 2)
+    resets = []
+    clear = cache._clear
+    monkeypatch.setattr(cache, "_clear", lambda: (resets.append(1), clear()))
+    made = {ClaimFactory(text=f"Hammerfest stenger skole nummer {i}", language="nb").pk for i in range(5)}
+    assert _both(sets) == (made, made)
+    assert resets  # not matched one by one: read again

@@ -123,18 +123,22 @@ class ClaimPostings:
             return
         if self._seen == seen:
             return
-        since = seen[1] - LOOKBACK if seen[1] is not None else dt.datetime.min.replace(tzinfo=dt.UTC)
+        if seen[1] is None:  # there were no claims: every posting is to be read
+            self._clear()
+            return
+        # At most this many rows: more would be more changes than CHANGED_MAX.
+        room = CHANGED_MAX + len(self._done) + 1
         with connections[self.using].cursor() as cursor:
             cursor.execute(
-                "SELECT id, updated_at FROM claims_claim WHERE id > %s OR updated_at > %s",
-                [seen[0] - ID_LOOKBACK, since],
+                "SELECT id, updated_at FROM claims_claim WHERE id > %s OR updated_at > %s LIMIT %s",
+                [seen[0] - ID_LOOKBACK, seen[1] - LOOKBACK, room],
             )
             window = dict(cursor.fetchall())
         # The window's claims already matched at an earlier check, as they were then, are not
         # matched again; the window is all that is remembered.
         changed = [claim_id for claim_id, written in window.items() if self._done.get(claim_id) != written]
         self._done = window
-        if len(changed) > CHANGED_MAX:
+        if len(changed) > CHANGED_MAX or len(window) >= room:
             self._clear()
             return
         if not changed:
