@@ -361,7 +361,8 @@ def claims_sharing_pools(
     row's claims read by a lateral GIN scan, and each item's best `limit` rows by the same order
     (rank, then id, both descending) through a window. `queryset` filters the claims (e.g. no
     duplicates) and, as in `search_claims_sharing`, its `.only()` says which columns are loaded.
-    Elsewhere, one query per item.
+    Elsewhere, one query per item. Tracking on PostgreSQL draws the same claims from the word
+    postings a worker keeps (claims.intake.postings), at a fraction of PostgreSQL's CPU.
     """
     if connections[queryset.db].vendor != "postgresql":
         return [
