@@ -248,13 +248,14 @@ def test_irregular_verbs_and_untranslated_look_alikes_meet_across_languages():
     which no lexicon translates, by their first five letters ("olympiske" has a translation
     since session 20)."""
     from claims.watch import recurrences as watch
+    from claims.watch.recurrence_keys import all_keys, word_keys
 
     nb = watch.features("Norge har vunnet flere paralympiske medaljer.", "nb")
     en = watch.features("Norway has won more Paralympic medals.", "en")
-    assert "win" in set(watch.all_keys("vunnet", "nb")) & set(watch.all_keys("won", "en"))
+    assert "win" in set(all_keys("vunnet", "nb")) & set(all_keys("won", "en"))
     assert "~paral" in nb.tokens and "~paral" in en.tokens
     # A weak verb's past tense carries its verb's translation ("røykte" is "smoked").
-    assert "smoke" in watch.word_keys("røykte", "nb") and "smoke" in watch.word_keys("smoked", "en")
+    assert "smoke" in word_keys("røykte", "nb") and "smoke" in word_keys("smoked", "en")
     index = ClaimIndex([LiveClaim(1, "Norge har vunnet flere olympiske vintermedaljer enn noe annet land.", "nb")])
     english = "Norway has won more Winter Olympic medals than any other country."
     assert [m.claim_id for m in rescorer.match(index, english, "en")] == [1]

@@ -1,11 +1,12 @@
 """What a text says, in keys that Norwegian and English share: the word layer of recurrence
 matching (claims/watch/recurrences.py compares what this module extracts).
 
-Tokens are stemmed in their own language and mapped through the shared cognate map, the nb–en
-lexicon and the recurrence word list; Norwegian compounds are also split into known halves;
-names and known entities are kept apart, as are quantities (claims/watch/quantities.py), negation
-and direction. Every per-word step is cached per (word, language), because a harvest meets the
-same words in sentence after sentence; the caches are bounded and listed in docs/deployment.md.
+A word's keys (its stem mapped through the shared cognate map, the nb–en lexicon and the
+recurrence word list; a Norwegian compound's known halves) come from
+claims/watch/recurrence_keys.py; here names and known entities are kept apart, as are
+quantities (claims/watch/quantities.py), negation and direction. Every per-word step is cached
+per (word, language), because a harvest meets the same words in sentence after sentence; the
+caches are bounded and listed in docs/deployment.md.
 """
 
 from __future__ import annotations

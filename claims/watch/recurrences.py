@@ -4,7 +4,7 @@ Each article is cut into sentences (with their character offsets) and every sent
 every pair of neighbouring sentences, is compared with the live fact-checks' claims. The
 comparison works across Norwegian and English on the language-neutral keys that
 claims/watch/recurrence_features.py extracts (stems mapped through the shared cognate map and
-lexicons, compound halves, names, numbers).
+lexicons, compound halves: claims/watch/recurrence_keys.py; names, numbers).
 
 A window's score against a claim is the share of the claim's (IDF-weighted) tokens the
 window contains (raised for a window in the other language, whose translation loses words),
@@ -44,7 +44,6 @@ from claims.watch.recurrence_features import (
     opposite_directions,
     words_of,
 )
-from claims.watch.recurrence_keys import all_keys, word_keys
 from claims.watch.recurrence_words import HOME_COUNTRY, OTHER_COUNTRIES
 from claims.watch.spelled_numbers import AGO
 
@@ -80,9 +79,10 @@ _SENTENCE_SPAN = re.compile(r"[^\n]+")
 # the Norwegian press's way of quoting).
 _BOUNDARY = re.compile(r"(?<=[.!?…])[\"'»”)]*\s+(?=[\"'«“(]*[A-ZÆØÅÉ0-9]|[–—-]\s)")
 
-# The word layer lives in recurrence_features; its names are re-exported here because the
-# matcher's callers (services, re-scorer, benches, tests) know them as part of this module.
-__all__ = ["ClaimIndex", "Features", "LiveClaim", "Match", "all_keys", "features", "word_keys"]
+# The word layer lives in recurrence_features (a word's keys in recurrence_keys); `Features`
+# and `features` are re-exported here because the matcher's callers (services, re-scorer,
+# benches, tests) know them as part of this module.
+__all__ = ["ClaimIndex", "Features", "LiveClaim", "Match", "features"]
 
 
 def _quantity_factor(claim_numbers: frozenset[str], window_numbers: frozenset[str]) -> float:
