@@ -411,7 +411,7 @@ def test_quality_on_the_labelled_set_does_not_fall_below_its_floor():
     from bench import recurrences as bench
 
     figures = bench.evaluate()
-    assert figures["claims"] >= 300 and figures["articles"] >= 3972
+    assert figures["claims"] >= 312 and figures["articles"] >= 4140
     assert figures["languages"] == ["en", "nb"]
     # Production is the learned re-scorer (claims/watch/rescorer.py) at its own threshold
     # (weights of session 15, fitted on dev only). Measured (bench/results/recurrences.md,
@@ -455,6 +455,9 @@ def test_quality_on_the_labelled_set_does_not_fall_below_its_floor():
     # fresh19, written blind at the start of session 22 and read once at its end: 0.76 / 0.68
     # (0.73 / 0.68 with session 21's code). Session 23: fresh20, written blind in session 22,
     # read once at the start with session 22's code: 0.68 / 0.43 (hand score 0.77 / 0.33).
+    # Session 24: fresh21, written blind in session 23, read once at the start with session 23's
+    # code: 0.84 / 0.63 (hand score 0.80 / 0.40); its twelve claims in the index cost fresh5 and
+    # fresh7 three found each.
     # The goal (0.9 / 0.8) is not reached on the batches written after the weights.
     model = figures["model"]
     assert model["dev"]["precision"] >= 0.95 and model["dev"]["recall"] >= 0.78
@@ -479,6 +482,7 @@ def test_quality_on_the_labelled_set_does_not_fall_below_its_floor():
     assert model["fresh18"]["precision"] >= 0.8 and model["fresh18"]["recall"] >= 0.63
     assert model["fresh19"]["precision"] >= 0.72 and model["fresh19"]["recall"] >= 0.63
     assert model["fresh20"]["precision"] >= 0.64 and model["fresh20"]["recall"] >= 0.4
+    assert model["fresh21"]["precision"] >= 0.78 and model["fresh21"]["recall"] >= 0.56
     # The hand score it re-scores (its strongest feature, and what finds the candidates):
     # session 4's figures at its own dev threshold.
     assert figures["dev"]["precision"] >= 0.95 and figures["dev"]["recall"] >= 0.73
@@ -503,6 +507,7 @@ def test_quality_on_the_labelled_set_does_not_fall_below_its_floor():
     assert figures["fresh18"]["precision"] >= 0.82 and figures["fresh18"]["recall"] >= 0.43
     assert figures["fresh19"]["precision"] >= 0.78 and figures["fresh19"]["recall"] >= 0.53
     assert figures["fresh20"]["precision"] >= 0.72 and figures["fresh20"]["recall"] >= 0.3
+    assert figures["fresh21"]["precision"] >= 0.74 and figures["fresh21"]["recall"] >= 0.34
 
 
 def test_the_desks_own_country_said_without_its_name_is_norway():
