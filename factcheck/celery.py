@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import os
 from typing import Any
 
@@ -68,22 +67,6 @@ def _warm_up() -> None:
         connections.close_all()
 
 
-def _tune_gc() -> None:
-    """Collect cyclic garbage less often in a process that runs tasks, and leave out of every
-    collection what it holds for good. An analysis allocates hundreds of thousands of short-lived
-    objects per batch, almost all freed by reference counting; at Python's default (a young
-    collection every 700 net allocations) the collector took 13% of a harvesting worker's time,
-    most of it full passes over the live index it keeps (bench/results/harvest_scale_corpus.md,
-    session 24). Frozen after the warm-up, what was built until then (modules, the live index)
-    is never traversed again; later objects are collected as before."""
-    from django.conf import settings
-
-    if settings.WORKER_GC_THRESHOLD:
-        _first, middle, oldest = gc.get_threshold()
-        gc.set_threshold(settings.WORKER_GC_THRESHOLD, middle, oldest)
-    gc.freeze()
-
-
 @signals.worker_process_init.connect(weak=False)
 def _warm_up_child(**_kwargs: Any) -> None:
     """A pool process of a worker that consumes the queue the article analysis runs on builds
@@ -93,17 +76,14 @@ def _warm_up_child(**_kwargs: Any) -> None:
     worker's peak RSS 362 -> 432 MB). Hence the longer wait for a process to report up."""
     if _consumes_analysis():
         _warm_up()
-    _tune_gc()
 
 
 @signals.worker_init.connect(weak=False)
 def _warm_up_solo(sender: Any = None, **_kwargs: Any) -> None:
     """A worker without a process pool (solo, threads) analyses in its own process."""
     pool = getattr(sender, "pool_cls", "")
-    if "prefork" not in (pool if isinstance(pool, str) else getattr(pool, "__module__", "")):
-        if _consumes_analysis():
-            _warm_up()
-        _tune_gc()
+    if "prefork" not in (pool if isinstance(pool, str) else getattr(pool, "__module__", "")) and _consumes_analysis():
+        _warm_up()
 
 
 app.autodiscover_tasks()

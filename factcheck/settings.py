@@ -490,9 +490,6 @@ RECURRENCE_LOOKBACK_DAYS = env_int("RECURRENCE_LOOKBACK_DAYS", 30, minimum=0)
 # A worker that consumes the default queue (where articles are analysed) builds the live
 # fact-checks' index as it starts rather than on its first batch (factcheck/celery.py).
 WORKER_WARM_UP = env_bool("WORKER_WARM_UP", True)
-# How many net allocations a worker's task process lets pass between young garbage
-# collections (Python's default is 700, the web processes keep it); 0 leaves the default.
-WORKER_GC_THRESHOLD = env_int("WORKER_GC_THRESHOLD", 10_000, minimum=0)
 
 # The hour (local time, TIME_ZONE) at which the daily notification digest goes out.
 NOTIFICATION_DIGEST_HOUR = env_int("NOTIFICATION_DIGEST_HOUR", 7, minimum=0)

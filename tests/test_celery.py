@@ -332,32 +332,3 @@ def test_make_run_serves_runs_tasks_and_stops_everything_on_ctrl_c(tmp_path):
     assert supervisor.returncode == 0, log.read_text()[-4000:]
     assert leftovers == [], f"processes left running after Ctrl-C: {leftovers}"
     assert "==> Stopped" in log.read_text()
-
-
-def test_a_task_process_collects_garbage_less_often_and_freezes_what_it_holds(monkeypatch, settings) -> None:
-    """The worker's pool process (and a solo worker) raises the young-generation threshold to
-    WORKER_GC_THRESHOLD and freezes what it built at start; 0 keeps Python's own threshold."""
-    import gc
-
-    from factcheck import celery as celery_app
-
-    queues = celery_app.app.amqp.queues
-    monkeypatch.setattr(type(queues), "consume_from", property(lambda self: {"fetch": object()}))
-    before = gc.get_threshold()
-    try:
-        settings.WORKER_GC_THRESHOLD = 12_345
-        celery_app._warm_up_child()
-        assert gc.get_threshold() == (12_345, before[1], before[2])
-        assert gc.get_freeze_count() > 0
-        gc.unfreeze()
-        gc.set_threshold(*before)
-        settings.WORKER_GC_THRESHOLD = 0
-        celery_app._warm_up_solo(sender=type("Worker", (), {"pool_cls": "celery.concurrency.solo:TaskPool"})())
-        assert gc.get_threshold() == before
-        assert gc.get_freeze_count() > 0
-        gc.unfreeze()
-        celery_app._warm_up_solo(sender=type("Worker", (), {"pool_cls": "celery.concurrency.prefork:TaskPool"})())
-        assert gc.get_freeze_count() == 0  # a prefork parent leaves it to its pool processes
-    finally:
-        gc.unfreeze()
-        gc.set_threshold(*before)
