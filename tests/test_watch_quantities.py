@@ -277,6 +277,10 @@ def test_a_count_that_would_read_as_a_year_is_a_count():
     assert quantities("rundt 2000 personer", "nb") == quantities("more than 2000 members", "en") == {"N2000"}
     assert quantities("earlier than 2000", "en") == quantities("in 2000", "en") == {"2000"}
     assert features("under to tusen av øyene", "nb").numbers == {"N2000"}
+    # Session 24: two-word hedges and bounds ("om lag 2000 barn" had stated the year 2000).
+    for hedged in ("om lag 2000 barn", "i overkant av 2000 barn", "upwards of 2000 children", "up to 2000 children"):
+        assert quantities(hedged, "nb" if " barn" in hedged else "en") == {"N2000"}, hedged
+    assert quantities("lag 2000", "nb") == {"2000"}  # "lag" alone hedges nothing
     assert _compare("About 2,000 people visited.", "en", "Omtrent 200 mennesker besøkte.", "nb")[0]
     assert not _compare("About 2,000 people visited.", "en", "Rundt 2000 personer besøkte.", "nb")[0]
 

@@ -324,3 +324,18 @@ def test_an_inflected_form_of_a_known_word_is_that_word_not_two_halves():
 def test_english_get_is_no_word_of_the_claim_as_norwegian_far_is_not():
     """Session 23: "gets through 12 litres" says what "eats 12 litres" says, bar the verb."""
     assert not any("get" in group for group in features("The average Norwegian gets 12 litres.", "en").words)
+
+
+def test_hvert_is_no_word_of_the_claim_and_rejecting_a_report_negates_it():
+    """Session 24: "hvert år" said as "each year" was a word of the passage's own (the claim's
+    "each" is none), and "reject" was a negation only as "rejects"/"rejected"."""
+    assert not any("hvert" in group for group in features("Det skjer hvert år.", "nb").words)
+    assert features("Organisers reject reports that 30,000 runners took part.", "en").negated
+    assert features("Forbundet avkrefter at 30 000 løpere deltok.", "nb").negated
+
+
+def test_an_injury_in_english_is_a_skade_in_norwegian():
+    """Session 24: the lexicon had "skade" as damage and "skadet" as injured, not injury."""
+    [injuries] = features("injuries", "en").words
+    [skader] = features("skader", "nb").words
+    assert injuries & skader

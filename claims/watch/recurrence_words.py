@@ -166,7 +166,7 @@ HEDGES = frozenset(
 EXTRA_STOPWORDS = HEDGES | frozenset(
     {"står", "stå", "sto", "gjør", "gjøre", "gjorde", "får", "fikk", "hele", "igjen", "again", "now", "nå",
      "sier", "sa", "said", "says", "ifølge", "according", "hevder", "hevdet", "claims", "claimed", "mener",
-     "cent", "per", "om", "will", "skal", "vil", "must", "innen", "within", "circa",
+     "cent", "per", "om", "will", "skal", "vil", "must", "innen", "within", "circa", "hvert",
      # "det finnes", "there are": existence, which any statement of a number implies
      "finnes", "fins", "finst",
      # English "get" as Norwegian "får"/"fikk" above ("gets through 12 litres a year")
@@ -179,7 +179,8 @@ NEGATIONS = frozenset(
     {"not", "no", "never", "none", "nobody", "nothing", "without", "n't", "ikke", "aldri", "ingen", "intet", "uten",
      "unable", "cannot",
      "deny", "denies", "denied", "avviser", "avviste", "benekter", "benektet", "nekter", "nektet", "refuses", "refused",
-     "tilbakeviser", "tilbakeviste", "bestrider", "bestred", "disputes", "disputed", "rejects", "rejected"}
+     "tilbakeviser", "tilbakeviste", "bestrider", "bestred", "disputes", "disputed", "rejects", "rejected",
+     "reject", "dispute", "refute", "refutes", "refuted", "avkrefter", "avkreftet", "dementerer", "dementerte"}
 ) | EXCEPTIONS  # fmt: skip
 # A statement called false is denied ("It is false that …", "Det er feil at …", "a myth that"):
 # one of these words followed by "that"/"at" negates what follows, where the word alone need
