@@ -81,10 +81,21 @@ def load() -> dict[str, Any]:
         for path in (DATA, DEV2, *(FIXTURES / f"{split}.json" for split in LATER))
     ]
     fillers: dict[str, Any] = {}
+    seen: set[str] = set()
     for batch in batches:
         assert not set(fillers) & set(batch["fillers"]), "each batch has topics of its own"
         fillers.update(batch["fillers"])
-    return {"fillers": fillers, "claims": [claim for batch in batches for claim in batch["claims"]]}
+        # Batches written apart may reuse ids (fresh10, fresh20 and fresh21 all say q01–q12):
+        # a reused id is the batch's own ("q01@fresh21"), or an article repeating one claim
+        # would count an alert for another as found (until session 24 it did).
+        renamed = {c["id"]: f"{c['id']}@{_split(c)}" for c in batch["claims"] if c["id"] in seen}
+        for claim in batch["claims"]:
+            claim["id"] = renamed.get(claim["id"], claim["id"])
+            claim["same_as"] = [renamed.get(other, other) for other in claim.get("same_as", ())]
+        seen.update(c["id"] for c in batch["claims"])
+    claims = [claim for batch in batches for claim in batch["claims"]]
+    assert len({c["id"] for c in claims}) == len(claims), "one id a claim"
+    return {"fillers": fillers, "claims": claims}
 
 
 def _split(claim: dict[str, Any]) -> str:
