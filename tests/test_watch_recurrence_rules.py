@@ -339,3 +339,12 @@ def test_an_injury_in_english_is_a_skade_in_norwegian():
     [injuries] = features("injuries", "en").words
     [skader] = features("skader", "nb").words
     assert injuries & skader
+
+
+def test_the_capital_said_without_its_name_is_oslo_and_deltok_is_delta():
+    """Session 24: as "her i landet" is Norway, "hovedstaden" and "the capital" are Oslo; and
+    the past of a prefixed strong verb ("deltok", "foregikk") is its lemma's word."""
+    for text, language in (("i hovedstaden", "nb"), ("in the capital", "en"), ("the Norwegian capital", "en")):
+        assert any("@oslo" in group for group in features(text, language).words), text
+    [took_part] = features("deltok", "nb").words
+    assert took_part & next(iter(features("delta", "nb").words))

@@ -22,8 +22,10 @@ from claims.discovery import text as tx
 from claims.watch.quantities import quantities
 from claims.watch.recurrence_keys import all_keys, compound_halves, degree_base
 from claims.watch.recurrence_words import (
+    CAPITAL_PHRASES,
     DOWN_WORDS,
     EXCEPTIONS,
+    HOME_CAPITAL,
     HOME_COUNTRY,
     HOME_PHRASES,
     NEGATIONS,
@@ -97,16 +99,19 @@ def _alias_spans(words: list[str]) -> dict[int, list[str]]:
                 for j in range(i, i + len(variant)):
                     found.setdefault(j, []).extend(_alias(alias))
                 break
-        for phrase in _HOME_STARTS.get(folded[i], ()):
+        for phrase, home in _HOME_STARTS.get(folded[i], ()):
             if tuple(folded[i : i + len(phrase)]) == phrase:
-                found.setdefault(i + len(phrase) - 1, []).extend(_alias(HOME_COUNTRY))
+                found.setdefault(i + len(phrase) - 1, []).extend(_alias(home))
                 break
     return found
 
 
-_HOME_STARTS: dict[str, list[tuple[str, ...]]] = {}
-for _phrase in HOME_PHRASES:
-    _HOME_STARTS.setdefault(_phrase[0], []).append(_phrase)
+_HOME_STARTS: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+for _phrases, _home in ((HOME_PHRASES, HOME_COUNTRY), (CAPITAL_PHRASES, HOME_CAPITAL)):
+    for _phrase in _phrases:
+        _HOME_STARTS.setdefault(_phrase[0], []).append((_phrase, _home))
+for _starts in _HOME_STARTS.values():
+    _starts.sort(key=lambda item: -len(item[0]))  # the longest phrase at a word first
 
 
 def _alias(key: str) -> list[str]:

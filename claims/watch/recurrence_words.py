@@ -236,3 +236,8 @@ HOME_PHRASES = frozenset(
      ("pa", "landsbasis"), ("her", "til", "lands"), ("i", "hele", "landet"), ("in", "this", "country"),
      ("across", "the", "country"), ("this", "country", "s"), ("nationwide",)}
 )  # fmt: skip
+# Its capital alike ("hovedstaden", "the capital"): Oslo, as "Oslo" in a claim.
+HOME_CAPITAL = "oslo"
+CAPITAL_PHRASES = frozenset(
+    {("hovedstaden",), ("hovedstadens",), ("the", "capital"), ("the", "capital", "s"), ("the", "norwegian", "capital")}
+)  # fmt: skip
