@@ -21,19 +21,18 @@ Errors are `FetchError`s that say whether trying again later can help: `Permanen
 (404, 410, refused address, too large, bad type, …) or `TransientFetchError` (timeout,
 connection reset, 5xx, 429). Celery tasks retry only the transient ones.
 
-The address policy (the block list) lives in `claims.discovery.addresses`.
+The address policy (the block list) lives in `claims.discovery.addresses`, the error classes
+in `claims.discovery.fetch_errors`, and `FetchResult`, the content types and the capped,
+deadline-bound body read in `claims.discovery.fetch_responses`. The names callers use from
+those two are re-exported here, so `claims.discovery.http` stays the one place to import from.
 """
 
 from __future__ import annotations
 
-import contextlib
-import heapq
-import itertools
 import os
 import socket
-import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
@@ -46,6 +45,31 @@ from requests.adapters import HTTPAdapter
 from requests.structures import CaseInsensitiveDict
 
 from claims.discovery.addresses import IPAddress, IPNetwork, Resolver, refusal_reason, system_resolver
+from claims.discovery.fetch_errors import (
+    BadContentType,
+    ConnectionFailed,
+    FetchError,
+    FetchTimeout,
+    InvalidURL,
+    RefusedAddress,
+    TooLarge,
+    TooManyRedirects,
+    UnknownHost,
+    _translate,
+    http_status_error,
+)
+
+# Not used here but imported from here by callers and tests (`X as X` marks a re-export).
+from claims.discovery.fetch_errors import HTTPClientError as HTTPClientError
+from claims.discovery.fetch_errors import HTTPServerError as HTTPServerError
+from claims.discovery.fetch_errors import HTTPStatusError as HTTPStatusError
+from claims.discovery.fetch_errors import PermanentFetchError as PermanentFetchError
+from claims.discovery.fetch_errors import TLSError as TLSError
+from claims.discovery.fetch_errors import TransientFetchError as TransientFetchError
+from claims.discovery.fetch_responses import FEED_TYPES as FEED_TYPES
+from claims.discovery.fetch_responses import HTML_TYPES, FetchResult, _read_body, _type_allowed, media_type
+from claims.discovery.fetch_responses import JSON_TYPES as JSON_TYPES
+from claims.discovery.fetch_responses import _watchdog as _watchdog
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _REDIRECT_STATUSES = {301, 302, 303, 307, 308}
@@ -59,113 +83,6 @@ def _resolver_pool() -> ThreadPoolExecutor:
     if pid not in _RESOLVER_POOLS:
         _RESOLVER_POOLS[pid] = ThreadPoolExecutor(max_workers=4, thread_name_prefix="fetch-dns")
     return _RESOLVER_POOLS[pid]
-
-
-# --- Errors -----------------------------------------------------------------------------------
-
-
-class FetchError(Exception):
-    """A fetch failed; `permanent` says whether trying again later could help."""
-
-    default_permanent = False
-
-    def __init__(self, message: str, permanent: bool | None = None, status: int | None = None, url: str = "") -> None:
-        super().__init__(message)
-        self.message = message
-        self.permanent = self.default_permanent if permanent is None else permanent
-        self.status = status
-        self.url = url
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        # Celery's prefork pool pickles exceptions between processes.
-        return (type(self), (self.message, self.permanent, self.status, self.url))
-
-    def __str__(self) -> str:
-        return self.message
-
-    def as_dict(self) -> dict[str, Any]:
-        """The shape recorded in `FetchJob.errors`."""
-        return {
-            "error": self.message,
-            "type": type(self).__name__,
-            "permanent": self.permanent,
-            "status": self.status,
-            "url": self.url,
-        }
-
-
-class PermanentFetchError(FetchError):
-    """Trying again will not help: the URL is refused, gone, too large or of the wrong type."""
-
-    default_permanent = True
-
-
-class TransientFetchError(FetchError):
-    """Trying again later may help: timeout, connection reset, 5xx, rate limit."""
-
-    default_permanent = False
-
-
-class InvalidURL(PermanentFetchError):
-    """Not an http(s) URL we are willing to fetch (scheme, credentials, no host, bad port)."""
-
-
-class RefusedAddress(PermanentFetchError):
-    """The host resolves only to addresses on the block list (SSRF protection)."""
-
-
-class UnknownHost(PermanentFetchError):
-    """The host name does not resolve."""
-
-
-class TooLarge(PermanentFetchError):
-    """The response is larger than the size cap."""
-
-
-class BadContentType(PermanentFetchError):
-    """The response is not of a type this call accepts."""
-
-
-class TooManyRedirects(PermanentFetchError):
-    """More redirects than the redirect cap, or a redirect without a Location."""
-
-
-class TLSError(PermanentFetchError):
-    """The certificate or TLS handshake failed."""
-
-
-class FetchTimeout(TransientFetchError):
-    """Connecting took longer than the connect timeout, or the fetch passed its deadline."""
-
-
-class ConnectionFailed(TransientFetchError):
-    """The connection was refused, reset or broken, or DNS failed temporarily."""
-
-
-class HTTPStatusError(FetchError):
-    """The server answered with an error status; see `http_status_error` for permanence."""
-
-
-class HTTPClientError(HTTPStatusError, PermanentFetchError):
-    """4xx other than 408/425/429: the URL is wrong or gone."""
-
-
-class HTTPServerError(HTTPStatusError, TransientFetchError):
-    """5xx, 408, 425 or 429: the server may answer later."""
-
-    def __init__(self, *args: Any, retry_after: float | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.retry_after = retry_after
-
-
-_RETRYABLE_4XX = {408, 425, 429}
-
-
-def http_status_error(status: int, url: str, *, retry_after: float | None = None) -> HTTPStatusError:
-    message = f"HTTP {status} from {url}"
-    if status >= 500 or status in _RETRYABLE_4XX:
-        return HTTPServerError(message, status=status, url=url, retry_after=retry_after)
-    return HTTPClientError(message, status=status, url=url)
 
 
 # --- The pinned connection ---------------------------------------------------------------------
@@ -191,78 +108,6 @@ class _PinnedAdapter(HTTPAdapter):
             pool_kwargs["assert_hostname"] = original
         host_params["host"] = str(pinned)
         return host_params, pool_kwargs
-
-
-# --- Results -----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class FetchResult:
-    """A successful (2xx or 304) response, read completely within the caps."""
-
-    url: str
-    final_url: str
-    status: int
-    headers: Mapping[str, str]
-    content: bytes
-    redirects: tuple[str, ...] = ()
-    address: str = ""
-    elapsed: float = 0.0
-
-    @property
-    def content_type(self) -> str:
-        return media_type(self.headers.get("content-type"))
-
-    @property
-    def header_charset(self) -> str | None:
-        from claims.discovery.charset import charset_from_content_type
-
-        return charset_from_content_type(self.headers.get("content-type"))
-
-    @property
-    def not_modified(self) -> bool:
-        return self.status == 304
-
-    def text(self, *, kind: str = "html") -> str:
-        """The body decoded by our own rules (header, then meta/XML declaration, then detection)."""
-        return self.decoded(kind=kind).text
-
-    def decoded(self, *, kind: str = "html") -> Any:
-        from claims.discovery import charset
-
-        decode = charset.decode_xml if kind == "xml" else charset.decode_html
-        return decode(self.content, self.header_charset)
-
-
-def media_type(content_type: str | None) -> str:
-    return (content_type or "").split(";", 1)[0].strip().lower()
-
-
-def _type_allowed(mime: str, accept: Iterable[str] | None) -> bool:
-    if accept is None or not mime:
-        # No list means any type; a missing Content-Type is left to the parsers, which
-        # validate what they are given anyway.
-        return True
-    for pattern in accept:
-        pattern = pattern.lower()
-        if pattern == mime or (pattern.endswith("/*") and mime.startswith(pattern[:-1])):
-            return True
-    return False
-
-
-HTML_TYPES = ("text/html", "application/xhtml+xml")
-FEED_TYPES = (
-    "application/rss+xml",
-    "application/atom+xml",
-    "application/rdf+xml",
-    "application/xml",
-    "text/xml",
-    "application/x-rss+xml",
-    # Some publishers serve feeds as these; the feed parser checks the content.
-    "text/plain",
-    "application/octet-stream",
-)
-JSON_TYPES = ("application/json", "text/json", "application/javascript", "text/javascript")
 
 
 # --- The client --------------------------------------------------------------------------------
@@ -529,120 +374,6 @@ def _retry_after(response: requests.Response) -> float | None:
         return max(float(value), 0.0)
     except ValueError:
         return None
-
-
-class _Watchdog:
-    """One thread per process that makes each registered call at its deadline unless it was
-    cancelled first: a timer thread started per page cost a thread's start and a GIL
-    hand-off for every page a harvest reads. Calls are few at a time (one per page being
-    read), so a cancelled one is simply taken out of the list."""
-
-    def __init__(self) -> None:
-        self._due: list[tuple[float, int, Callable[[], None]]] = []
-        self._count = itertools.count()
-        self._wake = threading.Condition()
-        threading.Thread(target=self._run, name="fetch-watchdog", daemon=True).start()
-
-    def start(self, deadline: float, call: Callable[[], None]) -> int:
-        with self._wake:
-            key = next(self._count)
-            heapq.heappush(self._due, (deadline, key, call))
-            self._wake.notify()
-        return key
-
-    def cancel(self, key: int) -> None:
-        with self._wake:
-            kept = [entry for entry in self._due if entry[1] != key]
-            if len(kept) != len(self._due):
-                heapq.heapify(kept)
-                self._due = kept
-
-    def _run(self) -> None:
-        while True:
-            with self._wake:
-                if not self._due:
-                    self._wake.wait()
-                    continue
-                wait = self._due[0][0] - time.monotonic()
-                if wait > 0:
-                    self._wake.wait(wait)  # woken early by a new call, which may be due sooner
-                    continue
-                _deadline, _key, call = heapq.heappop(self._due)
-            with contextlib.suppress(Exception):
-                call()
-
-
-_WATCHDOGS: dict[int, _Watchdog] = {}
-_watchdog_lock = threading.Lock()
-
-
-def _watchdog() -> _Watchdog:
-    pid = os.getpid()  # per process: a thread started before a fork does not run in the child
-    with _watchdog_lock:
-        if pid not in _WATCHDOGS:
-            _WATCHDOGS[pid] = _Watchdog()
-        return _WATCHDOGS[pid]
-
-
-def _read_body(response: requests.Response, *, cap: int, deadline: float, url: str) -> bytes:
-    declared = response.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > cap:
-        raise TooLarge(f"{url} is {int(declared)} bytes; the limit is {cap}.", url=url, status=response.status_code)
-    # A read blocks until a chunk is full, so a server dripping bytes would keep resetting
-    # the per-read timeout; a watchdog shuts the socket down at the deadline instead.
-    timed_out = threading.Event()
-    sock = _socket_of(response)
-
-    def _abort() -> None:
-        timed_out.set()
-        if sock is not None:
-            with contextlib.suppress(OSError):
-                sock.shutdown(socket.SHUT_RDWR)
-
-    watchdog = _watchdog().start(deadline, _abort)
-    chunks, size = [], 0
-    try:
-        for chunk in response.iter_content(chunk_size=65536):
-            size += len(chunk)
-            if size > cap:
-                raise TooLarge(f"{url} is larger than {cap} bytes.", url=url, status=response.status_code)
-            if timed_out.is_set() or time.monotonic() > deadline:
-                raise FetchTimeout(f"Reading {url} passed the deadline.", url=url)
-            chunks.append(chunk)
-    except requests.exceptions.RequestException as exc:
-        if timed_out.is_set():
-            raise FetchTimeout(f"Reading {url} passed the deadline.", url=url) from None
-        raise _translate(exc, url) from None
-    finally:
-        _watchdog().cancel(watchdog)
-    if timed_out.is_set():
-        raise FetchTimeout(f"Reading {url} passed the deadline.", url=url)
-    return b"".join(chunks)
-
-
-def _socket_of(response: requests.Response) -> socket.socket | None:
-    # The connection drops its reference once the response will close the socket; the
-    # body's file object still holds it then.
-    connection = getattr(response.raw, "_connection", None)
-    sock = getattr(connection, "sock", None)
-    if sock is None:
-        body = getattr(getattr(response.raw, "_fp", None), "fp", None)
-        sock = getattr(getattr(body, "raw", None), "_sock", None)
-    return sock if isinstance(sock, socket.socket) else None
-
-
-def _translate(exc: requests.exceptions.RequestException, url: str) -> FetchError:
-    if isinstance(exc, requests.exceptions.SSLError):
-        return TLSError(f"TLS failed for {url}: {exc}", url=url)
-    if isinstance(exc, requests.exceptions.Timeout) or "timed out" in str(exc).lower():
-        return FetchTimeout(f"Timed out fetching {url}.", url=url)
-    if isinstance(exc, requests.exceptions.ContentDecodingError):
-        return PermanentFetchError(f"{url} sent a body that could not be decompressed.", url=url)
-    if isinstance(
-        exc, requests.exceptions.InvalidURL | requests.exceptions.InvalidSchema | requests.exceptions.MissingSchema
-    ):
-        return InvalidURL(f"{url} is not a valid URL: {exc}", url=url)
-    return ConnectionFailed(f"Connection to {url} failed: {type(exc).__name__}", url=url)
 
 
 def fetch(url: str, **kwargs: Any) -> FetchResult:
