@@ -24,10 +24,16 @@ not touched; the hand score's were: fresh21's clean read is 0.829 / 0.483 with t
 | change | found | false alerts |
 | --- | ---: | ---: |
 | session 23's code (fresh21 loaded) | 857 | 131 |
-| two-word hedges make a figure a count ("om lag 2000 barn" stated the year 2000; "i overkant av", "upwards of", "up to"); skade = injury, barnelege, dekk = tyre in the lexicon | 860 | 131 |
-| "hvert" is no word of a claim; "reject", "dispute", "refute", "avkrefter", "dementerer" negate | 862 | 131 |
-| the past forms of prefixed strong verbs are their lemma's word ("deltok", "foregikk", "inngikk", "omkom") | 863 | 131 |
-| "hovedstaden", "the capital" said without a name are Oslo, as "her i landet" is Norway | **867** | **131** |
+| two-word hedges; skade = injury, barnelege, dekk = tyre (1) | 860 | 131 |
+| "hvert" no word of a claim; "reject", "avkrefter", … negate (2) | 862 | 131 |
+| past forms of prefixed strong verbs ("deltok", "foregikk") (3) | 863 | 131 |
+| "hovedstaden", "the capital" said without a name are Oslo (4) | **867** | **131** |
+
+1. "om lag 2000 barn" stated the year 2000; "om lag", "i overkant av", "upwards of" and "up to"
+   before a figure make it a count, as "rundt" did.
+2. also "dispute", "refute", "dementerer"; "hvert år" was a word of the passage's own.
+3. "deltok", "foregikk", "inngikk", "omkom" are their lemma's word (delta, foregå, inngå, omkomme).
+4. as "her i landet" is Norway.
 
 The ranker's left-out P@5 0.863 -> 0.867 (nDCG@10 0.920, cross-language 0.900 / 0.904); duplicates
 0.923 / 0.857.
