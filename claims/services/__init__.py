@@ -30,9 +30,6 @@ from claims.services.claims import (
     claim_update,
     claim_version_bump,
     comment_create,
-    review_add_evidence,
-    review_editable,
-    review_save,
     transition_blockers,
     workflow_role_require,
 )
@@ -73,6 +70,7 @@ from claims.services.reference import (
     source_update,
     tags_get_or_create,
 )
+from claims.services.reviews import review_add_evidence, review_editable, review_save
 from claims.services.security import login_lockouts_lift
 from claims.services.tokens import api_tokens_purge_expired
 

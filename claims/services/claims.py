@@ -1,4 +1,9 @@
-"""Claims and their workflow, appearances, verdicts and comments."""
+"""Claims and their workflow, appearances and comments.
+
+Verdicts (`review_save`, `review_editable`, `review_add_evidence`) are in
+`claims.services.reviews`; they are imported here too, so importing them from this module
+still works.
+"""
 
 from __future__ import annotations
 
@@ -21,7 +26,7 @@ from claims.exceptions import (
     TransitionNotAllowed,
     VersionConflict,
 )
-from claims.models import Appearance, Claim, Claimant, Comment, Rating, Review, Source
+from claims.models import Appearance, Claim, Claimant, Comment, Review, Source
 from claims.services._base import (
     AuthUser,
     User,
@@ -37,6 +42,15 @@ from claims.services._base import (
 from claims.services._queue import enqueue_on_commit
 from claims.services.events import event_emit
 from claims.services.reference import claimant_for_name, source_for_url, tags_get_or_create
+
+# Moved to reviews.py; importable from here as before (explicit re-exports).
+from claims.services.reviews import _VERDICT_CLOSED as _VERDICT_CLOSED
+from claims.services.reviews import _review_permission as _review_permission
+from claims.services.reviews import _same_text as _same_text
+from claims.services.reviews import _verdict_changes as _verdict_changes
+from claims.services.reviews import review_add_evidence as review_add_evidence
+from claims.services.reviews import review_editable as review_editable
+from claims.services.reviews import review_save as review_save
 from claims.workflow import ClaimStatus
 
 # --- Claims ----------------------------------------------------------------------------
@@ -354,7 +368,7 @@ def _apply_transition(locked: Claim, transition: workflow.Transition, user: User
     return locked
 
 
-# --- Appearances, reviews, comments ------------------------------------------------------
+# --- Appearances, comments ------------------------------------------------------
 
 
 def _unmark_first_appearances(*, claim_id: int, user: User, keep_source: Source | None = None) -> None:
@@ -422,119 +436,6 @@ def appearance_remove(*, user: User, appearance: Appearance) -> None:
     _mark_history_user(appearance, user)
     appearance.delete()
     claim_refresh_search(claim=claim)
-
-
-# A rejected or retracted claim's verdict is no longer edited by anyone.
-_VERDICT_CLOSED = frozenset({ClaimStatus.REJECTED, ClaimStatus.RETRACTED})
-
-
-def _review_permission(claim: Claim) -> str:
-    return workflow.PUBLISH if claim.status in workflow.LIVE_STATES else workflow.WORK
-
-
-def review_editable(*, claim: Claim, user: User) -> bool:
-    """Whether review_save would let this user edit the claim's verdict (for forms and buttons).
-
-    A live verdict is not edited in place: it changes through `claim_correct`.
-    """
-    if claim.status in _VERDICT_CLOSED or claim.status in workflow.LIVE_STATES:
-        return False
-    return bool(user and user.is_active and user.has_perm(_review_permission(claim)))
-
-
-def _same_text(a: str, b: str) -> bool:
-    # Browsers send textarea line breaks as CRLF; an unchanged rationale is not a change.
-    return a.replace("\r\n", "\n").strip() == b.replace("\r\n", "\n").strip()
-
-
-def _verdict_changes(
-    review: Review, *, rating: Rating | None, clear_rating: bool, headline: str | None, rationale: str | None
-) -> list[str]:
-    changed = []
-    if (clear_rating and review.rating_id is not None) or (rating is not None and rating.pk != review.rating_id):
-        changed.append("rating")
-    if headline is not None and not _same_text(headline, review.headline):
-        changed.append("headline")
-    if rationale is not None and not _same_text(rationale, review.rationale):
-        changed.append("rationale")
-    return changed
-
-
-@transaction.atomic
-def review_save(
-    *,
-    claim: Claim,
-    user: User,
-    rating: Rating | None = None,
-    rationale: str | None = None,
-    headline: str | None = None,
-    evidence: Iterable[Source] | None = None,
-    evidence_urls: Iterable[str] = (),
-    clear_rating: bool = False,
-    expected_version: int | None = None,
-) -> Review:
-    """Draft or revise the verdict. Reviewers draft; `rating=None` keeps the rating and
-    `clear_rating=True` removes it. A live verdict's rating, headline and rationale are not
-    edited here (409): they change through `claim_correct`, with a public note; editors may
-    still add evidence to it.
-
-    With `expected_version` (the claim's version the writer read; the verdict is part of the
-    claim's page), the claim's version is checked and bumped in one `UPDATE … WHERE version = n`
-    first: of two writers who read the same version one wins, the other gets VersionConflict
-    and nothing is written. Two first drafts of one verdict are serialised the same way."""
-    user = _require(user, _review_permission(claim))
-    if claim.status in _VERDICT_CLOSED:
-        raise PreconditionFailed(_("A rejected or retracted claim has no verdict to edit."))
-    if rating is not None and not rating.is_active:
-        raise ServiceError(_("This rating is no longer in use."))
-    if clear_rating and rating is not None:
-        raise ServiceError(_("Choose a rating or clear it, not both."))
-    if expected_version is not None:
-        bumped = Claim.objects.filter(pk=claim.pk, version=expected_version).update_without_history(
-            version=F("version") + 1
-        )
-        if not bumped:
-            raise VersionConflict(_("The claim was changed by someone else; reload it and try again."))
-        claim.version = expected_version + 1
-    review = Review.objects.select_for_update().filter(claim=claim).first() or Review(claim=claim, author=user)
-    if claim.status in workflow.LIVE_STATES and _verdict_changes(
-        review, rating=rating, clear_rating=clear_rating, headline=headline, rationale=rationale
-    ):
-        raise PreconditionFailed(
-            _(
-                "This fact-check is published: its rating, headline and rationale change only through a "
-                "correction with a public note (“Publish an update / correction”, or POST "
-                "/api/v1/claims/%(id)s/corrections/)."
-            )
-            % {"id": claim.pk}
-        )
-    if clear_rating:
-        review.rating = None
-    elif rating is not None:
-        review.rating = rating
-    if rationale is not None:
-        review.rationale = rationale
-    if headline is not None:
-        review.headline = headline
-    if review.author_id is None:
-        review.author = user
-    _mark_history_user(review, user)
-    review.save()
-    sources = list(evidence) if evidence is not None else None
-    extra = [source_for_url(url=url) for url in evidence_urls]
-    if sources is not None:
-        review.evidence.set(sources + extra)
-    elif extra:
-        review.evidence.add(*extra)
-    event_emit(kind="review.updated", claim_id=claim.pk, actor=user)
-    return review
-
-
-@transaction.atomic
-def review_add_evidence(*, claim: Claim, user: User, source: Source) -> Review:
-    review = review_save(claim=claim, user=user)
-    review.evidence.add(source)
-    return review
 
 
 @transaction.atomic
