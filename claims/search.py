@@ -59,13 +59,6 @@ from claims.search_tokens import COMPOUND_PART_MIN as COMPOUND_PART_MIN
 from claims.search_tokens import PREFIX_MIN as PREFIX_MIN
 from claims.search_tokens import SEARCH_STOPWORDS as SEARCH_STOPWORDS
 from claims.search_tokens import STEM_PREFIX_MIN as STEM_PREFIX_MIN
-from claims.search_tokens import _concept_group as _concept_group
-from claims.search_tokens import _folded as _folded
-from claims.search_tokens import _known_nb as _known_nb
-from claims.search_tokens import _names as _names
-from claims.search_tokens import _simplest as _simplest
-from claims.search_tokens import _stems as _stems
-from claims.search_tokens import _word_group as _word_group
 from claims.search_tokens import compound_stems as compound_stems
 from claims.search_tokens import index_text as index_text
 from claims.search_tokens import search_terms as search_terms

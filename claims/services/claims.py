@@ -44,10 +44,6 @@ from claims.services.events import event_emit
 from claims.services.reference import claimant_for_name, source_for_url, tags_get_or_create
 
 # Moved to reviews.py; importable from here as before (explicit re-exports).
-from claims.services.reviews import _VERDICT_CLOSED as _VERDICT_CLOSED
-from claims.services.reviews import _review_permission as _review_permission
-from claims.services.reviews import _same_text as _same_text
-from claims.services.reviews import _verdict_changes as _verdict_changes
 from claims.services.reviews import review_add_evidence as review_add_evidence
 from claims.services.reviews import review_editable as review_editable
 from claims.services.reviews import review_save as review_save

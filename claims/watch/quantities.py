@@ -264,15 +264,16 @@ _COMPARED = frozenset({"more", "fewer", "less", "flere", "færre", "mindre", "me
 
 
 # Two-word hedges and bounds, by their last word: "om lag 2000", "i overkant av 2000",
-# "upwards of 2000", "up to 2000", "as many as 2000".
-_HEDGED_PAIRS = {"lag": {"om"}, "av": {"overkant", "underkant"}, "of": {"upwards"}, "to": {"up"}, "as": {"many"}}
+# "upwards of 2000", "up to 2000", "as many as 2000", "more than 2000".
+_HEDGED_PAIRS = {
+    "lag": {"om"}, "av": {"overkant", "underkant"}, "of": {"upwards"}, "to": {"up"}, "as": {"many"},
+    "than": _COMPARED, "enn": _COMPARED,
+}  # fmt: skip
 
 
 def _hedged(words: list[str], i: int) -> bool:
     before = words[i - 1] if i else ""
-    if i > 1 and words[i - 2] in _HEDGED_PAIRS.get(before, ()):
-        return True
-    return before in _HEDGED or (before in {"than", "enn"} and i > 1 and words[i - 2] in _COMPARED)
+    return before in _HEDGED or (i > 1 and words[i - 2] in _HEDGED_PAIRS.get(before, ()))
 
 
 def _counted(number: float) -> str:
