@@ -411,7 +411,7 @@ def test_quality_on_the_labelled_set_does_not_fall_below_its_floor():
     from bench import recurrences as bench
 
     figures = bench.evaluate()
-    assert figures["claims"] >= 312 and figures["articles"] >= 4140
+    assert figures["claims"] >= 324 and figures["articles"] >= 4308
     assert figures["languages"] == ["en", "nb"]
     # Production is the learned re-scorer (claims/watch/rescorer.py) at its own threshold
     # (weights of session 15, fitted on dev only). Measured (bench/results/recurrences.md,
@@ -458,7 +458,8 @@ def test_quality_on_the_labelled_set_does_not_fall_below_its_floor():
     # Session 24: fresh21, written blind in session 23, read once at the start with session 23's
     # code: 0.84 / 0.63 (hand score 0.80 / 0.40, but 0.83 / 0.48 once the bench no longer took
     # fresh10's q01 for fresh21's q01: batches reuse ids); its twelve claims in the index cost
-    # fresh5 and fresh7 three found each.
+    # fresh5 and fresh7 three found each. Session 25: fresh22, written blind in session 24, read
+    # once at the start with session 24's code: 0.75 / 0.55 (hand score 0.77 / 0.38).
     # The goal (0.9 / 0.8) is not reached on the batches written after the weights.
     model = figures["model"]
     assert model["dev"]["precision"] >= 0.95 and model["dev"]["recall"] >= 0.78
@@ -484,6 +485,7 @@ def test_quality_on_the_labelled_set_does_not_fall_below_its_floor():
     assert model["fresh19"]["precision"] >= 0.72 and model["fresh19"]["recall"] >= 0.63
     assert model["fresh20"]["precision"] >= 0.64 and model["fresh20"]["recall"] >= 0.4
     assert model["fresh21"]["precision"] >= 0.78 and model["fresh21"]["recall"] >= 0.56
+    assert model["fresh22"]["precision"] >= 0.69 and model["fresh22"]["recall"] >= 0.5
     # The hand score it re-scores (its strongest feature, and what finds the candidates):
     # session 4's figures at its own dev threshold.
     assert figures["dev"]["precision"] >= 0.95 and figures["dev"]["recall"] >= 0.73
@@ -509,6 +511,7 @@ def test_quality_on_the_labelled_set_does_not_fall_below_its_floor():
     assert figures["fresh19"]["precision"] >= 0.78 and figures["fresh19"]["recall"] >= 0.53
     assert figures["fresh20"]["precision"] >= 0.72 and figures["fresh20"]["recall"] >= 0.3
     assert figures["fresh21"]["precision"] >= 0.74 and figures["fresh21"]["recall"] >= 0.34
+    assert figures["fresh22"]["precision"] >= 0.7 and figures["fresh22"]["recall"] >= 0.33
 
 
 def test_the_desks_own_country_said_without_its_name_is_norway():
