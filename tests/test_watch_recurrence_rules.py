@@ -348,3 +348,31 @@ def test_the_capital_said_without_its_name_is_oslo_and_deltok_is_delta():
         assert any("@oslo" in group for group in features(text, language).words), text
     [took_part] = features("deltok", "nb").words
     assert took_part & next(iter(features("delta", "nb").words))
+
+
+def test_a_figure_called_exaggerated_or_outdated_is_denied():
+    """Session 25: "…, er sterkt overdrevet" and "…, is outdated" call the claim's figure wrong,
+    a degree word ("sterkt", "greatly") between the verb and the verdict or not."""
+    for text, language in [
+        ("Påstanden om at hver femte nordmann er allergisk mot pollen, er sterkt overdrevet.", "nb"),
+        ("The figure that Norwegians return 97 percent of deposit bottles is outdated and too high.", "en"),
+        ("The claim that one in five Norwegians is allergic to pollen is greatly exaggerated.", "en"),
+        ("Tallet om at 97 prosent av flaskene leveres tilbake, er utdatert.", "nb"),
+    ]:
+        assert features(text, language).negated, text
+    assert not features("One in five Norwegians is allergic to pollen.", "en").negated
+    assert not features("Hver femte nordmann er sterkt allergisk mot pollen.", "nb").negated
+
+
+def test_a_microchip_fine_particles_and_an_allergy_read_alike_in_both_languages():
+    """Session 25: words the lexicon lacked or spelt apart ("mikrochip", "fine particles" for
+    "svevestøv", "allergic" beside "allergy", "uker" as the plural of "uke")."""
+
+    def shared(a: tuple[str, str], b: tuple[str, str]) -> bool:
+        return not features(*a).tokens.isdisjoint(features(*b).tokens)
+
+    assert shared(("mikrochip", "nb"), ("microchip", "en"))
+    assert shared(("fint svevestøv", "nb"), ("fine particles", "en"))
+    assert shared(("allergic", "en"), ("allergy", "en"))
+    assert shared(("uker", "nb"), ("weeks", "en"))
+    assert shared(("kg", "en"), ("kilos", "en"))

@@ -32,6 +32,7 @@ from claims.watch.recurrence_words import (
     PASSING_WORDS,
     REFUTED_CLAUSE,
     REFUTING,
+    REFUTING_DEGREE,
     UP_WORDS,
 )
 from claims.watch.spelled_numbers import spelled_out
@@ -376,6 +377,9 @@ def _negated(ordered: list[str]) -> bool:
         two = (word in REFUTING and following in REFUTED_CLAUSE) or (
             word in _BE and following in REFUTING and after not in {"to", "å"}
         )
+        if word in _BE and following in REFUTING_DEGREE and after in REFUTING:
+            framed.update((i, i + 1, i + 2))  # "…, er sterkt overdrevet"
+            continue
         # "not true that", "ikke riktig at", "stemmer ikke at"
         three = (word in _DENYING and following in _TRUE and after in REFUTED_CLAUSE) or (word, following, after) == (
             "stemmer",

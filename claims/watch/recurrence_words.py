@@ -186,7 +186,14 @@ NEGATIONS = frozenset(
 # one of these words followed by "that"/"at" negates what follows, where the word alone need
 # not ("false alarms", "feil i systemet").
 REFUTING = frozenset(
-    {"false", "untrue", "wrong", "incorrect", "myth", "feil", "galt", "usant", "uriktig", "myte", "løgn"}
+    {"false", "untrue", "wrong", "incorrect", "myth", "feil", "galt", "usant", "uriktig", "myte", "løgn",
+     # "…, is exaggerated", "…, er utdatert": a figure called too high or out of date is not endorsed
+     "exaggerated", "overstated", "outdated", "overdrevet", "overdrevent", "utdatert", "foreldet"}
+)  # fmt: skip
+# "…, er sterkt overdrevet", "…, is greatly exaggerated": a degree word between the verb and the verdict.
+REFUTING_DEGREE = frozenset(
+    {"greatly", "grossly", "hugely", "vastly", "wildly", "much", "totally", "completely", "simply", "sterkt",
+     "kraftig", "grovt", "svært", "helt", "klart"}
 )  # fmt: skip
 REFUTED_CLAUSE = frozenset({"that", "at"})
 # A claim and a passage that go in opposite directions make different claims, even when
