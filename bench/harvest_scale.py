@@ -228,6 +228,35 @@ def tree_rss_mb(pid: int) -> float:
     return total / 1024
 
 
+_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def tree_cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) a process and its descendants have used (from /proc): the live
+    ones, and those gone that their parent has waited for (a pool child replaced)."""
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        # utime, stime, cutime, cstime: the 14th to 17th fields
+        total += int(fields[11]) + int(fields[12]) + int(fields[13]) + int(fields[14])
+        todo += _children(current)
+    return total / _TICKS
+
+
+def host_cpu() -> tuple[float, float]:
+    """(all CPU time, stolen CPU time) of the machine so far, in seconds (/proc/stat): on a virtual
+    machine the host can take CPU from it, and a run that lost more of it is slower for that."""
+    try:
+        values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    except OSError:
+        return 0.0, 0.0
+    return sum(values[:8]) / _TICKS, (values[7] if len(values) > 7 else 0) / _TICKS
+
+
 class MemorySampler(threading.Thread):
     """Samples each worker's resident memory and, with it, how many pages were stored so far."""
 
@@ -355,6 +384,8 @@ def run_once(server: PageServer, *, workers: int, queues: str, database_url: str
             worker.wait_ready()
         sampler = MemorySampler([w.process.pid for w in pool], stored)
         sampler.start()
+        cpu_before = sum(tree_cpu_s(w.process.pid) for w in pool)
+        host_before = host_cpu()
         started_wall = time.monotonic()
         services.harvest_job_start(feed_id=feed.pk)
         wait_for(lambda: stored() >= n, timeout=max(600, n / 2), what=f"{n} pages stored", interval=0.25)
@@ -363,6 +394,13 @@ def run_once(server: PageServer, *, workers: int, queues: str, database_url: str
         if "default" in queues:
             wait_for(lambda: _analysis_done(pool, n), timeout=max(900, n), what="the analysis", interval=0.25)
             analysed_s = time.monotonic() - started_wall
+        # The workers' own CPU time for the whole run (fetching and, with `default`, analysis):
+        # what the rate would cost on a quiet machine; the wall clock also counts waits and
+        # what the host stole from this virtual machine (its share of the CPU time, here).
+        cpu_s = sum(tree_cpu_s(w.process.pid) for w in pool) - cpu_before
+        host_after = host_cpu()
+        host_total = host_after[0] - host_before[0]
+        steal = (host_after[1] - host_before[1]) / host_total if host_total else 0.0
         sampler.done.set()
         sampler.join()
         job = FetchJob.objects.filter(feed=feed).order_by("-id").first()
@@ -387,6 +425,8 @@ def run_once(server: PageServer, *, workers: int, queues: str, database_url: str
             "duplicate_rows": duplicates,
             "tasks_run_twice": _tasks_run_twice(logs),
             "peak_rss_mb": round(sampler.peak(), 1),
+            "worker_cpu_ms_per_article": round(1000 * cpu_s / n, 2),
+            "host_steal": round(steal, 3),
             "recurrences_stored": Recurrence.objects.filter(article__feed=feed).count(),
         }
         if memory:
@@ -435,6 +475,10 @@ def _row(*cells: Any) -> str:
     return "| " + " | ".join(str(c) for c in cells) + " |"
 
 
+def _share(value: float | None) -> str:
+    return "–" if value is None else f"{value * 100:.1f}%"
+
+
 def _check(what: str, measured: Any, limit: str, ok: bool) -> str:
     return _row(what, measured, limit, "yes" if ok else "**no**")
 
@@ -475,13 +519,26 @@ def write(results: dict[str, Any]) -> Path:
             growth = memory["growth"]
             lines.append(_check(f"RSS growth, 1,000th → {pages}th article", f"{growth * 100:.1f}%",
                                 f"≤ {TARGET_GROWTH * 100:g}%", growth <= TARGET_GROWTH))  # fmt: skip
+    cpu = _median(by.get(1, []), "worker_cpu_ms_per_article")
+    if cpu:
+        steal = [r["host_steal"] for r in by.get(1, []) if r.get("host_steal") is not None]
+        lines += [
+            "",
+            f"One worker's own CPU time (user + system, main process and pool child), median: {cpu} ms an "
+            f"article stored{' and analysed' if 'default' in results['queues'] else ''}, "
+            f"{1000 / cpu:.1f} articles per CPU-second. The wall-clock rate is lower by the waits "
+            "(PostgreSQL, Redis, the page server, on the same two cores) and by what the host took from this "
+            f"virtual machine: {', '.join(_share(v) for v in steal)} of its CPU time in those runs.",
+        ]
     header = ["run", "workers", "queued → last stored, s", "job start → last stored, s", "articles/s"]
     header += ["queued → analysed, s", "served twice", "duplicate rows", "tasks twice", "peak RSS MB"]
+    header += ["worker CPU ms/article", "host steal"]
     lines += ["", _row(*header), _row(*["---:"] * len(header))]
     for i, r in enumerate(results["runs"], 1):
         lines.append(
             _row(i, r["workers"], r["stored_s"], r["job_to_last_stored_s"], r["rate"], r["analysed_s"] or "–",
-                 r["pages_served_twice"], r["duplicate_rows"], r["tasks_run_twice"], r["peak_rss_mb"])
+                 r["pages_served_twice"], r["duplicate_rows"], r["tasks_run_twice"], r["peak_rss_mb"],
+                 r.get("worker_cpu_ms_per_article", "–"), _share(r.get("host_steal")))
         )  # fmt: skip
     if memory:
         lines += ["", f"Memory run: {json.dumps(memory)}"]
