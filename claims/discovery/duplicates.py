@@ -213,11 +213,19 @@ def pool_concepts(claim: Claim, *, limit: int) -> list[list[str]]:
     spellings in all. A concept is one word of the claim however it is spelt, so "shares
     two words" means two different words, not "Russland" and "Russia".
     """
-    source = claim_text(claim)
-    words = [w for w in tx.cased_words(source) if len(w) >= 4 and w.lower() not in tx.STOPWORDS]
-    words.sort(key=lambda w: (not w[:1].isupper(), -len(w)))
+    return concepts_of(telling_words(claim_text(claim)), tx.base_language(claim.language), limit=limit)
+
+
+def telling_words(text: str) -> list[str]:
+    """The words of a text that may tell what it is about (four letters or more, no stopword),
+    in text order: `concepts_of` ranks them. A text's list is its sentences' lists joined."""
+    return [w for w in tx.cased_words(text) if len(w) >= 4 and w.lower() not in tx.STOPWORDS]
+
+
+def concepts_of(telling: list[str], language: str, *, limit: int) -> list[list[str]]:
+    """`pool_concepts` of a text whose `telling_words` are given (in text order)."""
+    words = sorted(telling, key=lambda w: (not w[:1].isupper(), -len(w)))
     groups = tx.cognate_spellings()
-    language = tx.base_language(claim.language)
     seen: set[str] = set()
     concepts: list[list[str]] = []
     count = 0
