@@ -376,3 +376,21 @@ def test_a_microchip_fine_particles_and_an_allergy_read_alike_in_both_languages(
     assert shared(("allergic", "en"), ("allergy", "en"))
     assert shared(("uker", "nb"), ("weeks", "en"))
     assert shared(("kg", "en"), ("kilos", "en"))
+
+
+def test_a_shares_numbers_and_ordinal_are_its_quantity_not_words():
+    """Session 25: "one in five" and "20 percent" state one share (P20); the "5" of the one and
+    the "fifth" of "hver femte" were words the others lacked. A number that is no share's part
+    stays a word."""
+    for text, language in [
+        ("About one in five Norwegians is allergic to pollen.", "en"),
+        ("Hver femte nordmann er allergisk mot pollen.", "nb"),
+        ("Nine out of ten Norwegians are allergic to pollen.", "en"),
+        ("Ni av ti nordmenn er allergiske mot pollen.", "nb"),
+        ("A fifth of Norwegians are allergic to pollen.", "en"),
+    ]:
+        said = features(text, language)
+        assert said.numbers & {"P20", "P90"}, text
+        assert all(not key[:1].isdigit() and "fifth" not in key for key in said.tokens), (text, said.tokens)
+    assert {"5", "12", "2024"} <= features("Five of the 12 lakes froze in 2024.", "en").tokens
+    assert {"1", "2021"} <= features("Only 1 of 2021's new lakes froze.", "en").tokens
