@@ -4,6 +4,52 @@ sessions' are in bench/recurrence_notes.py."""
 
 from __future__ import annotations
 
+SESSION25 = """\
+## Shares as quantities, figures called exaggerated, words the lexicon lacked (session 25)
+
+**fresh22 read once, at the start, with session 24's code:** 0.750 / 0.550 (33 found, 11 false
+alerts, 27 missed; hand score 0.767 / 0.383). Its twelve claims in the index cost one repeat
+elsewhere and added one false alert (every part but dev 867 / 131 -> 866 / 132). Its errors then
+guided the session, so it is worn. A helper wrote fresh23.json (hearing, campsites, eggs, opticians,
+lightning, jellyfish; ids b01–b12) blind at the start; it is not loaded and was not read.
+
+**What changed** (found / false alerts over every part but dev, fresh22 included):
+
+| change | found | false alerts | dev found / false |
+| --- | ---: | ---: | ---: |
+| session 24's code (fresh22 loaded) | 899 | 143 | 155 / 4 |
+| lexicon: verdt, mikrochip, fine particles, allergic = allergy, kg = kilo, licence, uker (1) | 906 | 144 | 155 / 4 |
+| a figure called exaggerated or outdated is denied (2) | 906 | 142 | 155 / 4 |
+| a share's numbers and ordinal are its quantity, not words (3) | **914** | **135** | 156 / 4 |
+
+1. Also "begin" = start, "particulates", "søpla" (søppel). Each entry was taken out in turn: none
+   of those kept costs a repeat; "årene" as "år" (+4 false alerts, no repeat) and "fyre" = burn
+   (−1 repeat) were dropped.
+2. "Påstanden om at …, er sterkt overdrevet", "The figure that … is outdated and too high": the
+   verdict may follow a degree word ("sterkt", "greatly").
+3. "one in five", "ni av ti", "nine out of ten", "hver femte", "a fifth" state a share (P20), as
+   "20 prosent" does, but their "5" or "fifth" was a claim word "20 prosent" lacks. A number that
+   is no share ("1 of 2021", "five of the 12 lakes") stays a word, as quantities reads it.
+
+fresh22 (worn): 0.750 / 0.550 -> 0.812 / 0.650. The ranker (left-out P@5 0.867, nDCG@10 0.920) and
+duplicates (0.923 / 0.857) are unchanged: (1) is the only change they read.
+
+**Tried and not kept:**
+- "20 prosent" as no words either (the share alone judging it): 914 / 135 -> 870 / 129;
+- a narrower subject ("young", "elder", "private" where the claim has none) cut as a swapped
+  word is: 905 / 129, and dev 156 -> 154 found;
+- the re-scorer refitted on every part through fresh20 and compared with the shipped fit (dev
+  only) on fresh21 + fresh22, which neither fit read: the same recall at precision >= 0.8 (0.73);
+  its own threshold rule (precision >= 0.95 in pooled cross-validation) puts its threshold at
+  0.87, where it finds 36 of 120. The shipped fit stays, as in sessions 15, 17 and 18.
+
+**Still missed** (of 470 misses, 213 score under 0.2): paraphrase with other verbs and nouns
+across languages ("havner i søpla" for "kaster i restavfallet", "vedforbruket" for "fyrer med
+ved"), a subject narrowed or swapped across languages ("Tre av fire hyser" for cod), and quotes
+whose attribution is long.
+"""
+
+
 SESSION24 = """\
 ## Ids told apart, two-word hedges, the capital, strong verbs (session 24)
 

@@ -445,6 +445,7 @@ def markdown(quality: dict[str, Any], pace: dict[str, Any]) -> str:
         "(once per change of the live set). Wall-clock figures on a shared machine: load average "
         f"{' / '.join(str(x) for x in pace['load_average'])} (1/5/15 min) on {pace['cpus']} cores when measured.",
         "",
+        recent.SESSION25,
         recent.SESSION24,
         recent.SESSION23,
         recent.SESSION22,
