@@ -394,3 +394,4 @@ def test_a_shares_numbers_and_ordinal_are_its_quantity_not_words():
         assert all(not key[:1].isdigit() and "fifth" not in key for key in said.tokens), (text, said.tokens)
     assert {"5", "12", "2024"} <= features("Five of the 12 lakes froze in 2024.", "en").tokens
     assert {"1", "2021"} <= features("Only 1 of 2021's new lakes froze.", "en").tokens
+    features("In 2 of ² cases the lake froze.", "en")  # a superscript is a digit but no number

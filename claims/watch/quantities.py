@@ -293,6 +293,31 @@ def _denominator_at(words: list[str], place: int, language: str) -> int:
     return place if place < len(words) and count_word(words[place], language) is not None else 0
 
 
+# A share's parts: "one in five", "ni av ti", "nine out of ten", "hver femte", "a fifth". The
+# share itself is a quantity ("P20"), which "20 prosent" states as well; its numbers and
+# ordinal as words would be words "20 percent" lacks.
+_SHARE_OF = frozenset({"in", "av", "of"})
+
+
+def share_positions(lowered: list[str]) -> set[int]:
+    """Positions of a share's numbers and ordinal in lowered words (digits as spelled_out
+    writes them): recurrence features leave them to the share's quantity."""
+    skipped: set[int] = set()
+    for i, word in enumerate(lowered):
+        before = lowered[i - 1] if i else ""
+        if word in _ORDINALS and (before in _EVERY or before in _ONE):
+            skipped.add(i)  # "hver femte", "every fifth", "a fifth"
+        elif word.isdecimal() and i >= 2 and before in _SHARE_OF:
+            first = i - 3 if before == "of" and lowered[i - 2] == "out" and i >= 3 else i - 2
+            numerator = 1 if first >= 0 and lowered[first] in _ONE else None
+            if first >= 0 and lowered[first].isdecimal():
+                numerator = int(lowered[first])
+            # as quantities reads a share: "1 of 2021" is none
+            if numerator is not None and 0 < numerator < int(word) <= 100:
+                skipped.update({first, i})  # "1 in 5", "9 av 10", "9 out of 10"
+    return skipped
+
+
 @lru_cache(maxsize=4096)  # a window meets ~200 claims, and many claims state the same figures
 def kinds(numbers: frozenset[str]) -> dict[str, frozenset[str]]:
     """Quantities by kind: shares ("P20"), factors ("x2"), years, spans of time ("D49") and other

@@ -19,7 +19,7 @@ from typing import Any
 
 from claims.discovery import lexicon as lx
 from claims.discovery import text as tx
-from claims.watch.quantities import _EVERY, _ONE, _ORDINALS, quantities
+from claims.watch.quantities import quantities, share_positions
 from claims.watch.recurrence_keys import all_keys, compound_halves, degree_base
 from claims.watch.recurrence_words import (
     CAPITAL_PHRASES,
@@ -161,29 +161,6 @@ def _plain_word(cased: str, lang: str) -> tuple[tuple[str, ...], frozenset[str],
 _HEDGES = frozenset({("om", "lag")})
 
 
-# A share's parts: "one in five", "ni av ti", "nine out of ten", "hver femte", "a fifth". The
-# share itself is a quantity ("P20", claims/watch/quantities.py), which "20 prosent" states as
-# well; its numbers and ordinal as words would be words "20 percent" lacks.
-_SHARE_OF = frozenset({"in", "av", "of"})
-
-
-def _share_positions(lowered: list[str]) -> set[int]:
-    skipped: set[int] = set()
-    for i, word in enumerate(lowered):
-        before = lowered[i - 1] if i else ""
-        if word in _ORDINALS and (before in _EVERY or before in _ONE):
-            skipped.add(i)  # "hver femte", "every fifth", "a fifth"
-        elif word.isdigit() and i >= 2 and before in _SHARE_OF:
-            first = i - 3 if before == "of" and lowered[i - 2] == "out" and i >= 3 else i - 2
-            numerator = 1 if first >= 0 and lowered[first] in _ONE else None
-            if first >= 0 and lowered[first].isdigit():
-                numerator = int(lowered[first])
-            # as quantities reads a share: "1 of 2021" is none
-            if numerator is not None and 0 < numerator < int(word) <= 100:
-                skipped.update({first, i})  # "1 in 5", "9 av 10", "9 out of 10"
-    return skipped
-
-
 def features(text: str, language: str | None) -> Features:
     """Everything the comparison reads of a text (`words_of`, then `completed`)."""
     return completed(words_of(text, language), text)
@@ -207,7 +184,7 @@ def words_of(text: str, language: str | None) -> Features:
     pivot = _comparison(words)
     sides: tuple[set[str], set[str]] = (set(), set())
     lowered = [w.lower() for w in words]
-    shares = _share_positions(lowered)
+    shares = share_positions(lowered)
     for position, word in enumerate(words):
         if position in shares or (position and (lowered[position - 1], lowered[position]) in _HEDGES):
             continue
