@@ -20,7 +20,8 @@ lightning, jellyfish; ids b01–b12) blind at the start; it is not loaded and wa
 | session 24's code (fresh22 loaded) | 899 | 143 | 155 / 4 |
 | lexicon: verdt, mikrochip, fine particles, allergic = allergy, kg = kilo, licence, uker (1) | 906 | 144 | 155 / 4 |
 | a figure called exaggerated or outdated is denied (2) | 906 | 142 | 155 / 4 |
-| a share's numbers and ordinal are its quantity, not words (3) | **914** | **135** | 156 / 4 |
+| a share's numbers and ordinal are its quantity, not words (3) | 914 | 135 | 156 / 4 |
+| "levere tilbake", "bring back" = return | **915** | **135** | 156 / 4 |
 
 1. Also "begin" = start, "particulates", "søpla" (søppel). Each entry was taken out in turn: none
    of those kept costs a repeat; "årene" as "år" (+4 false alerts, no repeat) and "fyre" = burn
@@ -31,7 +32,7 @@ lightning, jellyfish; ids b01–b12) blind at the start; it is not loaded and wa
    "20 prosent" does, but their "5" or "fifth" was a claim word "20 prosent" lacks. A number that
    is no share ("1 of 2021", "five of the 12 lakes") stays a word, as quantities reads it.
 
-fresh22 (worn): 0.750 / 0.550 -> 0.812 / 0.650. The ranker (left-out P@5 0.867, nDCG@10 0.920) and
+fresh22 (worn): 0.750 / 0.550 -> 0.816 / 0.667. The ranker (left-out P@5 0.867, nDCG@10 0.920) and
 duplicates (0.923 / 0.857) are unchanged: (1) is the only change they read.
 
 **Tried and not kept:**
@@ -43,7 +44,7 @@ duplicates (0.923 / 0.857) are unchanged: (1) is the only change they read.
   its own threshold rule (precision >= 0.95 in pooled cross-validation) puts its threshold at
   0.87, where it finds 36 of 120. The shipped fit stays, as in sessions 15, 17 and 18.
 
-**Still missed** (of 470 misses, 213 score under 0.2): paraphrase with other verbs and nouns
+**Still missed** (of 470 misses before the last row, 213 score under 0.2): paraphrase with other verbs and nouns
 across languages ("havner i søpla" for "kaster i restavfallet", "vedforbruket" for "fyrer med
 ved"), a subject narrowed or swapped across languages ("Tre av fire hyser" for cod), and quotes
 whose attribution is long.

@@ -376,6 +376,9 @@ def test_a_microchip_fine_particles_and_an_allergy_read_alike_in_both_languages(
     assert shared(("allergic", "en"), ("allergy", "en"))
     assert shared(("uker", "nb"), ("weeks", "en"))
     assert shared(("kg", "en"), ("kilos", "en"))
+    # "leverer tilbake" and "bring back" are "return"
+    assert shared(("Nordmenn leverer tilbake flaskene.", "nb"), ("Norwegians return the bottles.", "en"))
+    assert shared(("Shoppers bring back the bottles.", "en"), ("Shoppers return the bottles.", "en"))
 
 
 def test_a_shares_numbers_and_ordinal_are_its_quantity_not_words():
