@@ -213,18 +213,26 @@ def _children(pid: int) -> list[int]:
     return found
 
 
-def tree_rss_mb(pid: int) -> float:
-    """Resident memory of a process and its descendants, in MB (from /proc)."""
-    total, todo = 0, [pid]
+def _tree(pid: int) -> list[int]:
+    """A process and its live descendants (from /proc)."""
+    found, todo = [], [pid]
     while todo:
         current = todo.pop()
+        found.append(current)
+        todo += _children(current)
+    return found
+
+
+def tree_rss_mb(pid: int) -> float:
+    """Resident memory of a process and its descendants, in MB (from /proc)."""
+    total = 0
+    for current in _tree(pid):
         try:
             status = Path(f"/proc/{current}/status").read_text()
         except OSError:
             continue
         match = re.search(r"^VmRSS:\s+(\d+) kB", status, re.M)
         total += int(match.group(1)) if match else 0
-        todo += _children(current)
     return total / 1024
 
 
@@ -234,16 +242,14 @@ _TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 def tree_cpu_s(pid: int) -> float:
     """CPU seconds (user + system) a process and its descendants have used (from /proc): the live
     ones, and those gone that their parent has waited for (a pool child replaced)."""
-    total, todo = 0, [pid]
-    while todo:
-        current = todo.pop()
+    total = 0
+    for current in _tree(pid):
         try:
             fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
         # utime, stime, cutime, cstime: the 14th to 17th fields
         total += int(fields[11]) + int(fields[12]) + int(fields[13]) + int(fields[14])
-        todo += _children(current)
     return total / _TICKS
 
 

@@ -145,7 +145,7 @@ def test_the_tracking_statement_can_use_the_gin_index_for_every_sentence():
     for i in range(30):
         ClaimFactory(text=f"Tromsø kommune bygger {i} nye skoler innen 2028", language="nb")
     found = [candidates.ScoredSentence(0, len(LONG_SENTENCE), LONG_SENTENCE, "nb", 0.9, None)]
-    sentence_words = [tracking._pool_concepts(tracking._probe(s.text, s.language)) for s in found]
+    sentence_words = [tracking._concepts(tracking.duplicates.telling_words(s.text), s.language) for s in found]
     # A long sentence has many telling words; only the first few are paired (a tsquery of
     # every pair is one PostgreSQL will not answer from the GIN index: it reads the table).
     # (At 20k claims, C(8, 2) pairs of one sentence made the planner read the whole table;

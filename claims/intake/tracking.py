@@ -84,15 +84,12 @@ TRACK_POOL_TERMS = duplicates.POOL_TERMS
 TRACK_POOL_WORDS = 6
 
 
-def _pool_concepts(probe: Any, limit: int = TRACK_POOL_TERMS) -> list[list[str]]:
-    """The probe's telling words, each with its spellings, `limit` spellings in all."""
-    return _capped(duplicates.pool_concepts(probe, limit=limit), limit)
-
-
-def _capped(found: list[list[str]], limit: int = TRACK_POOL_TERMS) -> list[list[str]]:
+def _concepts(telling: list[str], language: str) -> list[list[str]]:
+    """The most telling of these words (`duplicates.telling_words`), each with its spellings,
+    TRACK_POOL_TERMS spellings and TRACK_POOL_WORDS words at most."""
     concepts: list[list[str]] = []
-    room = limit
-    for concept in found:
+    room = TRACK_POOL_TERMS
+    for concept in duplicates.concepts_of(telling, tx.base_language(language), limit=TRACK_POOL_TERMS):
         if room <= 0 or len(concepts) >= TRACK_POOL_WORDS:
             break
         concepts.append(concept[:room])
@@ -118,10 +115,7 @@ def _word_sets(found: list[ScoredSentence]) -> tuple[list[str], list[list[list[s
     # candidate sentences), rather than that text read again (0.3–0.4 ms an article less).
     telling = [duplicates.telling_words(s.text.strip()) for s in found]
     # The article's most telling words: what other desks' reviews are looked up by.
-    article_language = tx.base_language(found[0].language)
-    article_words = _capped(
-        duplicates.concepts_of(list(chain.from_iterable(telling)), article_language, limit=TRACK_POOL_TERMS)
-    )
+    article_words = _concepts(list(chain.from_iterable(telling)), found[0].language)
     terms = [spelling for concept in article_words for spelling in concept]
     if not terms:
         return [], []
@@ -131,10 +125,7 @@ def _word_sets(found: list[ScoredSentence]) -> tuple[list[str], list[list[list[s
     # qualify, so PostgreSQL ranked hundreds to thousands of rows per article (~70 ms at 20k
     # claims); and words drawn per sentence as well as for the article, since the article's
     # top words can leave a sentence with one of them.
-    sentence_words = [
-        _capped(duplicates.concepts_of(words, tx.base_language(s.language), limit=TRACK_POOL_TERMS))
-        for s, words in zip(found, telling, strict=True)
-    ]
+    sentence_words = [_concepts(words, s.language) for s, words in zip(found, telling, strict=True)]
     # A sentence with one telling word would pull every claim that names it: such a
     # sentence counts on the article's words (any two of them) instead.
     return terms, [article_words, *(words for words in sentence_words if len(words) >= 2)]
